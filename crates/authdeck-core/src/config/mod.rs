@@ -1,0 +1,381 @@
+//! Services and accounts, as configured in `services.toml`.
+//!
+//! The file is meant to be edited by hand as well as by Authdeck, so:
+//! - it is strict: unknown keys and malformed values are errors, reported with file,
+//!   line and column (the value types below validate themselves while deserialising, so
+//!   the TOML parser knows where the bad value is);
+//! - Authdeck's own edits go through `toml_edit`, keeping the user's comments and order;
+//! - a file that does not parse is never overwritten, and every write is atomic;
+//! - it never holds a secret: client secrets, passwords and tokens live in the keyring.
+
+mod types;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+pub use types::{AccountName, ClientAuth, Flow, HttpUrl, PortList, RedirectHost, ServiceId};
+
+use crate::error::{Error, Result};
+use crate::paths;
+
+/// The account used when none is named.
+pub const DEFAULT_ACCOUNT: &str = "default";
+
+/// All configured services, by id.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Config {
+    pub services: BTreeMap<ServiceId, Service>,
+}
+
+impl Config {
+    /// The service `id`, or a clear "no such service" error.
+    pub fn service(&self, id: &str) -> Result<&Service> {
+        self.services
+            .iter()
+            .find(|(k, _)| k.as_str() == id)
+            .map(|(_, v)| v)
+            .ok_or_else(|| Error::UnknownService(id.to_owned()))
+    }
+}
+
+/// One API service and how to get tokens for it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Display name; the id when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The service's Swagger / OpenAPI documentation page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docs_url: Option<HttpUrl>,
+    /// Base URL of the API the tokens are for (used for the curl line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_base: Option<HttpUrl>,
+    /// Which grant logs in.
+    pub flow: Flow,
+    /// The issuer, for discovery of the endpoints not given explicitly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<HttpUrl>,
+    /// Explicit endpoints; each one overrides discovery.
+    #[serde(default, skip_serializing_if = "Endpoints::is_empty")]
+    pub endpoints: Endpoints,
+    pub client_id: String,
+    /// How the client authenticates at the token endpoint. Default: `client_secret_basic`
+    /// for client credentials, `none` (public client) otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_auth: Option<ClientAuth>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
+    /// Extra parameters of the authorization request (e.g. `audience`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub authorize_params: BTreeMap<String, String>,
+    /// Extra parameters of every token request (e.g. `resource`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub token_params: BTreeMap<String, String>,
+    /// The loopback redirect of the authorization-code flow.
+    #[serde(default, skip_serializing_if = "Redirect::is_default")]
+    pub redirect: Redirect,
+    /// The accounts of this service; `default` is implied when the list is empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<Account>,
+}
+
+/// Explicit endpoint URLs.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoints {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization: Option<HttpUrl>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<HttpUrl>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_authorization: Option<HttpUrl>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revocation: Option<HttpUrl>,
+}
+
+impl Endpoints {
+    fn is_empty(&self) -> bool {
+        self == &Endpoints::default()
+    }
+}
+
+/// Where the authorization server sends the browser back to.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Redirect {
+    /// The host written into `redirect_uri`; the listener binds 127.0.0.1 either way.
+    #[serde(default)]
+    pub host: RedirectHost,
+    /// Ports tried in order, e.g. `"8080-8085"`; `"0"` takes any free port.
+    #[serde(default)]
+    pub ports: PortList,
+    /// Path of the redirect URI: `"/callback"` by default, `""` for none at all.
+    #[serde(default = "default_redirect_path")]
+    pub path: String,
+}
+
+fn default_redirect_path() -> String {
+    "/callback".to_owned()
+}
+
+impl Default for Redirect {
+    fn default() -> Self {
+        Redirect {
+            host: RedirectHost::default(),
+            ports: PortList::default(),
+            path: default_redirect_path(),
+        }
+    }
+}
+
+impl Redirect {
+    fn is_default(&self) -> bool {
+        self == &Redirect::default()
+    }
+
+    /// The redirect URI for a listener on `port`.
+    pub fn uri(&self, port: u16) -> String {
+        format!("http://{}:{port}{}", self.host.as_str(), self.path)
+    }
+}
+
+/// One account of a service.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    pub name: AccountName,
+    /// The user name of the password grant (the password is in the keyring).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+
+impl Service {
+    /// The name shown to people.
+    pub fn display_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.name.as_deref().unwrap_or(id)
+    }
+
+    /// The client authentication in effect (see [`Service::client_auth`]).
+    pub fn effective_client_auth(&self) -> ClientAuth {
+        self.client_auth.unwrap_or(match self.flow {
+            Flow::ClientCredentials => ClientAuth::ClientSecretBasic,
+            _ => ClientAuth::None,
+        })
+    }
+
+    /// The account names, `default` when none is configured.
+    pub fn account_names(&self) -> Vec<String> {
+        if self.accounts.is_empty() {
+            vec![DEFAULT_ACCOUNT.to_owned()]
+        } else {
+            self.accounts.iter().map(|a| a.name.to_string()).collect()
+        }
+    }
+
+    /// The account `name`, if configured.
+    pub fn account(&self, name: &str) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.name.as_str() == name)
+    }
+
+    /// Checks what the types alone cannot: that the flow has the endpoints it needs.
+    fn check(&self) -> std::result::Result<(), String> {
+        if self.client_id.trim().is_empty() {
+            return Err("client_id is empty".into());
+        }
+        let need = |present: bool, what: &str| {
+            if present || self.issuer.is_some() {
+                Ok(())
+            } else {
+                Err(format!(
+                    "flow '{}' needs `issuer` (for discovery) or `endpoints.{what}`",
+                    self.flow
+                ))
+            }
+        };
+        need(self.endpoints.token.is_some(), "token")?;
+        match self.flow {
+            Flow::AuthCode => need(self.endpoints.authorization.is_some(), "authorization")?,
+            Flow::Device => need(
+                self.endpoints.device_authorization.is_some(),
+                "device_authorization",
+            )?,
+            Flow::ClientCredentials | Flow::Password => {}
+        }
+        if self.flow == Flow::ClientCredentials && self.effective_client_auth() == ClientAuth::None
+        {
+            return Err("flow 'client-credentials' needs client_auth 'client_secret_basic' or 'client_secret_post'".into());
+        }
+        if !(self.redirect.path.is_empty() || self.redirect.path.starts_with('/')) {
+            return Err(format!(
+                "redirect.path '{}' must be empty or start with '/'",
+                self.redirect.path
+            ));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for account in &self.accounts {
+            if !seen.insert(account.name.as_str()) {
+                return Err(format!("account '{}' is listed twice", account.name));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    services: BTreeMap<ServiceId, toml::Spanned<Service>>,
+}
+
+/// Parses the text of a services file; `path` is only used in error messages.
+pub fn parse(path: &Path, text: &str) -> Result<Config> {
+    let raw: RawConfig = toml::from_str(text)
+        .map_err(|e| syntax_error(path, text, e.span(), e.message().trim_end().to_owned()))?;
+    let mut services = BTreeMap::new();
+    for (id, spanned) in raw.services {
+        let span = spanned.span();
+        let service = spanned.into_inner();
+        service
+            .check()
+            .map_err(|m| syntax_error(path, text, Some(span), format!("service '{id}': {m}")))?;
+        services.insert(id, service);
+    }
+    Ok(Config { services })
+}
+
+fn syntax_error(path: &Path, text: &str, span: Option<Range<usize>>, message: String) -> Error {
+    let offset = span.map_or(0, |s| s.start.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Error::ConfigSyntax {
+        path: path.to_owned(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// The services file on disk: reads it and applies edits to it.
+#[derive(Debug, Clone)]
+pub struct ConfigFile {
+    path: PathBuf,
+}
+
+impl ConfigFile {
+    pub fn new(path: PathBuf) -> Self {
+        ConfigFile { path }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The configuration; an absent file is an empty configuration.
+    pub fn load(&self) -> Result<Config> {
+        match self.read_text()? {
+            Some(text) => parse(&self.path, &text),
+            None => Ok(Config::default()),
+        }
+    }
+
+    fn read_text(&self) -> Result<Option<String>> {
+        match std::fs::read_to_string(&self.path) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io("read", &self.path, e)),
+        }
+    }
+
+    /// Adds or replaces the service `id`, keeping the rest of the file as written.
+    pub fn upsert_service(&self, id: &ServiceId, service: &Service) -> Result<()> {
+        let item = to_item(service)?;
+        self.edit(|doc| {
+            services_table(doc)?.insert(id.as_str(), item);
+            Ok(())
+        })
+    }
+
+    /// Removes the service `id`; an error when it is not configured.
+    pub fn remove_service(&self, id: &str) -> Result<()> {
+        self.edit(|doc| {
+            services_table(doc)?
+                .remove(id)
+                .map(|_| ())
+                .ok_or_else(|| Error::UnknownService(id.to_owned()))
+        })
+    }
+
+    /// Adds `account` to service `id` unless an account of that name exists.
+    pub fn ensure_account(&self, id: &str, account: &Account) -> Result<()> {
+        let config = self.load()?;
+        let service = config.service(id)?;
+        if service.account(account.name.as_str()).is_some() {
+            return Ok(());
+        }
+        let mut updated = service.clone();
+        if updated.accounts.is_empty() && account.name.as_str() != DEFAULT_ACCOUNT {
+            // The implied default account becomes explicit so it is not lost.
+            updated.accounts.push(Account {
+                name: AccountName::default_account(),
+                username: None,
+            });
+        }
+        updated.accounts.push(account.clone());
+        let key = ServiceId::parse(id).map_err(Error::Config)?;
+        self.upsert_service(&key, &updated)
+    }
+
+    /// Reads, edits and atomically rewrites the file under a lock. The file must parse
+    /// before the edit (a broken file is never overwritten) and after it.
+    fn edit(&self, change: impl FnOnce(&mut toml_edit::DocumentMut) -> Result<()>) -> Result<()> {
+        let dir = self
+            .path
+            .parent()
+            .ok_or_else(|| Error::Local(format!("{} has no directory", self.path.display())))?;
+        paths::ensure_private_dir(dir)?;
+        let _lock = paths::lock_exclusive(&dir.join(".services.lock"))?;
+        let text = self.read_text()?.unwrap_or_default();
+        parse(&self.path, &text)?;
+        let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+            syntax_error(&self.path, &text, e.span(), e.message().to_owned())
+        })?;
+        change(&mut doc)?;
+        let new_text = doc.to_string();
+        parse(&self.path, &new_text)?;
+        paths::write_atomic(&self.path, new_text.as_bytes())
+    }
+}
+
+fn services_table(doc: &mut toml_edit::DocumentMut) -> Result<&mut toml_edit::Table> {
+    let entry = doc.as_table_mut().entry("services").or_insert_with(|| {
+        let mut t = toml_edit::Table::new();
+        t.set_implicit(true);
+        toml_edit::Item::Table(t)
+    });
+    entry
+        .as_table_mut()
+        .ok_or_else(|| Error::Config("`services` in services.toml must be a table".into()))
+}
+
+fn to_item(service: &Service) -> Result<toml_edit::Item> {
+    let doc = toml_edit::ser::to_document(service)
+        .map_err(|e| Error::Local(format!("could not write the service as TOML: {e}")))?;
+    let mut table = doc.as_table().clone();
+    table.set_implicit(false);
+    for (_, item) in table.iter_mut() {
+        if let Some(inline) = item.as_inline_table_mut() {
+            let sub = inline.clone().into_table();
+            *item = toml_edit::Item::Table(sub);
+        }
+    }
+    Ok(toml_edit::Item::Table(table))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,178 @@
+use super::*;
+
+const GOOD: &str = r#"
+# my services
+[services.demo]
+name = "Demo API"
+flow = "auth-code"
+issuer = "https://id.example.test"
+client_id = "abc"
+scopes = ["openid", "offline_access"]
+redirect = { host = "localhost", ports = "8080-8085", path = "" }
+
+[services.demo.authorize_params]
+audience = "https://api.example.test"
+
+[services.machine]
+flow = "client-credentials"
+client_id = "m"
+client_auth = "client_secret_post"
+endpoints.token = "https://id.example.test/token"
+"#;
+
+fn p() -> PathBuf {
+    PathBuf::from("/cfg/services.toml")
+}
+
+#[test]
+fn parses_a_hand_written_file() {
+    let config = parse(&p(), GOOD).expect("parses");
+    let demo = config.service("demo").expect("demo");
+    assert_eq!(demo.flow, Flow::AuthCode);
+    assert_eq!(
+        demo.redirect.ports.ports().collect::<Vec<_>>(),
+        vec![8080, 8081, 8082, 8083, 8084, 8085]
+    );
+    assert_eq!(demo.redirect.uri(8081), "http://localhost:8081");
+    assert_eq!(
+        demo.authorize_params["audience"],
+        "https://api.example.test"
+    );
+    assert_eq!(demo.account_names(), vec!["default"]);
+    let machine = config.service("machine").expect("machine");
+    assert_eq!(
+        machine.effective_client_auth(),
+        ClientAuth::ClientSecretPost
+    );
+}
+
+fn error_at(text: &str) -> (usize, usize, String) {
+    match parse(&p(), text) {
+        Err(Error::ConfigSyntax {
+            line,
+            column,
+            message,
+            ..
+        }) => (line, column, message),
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+}
+
+#[test]
+fn unknown_key_is_reported_with_line_and_column() {
+    let (line, col, msg) = error_at(
+        "[services.a]\nflow = \"device\"\nclient_id = \"x\"\nisuer = \"https://x.test\"\n",
+    );
+    assert_eq!((line, col), (4, 1), "{msg}");
+    assert!(msg.contains("isuer"), "{msg}");
+}
+
+#[test]
+fn bad_values_are_reported_where_they_are() {
+    let (line, col, msg) = error_at("[services.a]\nflow = \"implicit\"\n");
+    assert_eq!(line, 2, "{msg}");
+    assert_eq!(col, 8, "{msg}");
+    assert!(msg.contains("unknown flow 'implicit'"), "{msg}");
+
+    let (line, _, msg) =
+        error_at("[services.a]\nflow = \"device\"\nclient_id = \"x\"\nissuer = \"ftp://x\"\n");
+    assert_eq!(line, 4, "{msg}");
+    assert!(msg.contains("http"), "{msg}");
+
+    let (line, _, msg) = error_at("[services.a]\nflow = \"auth-code\"\nclient_id = \"x\"\nissuer = \"https://x.test\"\nredirect = { ports = \"9000-80\" }\n");
+    assert_eq!(line, 5, "{msg}");
+    assert!(msg.contains("port list"), "{msg}");
+
+    let (line, _, msg) = error_at("[services.Bad_Id]\nflow = \"device\"\n");
+    assert_eq!(line, 1, "{msg}");
+    assert!(msg.contains("service id"), "{msg}");
+}
+
+#[test]
+fn missing_endpoints_are_reported_at_the_service() {
+    let (line, _, msg) = error_at("\n\n[services.a]\nflow = \"auth-code\"\nclient_id = \"x\"\n");
+    assert_eq!(line, 3, "{msg}");
+    assert!(
+        msg.contains("issuer") && msg.contains("endpoints.token"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn port_lists() {
+    assert!(PortList::parse("0").is_ok());
+    assert!(PortList::parse("0,8080").is_err());
+    assert_eq!(
+        PortList::parse("8080, 8090-8091").expect("ok").to_string(),
+        "8080,8090-8091"
+    );
+    assert!(PortList::parse("70000").is_err());
+    assert!(PortList::parse("").is_err());
+}
+
+#[test]
+fn edits_keep_comments_and_round_trip() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("services.toml");
+    std::fs::write(&path, GOOD).expect("write");
+    let file = ConfigFile::new(path.clone());
+    let before = file.load().expect("load");
+    let mut copy = before.service("demo").expect("demo").clone();
+    copy.name = Some("Copy".into());
+    copy.accounts.push(Account {
+        name: AccountName::parse("work").expect("name"),
+        username: Some("al".into()),
+    });
+    file.upsert_service(&ServiceId::parse("copy").expect("id"), &copy)
+        .expect("upsert");
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.starts_with("\n# my services\n"), "{text}");
+    let after = file.load().expect("reload");
+    assert_eq!(after.service("copy").expect("copy"), &copy);
+    assert_eq!(
+        after.service("demo").expect("demo"),
+        before.service("demo").expect("demo")
+    );
+
+    file.ensure_account(
+        "machine",
+        &Account {
+            name: AccountName::parse("ci").expect("n"),
+            username: None,
+        },
+    )
+    .expect("account");
+    let names = file
+        .load()
+        .expect("load")
+        .service("machine")
+        .expect("m")
+        .account_names();
+    assert_eq!(names, vec!["default", "ci"]);
+
+    file.remove_service("copy").expect("remove");
+    assert!(file.load().expect("load").service("copy").is_err());
+    assert!(matches!(
+        file.remove_service("copy"),
+        Err(Error::UnknownService(_))
+    ));
+}
+
+#[test]
+fn a_broken_file_is_never_overwritten() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("services.toml");
+    let broken = "[services.a]\nflow = \"device\"\nclient_id = \n";
+    std::fs::write(&path, broken).expect("write");
+    let file = ConfigFile::new(path.clone());
+    let service = parse(&p(), GOOD)
+        .expect("ok")
+        .service("machine")
+        .expect("m")
+        .clone();
+    let err = file
+        .upsert_service(&ServiceId::parse("b").expect("id"), &service)
+        .expect_err("must refuse");
+    assert!(matches!(err, Error::ConfigSyntax { line: 3, .. }), "{err}");
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), broken);
+}

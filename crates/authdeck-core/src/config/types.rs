@@ -1,0 +1,354 @@
+//! Value types of the config that validate themselves while being deserialised, so that
+//! a bad value is reported at its own line and column.
+
+use std::fmt;
+use std::ops::RangeInclusive;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Implements `Deserialize` (through `FromStr`) and `Serialize` (through `Display`).
+macro_rules! string_serde {
+    ($ty:ty) => {
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+    };
+}
+
+/// A service id: a slug of lowercase letters, digits, `-` and `_`, at most 64 long.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ServiceId(String);
+
+impl ServiceId {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        s.parse()
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for ServiceId {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let ok_char =
+            |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
+        let starts_ok = s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+        if s.is_empty() || s.len() > 64 || !starts_ok || !s.chars().all(ok_char) {
+            return Err(format!(
+                "'{s}' is not a valid service id: use 1-64 lowercase letters, digits, '-' or '_', starting with a letter or digit"
+            ));
+        }
+        Ok(ServiceId(s.to_owned()))
+    }
+}
+
+impl fmt::Display for ServiceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+string_serde!(ServiceId);
+
+/// An account name: 1-64 of letters, digits and `._@+-`, not starting with `.`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AccountName(String);
+
+impl AccountName {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        s.parse()
+    }
+    pub fn default_account() -> Self {
+        AccountName(super::DEFAULT_ACCOUNT.to_owned())
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for AccountName {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let ok_char = |c: char| c.is_ascii_alphanumeric() || "._@+-".contains(c);
+        if s.is_empty() || s.len() > 64 || s.starts_with('.') || !s.chars().all(ok_char) {
+            return Err(format!(
+                "'{s}' is not a valid account name: use 1-64 letters, digits or '._@+-', not starting with '.'"
+            ));
+        }
+        Ok(AccountName(s.to_owned()))
+    }
+}
+
+impl fmt::Display for AccountName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+string_serde!(AccountName);
+
+/// The grant used to log in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    AuthCode,
+    Device,
+    ClientCredentials,
+    Password,
+}
+
+impl Flow {
+    pub const ALL: [Flow; 4] = [
+        Flow::AuthCode,
+        Flow::Device,
+        Flow::ClientCredentials,
+        Flow::Password,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flow::AuthCode => "auth-code",
+            Flow::Device => "device",
+            Flow::ClientCredentials => "client-credentials",
+            Flow::Password => "password",
+        }
+    }
+}
+
+impl FromStr for Flow {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Flow::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| {
+                format!("unknown flow '{s}': use auth-code, device, client-credentials or password")
+            })
+    }
+}
+
+impl fmt::Display for Flow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+string_serde!(Flow);
+
+/// How the client authenticates to the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAuth {
+    /// A public client: `client_id` in the body, no secret.
+    None,
+    /// HTTP Basic with the client id and secret.
+    ClientSecretBasic,
+    /// `client_id` and `client_secret` in the form body.
+    ClientSecretPost,
+}
+
+impl ClientAuth {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClientAuth::None => "none",
+            ClientAuth::ClientSecretBasic => "client_secret_basic",
+            ClientAuth::ClientSecretPost => "client_secret_post",
+        }
+    }
+    pub fn needs_secret(self) -> bool {
+        self != ClientAuth::None
+    }
+}
+
+impl FromStr for ClientAuth {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "none" => Ok(ClientAuth::None),
+            "basic" | "client_secret_basic" => Ok(ClientAuth::ClientSecretBasic),
+            "post" | "client_secret_post" => Ok(ClientAuth::ClientSecretPost),
+            _ => Err(format!(
+                "unknown client authentication '{s}': use none, client_secret_basic (basic) or client_secret_post (post)"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for ClientAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+string_serde!(ClientAuth);
+
+/// The host name written into a loopback redirect URI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RedirectHost {
+    #[default]
+    Ip,
+    Localhost,
+}
+
+impl RedirectHost {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RedirectHost::Ip => "127.0.0.1",
+            RedirectHost::Localhost => "localhost",
+        }
+    }
+}
+
+impl FromStr for RedirectHost {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "127.0.0.1" => Ok(RedirectHost::Ip),
+            "localhost" => Ok(RedirectHost::Localhost),
+            _ => Err(format!(
+                "redirect host '{s}' is not allowed: use 127.0.0.1 or localhost (the listener only ever binds the loopback address)"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for RedirectHost {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+string_serde!(RedirectHost);
+
+/// An absolute `http` or `https` URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpUrl(url::Url);
+
+impl HttpUrl {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        s.parse()
+    }
+    pub fn url(&self) -> &url::Url {
+        &self.0
+    }
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl FromStr for HttpUrl {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let url = url::Url::parse(s).map_err(|e| format!("'{s}' is not a valid URL: {e}"))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(format!("'{s}' must be an http:// or https:// URL"));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(format!(
+                "'{}' must not contain a user name or password: Authdeck keeps credentials in the keyring",
+                url.host_str().unwrap_or_default()
+            ));
+        }
+        Ok(HttpUrl(url))
+    }
+}
+
+impl fmt::Display for HttpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.as_str())
+    }
+}
+string_serde!(HttpUrl);
+
+/// Loopback ports to try in order: `"8080-8085"`, `"8080,8090"`, or `"0"` for any free
+/// port. A bare integer is accepted too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortList(Vec<RangeInclusive<u16>>);
+
+impl Default for PortList {
+    fn default() -> Self {
+        PortList(vec![0..=0])
+    }
+}
+
+impl PortList {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        s.parse()
+    }
+    /// The ports in the order to try them; `[0]` means "any free port".
+    pub fn ports(&self) -> impl Iterator<Item = u16> + '_ {
+        self.0.iter().flat_map(|r| r.clone())
+    }
+}
+
+impl FromStr for PortList {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || {
+            format!("'{s}' is not a port list: write e.g. \"8080-8085\", \"8080,8090\" or \"0\" (any free port)")
+        };
+        let mut ranges = Vec::new();
+        for part in s.split(',').map(str::trim) {
+            let (lo, hi) = match part.split_once('-') {
+                Some((a, b)) => (a.trim(), b.trim()),
+                None => (part, part),
+            };
+            let lo: u16 = lo.parse().map_err(|_| bad())?;
+            let hi: u16 = hi.parse().map_err(|_| bad())?;
+            if lo > hi {
+                return Err(bad());
+            }
+            ranges.push(lo..=hi);
+        }
+        let has_zero = ranges.iter().any(|r| *r.start() == 0);
+        if has_zero && ranges != [0..=0] {
+            return Err(format!(
+                "'{s}': port 0 (any free port) cannot be combined with other ports"
+            ));
+        }
+        Ok(PortList(ranges))
+    }
+}
+
+impl fmt::Display for PortList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|r| {
+                if r.start() == r.end() {
+                    r.start().to_string()
+                } else {
+                    format!("{}-{}", r.start(), r.end())
+                }
+            })
+            .collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
+impl<'de> Deserialize<'de> for PortList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Port(u16),
+            Text(String),
+        }
+        match Raw::deserialize(d) {
+            Ok(Raw::Port(p)) => Ok(PortList(vec![p..=p])),
+            Ok(Raw::Text(s)) => s.parse().map_err(serde::de::Error::custom),
+            Err(_) => Err(serde::de::Error::custom(
+                "ports must be a string such as \"8080-8085\" or a port number",
+            )),
+        }
+    }
+}
+
+impl Serialize for PortList {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
