@@ -1,14 +1,29 @@
 //! Authdeck's token engine: everything that is not UI.
 //!
 //! - [`config`]: services and accounts in `services.toml`.
-//! - [`paths`]: where files live; atomic writes and locks.
-//! - [`secret`]: the `Secret<T>` type that keeps tokens out of logs.
-//! - [`error`]: the crate's error type and its kinds.
+//! - [`discovery`]: provider metadata (OpenID Connect Discovery, RFC 8414).
+//! - [`flows`]: one module per OAuth grant, over one token-endpoint client.
+//! - [`loopback`]: the redirect listener of browser logins.
+//! - [`token`]: `TokenSet`, expiry, JWT claims for display.
+//! - [`vault`]: the OS keyring, the only place secrets are stored.
+//! - [`state`]: per-account expiry and status (never a token).
+//! - [`broker`]: a valid token for an account — cached, refreshed, re-fetched, or
+//!   "login required" — plus login, logout and service administration.
+//! - [`paths`], [`http`], [`secret`], [`error`]: the plumbing.
 
+pub mod broker;
 pub mod config;
+pub mod discovery;
 pub mod error;
+pub mod flows;
+pub mod http;
+pub mod loopback;
 pub mod paths;
 pub mod secret;
+pub mod state;
+pub mod token;
+pub mod vault;
 
+pub use broker::Broker;
 pub use error::{Error, ErrorKind, Result};
 pub use secret::Secret;

@@ -95,6 +95,24 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// An exclusive advisory lock on `path` (created if needed), held until the returned
+/// file is dropped. Used to serialise writers across processes.
+pub fn lock_exclusive(path: &Path) -> Result<std::fs::File> {
+    use fs4::fs_std::FileExt;
+    if let Some(dir) = path.parent() {
+        ensure_private_dir(dir)?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io("open the lock file", path, e))?;
+    file.lock_exclusive()
+        .map_err(|e| Error::io("lock", path, e))?;
+    Ok(file)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,22 +130,4 @@ mod tests {
             .collect();
         assert_eq!(names.len(), 1, "{names:?}");
     }
-}
-
-/// An exclusive advisory lock on `path` (created if needed), held until the returned
-/// file is dropped. Used to serialise writers across processes.
-pub fn lock_exclusive(path: &Path) -> Result<std::fs::File> {
-    use fs4::fs_std::FileExt;
-    if let Some(dir) = path.parent() {
-        ensure_private_dir(dir)?;
-    }
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)
-        .map_err(|e| Error::io("open the lock file", path, e))?;
-    file.lock_exclusive()
-        .map_err(|e| Error::io("lock", path, e))?;
-    Ok(file)
 }

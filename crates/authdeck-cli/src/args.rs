@@ -1,0 +1,215 @@
+//! The command line, declared with clap.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Get valid API tokens for the services you use — from scripts, terminals and Swagger
+/// "Authorize" dialogs — with every secret kept in the OS keyring.
+#[derive(Debug, Parser)]
+#[command(name = "authdeck", version, propagate_version = true)]
+#[command(after_help = "Exit codes: 0 ok, 2 usage or config error, 3 login required, 4 provider or network error, 5 keyring unavailable, 130 cancelled.\n\
+Environment: AUTHDECK_CONFIG_DIR, AUTHDECK_STATE_DIR, AUTHDECK_CACHE_DIR (directories), AUTHDECK_BROWSER (command that opens URLs), AUTHDECK_LOG (log filter, e.g. debug).")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add, list, show or remove services.
+    #[command(subcommand)]
+    Service(ServiceCommand),
+    /// Log in to a service (browser, device code, client credentials or password).
+    Login(LoginArgs),
+    /// Print a valid token (refreshing it if needed) and nothing else.
+    Token(TokenArgs),
+    /// Show every account with its state and expiry.
+    Status(StatusArgs),
+    /// Revoke an account's tokens and forget them.
+    Logout(AccountArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServiceCommand {
+    /// Add a service. Secrets are read from stdin, never from arguments.
+    Add(Box<AddArgs>),
+    /// List the configured services.
+    List(JsonFlag),
+    /// Show one service's settings, stored secrets and accounts.
+    Show(ShowArgs),
+    /// Remove a service with all its secrets and tokens.
+    Remove(IdArg),
+    /// Store a client secret or an account's password (read from stdin).
+    Secret(SecretArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Service id: lowercase letters, digits, '-' and '_'.
+    pub id: String,
+    /// Display name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Issuer URL; the endpoints are discovered from it.
+    #[arg(long, value_name = "URL")]
+    pub issuer: Option<String>,
+    /// Token endpoint (overrides discovery).
+    #[arg(long, value_name = "URL")]
+    pub token_url: Option<String>,
+    /// Authorization endpoint (overrides discovery).
+    #[arg(long, value_name = "URL")]
+    pub auth_url: Option<String>,
+    /// Device authorization endpoint (overrides discovery).
+    #[arg(long, value_name = "URL")]
+    pub device_url: Option<String>,
+    /// Revocation endpoint (overrides discovery).
+    #[arg(long, value_name = "URL")]
+    pub revoke_url: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub client_id: String,
+    #[arg(long, value_enum)]
+    pub flow: FlowArg,
+    /// A scope to request (repeat for several).
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+    /// Extra authorization request parameter, e.g. audience=https://api (repeatable).
+    #[arg(long = "param", value_name = "KEY=VALUE", value_parser = key_value)]
+    pub params: Vec<(String, String)>,
+    /// Extra token request parameter, e.g. resource=https://api/ (repeatable).
+    #[arg(long = "token-param", value_name = "KEY=VALUE", value_parser = key_value)]
+    pub token_params: Vec<(String, String)>,
+    /// Loopback ports to try in order, e.g. 8080-8085; 0 for any free port.
+    #[arg(long, value_name = "PORTS")]
+    pub port: Option<String>,
+    #[arg(long, value_name = "HOST")]
+    pub redirect_host: Option<String>,
+    /// Path of the redirect URI (default /callback; "" for none).
+    #[arg(long, value_name = "PATH")]
+    pub redirect_path: Option<String>,
+    #[arg(long, value_enum)]
+    pub client_auth: Option<ClientAuthArg>,
+    /// Read the client secret from stdin (first line).
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+    /// User name of the password grant.
+    #[arg(long, value_name = "NAME")]
+    pub username: Option<String>,
+    /// Read the password from stdin (the line after the client secret, if both).
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// The service's Swagger / OpenAPI documentation page.
+    #[arg(long, value_name = "URL")]
+    pub docs_url: Option<String>,
+    /// Base URL of the service's API.
+    #[arg(long, value_name = "URL")]
+    pub api_base: Option<String>,
+    /// Replace an existing service of this id.
+    #[arg(long)]
+    pub replace: bool,
+}
+
+fn key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.to_owned())),
+        _ => Err(format!("'{s}' is not KEY=VALUE")),
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FlowArg {
+    AuthCode,
+    Device,
+    ClientCredentials,
+    Password,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ClientAuthArg {
+    None,
+    Basic,
+    Post,
+}
+
+#[derive(Debug, Args)]
+pub struct JsonFlag {
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IdArg {
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    pub id: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SecretArgs {
+    pub id: String,
+    /// The account whose password to store.
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<String>,
+    #[arg(long, required_unless_present = "password_stdin")]
+    pub client_secret_stdin: bool,
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AccountArgs {
+    pub service: String,
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    pub service: String,
+    /// Account to log in (created if new; default: "default").
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<String>,
+    /// Do not open a browser: print the URL to open elsewhere.
+    #[arg(long)]
+    pub no_browser: bool,
+    /// One JSON event per line on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Give up waiting for the browser or device approval after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    pub service: String,
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<String>,
+    #[arg(long, value_enum, default_value_t = TokenFormat::Raw)]
+    pub format: TokenFormat,
+    /// Refresh if the token has fewer seconds left than this.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub min_valid: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TokenFormat {
+    /// The token alone (what Swagger's HTTPBearer dialog wants).
+    Raw,
+    /// `Bearer <token>`.
+    Bearer,
+    /// `Authorization: Bearer <token>`.
+    Header,
+    /// A JSON object with the token, its type, expiry and scopes.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[arg(long)]
+    pub json: bool,
+}

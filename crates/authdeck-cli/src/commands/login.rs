@@ -1,0 +1,118 @@
+//! `authdeck login` and `authdeck logout`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use authdeck_core::flows::{LoginEvent, NoBrowser};
+use authdeck_core::{Broker, Result};
+use tokio_util::sync::CancellationToken;
+
+use crate::args::{AccountArgs, LoginArgs};
+use crate::output;
+
+pub async fn run(mut broker: Broker, args: LoginArgs) -> Result<()> {
+    if args.no_browser {
+        broker = broker.with_browser(Arc::new(NoBrowser));
+    }
+    let broker = broker.with_login_timeout(Duration::from_secs(args.timeout.max(1)));
+    let cancel = CancellationToken::new();
+    let on_ctrl_c = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_ctrl_c.cancel();
+        }
+    });
+    let json = args.json;
+    let no_browser = args.no_browser;
+    let observer = move |event: LoginEvent| {
+        if json {
+            output::json_line(&event_json(&event));
+        } else {
+            print_event(&event, no_browser);
+        }
+    };
+    let token = broker
+        .login(&args.service, args.account.as_deref(), &observer, &cancel)
+        .await?;
+    let now = output::now();
+    if json {
+        output::json_line(&serde_json::json!({
+            "event": "done",
+            "expires_at": token.expires_at.map(authdeck_core::token::rfc3339),
+            "expires_in": token.expires_at.map(|at| at - now),
+            "scopes": token.scopes,
+        }));
+    } else {
+        let account = args.account.as_deref().unwrap_or("default");
+        println!(
+            "Logged in to {} (account {account}); the token {}.",
+            args.service,
+            output::expiry(token.expires_at, now)
+        );
+    }
+    Ok(())
+}
+
+fn event_json(event: &LoginEvent) -> serde_json::Value {
+    match event {
+        LoginEvent::OpenBrowser { url } => serde_json::json!({"event": "open_browser", "url": url}),
+        LoginEvent::BrowserFailed { url, message } => {
+            serde_json::json!({"event": "browser_failed", "url": url, "message": message})
+        }
+        LoginEvent::DeviceCode {
+            user_code,
+            verification_uri,
+            verification_uri_complete,
+            expires_in,
+        } => serde_json::json!({
+            "event": "device_code",
+            "user_code": user_code,
+            "verification_uri": verification_uri,
+            "verification_uri_complete": verification_uri_complete,
+            "expires_in": expires_in,
+        }),
+    }
+}
+
+fn print_event(event: &LoginEvent, no_browser: bool) {
+    match event {
+        LoginEvent::OpenBrowser { url } if no_browser => {
+            println!("Open this URL in a browser to log in:\n\n  {url}\n\nWaiting for the browser… (Ctrl-C cancels)");
+        }
+        LoginEvent::OpenBrowser { url } => {
+            println!("Opening the browser to log in. If it does not open, visit:\n\n  {url}\n\nWaiting for the browser… (Ctrl-C cancels)");
+        }
+        LoginEvent::BrowserFailed { message, .. } => {
+            eprintln!("authdeck: {message}");
+        }
+        LoginEvent::DeviceCode {
+            user_code,
+            verification_uri,
+            verification_uri_complete,
+            expires_in,
+        } => {
+            println!("To log in, visit {verification_uri} and enter the code:\n\n    {user_code}\n");
+            if let Some(complete) = verification_uri_complete {
+                println!("(or open {complete})");
+            }
+            println!(
+                "The code expires in {} min. Waiting for approval… (Ctrl-C cancels)",
+                expires_in.div_ceil(60)
+            );
+        }
+    }
+}
+
+pub async fn logout(broker: &Broker, args: AccountArgs) -> Result<()> {
+    let report = broker.logout(&args.service, args.account.as_deref()).await?;
+    if let Some(note) = &report.revocation_note {
+        eprintln!("authdeck: warning: {note}");
+    }
+    let how = if report.revoked {
+        "tokens revoked at the provider and deleted"
+    } else {
+        "tokens deleted"
+    };
+    println!("Logged out of {}: {how}.", args.service);
+    Ok(())
+}

@@ -1,0 +1,247 @@
+//! `authdeck service add|list|show|remove|secret`.
+
+use std::collections::BTreeMap;
+
+use authdeck_core::config::{
+    Account, AccountName, ClientAuth, Endpoints, Flow, HttpUrl, PortList, Redirect, RedirectHost,
+    Service, ServiceId,
+};
+use authdeck_core::vault::{SecretKey, SecretKind};
+use authdeck_core::{Broker, Error, Result};
+
+use super::status::{describe, print_table};
+use crate::args::{AddArgs, ClientAuthArg, FlowArg, SecretArgs, ServiceCommand};
+use crate::output;
+
+pub async fn run(broker: &Broker, cmd: ServiceCommand) -> Result<()> {
+    match cmd {
+        ServiceCommand::Add(args) => add(broker, *args).await,
+        ServiceCommand::List(flag) => list(broker, flag.json),
+        ServiceCommand::Show(args) => show(broker, &args.id, args.json).await,
+        ServiceCommand::Remove(arg) => {
+            broker.remove_service(&arg.id).await?;
+            println!("Removed service '{}' with its secrets and tokens.", arg.id);
+            Ok(())
+        }
+        ServiceCommand::Secret(args) => secret(broker, &args).await,
+    }
+}
+
+fn url(arg: Option<String>, flag: &str) -> Result<Option<HttpUrl>> {
+    arg.map(|s| HttpUrl::parse(&s).map_err(|e| Error::Config(format!("--{flag}: {e}"))))
+        .transpose()
+}
+
+/// Builds the service from the arguments; validation errors name the flag.
+fn service_from(args: &AddArgs) -> Result<Service> {
+    if args.issuer.is_none() && args.token_url.is_none() {
+        return Err(Error::Config(
+            "give --issuer URL (endpoints are discovered) or --token-url URL (and the other endpoints the flow needs)".into(),
+        ));
+    }
+    let flow = match args.flow {
+        FlowArg::AuthCode => Flow::AuthCode,
+        FlowArg::Device => Flow::Device,
+        FlowArg::ClientCredentials => Flow::ClientCredentials,
+        FlowArg::Password => Flow::Password,
+    };
+    let mut redirect = Redirect::default();
+    if let Some(p) = &args.port {
+        redirect.ports = PortList::parse(p).map_err(|e| Error::Config(format!("--port: {e}")))?;
+    }
+    if let Some(h) = &args.redirect_host {
+        redirect.host = h
+            .parse::<RedirectHost>()
+            .map_err(|e| Error::Config(format!("--redirect-host: {e}")))?;
+    }
+    if let Some(p) = &args.redirect_path {
+        redirect.path = p.clone();
+    }
+    let accounts = match &args.username {
+        Some(u) => vec![Account {
+            name: AccountName::default_account(),
+            username: Some(u.clone()),
+        }],
+        None => Vec::new(),
+    };
+    if flow == Flow::Password && args.username.is_none() {
+        return Err(Error::Config("--flow password needs --username".into()));
+    }
+    Ok(Service {
+        name: args.name.clone(),
+        docs_url: url(args.docs_url.clone(), "docs-url")?,
+        api_base: url(args.api_base.clone(), "api-base")?,
+        flow,
+        issuer: url(args.issuer.clone(), "issuer")?,
+        endpoints: Endpoints {
+            authorization: url(args.auth_url.clone(), "auth-url")?,
+            token: url(args.token_url.clone(), "token-url")?,
+            device_authorization: url(args.device_url.clone(), "device-url")?,
+            revocation: url(args.revoke_url.clone(), "revoke-url")?,
+        },
+        client_id: args.client_id.clone(),
+        client_auth: args.client_auth.map(|a| match a {
+            ClientAuthArg::None => ClientAuth::None,
+            ClientAuthArg::Basic => ClientAuth::ClientSecretBasic,
+            ClientAuthArg::Post => ClientAuth::ClientSecretPost,
+        }),
+        scopes: args.scopes.clone(),
+        authorize_params: args.params.iter().cloned().collect::<BTreeMap<_, _>>(),
+        token_params: args.token_params.iter().cloned().collect::<BTreeMap<_, _>>(),
+        redirect,
+        accounts,
+    })
+}
+
+async fn add(broker: &Broker, args: AddArgs) -> Result<()> {
+    let id = ServiceId::parse(&args.id).map_err(Error::Config)?;
+    let service = service_from(&args)?;
+    if service.effective_client_auth().needs_secret() && !args.client_secret_stdin {
+        return Err(Error::Config(format!(
+            "client authentication '{}' needs a secret: pass --client-secret-stdin and write it to stdin",
+            service.effective_client_auth()
+        )));
+    }
+    if args.password_stdin && service.flow != Flow::Password {
+        return Err(Error::Config("--password-stdin is only for --flow password".into()));
+    }
+    let wanted = usize::from(args.client_secret_stdin) + usize::from(args.password_stdin);
+    let mut secrets = output::read_stdin_secrets(wanted)?.into_iter();
+    let client_secret = if args.client_secret_stdin { secrets.next() } else { None };
+    let password = if args.password_stdin { secrets.next() } else { None };
+    broker
+        .add_service(&id, &service, args.replace, client_secret, password)
+        .await?;
+    println!("Added service '{id}' ({}). Log in with `authdeck login {id}`.", service.flow);
+    Ok(())
+}
+
+fn list(broker: &Broker, json: bool) -> Result<()> {
+    let config = broker.load_config()?;
+    if json {
+        let list: Vec<_> = config
+            .services
+            .iter()
+            .map(|(id, s)| {
+                serde_json::json!({
+                    "id": id.as_str(),
+                    "name": s.display_name(id.as_str()),
+                    "flow": s.flow.as_str(),
+                    "accounts": s.account_names(),
+                    "docs_url": s.docs_url.as_ref().map(HttpUrl::as_str),
+                    "api_base": s.api_base.as_ref().map(HttpUrl::as_str),
+                })
+            })
+            .collect();
+        output::json_line(&serde_json::Value::Array(list));
+        return Ok(());
+    }
+    if config.services.is_empty() {
+        println!("No services configured. Add one with `authdeck service add` (see `authdeck service add --help`).");
+        return Ok(());
+    }
+    let rows: Vec<[String; 4]> = config
+        .services
+        .iter()
+        .map(|(id, s)| {
+            [
+                id.to_string(),
+                s.display_name(id.as_str()).to_owned(),
+                s.flow.to_string(),
+                s.account_names().join(", "),
+            ]
+        })
+        .collect();
+    print_table(["ID", "NAME", "FLOW", "ACCOUNTS"], &rows);
+    Ok(())
+}
+
+async fn show(broker: &Broker, id: &str, json: bool) -> Result<()> {
+    let config = broker.load_config()?;
+    let service = config.service(id)?;
+    let has_secret = if service.effective_client_auth().needs_secret() {
+        Some(broker.has_secret(SecretKey::service(id, SecretKind::ClientSecret)).await?)
+    } else {
+        None
+    };
+    let accounts: Vec<_> = broker
+        .status()?
+        .into_iter()
+        .filter(|a| a.service == id)
+        .collect();
+    let now = output::now();
+    if json {
+        output::json_line(&serde_json::json!({
+            "id": id,
+            "service": service,
+            "client_secret_stored": has_secret,
+            "accounts": accounts,
+        }));
+        return Ok(());
+    }
+    println!("{} ({id})", service.display_name(id));
+    let toml = toml_text(service)?;
+    for line in toml.lines() {
+        println!("  {line}");
+    }
+    match has_secret {
+        Some(true) => println!("  client secret: stored in the keyring"),
+        Some(false) => println!("  client secret: MISSING — store it with `authdeck service secret {id} --client-secret-stdin`"),
+        None => {}
+    }
+    println!("Accounts:");
+    for a in &accounts {
+        println!("  {}: {}", a.account, describe(a, now));
+    }
+    Ok(())
+}
+
+fn toml_text(service: &Service) -> Result<String> {
+    serde_json::to_value(service)
+        .map(|v| pretty_settings(&v))
+        .map_err(|e| Error::Local(format!("could not show the service: {e}")))
+}
+
+/// key = value lines of the service's settings, nested tables as dotted keys.
+fn pretty_settings(value: &serde_json::Value) -> String {
+    fn walk(prefix: &str, v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    walk(&key, v, out);
+                }
+            }
+            other => out.push(format!("{prefix} = {other}")),
+        }
+    }
+    let mut out = Vec::new();
+    walk("", value, &mut out);
+    out.join("\n")
+}
+
+async fn secret(broker: &Broker, args: &SecretArgs) -> Result<()> {
+    let config = broker.load_config()?;
+    let service = config.service(&args.id)?;
+    let wanted = usize::from(args.client_secret_stdin) + usize::from(args.password_stdin);
+    let mut secrets = output::read_stdin_secrets(wanted)?.into_iter();
+    if args.client_secret_stdin {
+        if let Some(s) = secrets.next() {
+            broker.set_client_secret(&args.id, s).await?;
+            println!("Stored the client secret of '{}' in the keyring.", args.id);
+        }
+    }
+    if args.password_stdin {
+        let account = args.account.clone().unwrap_or_else(|| {
+            service
+                .accounts
+                .first()
+                .map_or_else(|| "default".to_owned(), |a| a.name.to_string())
+        });
+        if let Some(s) = secrets.next() {
+            broker.set_password(&args.id, &account, s).await?;
+            println!("Stored the password of '{}/{account}' in the keyring.", args.id);
+        }
+    }
+    Ok(())
+}

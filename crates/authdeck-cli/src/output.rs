@@ -1,0 +1,45 @@
+//! Small helpers for what the CLI prints.
+
+use authdeck_core::token::{relative_time, rfc3339};
+
+/// Prints one JSON value as a line on stdout.
+pub fn json_line(value: &serde_json::Value) {
+    println!("{value}");
+}
+
+/// "in 42 min (2026-11-25T10:42:00Z)", or "no expiry given".
+pub fn expiry(expires_at: Option<i64>, now: i64) -> String {
+    match expires_at {
+        Some(at) if at >= now => format!("expires {} ({})", relative_time(at, now), rfc3339(at)),
+        Some(at) => format!("expired {} ({})", relative_time(at, now), rfc3339(at)),
+        None => "no expiry given".to_owned(),
+    }
+}
+
+/// The current time in Unix seconds.
+pub fn now() -> i64 {
+    use authdeck_core::token::Clock;
+    authdeck_core::token::SystemClock.now()
+}
+
+/// Reads the secrets a command asked for from stdin: one line each, in order.
+pub fn read_stdin_secrets(count: usize) -> authdeck_core::Result<Vec<authdeck_core::Secret<String>>> {
+    use std::io::BufRead;
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    let mut out = Vec::with_capacity(count);
+    for i in 0..count {
+        let line = lines
+            .next()
+            .transpose()
+            .map_err(|e| authdeck_core::Error::Local(format!("could not read stdin: {e}")))?
+            .ok_or_else(|| {
+                authdeck_core::Error::Config(format!(
+                    "expected {count} line(s) on stdin (client secret, then password), got {i}"
+                ))
+            })?;
+        let line = line.strip_suffix('\r').unwrap_or(&line).to_owned();
+        out.push(authdeck_core::Secret::new(line));
+    }
+    Ok(out)
+}

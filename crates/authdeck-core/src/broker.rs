@@ -1,0 +1,376 @@
+//! The broker: the one API the CLI and the desktop shell use for accounts.
+//!
+//! Its central promise is [`Broker::token`]: "a valid token for account X with at least
+//! N seconds left" — the cached one, else a refreshed one, else a re-fetched one (client
+//! credentials and password accounts), else [`Error::LoginRequired`]. Refreshes of one
+//! account are serialised across processes by a file lock in the state directory and
+//! re-checked after taking it, so the desktop app and a CLI never spend the same rotating
+//! refresh token twice. A rotated refresh token is stored before anything else.
+//!
+//! Login, logout and service administration live in `broker/accounts.rs`.
+
+mod accounts;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::config::{Config, ConfigFile, Flow, Service};
+use crate::discovery::{self, ResolvedEndpoints};
+use crate::error::{Error, Result};
+use crate::flows::token_endpoint::{Placement, TokenError};
+use crate::flows::{self, BrowserOpener, ClientIdentity, FlowContext};
+use crate::http::HttpClient;
+use crate::paths::{self, Dirs};
+use crate::secret::Secret;
+use crate::state::{AccountState, StateStore};
+use crate::token::{Clock, SystemClock, TokenSet};
+use crate::vault::{Keyring, SecretKey, SecretKind, SecretStore, Vault};
+
+pub use accounts::{AccountStatus, LogoutReport, StatusKind};
+
+/// Refresh when a token has less than this many seconds left.
+pub const DEFAULT_MIN_VALID: i64 = 60;
+
+/// How long a browser or device login may wait for the user by default.
+pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// A valid access token and what is known about it.
+#[derive(Debug, Clone)]
+pub struct ValidToken {
+    pub access_token: Secret<String>,
+    pub token_type: String,
+    pub expires_at: Option<i64>,
+    pub scopes: Vec<String>,
+}
+
+/// Accounts, tokens and the services they belong to.
+#[derive(Debug, Clone)]
+pub struct Broker {
+    dirs: Dirs,
+    config: ConfigFile,
+    state: StateStore,
+    vault: Vault,
+    ctx: FlowContext,
+    browser: Arc<dyn BrowserOpener>,
+}
+
+impl Broker {
+    /// A broker over the given directories, secret store, HTTP client, clock and browser.
+    pub fn new(
+        dirs: Dirs,
+        store: Arc<dyn SecretStore>,
+        http: HttpClient,
+        clock: Arc<dyn Clock>,
+        browser: Arc<dyn BrowserOpener>,
+    ) -> Self {
+        Broker {
+            config: ConfigFile::new(dirs.services_file()),
+            state: StateStore::new(&dirs.state),
+            dirs,
+            vault: Vault::new(store),
+            ctx: FlowContext {
+                http,
+                clock,
+                login_timeout: DEFAULT_LOGIN_TIMEOUT,
+            },
+            browser,
+        }
+    }
+
+    /// The broker of this user: directories and keyring namespace from the environment,
+    /// the system browser (or `AUTHDECK_BROWSER`), the wall clock.
+    pub fn from_env() -> Result<Self> {
+        Ok(Self::new(
+            Dirs::from_env()?,
+            Arc::new(Keyring::new(crate::vault::default_namespace())),
+            HttpClient::from_env()?,
+            Arc::new(SystemClock),
+            Arc::new(flows::SystemBrowser),
+        ))
+    }
+
+    /// Replaces the browser opener (e.g. `--no-browser`).
+    pub fn with_browser(mut self, browser: Arc<dyn BrowserOpener>) -> Self {
+        self.browser = browser;
+        self
+    }
+
+    /// Sets how long interactive logins wait for the user.
+    pub fn with_login_timeout(mut self, timeout: Duration) -> Self {
+        self.ctx.login_timeout = timeout;
+        self
+    }
+
+    pub fn dirs(&self) -> &Dirs {
+        &self.dirs
+    }
+
+    pub fn config_file(&self) -> &ConfigFile {
+        &self.config
+    }
+
+    pub fn load_config(&self) -> Result<Config> {
+        self.config.load()
+    }
+
+    fn now(&self) -> i64 {
+        self.ctx.clock.now()
+    }
+
+    /// A token for `account` of `service_id` valid for at least `min_valid` seconds.
+    pub async fn token(
+        &self,
+        service_id: &str,
+        account: Option<&str>,
+        min_valid: i64,
+    ) -> Result<ValidToken> {
+        let config = self.config.load()?;
+        let service = config.service(service_id)?;
+        let account = existing_account(service_id, service, account)?;
+        if let Some(token) = self.cached(service_id, &account, min_valid).await? {
+            return Ok(token);
+        }
+        let _lock = self.lock_account(service_id, &account).await?;
+        // Another process may have refreshed while we waited for the lock.
+        if let Some(token) = self.cached(service_id, &account, min_valid).await? {
+            return Ok(token);
+        }
+        let tokens = self.renew(service_id, service, &account).await?;
+        Ok(valid_token(tokens))
+    }
+
+    /// The stored token if it is valid long enough; `LoginRequired` if the account is
+    /// marked so.
+    async fn cached(
+        &self,
+        service_id: &str,
+        account: &str,
+        min_valid: i64,
+    ) -> Result<Option<ValidToken>> {
+        let Some(state) = self.state.load(service_id, account)? else {
+            return Ok(None);
+        };
+        if let Some(reason) = &state.login_required {
+            return Err(Error::login_required(service_id, account, reason.clone()));
+        }
+        if !state.has_access_token || !crate::token::is_valid(state.expires_at, self.now(), min_valid)
+        {
+            return Ok(None);
+        }
+        let key = SecretKey::account(service_id, account, SecretKind::AccessToken);
+        Ok(self.vault.get(key).await?.map(|access_token| ValidToken {
+            access_token,
+            token_type: state.token_type.clone().unwrap_or_else(|| "Bearer".into()),
+            expires_at: state.expires_at,
+            scopes: state.scopes.clone(),
+        }))
+    }
+
+    /// Gets a new token without the user: refresh, else re-fetch, else `LoginRequired`.
+    /// Called with the account's lock held.
+    async fn renew(&self, service_id: &str, service: &Service, account: &str) -> Result<TokenSet> {
+        let state = self.state.load(service_id, account)?.unwrap_or_default();
+        let endpoints = self.endpoints(service_id, service).await?;
+        let client = self.client_identity(service_id, service).await?;
+        let refresh_key = SecretKey::account(service_id, account, SecretKind::RefreshToken);
+        let refresh_token = if state.has_refresh_token {
+            self.vault.get(refresh_key).await?
+        } else {
+            None
+        };
+        if let Some(refresh_token) = refresh_token {
+            let result = flows::refresh::refresh(
+                &self.ctx,
+                &endpoints.token,
+                &client,
+                &refresh_token,
+                &state.scopes,
+                &service.token_params,
+                Placement::Form,
+            )
+            .await;
+            match result {
+                Ok(tokens) => {
+                    self.store_tokens(service_id, account, &tokens).await?;
+                    return Ok(tokens);
+                }
+                Err(TokenError::OAuth(o)) if o.code == "invalid_grant" => {
+                    tracing::info!("{service_id}/{account}: refresh token rejected ({})", o.code);
+                    if !can_refetch(service.flow) {
+                        let reason = "the provider no longer accepts the refresh token (it expired or was revoked)";
+                        self.forget_tokens(service_id, account).await?;
+                        self.state
+                            .save(service_id, account, &AccountState::login_required(reason))?;
+                        return Err(Error::login_required(service_id, account, reason));
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let tokens = match service.flow {
+            Flow::ClientCredentials => {
+                flows::client_credentials::fetch(
+                    &self.ctx,
+                    &endpoints.token,
+                    &client,
+                    &service.scopes,
+                    &service.token_params,
+                    Placement::Form,
+                )
+                .await?
+            }
+            Flow::Password => {
+                self.password_grant(service_id, service, account, &endpoints, &client)
+                    .await?
+            }
+            Flow::AuthCode | Flow::Device => {
+                let reason = if state.has_access_token {
+                    "the token expired and there is no refresh token"
+                } else {
+                    "not logged in"
+                };
+                return Err(Error::login_required(service_id, account, reason));
+            }
+        };
+        self.store_tokens(service_id, account, &tokens).await?;
+        Ok(tokens)
+    }
+
+    async fn password_grant(
+        &self,
+        service_id: &str,
+        service: &Service,
+        account: &str,
+        endpoints: &ResolvedEndpoints,
+        client: &ClientIdentity,
+    ) -> Result<TokenSet> {
+        let username = service
+            .account(account)
+            .and_then(|a| a.username.clone())
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "account '{account}' of '{service_id}' has no username: add it with `authdeck service add {service_id} … --username NAME`"
+                ))
+            })?;
+        let password = self
+            .vault
+            .get(SecretKey::account(service_id, account, SecretKind::Password))
+            .await?
+            .ok_or_else(|| {
+                Error::login_required(
+                    service_id,
+                    account,
+                    "no password is stored (store one with `authdeck service secret --password-stdin`)",
+                )
+            })?;
+        flows::password::fetch(
+            &self.ctx,
+            &endpoints.token,
+            client,
+            &username,
+            &password,
+            &service.scopes,
+            &service.token_params,
+            Placement::Form,
+        )
+        .await
+    }
+
+    /// Stores a new token set: the refresh token first (a rotated one must never be
+    /// lost), then the access and ID tokens, then the state file.
+    async fn store_tokens(&self, service_id: &str, account: &str, tokens: &TokenSet) -> Result<()> {
+        let key = |kind| SecretKey::account(service_id, account, kind);
+        match &tokens.refresh_token {
+            Some(rt) => self.vault.set(key(SecretKind::RefreshToken), rt.clone()).await?,
+            None => self.vault.delete(key(SecretKind::RefreshToken)).await?,
+        }
+        self.vault
+            .set(key(SecretKind::AccessToken), tokens.access_token.clone())
+            .await?;
+        match &tokens.id_token {
+            Some(id) => self.vault.set(key(SecretKind::IdToken), id.clone()).await?,
+            None => self.vault.delete(key(SecretKind::IdToken)).await?,
+        }
+        self.state
+            .save(service_id, account, &AccountState::from_tokens(tokens))
+    }
+
+    /// Deletes an account's tokens from the keyring (not its password).
+    async fn forget_tokens(&self, service_id: &str, account: &str) -> Result<()> {
+        let keys = SecretKind::TOKENS
+            .iter()
+            .map(|k| SecretKey::account(service_id, account, *k))
+            .collect();
+        self.vault.delete_all(keys).await
+    }
+
+    async fn endpoints(&self, service_id: &str, service: &Service) -> Result<ResolvedEndpoints> {
+        discovery::resolve(&self.ctx.http, &self.dirs.cache, service_id, service, self.now()).await
+    }
+
+    async fn client_identity(&self, service_id: &str, service: &Service) -> Result<ClientIdentity> {
+        let auth = service.effective_client_auth();
+        let secret = if auth.needs_secret() {
+            let secret = self
+                .vault
+                .get(SecretKey::service(service_id, SecretKind::ClientSecret))
+                .await?;
+            Some(secret.ok_or_else(|| {
+                Error::Config(format!(
+                    "'{service_id}' authenticates with a client secret, but none is stored: run `authdeck service secret {service_id} --client-secret-stdin`"
+                ))
+            })?)
+        } else {
+            None
+        };
+        Ok(ClientIdentity {
+            client_id: service.client_id.clone(),
+            auth,
+            secret,
+        })
+    }
+
+    /// Takes the account's cross-process refresh lock (off the async runtime).
+    async fn lock_account(&self, service_id: &str, account: &str) -> Result<std::fs::File> {
+        let path = self.state.lock_path(service_id, account);
+        tokio::task::spawn_blocking(move || paths::lock_exclusive(&path))
+            .await
+            .map_err(|e| Error::Local(format!("the lock task failed: {e}")))?
+    }
+}
+
+fn can_refetch(flow: Flow) -> bool {
+    matches!(flow, Flow::ClientCredentials | Flow::Password)
+}
+
+fn valid_token(tokens: TokenSet) -> ValidToken {
+    ValidToken {
+        access_token: tokens.access_token,
+        token_type: tokens.token_type,
+        expires_at: tokens.expires_at,
+        scopes: tokens.scopes,
+    }
+}
+
+/// The configured account to use: the named one, else `default`, else the only one.
+fn existing_account(service_id: &str, service: &Service, account: Option<&str>) -> Result<String> {
+    let names = service.account_names();
+    match account {
+        Some(name) if names.iter().any(|n| n == name) => Ok(name.to_owned()),
+        Some(name) => Err(Error::Config(format!(
+            "'{service_id}' has no account '{name}' (it has: {}); `authdeck login {service_id} --account {name}` creates it",
+            names.join(", ")
+        ))),
+        None if names.iter().any(|n| n == crate::config::DEFAULT_ACCOUNT) => {
+            Ok(crate::config::DEFAULT_ACCOUNT.to_owned())
+        }
+        None if names.len() == 1 => Ok(names[0].clone()),
+        None => Err(Error::Config(format!(
+            "'{service_id}' has several accounts ({}): choose one with --account",
+            names.join(", ")
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests;

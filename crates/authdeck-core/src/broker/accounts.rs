@@ -1,0 +1,344 @@
+//! Logging in and out, account status, and adding or removing services with their
+//! secrets.
+
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+use super::{Broker, ValidToken};
+use crate::config::{Account, AccountName, Flow, Service, ServiceId};
+use crate::discovery;
+use crate::error::{Error, Result};
+use crate::flows::token_endpoint::Placement;
+use crate::flows::{self, auth_code, device, LoginObserver};
+use crate::secret::Secret;
+use crate::state::AccountState;
+use crate::token::TokenSet;
+use crate::vault::{SecretKey, SecretKind};
+
+/// Where an account stands, for `authdeck status` and the service list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusKind {
+    /// A token is stored and valid.
+    LoggedIn,
+    /// The token expired; a refresh token (or stored credentials) will renew it.
+    Expired,
+    /// Only the user can get a new token.
+    LoginRequired,
+    /// No token yet.
+    NotLoggedIn,
+}
+
+/// The status of one account (no secret in here: it is safe to print and serialise).
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountStatus {
+    pub service: String,
+    pub service_name: String,
+    pub account: String,
+    pub flow: String,
+    pub status: StatusKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub scopes: Vec<String>,
+}
+
+/// What logout did.
+#[derive(Debug, Clone, Default)]
+pub struct LogoutReport {
+    /// Whether the provider confirmed revocation of the tokens.
+    pub revoked: bool,
+    /// Why revocation was skipped or failed (the local tokens are deleted anyway).
+    pub revocation_note: Option<String>,
+}
+
+impl Broker {
+    /// Logs `account` (default: `default`) of `service_id` in with the service's flow,
+    /// creating the account if it is new, and stores the tokens.
+    pub async fn login(
+        &self,
+        service_id: &str,
+        account: Option<&str>,
+        observer: &dyn LoginObserver,
+        cancel: &CancellationToken,
+    ) -> Result<ValidToken> {
+        let config = self.config.load()?;
+        let service = config.service(service_id)?;
+        let account = match account {
+            Some(name) => AccountName::parse(name).map_err(Error::Config)?,
+            None => AccountName::parse(&super::existing_account(service_id, service, None)?)
+                .map_err(Error::Config)?,
+        };
+        let account_name = account.as_str();
+        let endpoints = self.endpoints(service_id, service).await?;
+        let client = self.client_identity(service_id, service).await?;
+        let tokens = match service.flow {
+            Flow::AuthCode => {
+                let req = auth_code::AuthCodeLogin {
+                    service_name: service.display_name(service_id),
+                    authorization_url: endpoints.authorization()?,
+                    token_url: &endpoints.token,
+                    client: &client,
+                    scopes: &service.scopes,
+                    authorize_params: &service.authorize_params,
+                    token_params: &service.token_params,
+                    redirect: &service.redirect,
+                };
+                auth_code::login(&self.ctx, &req, self.browser.as_ref(), observer, cancel).await?
+            }
+            Flow::Device => {
+                let req = device::DeviceLogin {
+                    device_authorization_url: endpoints.device_authorization()?,
+                    token_url: &endpoints.token,
+                    client: &client,
+                    scopes: &service.scopes,
+                    authorize_params: &service.authorize_params,
+                    token_params: &service.token_params,
+                };
+                device::login(&self.ctx, &req, observer, cancel).await?
+            }
+            Flow::ClientCredentials => {
+                flows::client_credentials::fetch(
+                    &self.ctx,
+                    &endpoints.token,
+                    &client,
+                    &service.scopes,
+                    &service.token_params,
+                    Placement::Form,
+                )
+                .await?
+            }
+            Flow::Password => {
+                self.password_grant(service_id, service, account_name, &endpoints, &client)
+                    .await?
+            }
+        };
+        if service.account(account_name).is_none() {
+            self.config.ensure_account(
+                service_id,
+                &Account {
+                    name: account.clone(),
+                    username: None,
+                },
+            )?;
+        }
+        let _lock = self.lock_account(service_id, account_name).await?;
+        self.store_tokens(service_id, account_name, &tokens).await?;
+        Ok(super::valid_token(tokens))
+    }
+
+    /// Revokes the account's tokens at the provider (when it has a revocation endpoint)
+    /// and deletes them locally. The account then needs a login; its stored password
+    /// and the service's client secret are kept.
+    pub async fn logout(&self, service_id: &str, account: Option<&str>) -> Result<LogoutReport> {
+        let config = self.config.load()?;
+        let service = config.service(service_id)?;
+        let account = super::existing_account(service_id, service, account)?;
+        let _lock = self.lock_account(service_id, &account).await?;
+        let key = |kind| SecretKey::account(service_id, &account, kind);
+        let access = self.vault.get(key(SecretKind::AccessToken)).await?;
+        let refresh = self.vault.get(key(SecretKind::RefreshToken)).await?;
+        let mut report = LogoutReport::default();
+        if access.is_some() || refresh.is_some() {
+            match self.revoke_all(service_id, service, access, refresh).await {
+                Ok(true) => report.revoked = true,
+                Ok(false) => {
+                    report.revocation_note =
+                        Some("the provider has no revocation endpoint; the tokens stay valid there until they expire".into());
+                }
+                Err(e) => report.revocation_note = Some(format!("revocation failed: {e}")),
+            }
+        }
+        self.forget_tokens(service_id, &account).await?;
+        self.state
+            .save(service_id, &account, &AccountState::login_required("logged out"))?;
+        Ok(report)
+    }
+
+    /// Revokes the refresh token (which ends the grant at most providers), then the
+    /// access token. `Ok(false)`: there is no revocation endpoint.
+    async fn revoke_all(
+        &self,
+        service_id: &str,
+        service: &Service,
+        access: Option<Secret<String>>,
+        refresh: Option<Secret<String>>,
+    ) -> Result<bool> {
+        let endpoints = self.endpoints(service_id, service).await?;
+        let Some(url) = endpoints.revocation else {
+            return Ok(false);
+        };
+        let client = self.client_identity(service_id, service).await?;
+        if let Some(rt) = &refresh {
+            flows::revoke::revoke(&self.ctx.http, &url, &client, rt, "refresh_token").await?;
+        }
+        if let Some(at) = &access {
+            flows::revoke::revoke(&self.ctx.http, &url, &client, at, "access_token").await?;
+        }
+        Ok(true)
+    }
+
+    /// Every account of every service, from the state files only (no keyring access).
+    pub fn status(&self) -> Result<Vec<AccountStatus>> {
+        let config = self.config.load()?;
+        let now = self.now();
+        let mut out = Vec::new();
+        for (id, service) in &config.services {
+            for account in service.account_names() {
+                let state = self.state.load(id.as_str(), &account)?;
+                out.push(status_of(id.as_str(), service, &account, state, now));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Adds (or, with `replace`, replaces) a service and stores its secrets. Secrets go
+    /// to the keyring first, so a keyring failure leaves the config untouched.
+    pub async fn add_service(
+        &self,
+        id: &ServiceId,
+        service: &Service,
+        replace: bool,
+        client_secret: Option<Secret<String>>,
+        password: Option<Secret<String>>,
+    ) -> Result<()> {
+        let config = self.config.load()?;
+        if !replace && config.service(id.as_str()).is_ok() {
+            return Err(Error::Config(format!(
+                "a service '{id}' already exists: remove it first (`authdeck service remove {id}`) or pass --replace"
+            )));
+        }
+        let probe = format!("[services.{id}]\n{}", toml_of(service)?);
+        crate::config::parse(self.config.path(), &probe)?;
+        if let Some(secret) = client_secret {
+            self.set_client_secret(id.as_str(), secret).await?;
+        }
+        if let Some(password) = password {
+            let account = service
+                .accounts
+                .first()
+                .map_or(crate::config::DEFAULT_ACCOUNT, |a| a.name.as_str());
+            self.set_password(id.as_str(), account, password).await?;
+        }
+        self.config.upsert_service(id, service)?;
+        discovery::forget(&self.dirs.cache, id.as_str());
+        Ok(())
+    }
+
+    /// Stores the service's client secret in the keyring.
+    pub async fn set_client_secret(&self, service_id: &str, secret: Secret<String>) -> Result<()> {
+        non_empty(&secret, "client secret")?;
+        self.vault
+            .set(SecretKey::service(service_id, SecretKind::ClientSecret), secret)
+            .await
+    }
+
+    /// Stores an account's password in the keyring.
+    pub async fn set_password(
+        &self,
+        service_id: &str,
+        account: &str,
+        secret: Secret<String>,
+    ) -> Result<()> {
+        non_empty(&secret, "password")?;
+        self.vault
+            .set(SecretKey::account(service_id, account, SecretKind::Password), secret)
+            .await
+    }
+
+    /// Removes a service with every secret and state file of it. The keyring entries go
+    /// first: if the keyring fails, the service stays configured and can be removed later.
+    pub async fn remove_service(&self, service_id: &str) -> Result<()> {
+        let config = self.config.load()?;
+        let service = config.service(service_id)?;
+        let mut keys = vec![SecretKey::service(service_id, SecretKind::ClientSecret)];
+        for account in service.account_names() {
+            for kind in SecretKind::TOKENS.into_iter().chain([SecretKind::Password]) {
+                keys.push(SecretKey::account(service_id, &account, kind));
+            }
+        }
+        self.vault.delete_all(keys).await?;
+        self.config.remove_service(service_id)?;
+        self.state.remove_service(service_id)?;
+        discovery::forget(&self.dirs.cache, service_id);
+        Ok(())
+    }
+
+    /// The stored tokens of an account, for display (claims) — the caller decides what
+    /// leaves the process.
+    pub async fn stored_tokens(&self, service_id: &str, account: Option<&str>) -> Result<Option<TokenSet>> {
+        let config = self.config.load()?;
+        let service = config.service(service_id)?;
+        let account = super::existing_account(service_id, service, account)?;
+        let Some(state) = self.state.load(service_id, &account)? else {
+            return Ok(None);
+        };
+        let key = |kind| SecretKey::account(service_id, &account, kind);
+        let Some(access_token) = self.vault.get(key(SecretKind::AccessToken)).await? else {
+            return Ok(None);
+        };
+        Ok(Some(TokenSet {
+            access_token,
+            refresh_token: self.vault.get(key(SecretKind::RefreshToken)).await?,
+            id_token: self.vault.get(key(SecretKind::IdToken)).await?,
+            token_type: state.token_type.unwrap_or_else(|| "Bearer".into()),
+            scopes: state.scopes,
+            expires_at: state.expires_at,
+            obtained_at: state.obtained_at.unwrap_or_default(),
+        }))
+    }
+}
+
+fn non_empty(secret: &Secret<String>, what: &str) -> Result<()> {
+    if secret.expose().is_empty() {
+        return Err(Error::Config(format!("the {what} is empty: nothing was stored")));
+    }
+    Ok(())
+}
+
+fn toml_of(service: &Service) -> Result<String> {
+    toml::to_string(service)
+        .map_err(|e| Error::Local(format!("could not write the service as TOML: {e}")))
+}
+
+fn status_of(
+    id: &str,
+    service: &Service,
+    account: &str,
+    state: Option<AccountState>,
+    now: i64,
+) -> AccountStatus {
+    let state = state.unwrap_or_default();
+    let (status, reason) = if let Some(reason) = &state.login_required {
+        (StatusKind::LoginRequired, Some(reason.clone()))
+    } else if !state.has_access_token {
+        (StatusKind::NotLoggedIn, None)
+    } else if crate::token::is_valid(state.expires_at, now, 0) {
+        (StatusKind::LoggedIn, None)
+    } else if state.has_refresh_token || super::can_refetch(service.flow) {
+        (StatusKind::Expired, None)
+    } else {
+        (
+            StatusKind::LoginRequired,
+            Some("the token expired and there is no refresh token".to_owned()),
+        )
+    };
+    AccountStatus {
+        service: id.to_owned(),
+        service_name: service.display_name(id).to_owned(),
+        account: account.to_owned(),
+        flow: service.flow.to_string(),
+        status,
+        expires_at: state.expires_at,
+        reason,
+        scopes: state.scopes,
+    }
+}
+
+impl Broker {
+    /// Whether the keyring holds the secret `key` (its value is not returned).
+    pub async fn has_secret(&self, key: SecretKey) -> Result<bool> {
+        Ok(self.vault.get(key).await?.is_some())
+    }
+}

@@ -1,0 +1,160 @@
+//! What Authdeck knows about each account besides its secrets: expiry, scopes, whether a
+//! login is required. One small JSON file per account under the state directory, written
+//! atomically. It never holds a token: `authdeck status` reads only these files, and the
+//! hygiene tests scan this directory for secret bytes.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::paths;
+use crate::token::TokenSet;
+
+/// The stored state of one account.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AccountState {
+    /// Unix seconds; `None` when the provider gave no expiry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
+    /// When the current token was obtained (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub obtained_at: Option<i64>,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_type: Option<String>,
+    /// Whether the keyring holds an access token for the account.
+    #[serde(default)]
+    pub has_access_token: bool,
+    #[serde(default)]
+    pub has_refresh_token: bool,
+    /// Set when only the user can get a new token (refresh rejected, logged out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_required: Option<String>,
+}
+
+impl AccountState {
+    /// The state after a new token set was stored.
+    pub fn from_tokens(tokens: &TokenSet) -> Self {
+        AccountState {
+            expires_at: tokens.expires_at,
+            obtained_at: Some(tokens.obtained_at),
+            scopes: tokens.scopes.clone(),
+            token_type: Some(tokens.token_type.clone()),
+            has_access_token: true,
+            has_refresh_token: tokens.refresh_token.is_some(),
+            login_required: None,
+        }
+    }
+
+    /// A state that says the user has to log in, for `reason`.
+    pub fn login_required(reason: impl Into<String>) -> Self {
+        AccountState {
+            login_required: Some(reason.into()),
+            ..AccountState::default()
+        }
+    }
+}
+
+/// The account state files under one state directory.
+#[derive(Debug, Clone)]
+pub struct StateStore {
+    dir: PathBuf,
+}
+
+impl StateStore {
+    pub fn new(state_dir: &Path) -> Self {
+        StateStore {
+            dir: state_dir.to_owned(),
+        }
+    }
+
+    fn file(&self, service: &str, account: &str) -> PathBuf {
+        self.dir
+            .join("accounts")
+            .join(service)
+            .join(format!("{account}.json"))
+    }
+
+    /// The lock file that serialises refreshes of one account across processes.
+    pub fn lock_path(&self, service: &str, account: &str) -> PathBuf {
+        self.dir
+            .join("locks")
+            .join(service)
+            .join(format!("{account}.lock"))
+    }
+
+    /// The account's state; `None` when nothing is stored (never logged in). A file that
+    /// cannot be read as state is treated as absent, with a warning: it holds no secret
+    /// and is rewritten at the next login.
+    pub fn load(&self, service: &str, account: &str) -> Result<Option<AccountState>> {
+        let path = self.file(service, account);
+        match std::fs::read(&path) {
+            Ok(bytes) => match serde_json::from_slice(&bytes) {
+                Ok(state) => Ok(Some(state)),
+                Err(e) => {
+                    tracing::warn!("ignoring unreadable account state {}: {e}", path.display());
+                    Ok(None)
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io("read", &path, e)),
+        }
+    }
+
+    /// Stores the account's state atomically.
+    pub fn save(&self, service: &str, account: &str, state: &AccountState) -> Result<()> {
+        let bytes = serde_json::to_vec_pretty(state)
+            .map_err(|e| Error::Local(format!("could not encode the account state: {e}")))?;
+        paths::write_atomic(&self.file(service, account), &bytes)
+    }
+
+    /// Forgets the account's state (and its lock file).
+    pub fn remove(&self, service: &str, account: &str) -> Result<()> {
+        for path in [self.file(service, account), self.lock_path(service, account)] {
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io("remove", &path, e)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Forgets every account of a service.
+    pub fn remove_service(&self, service: &str) -> Result<()> {
+        for sub in ["accounts", "locks"] {
+            let dir = self.dir.join(sub).join(service);
+            match std::fs::remove_dir_all(&dir) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io("remove", &dir, e)),
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn save_load_remove() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = StateStore::new(dir.path());
+        assert_eq!(store.load("s", "a").expect("load"), None);
+        let state = AccountState {
+            expires_at: Some(10),
+            has_access_token: true,
+            ..AccountState::default()
+        };
+        store.save("s", "a", &state).expect("save");
+        assert_eq!(store.load("s", "a").expect("load"), Some(state));
+        std::fs::write(dir.path().join("accounts/s/a.json"), b"{garbage").expect("write");
+        assert_eq!(store.load("s", "a").expect("load"), None);
+        store.remove("s", "a").expect("remove");
+        store.remove("s", "a").expect("remove twice");
+    }
+}

@@ -1,0 +1,298 @@
+//! Tokens as Authdeck keeps them: the `TokenSet` and what is known about it.
+//!
+//! Expiry is stored as an absolute Unix time, computed when the response arrives: from
+//! `expires_in` (a number or a numeric string), else Azure v1's `expires_on`, else the
+//! JWT `exp` claim. JWT claims are decoded for display only: the signature is NOT
+//! verified, and nothing in Authdeck trusts them for a security decision.
+
+use std::fmt;
+
+use base64::Engine as _;
+use serde::{Deserialize, Deserializer};
+
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+/// The current time in Unix seconds, injectable so expiry is tested without sleeping.
+pub trait Clock: Send + Sync + fmt::Debug {
+    fn now(&self) -> i64;
+}
+
+/// The system's wall clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    }
+}
+
+/// The tokens of one account.
+#[derive(Debug, Clone)]
+pub struct TokenSet {
+    pub access_token: Secret<String>,
+    pub refresh_token: Option<Secret<String>>,
+    pub id_token: Option<Secret<String>>,
+    /// As the provider wrote it (`Bearer`, `bearer`, …).
+    pub token_type: String,
+    pub scopes: Vec<String>,
+    /// Unix seconds; `None` when the provider gave no expiry at all.
+    pub expires_at: Option<i64>,
+    pub obtained_at: i64,
+}
+
+impl TokenSet {
+    /// Builds the token set from a token endpoint response received at `now`.
+    /// `requested_scopes` stand in when the response does not list the granted ones.
+    pub fn from_response(resp: TokenResponse, now: i64, requested_scopes: &[String]) -> Self {
+        let expires_at = resp
+            .expires_in
+            .map(|secs| now.saturating_add(secs))
+            .or(resp.expires_on)
+            .or_else(|| jwt_exp(resp.access_token.expose()));
+        let scopes = match resp.scope {
+            Some(s) => s.split_whitespace().map(str::to_owned).collect(),
+            None => requested_scopes.to_vec(),
+        };
+        TokenSet {
+            access_token: resp.access_token,
+            refresh_token: resp.refresh_token,
+            id_token: resp.id_token,
+            token_type: resp.token_type.unwrap_or_else(|| "Bearer".to_owned()),
+            scopes,
+            expires_at,
+            obtained_at: now,
+        }
+    }
+
+    /// Whether the access token is still valid for at least `min_valid` seconds.
+    pub fn valid_for(&self, now: i64, min_valid: i64) -> bool {
+        is_valid(self.expires_at, now, min_valid)
+    }
+}
+
+/// Whether a token expiring at `expires_at` is valid for `min_valid` more seconds.
+/// A token without a known expiry counts as valid.
+pub fn is_valid(expires_at: Option<i64>, now: i64, min_valid: i64) -> bool {
+    expires_at.is_none_or(|at| at - now > min_valid)
+}
+
+/// A token endpoint's success response, tolerant of the variants seen in the wild.
+#[derive(Deserialize)]
+pub struct TokenResponse {
+    #[serde(deserialize_with = "secret_string")]
+    pub access_token: Secret<String>,
+    #[serde(default)]
+    pub token_type: Option<String>,
+    #[serde(default, deserialize_with = "loose_number")]
+    pub expires_in: Option<i64>,
+    /// Azure AD v1: absolute expiry, in Unix seconds, as a string.
+    #[serde(default, deserialize_with = "loose_number")]
+    pub expires_on: Option<i64>,
+    #[serde(default, deserialize_with = "optional_secret")]
+    pub refresh_token: Option<Secret<String>>,
+    #[serde(default, deserialize_with = "optional_secret")]
+    pub id_token: Option<Secret<String>>,
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
+impl fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("has_refresh_token", &self.refresh_token.is_some())
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenResponse {
+    /// Parses a success body. The error never quotes the body (it holds tokens).
+    pub fn parse(body: &[u8]) -> Result<Self> {
+        let resp: TokenResponse = serde_json::from_slice(body).map_err(|e| {
+            let what = if e.is_eof() {
+                "was cut off (truncated JSON)".to_owned()
+            } else if e.is_data() {
+                format!("is not a token response ({})", redact_serde(&e))
+            } else {
+                format!("is not valid JSON (line {}, column {})", e.line(), e.column())
+            };
+            Error::Provider(format!("the token endpoint's answer {what}"))
+        })?;
+        if resp.access_token.expose().is_empty() {
+            return Err(Error::Provider(
+                "the token endpoint answered without an access_token".into(),
+            ));
+        }
+        Ok(resp)
+    }
+}
+
+/// serde_json data errors name the field and the expected type, never the value for
+/// strings; keep only the text before " at line".
+fn redact_serde(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let text = text.split(" at line").next().unwrap_or_default();
+    text.split(": \"").next().unwrap_or_default().to_owned()
+}
+
+fn secret_string<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Secret<String>, D::Error> {
+    String::deserialize(d).map(Secret::new)
+}
+
+fn optional_secret<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Secret<String>>, D::Error> {
+    Ok(Option::<String>::deserialize(d)?
+        .filter(|s| !s.is_empty())
+        .map(Secret::new))
+}
+
+/// A number, or a string holding one (Azure AD v1 sends `"3599"`).
+pub(crate) fn loose_number<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<i64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Loose {
+        Int(i64),
+        Float(f64),
+        Text(String),
+    }
+    match Option::<Loose>::deserialize(d)? {
+        None => Ok(None),
+        Some(Loose::Int(n)) => Ok(Some(n)),
+        #[allow(clippy::cast_possible_truncation)]
+        Some(Loose::Float(f)) if f.is_finite() => Ok(Some(f as i64)),
+        Some(Loose::Float(_)) => Err(serde::de::Error::custom("expected a finite number")),
+        Some(Loose::Text(s)) if s.trim().is_empty() => Ok(None),
+        Some(Loose::Text(s)) => s
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom("expected a number or a numeric string")),
+    }
+}
+
+/// The claims of a JWT, decoded WITHOUT verifying the signature: for display only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnverifiedClaims(pub serde_json::Map<String, serde_json::Value>);
+
+/// Decodes the payload of a compact JWS (`header.payload.signature`); `None` for an
+/// opaque token or anything that does not decode to a JSON object.
+pub fn decode_jwt_claims(token: &str) -> Option<UnverifiedClaims> {
+    let mut parts = token.split('.');
+    let (_header, payload, _sig) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    match serde_json::from_slice(&bytes).ok()? {
+        serde_json::Value::Object(map) => Some(UnverifiedClaims(map)),
+        _ => None,
+    }
+}
+
+fn jwt_exp(token: &str) -> Option<i64> {
+    let claims = decode_jwt_claims(token)?;
+    let exp = claims.0.get("exp")?;
+    exp.as_i64().or_else(|| exp.as_f64().map(|f| f as i64))
+}
+
+/// "in 42 min", "3 h ago": a short human form of `at - now`.
+pub fn relative_time(at: i64, now: i64) -> String {
+    let delta = at - now;
+    let abs = delta.unsigned_abs();
+    let amount = if abs < 60 {
+        format!("{abs} s")
+    } else if abs < 3600 {
+        format!("{} min", abs / 60)
+    } else if abs < 86_400 * 2 {
+        format!("{} h {} min", abs / 3600, abs % 3600 / 60)
+    } else {
+        format!("{} days", abs / 86_400)
+    };
+    if delta >= 0 {
+        format!("in {amount}")
+    } else {
+        format!("{amount} ago")
+    }
+}
+
+/// RFC 3339 in UTC, e.g. `2026-11-25T10:00:00Z`.
+pub fn rfc3339(at: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(at)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_else(|| at.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jwt(payload: &str) -> String {
+        let enc = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        format!("{}.{}.sig", enc.encode(r#"{"alg":"none"}"#), enc.encode(payload))
+    }
+
+    #[test]
+    fn expiry_from_number_string_expires_on_or_jwt() {
+        let now = 1_000_000;
+        let parse = |body: &str| TokenSet::from_response(TokenResponse::parse(body.as_bytes()).expect("parse"), now, &[]);
+        assert_eq!(parse(r#"{"access_token":"a","expires_in":3600}"#).expires_at, Some(now + 3600));
+        assert_eq!(parse(r#"{"access_token":"a","expires_in":"3599","expires_on":"5"}"#).expires_at, Some(now + 3599));
+        assert_eq!(parse(r#"{"access_token":"a","expires_on":"1700000000"}"#).expires_at, Some(1_700_000_000));
+        let body = format!(r#"{{"access_token":"{}","token_type":"Bearer"}}"#, jwt(r#"{"exp":1234567,"sub":"auth0|x"}"#));
+        assert_eq!(parse(&body).expires_at, Some(1_234_567));
+        assert_eq!(parse(r#"{"access_token":"opaque"}"#).expires_at, None);
+    }
+
+    #[test]
+    fn scopes_from_response_or_request() {
+        let resp = TokenResponse::parse(br#"{"access_token":"a","scope":"openid  api"}"#).expect("parse");
+        assert_eq!(TokenSet::from_response(resp, 0, &["x".into()]).scopes, vec!["openid", "api"]);
+        let resp = TokenResponse::parse(br#"{"access_token":"a"}"#).expect("parse");
+        assert_eq!(TokenSet::from_response(resp, 0, &["x".into()]).scopes, vec!["x"]);
+    }
+
+    #[test]
+    fn parse_errors_never_quote_the_body() {
+        for body in [
+            &br#"{"access_token":"SECRET-TOKEN","expires_in":"soon"}"#[..],
+            br#"{"access_token":"SECRET-TOKEN","#,
+            b"<html>SECRET-TOKEN</html>",
+            br#"{"access_token":42,"x":"SECRET-TOKEN"}"#,
+            br#"{"token":"SECRET-TOKEN"}"#,
+        ] {
+            let err = TokenResponse::parse(body).expect_err("must fail").to_string();
+            assert!(!err.contains("SECRET"), "{err}");
+        }
+        let err = TokenResponse::parse(br#"{"access_token":"ab"#).expect_err("eof").to_string();
+        assert!(err.contains("truncated"), "{err}");
+    }
+
+    #[test]
+    fn jwt_claims_for_display() {
+        let claims = decode_jwt_claims(&jwt(r#"{"sub":"u1"}"#)).expect("claims");
+        assert_eq!(claims.0["sub"], "u1");
+        assert!(decode_jwt_claims("opaque-token").is_none());
+        assert!(decode_jwt_claims("a.b.c.d").is_none());
+        assert!(decode_jwt_claims("a.!!!.c").is_none());
+    }
+
+    #[test]
+    fn validity_and_relative_time() {
+        assert!(is_valid(Some(200), 100, 60));
+        assert!(!is_valid(Some(150), 100, 60));
+        assert!(is_valid(None, 100, 60));
+        assert_eq!(relative_time(100 + 42 * 60, 100), "in 42 min");
+        assert_eq!(relative_time(100, 100 + 30), "30 s ago");
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+    }
+}

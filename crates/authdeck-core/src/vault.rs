@@ -1,0 +1,301 @@
+//! The OS keyring: the only place a secret is ever stored.
+//!
+//! One keyring entry per service/account/kind, in a namespace (the Secret Service
+//! `service` attribute) that differs between release builds (`authdeck`), debug builds
+//! (`authdeck-dev`) and demo mode (`authdeck-demo`), so development never touches a
+//! user's real tokens. A missing entry is `Ok(None)`; every other failure becomes a
+//! clear, actionable [`Error::Keyring`]. There is no plaintext fallback, ever.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+/// What a stored secret is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SecretKind {
+    AccessToken,
+    RefreshToken,
+    IdToken,
+    /// A service-level secret (shared by the service's accounts).
+    ClientSecret,
+    Password,
+}
+
+impl SecretKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecretKind::AccessToken => "access_token",
+            SecretKind::RefreshToken => "refresh_token",
+            SecretKind::IdToken => "id_token",
+            SecretKind::ClientSecret => "client_secret",
+            SecretKind::Password => "password",
+        }
+    }
+
+    /// The kinds that make up an account's tokens (forgotten on logout).
+    pub const TOKENS: [SecretKind; 3] = [
+        SecretKind::AccessToken,
+        SecretKind::RefreshToken,
+        SecretKind::IdToken,
+    ];
+}
+
+/// Where a secret lives: service, account (none for service-level secrets), kind.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SecretKey {
+    pub service: String,
+    pub account: Option<String>,
+    pub kind: SecretKind,
+}
+
+impl SecretKey {
+    pub fn account(service: &str, account: &str, kind: SecretKind) -> Self {
+        SecretKey {
+            service: service.to_owned(),
+            account: Some(account.to_owned()),
+            kind,
+        }
+    }
+
+    pub fn service(service: &str, kind: SecretKind) -> Self {
+        SecretKey {
+            service: service.to_owned(),
+            account: None,
+            kind,
+        }
+    }
+
+    /// The keyring "user" of the entry: `service/account/kind` or `service/kind`.
+    pub fn user(&self) -> String {
+        match &self.account {
+            Some(a) => format!("{}/{}/{}", self.service, a, self.kind.as_str()),
+            None => format!("{}/{}", self.service, self.kind.as_str()),
+        }
+    }
+}
+
+/// A store of secrets (the OS keyring; an in-memory map in unit tests).
+pub trait SecretStore: Send + Sync + fmt::Debug {
+    fn get(&self, key: &SecretKey) -> Result<Option<Secret<String>>>;
+    fn set(&self, key: &SecretKey, value: &Secret<String>) -> Result<()>;
+    /// Deletes the entry; deleting a missing entry is fine.
+    fn delete(&self, key: &SecretKey) -> Result<()>;
+}
+
+/// The keyring namespace of this build: `AUTHDECK_KEYRING_NAMESPACE` if set, else
+/// `authdeck` (release) or `authdeck-dev` (debug).
+pub fn default_namespace() -> String {
+    match std::env::var("AUTHDECK_KEYRING_NAMESPACE") {
+        Ok(ns) if !ns.trim().is_empty() => ns,
+        _ if cfg!(debug_assertions) => "authdeck-dev".to_owned(),
+        _ => "authdeck".to_owned(),
+    }
+}
+
+/// The OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on
+/// Windows) through the `keyring` crate. Its calls block: call them off the async runtime.
+#[derive(Debug, Clone)]
+pub struct Keyring {
+    namespace: String,
+}
+
+impl Keyring {
+    pub fn new(namespace: impl Into<String>) -> Self {
+        Keyring {
+            namespace: namespace.into(),
+        }
+    }
+
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    fn entry(&self, key: &SecretKey) -> Result<keyring::Entry> {
+        keyring::Entry::new(&self.namespace, &key.user()).map_err(|e| keyring_error(&e, key))
+    }
+}
+
+impl SecretStore for Keyring {
+    fn get(&self, key: &SecretKey) -> Result<Option<Secret<String>>> {
+        match self.entry(key)?.get_password() {
+            Ok(value) => Ok(Some(Secret::new(value))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(keyring_error(&e, key)),
+        }
+    }
+
+    fn set(&self, key: &SecretKey, value: &Secret<String>) -> Result<()> {
+        self.entry(key)?
+            .set_password(value.expose())
+            .map_err(|e| keyring_error(&e, key))
+    }
+
+    fn delete(&self, key: &SecretKey) -> Result<()> {
+        match self.entry(key)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(keyring_error(&e, key)),
+        }
+    }
+}
+
+/// Turns a keyring failure into a message that says what to do. Never includes the
+/// secret (`BadEncoding` carries the stored bytes: they are not shown).
+fn keyring_error(e: &keyring::Error, key: &SecretKey) -> Error {
+    let what = format!("the {} of {}", key.kind.as_str().replace('_', " "), key_label(key));
+    let message = match e {
+        keyring::Error::NoStorageAccess(_) => format!(
+            "the OS keyring is locked, so {what} cannot be read or stored: unlock it (log in to your desktop session, or unlock the 'login' keyring in your keyring app) and try again"
+        ),
+        keyring::Error::PlatformFailure(inner) => {
+            let text = inner.to_string();
+            if text.contains("autolaunch") || text.contains("DBUS_SESSION_BUS_ADDRESS") {
+                format!("no D-Bus session is running, so there is no keyring to keep {what} in: run Authdeck inside a desktop session (or `dbus-run-session`) with gnome-keyring or KWallet")
+            } else if text.contains("org.freedesktop.secrets") || text.contains("ServiceUnknown") {
+                format!("no Secret Service is running on this session's D-Bus, so {what} cannot be kept: start gnome-keyring (`gnome-keyring-daemon --start --components=secrets`) or KWallet and try again")
+            } else {
+                format!("the OS keyring failed while handling {what}: {text}")
+            }
+        }
+        keyring::Error::BadEncoding(_) => format!(
+            "the keyring entry holding {what} is not valid UTF-8: remove it (`authdeck logout`) and log in again"
+        ),
+        keyring::Error::TooLong(attr, limit) => format!(
+            "the keyring refused {what}: its {attr} is longer than the limit of {limit}"
+        ),
+        keyring::Error::Invalid(attr, reason) => {
+            format!("the keyring refused {what}: {attr} {reason}")
+        }
+        keyring::Error::Ambiguous(_) => format!(
+            "the keyring holds several entries for {what}: remove the duplicates with your keyring app (or `secret-tool`)"
+        ),
+        other => format!("the OS keyring failed while handling {what}: {other}"),
+    };
+    Error::Keyring(message)
+}
+
+fn key_label(key: &SecretKey) -> String {
+    match &key.account {
+        Some(a) => format!("{}/{a}", key.service),
+        None => key.service.clone(),
+    }
+}
+
+/// An in-memory store, for unit tests of code above the vault.
+#[derive(Debug, Default, Clone)]
+pub struct MemoryStore {
+    map: Arc<Mutex<BTreeMap<SecretKey, String>>>,
+}
+
+impl MemoryStore {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, BTreeMap<SecretKey, String>>> {
+        self.map
+            .lock()
+            .map_err(|_| Error::Keyring("the in-memory secret store is poisoned".into()))
+    }
+
+    /// The number of entries (tests).
+    pub fn len(&self) -> usize {
+        self.lock().map(|m| m.len()).unwrap_or_default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl SecretStore for MemoryStore {
+    fn get(&self, key: &SecretKey) -> Result<Option<Secret<String>>> {
+        Ok(self.lock()?.get(key).cloned().map(Secret::new))
+    }
+    fn set(&self, key: &SecretKey, value: &Secret<String>) -> Result<()> {
+        self.lock()?.insert(key.clone(), value.expose().clone());
+        Ok(())
+    }
+    fn delete(&self, key: &SecretKey) -> Result<()> {
+        self.lock()?.remove(key);
+        Ok(())
+    }
+}
+
+/// Async access to a [`SecretStore`]: each call runs on the blocking thread pool, so a
+/// slow keyring (a D-Bus round trip) never stalls the async runtime.
+#[derive(Debug, Clone)]
+pub struct Vault {
+    store: Arc<dyn SecretStore>,
+}
+
+impl Vault {
+    pub fn new(store: Arc<dyn SecretStore>) -> Self {
+        Vault { store }
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn SecretStore) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || f(store.as_ref()))
+            .await
+            .map_err(|e| Error::Keyring(format!("the keyring task failed: {e}")))?
+    }
+
+    pub async fn get(&self, key: SecretKey) -> Result<Option<Secret<String>>> {
+        self.run(move |s| s.get(&key)).await
+    }
+
+    pub async fn set(&self, key: SecretKey, value: Secret<String>) -> Result<()> {
+        self.run(move |s| s.set(&key, &value)).await
+    }
+
+    pub async fn delete(&self, key: SecretKey) -> Result<()> {
+        self.run(move |s| s.delete(&key)).await
+    }
+
+    /// Deletes several entries, stopping at the first failure.
+    pub async fn delete_all(&self, keys: Vec<SecretKey>) -> Result<()> {
+        self.run(move |s| keys.iter().try_for_each(|k| s.delete(k)))
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entry_names() {
+        assert_eq!(
+            SecretKey::account("nomad", "work", SecretKind::RefreshToken).user(),
+            "nomad/work/refresh_token"
+        );
+        assert_eq!(
+            SecretKey::service("autolab", SecretKind::ClientSecret).user(),
+            "autolab/client_secret"
+        );
+    }
+
+    #[test]
+    fn keyring_errors_say_what_to_do() {
+        let key = SecretKey::account("s", "a", SecretKind::AccessToken);
+        let locked = keyring_error(&keyring::Error::NoStorageAccess("locked".into()), &key);
+        assert!(locked.to_string().contains("unlock"), "{locked}");
+        let enc = keyring_error(&keyring::Error::BadEncoding(b"SECRET".to_vec()), &key);
+        assert!(!enc.to_string().contains("SECRET"), "{enc}");
+        assert_eq!(enc.kind(), crate::ErrorKind::Keyring);
+    }
+
+    #[tokio::test]
+    async fn memory_vault_round_trip() {
+        let vault = Vault::new(Arc::new(MemoryStore::default()));
+        let key = SecretKey::account("s", "a", SecretKind::AccessToken);
+        assert!(vault.get(key.clone()).await.expect("get").is_none());
+        vault.set(key.clone(), Secret::from("t")).await.expect("set");
+        assert_eq!(vault.get(key.clone()).await.expect("get").expect("some").expose(), "t");
+        vault.delete(key.clone()).await.expect("delete");
+        vault.delete(key.clone()).await.expect("delete twice");
+        assert!(vault.get(key).await.expect("get").is_none());
+    }
+}

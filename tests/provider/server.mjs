@@ -1,0 +1,419 @@
+// A real, certified OpenID provider (npm `oidc-provider`) for Authdeck's integration tests.
+//
+//   node tests/provider/server.mjs
+//
+// Listens on 127.0.0.1:$PORT (default 0 = any free port). Once listening it prints exactly one
+// line of JSON to stdout and nothing else afterwards (all logs go to stderr):
+//   {"issuer":"http://127.0.0.1:<port>","port":<port>}
+// Exits on SIGTERM, SIGINT and when stdin closes (so a crashed parent never leaves it behind).
+//
+// Clients (fixed ids and secrets):
+//   id             secret                 token endpoint auth   grant types
+//   native-app     -                      none (public)         authorization_code, refresh_token, device_code, password
+//   conf-basic     conf-basic-secret      client_secret_basic   authorization_code, refresh_token, device_code, password
+//   conf-post      conf-post-secret       client_secret_post    authorization_code, refresh_token, device_code, password
+//   machine-basic  machine-basic-secret   client_secret_basic   client_credentials (scope "api:read api:write")
+//   machine-post   machine-post-secret    client_secret_post    client_credentials (scope "api:read api:write")
+//   introspector   introspector-secret    client_secret_basic   client_credentials; may introspect any client's tokens
+// The first three are `application_type: native` with redirect_uris http://127.0.0.1/callback,
+// http://localhost/callback and http://127.0.0.1/ (any port is accepted, RFC 8252).
+//
+// Users (password grant; the browser login accepts any login_hint): alice / alice-password,
+// bob / bob-password. Authorization requests log in as `login_hint` (default alice) without a
+// person; `login_hint=deny` ends the request with error=access_denied.
+//
+// Environment (all optional):
+//   PORT                    listen port (default 0 = any free port)
+//   ACCESS_TOKEN_TTL        seconds (default 3600)
+//   REFRESH_TOKEN_TTL       seconds (default 86400)
+//   DEVICE_CODE_TTL         seconds (default 600)
+//   CLIENT_CREDENTIALS_TTL  seconds (default ACCESS_TOKEN_TTL)
+//   DEVICE_INTERVAL         seconds; when set, added as `interval` to device authorization
+//                           responses (oidc-provider itself sends none, so clients default to 5)
+//   DISCOVERY=oauth-only    /.well-known/openid-configuration answers 404; the same metadata is
+//                           served at /.well-known/oauth-authorization-server (RFC 8414).
+//                           Without it both paths serve the metadata.
+//   CLIENT_AUTH=lenient     accept a secret sent with basic for a *_post client and vice versa
+//                           (oidc-provider's own behaviour). Default: strict, the registered
+//                           token_endpoint_auth_method must be used, else 401 invalid_client.
+
+import * as crypto from 'node:crypto';
+import * as http from 'node:http';
+
+// oidc-provider prints its notices with console.info, i.e. to stdout. Stdout carries only the
+// one JSON line, so route every console method to stderr before anything can log.
+for (const name of ['log', 'info', 'debug']) {
+  console[name] = (...args) => console.error(...args);
+}
+
+const { default: Provider, errors } = await import('oidc-provider');
+
+function seconds(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    console.error(`server.mjs: ${name} must be a positive integer number of seconds, got ${JSON.stringify(raw)}`);
+    process.exit(64);
+  }
+  return value;
+}
+
+const ACCESS_TOKEN_TTL = seconds('ACCESS_TOKEN_TTL', 3600);
+const REFRESH_TOKEN_TTL = seconds('REFRESH_TOKEN_TTL', 86400);
+const DEVICE_CODE_TTL = seconds('DEVICE_CODE_TTL', 600);
+const CLIENT_CREDENTIALS_TTL = seconds('CLIENT_CREDENTIALS_TTL', ACCESS_TOKEN_TTL);
+const DEVICE_INTERVAL = process.env.DEVICE_INTERVAL ? seconds('DEVICE_INTERVAL', 5) : undefined;
+const LENIENT_CLIENT_AUTH = process.env.CLIENT_AUTH === 'lenient';
+const OAUTH_ONLY = process.env.DISCOVERY === 'oauth-only';
+const PORT = process.env.PORT ? Number(process.env.PORT) : 0;
+// Long enough that grants, sessions and interactions never expire before the tokens do.
+const LONG_TTL = Math.max(REFRESH_TOKEN_TTL, ACCESS_TOKEN_TTL, CLIENT_CREDENTIALS_TTL, 14 * 24 * 3600);
+
+const SCOPES = ['openid', 'profile', 'email', 'offline_access', 'api:read', 'api:write'];
+
+const USERS = {
+  alice: { password: 'alice-password', name: 'Alice Example', email: 'alice@example.test' },
+  bob: { password: 'bob-password', name: 'Bob Example', email: 'bob@example.test' },
+};
+
+function account(accountId) {
+  const user = USERS[accountId];
+  return {
+    accountId,
+    async claims() {
+      return {
+        sub: accountId,
+        name: user?.name ?? accountId,
+        preferred_username: accountId,
+        email: user?.email ?? `${accountId}@example.test`,
+        email_verified: true,
+      };
+    },
+  };
+}
+
+const loopbackRedirects = [
+  'http://127.0.0.1/callback',
+  'http://localhost/callback',
+  'http://127.0.0.1/',
+];
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+const interactive = {
+  application_type: 'native',
+  redirect_uris: loopbackRedirects,
+  response_types: ['code'],
+  grant_types: ['authorization_code', 'refresh_token', DEVICE_GRANT, 'password'],
+};
+const machine = {
+  redirect_uris: [],
+  response_types: [],
+  grant_types: ['client_credentials'],
+  scope: 'api:read api:write',
+};
+
+const clients = [
+  { client_id: 'native-app', token_endpoint_auth_method: 'none', ...interactive },
+  { client_id: 'conf-basic', client_secret: 'conf-basic-secret', token_endpoint_auth_method: 'client_secret_basic', ...interactive },
+  { client_id: 'conf-post', client_secret: 'conf-post-secret', token_endpoint_auth_method: 'client_secret_post', ...interactive },
+  { client_id: 'machine-basic', client_secret: 'machine-basic-secret', token_endpoint_auth_method: 'client_secret_basic', ...machine },
+  { client_id: 'machine-post', client_secret: 'machine-post-secret', token_endpoint_auth_method: 'client_secret_post', ...machine },
+  { client_id: 'introspector', client_secret: 'introspector-secret', token_endpoint_auth_method: 'client_secret_basic', ...machine },
+];
+
+// Bind first: with PORT=0 the issuer (which contains the port) is only known once listening.
+let handler = (req, res) => { res.statusCode = 503; res.end(); };
+const server = http.createServer((req, res) => handler(req, res));
+try {
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(PORT, '127.0.0.1', resolve);
+  });
+} catch (err) {
+  console.error(`server.mjs: cannot listen on 127.0.0.1:${PORT}: ${err.code ?? err.message}`);
+  process.exit(1);
+}
+const { port } = server.address();
+const issuer = `http://127.0.0.1:${port}`;
+
+const signingKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .privateKey.export({ format: 'jwk' });
+
+const provider = new Provider(issuer, {
+  clients,
+  jwks: { keys: [{ ...signingKey, kid: 'authdeck-test-rs256', use: 'sig', alg: 'RS256' }] },
+  cookies: { keys: [crypto.randomBytes(32).toString('base64url')] },
+  scopes: SCOPES,
+  claims: {
+    openid: ['sub'],
+    profile: ['name', 'preferred_username'],
+    email: ['email', 'email_verified'],
+  },
+  responseTypes: ['code'],
+  findAccount: async (_ctx, sub) => (sub ? account(sub) : undefined),
+  features: {
+    devInteractions: { enabled: false },
+    deviceFlow: {
+      enabled: true,
+      // Plain pages (no external fonts) with a machine-readable result marker for device.mjs.
+      userCodeInputSource: async (ctx, form, _out, err) => {
+        let result = 'input';
+        let message = 'Enter the code displayed on your device';
+        if (err?.name === 'AbortedError') {
+          result = 'denied';
+          message = 'The Sign-in request was interrupted (denied)';
+        } else if (err && (err.userCode || err.name === 'NoCodeError')) {
+          result = 'error';
+          message = 'The code you entered is incorrect. Try again';
+        } else if (err) {
+          result = 'error';
+          message = `There was an error processing your request (${err.name})`;
+        }
+        page(ctx, 'Sign-in', result, `<p>${escapeHtml(message)}</p>${form}<button type="submit" form="op.deviceInputForm">Continue</button>`);
+      },
+      userCodeConfirmSource: async (ctx, form, client, _deviceInfo, userCode) => {
+        page(ctx, 'Confirm Device', 'confirm', `<p><strong>${escapeHtml(client.clientName || client.clientId)}</strong></p>`
+          + `<p>The following code should be displayed on your device: <code>${escapeHtml(userCode)}</code></p>${form}`
+          + '<button type="submit" form="op.deviceConfirmForm">Continue</button>'
+          + '<button type="submit" form="op.deviceConfirmForm" value="yes" name="abort">[ Abort ]</button>');
+      },
+      successSource: async (ctx) => {
+        page(ctx, 'Sign-in Success', 'success', '<p>Your sign-in was successful, you can now close this page.</p>');
+      },
+    },
+    revocation: { enabled: true },
+    clientCredentials: { enabled: true },
+    introspection: {
+      enabled: true,
+      // `introspector` may introspect anything; a public client only its own tokens; any other
+      // (authenticated) client any token as well, as in oidc-provider's default policy.
+      allowedPolicy: async (_ctx, client, token) => {
+        if (client.clientId === 'introspector') return true;
+        if (client.clientAuthMethod === 'none' && token.clientId !== client.clientId) return false;
+        return true;
+      },
+    },
+    // Resource indicators (RFC 8707) stay on, but every absolute `resource` URI is accepted as a
+    // resource server offering the api:* scopes (opaque tokens with `aud` = that URI). Without
+    // this, oidc-provider answers invalid_target to any `resource` parameter.
+    resourceIndicators: {
+      enabled: true,
+      defaultResource: async (_ctx, _client, oneOf) => oneOf,
+      useGrantedResource: async () => false,
+      getResourceServerInfo: async (_ctx, resourceIndicator) => ({
+        audience: resourceIndicator,
+        scope: 'api:read api:write',
+        accessTokenFormat: 'opaque',
+      }),
+    },
+  },
+  pkce: { required: () => true },
+  rotateRefreshToken: true,
+  // A refresh token for every client allowed the refresh_token grant, without offline_access.
+  issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+  expiresWithSession: async () => false,
+  ttl: {
+    AccessToken: ACCESS_TOKEN_TTL,
+    ClientCredentials: CLIENT_CREDENTIALS_TTL,
+    RefreshToken: REFRESH_TOKEN_TTL,
+    DeviceCode: DEVICE_CODE_TTL,
+    AuthorizationCode: 60,
+    IdToken: ACCESS_TOKEN_TTL,
+    Interaction: 3600,
+    Session: LONG_TTL,
+    Grant: LONG_TTL,
+  },
+  clientBasedCORS: () => true,
+  renderError: async (ctx, out) => {
+    ctx.type = 'html';
+    ctx.body = `<!DOCTYPE html><html><head><title>oops! something went wrong</title></head><body><h1>oops! something went wrong</h1><pre>${escapeHtml(JSON.stringify(out, null, 2))}</pre></body></html>`;
+  },
+});
+
+function page(ctx, title, result, content) {
+  ctx.type = 'html';
+  ctx.body = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title>`
+    + `<meta name="authdeck-device-result" content="${result}"></head>`
+    + `<body><h1>${title}</h1>${content}</body></html>`;
+}
+
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// oidc-provider treats client_secret_basic and client_secret_post as interchangeable. Tests want
+// to know that the app uses the registered method, so a secret sent the other way fails like a
+// wrong secret (401 invalid_client) unless CLIENT_AUTH=lenient.
+if (!LENIENT_CLIENT_AUTH) {
+  const compare = provider.Client.prototype.compareClientSecret;
+  provider.Client.prototype.compareClientSecret = function strictCompareClientSecret(secret) {
+    const ctx = Provider.ctx;
+    if (ctx) {
+      const used = ctx.oidc?.params?.client_secret ? 'client_secret_post' : 'client_secret_basic';
+      if (used !== this.clientAuthMethod) {
+        console.error(`client ${this.clientId} is registered for ${this.clientAuthMethod} but used ${used}; rejected`);
+        return false;
+      }
+    }
+    return compare.call(this, secret);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resource owner password credentials grant (not built into oidc-provider).
+async function passwordGrant(ctx) {
+  const { client, params } = ctx.oidc;
+  if (!params.username || !params.password) {
+    throw new errors.InvalidRequest('missing required parameter(s) (username, password)');
+  }
+  const user = USERS[params.username];
+  if (!user || user.password !== params.password) {
+    const err = new errors.InvalidGrant('invalid resource owner credentials');
+    err.error_description = 'invalid username or password';
+    throw err;
+  }
+
+  const allowed = new Set(client.scope ? client.scope.split(' ') : SCOPES);
+  const requested = params.scope ? params.scope.split(' ').filter(Boolean) : ['openid'];
+  for (const scope of requested) {
+    if (!allowed.has(scope)) {
+      throw new errors.InvalidScope('requested scope is not allowed', scope);
+    }
+  }
+  const scope = [...new Set(requested)].join(' ');
+  const accountId = params.username;
+
+  const grant = new provider.Grant({ accountId, clientId: client.clientId });
+  grant.addOIDCScope(scope);
+  const grantId = await grant.save();
+  ctx.oidc.entity('Grant', grant);
+  ctx.oidc.entity('Account', account(accountId));
+
+  const authTime = Math.floor(Date.now() / 1000);
+  const at = new provider.AccessToken({ accountId, client, grantId, gty: 'password', scope });
+  ctx.oidc.entity('AccessToken', at);
+  const accessToken = await at.save();
+
+  const body = {
+    access_token: accessToken,
+    token_type: at.tokenType,
+    expires_in: at.expiration,
+    scope,
+  };
+
+  if (client.grantTypeAllowed('refresh_token')) {
+    const rt = new provider.RefreshToken({
+      accountId, client, grantId, gty: 'password', scope, rotations: 0, authTime,
+    });
+    ctx.oidc.entity('RefreshToken', rt);
+    body.refresh_token = await rt.save();
+  }
+
+  if (requested.includes('openid')) {
+    const idToken = new provider.IdToken(
+      { ...(await account(accountId).claims()), auth_time: authTime },
+      { ctx },
+    );
+    idToken.scope = scope;
+    body.id_token = await idToken.issue({ use: 'idtoken' });
+  }
+
+  ctx.body = body;
+}
+provider.registerGrantType('password', passwordGrant, ['username', 'password', 'scope']);
+
+// ---------------------------------------------------------------------------------------------
+// Interactions finish without a person: log in as login_hint (default alice), grant everything.
+async function autoFinishInteraction(ctx) {
+  const details = await provider.interactionDetails(ctx.req, ctx.res);
+  const { prompt, params } = details;
+  const hint = typeof params.login_hint === 'string' && params.login_hint ? params.login_hint : 'alice';
+
+  let result;
+  if (hint === 'deny') {
+    result = { error: 'access_denied', error_description: 'The user denied the request' };
+  } else {
+    const accountId = details.session?.accountId && prompt.name !== 'login' && !params.login_hint
+      ? details.session.accountId
+      : hint;
+    let grant;
+    if (details.grantId) grant = await provider.Grant.find(details.grantId);
+    if (!grant || grant.accountId !== accountId) {
+      grant = new provider.Grant({ accountId, clientId: params.client_id });
+    }
+    const scopes = new Set(String(params.scope ?? '').split(' ').filter(Boolean));
+    for (const scope of prompt.details.missingOIDCScope ?? []) scopes.add(scope);
+    if (scopes.size) grant.addOIDCScope([...scopes].join(' '));
+    if (prompt.details.missingOIDCClaims?.length) grant.addOIDCClaims(prompt.details.missingOIDCClaims);
+    const resources = [params.resource ?? []].flat();
+    for (const resource of resources) grant.addResourceScope(resource, [...scopes].join(' '));
+    for (const [resource, missing] of Object.entries(prompt.details.missingResourceScopes ?? {})) {
+      grant.addResourceScope(resource, missing.join(' '));
+    }
+    const grantId = await grant.save();
+    result = { login: { accountId }, consent: { grantId } };
+  }
+
+  const returnTo = await provider.interactionResult(ctx.req, ctx.res, result, {
+    mergeWithLastSubmission: false,
+  });
+  ctx.status = 303;
+  ctx.redirect(returnTo);
+}
+
+provider.use(async (ctx, next) => {
+  if (ctx.method === 'GET' && ctx.path === '/health') {
+    ctx.type = 'text';
+    ctx.body = 'ok';
+    return;
+  }
+  if (ctx.method === 'GET' && /^\/interaction\/[^/]+\/?$/.test(ctx.path)) {
+    await autoFinishInteraction(ctx);
+    return;
+  }
+  if (ctx.path === '/.well-known/openid-configuration' && OAUTH_ONLY) {
+    ctx.status = 404;
+    ctx.type = 'json';
+    ctx.body = { error: 'not_found', error_description: 'OpenID discovery is disabled (DISCOVERY=oauth-only)' };
+    return;
+  }
+  if (ctx.path === '/.well-known/oauth-authorization-server') {
+    ctx.path = '/.well-known/openid-configuration';
+  }
+  await next();
+  if (DEVICE_INTERVAL && ctx.oidc?.route === 'device_authorization' && ctx.status === 200
+      && ctx.body && typeof ctx.body === 'object') {
+    ctx.body.interval = DEVICE_INTERVAL;
+  }
+});
+
+provider.on('server_error', (_ctx, err) => console.error('server_error', err));
+for (const event of [
+  'grant.error', 'authorization.error', 'introspection.error', 'revocation.error',
+  'device_authorization.error', 'code_verification.error', 'userinfo.error',
+]) {
+  provider.on(event, (_ctx, err) => {
+    console.error(`${event}: ${err.error ?? err.name}${err.error_description ? ` (${err.error_description})` : ''}${err.error_detail ? ` - ${err.error_detail}` : ''}`);
+  });
+}
+
+handler = provider.callback();
+process.stdout.write(`${JSON.stringify({ issuer, port })}\n`);
+console.error(`oidc-provider listening on ${issuer}`);
+
+let closing = false;
+function shutdown(why) {
+  if (closing) return;
+  closing = true;
+  console.error(`server.mjs: shutting down (${why})`);
+  server.close(() => process.exit(0));
+  server.closeAllConnections?.();
+  setTimeout(() => process.exit(0), 1000).unref();
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.stdin.on('end', () => shutdown('stdin closed'));
+process.stdin.on('close', () => shutdown('stdin closed'));
+process.stdin.on('error', () => shutdown('stdin error'));
+process.stdin.resume();
