@@ -1,1 +1,6 @@
-fn main() {}
+//! End-to-end tests: the real `authdeck` binary against the real `oidc-provider`, with
+//! secrets in the real Secret Service (checked independently with `secret-tool`).
+
+mod cli;
+mod faults;
+mod flows;

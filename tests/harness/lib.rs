@@ -1,1 +1,323 @@
+//! Test harness for Authdeck's end-to-end tests: the real `oidc-provider` as a child
+//! process, an isolated Authdeck environment (its own directories and keyring
+//! namespace), the real `authdeck` binary, the real Secret Service through `secret-tool`,
+//! and a small fault server that misbehaves on purpose.
+//!
+//! Run the suite through the README's test command: it starts a private D-Bus session
+//! with an unlocked gnome-keyring. Without one, the tests fail with a clear message.
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+pub mod faults;
+
+/// The `tests/` directory (node fixtures live under it).
+pub fn tests_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The built `authdeck` binary, next to the test executable's `deps/` directory.
+pub fn authdeck_bin() -> PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    let dir = exe.parent().and_then(Path::parent).expect("target dir");
+    let bin = dir.join(format!("authdeck{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} is missing: build it first (`cargo build -p authdeck-cli`; the README's test command does)",
+        bin.display()
+    );
+    bin
+}
+
+/// Fails the test with a clear message when there is no Secret Service to test against.
+pub fn require_keyring() {
+    let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default();
+    assert!(
+        !bus.is_empty(),
+        "no D-Bus session: run the suite with the README's test command (scripts/test.sh), which starts dbus-run-session with gnome-keyring"
+    );
+}
+
+/// A running oidc-provider; killed when dropped.
+#[derive(Debug)]
+pub struct Provider {
+    pub issuer: String,
+    child: Child,
+}
+
+impl Provider {
+    /// Starts the provider with extra environment (TTLs, DISCOVERY, …).
+    pub fn start(env: &[(&str, &str)]) -> Provider {
+        let script = tests_dir().join("provider").join("server.mjs");
+        let mut cmd = Command::new("node");
+        cmd.arg(&script)
+            .env("PORT", "0")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect(
+            "start node tests/provider/server.mjs (is node installed and `npm ci` run in tests/?)",
+        );
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read provider's ready line");
+        let ready: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|e| {
+            panic!("provider did not start (got {line:?}: {e}); run `npm ci` in tests/")
+        });
+        let issuer = ready["issuer"].as_str().expect("issuer").to_owned();
+        Provider { issuer, child }
+    }
+
+    /// Asks the provider whether `token` is active (RFC 7662, as the `introspector` client).
+    pub fn introspect(&self, token: &str) -> serde_json::Value {
+        let resp = reqwest::blocking::Client::new()
+            .post(format!("{}/token/introspection", self.issuer))
+            .basic_auth("introspector", Some("introspector-secret"))
+            .form(&[("token", token)])
+            .send()
+            .expect("introspection request");
+        resp.json().expect("introspection JSON")
+    }
+
+    /// Sends a raw refresh request (as `client_id`, public), returning status and body.
+    pub fn raw_refresh(&self, client_id: &str, refresh_token: &str) -> (u16, serde_json::Value) {
+        let resp = reqwest::blocking::Client::new()
+            .post(format!("{}/token", self.issuer))
+            .form(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh_token),
+                ("client_id", client_id),
+            ])
+            .send()
+            .expect("refresh request");
+        let status = resp.status().as_u16();
+        (status, resp.json().unwrap_or(serde_json::Value::Null))
+    }
+
+    /// Approves (or denies) a device code the way a person would, with the fixture's helper.
+    pub fn approve_device(&self, verification_uri: &str, user_code: &str, deny: bool) {
+        let mut cmd = Command::new("node");
+        cmd.arg(tests_dir().join("provider").join("device.mjs"))
+            .arg(verification_uri)
+            .arg(user_code);
+        if deny {
+            cmd.arg("--deny");
+        }
+        let status = cmd.status().expect("run device.mjs");
+        assert!(status.success(), "device.mjs failed: {status}");
+    }
+}
+
+impl Drop for Provider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// An isolated Authdeck: its own config/state/cache directories and keyring namespace.
+#[derive(Debug)]
+pub struct Env {
+    pub root: tempfile::TempDir,
+    pub namespace: String,
+}
+
+impl Default for Env {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Env {
+    pub fn new() -> Env {
+        require_keyring();
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        Env {
+            root: tempfile::tempdir().expect("tempdir"),
+            namespace: format!("authdeck-test-{}-{n}", std::process::id()),
+        }
+    }
+
+    pub fn dir(&self, which: &str) -> PathBuf {
+        self.root.path().join(which)
+    }
+
+    /// The `authdeck` command in this environment; the "browser" is the fixture's
+    /// redirect-following stand-in.
+    pub fn authdeck(&self) -> Command {
+        let mut cmd = Command::new(authdeck_bin());
+        cmd.env("AUTHDECK_CONFIG_DIR", self.dir("config"))
+            .env("AUTHDECK_STATE_DIR", self.dir("state"))
+            .env("AUTHDECK_CACHE_DIR", self.dir("cache"))
+            .env("AUTHDECK_KEYRING_NAMESPACE", &self.namespace)
+            .env(
+                "AUTHDECK_BROWSER",
+                format!(
+                    "node {}",
+                    tests_dir().join("provider").join("browser.mjs").display()
+                ),
+            )
+            .env_remove("AUTHDECK_LOG")
+            .env_remove("AUTHDECK_HTTP_TIMEOUT")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Runs `authdeck args…` with `stdin`, returning (exit code, stdout, stderr).
+    pub fn run(&self, args: &[&str], stdin: &str) -> Outcome {
+        self.run_with(self.authdeck(), args, stdin)
+    }
+
+    /// Like [`Env::run`], with a prepared command (extra env).
+    pub fn run_with(&self, mut cmd: Command, args: &[&str], stdin: &str) -> Outcome {
+        cmd.args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn authdeck");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write stdin");
+        let out = child.wait_with_output().expect("authdeck output");
+        Outcome {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs and asserts success, returning stdout.
+    pub fn ok(&self, args: &[&str], stdin: &str) -> String {
+        let out = self.run(args, stdin);
+        assert_eq!(out.code, 0, "authdeck {args:?} failed: {out:?}");
+        out.stdout
+    }
+
+    /// The value of a keyring entry, read independently with `secret-tool`.
+    pub fn keyring_lookup(&self, user: &str) -> Option<String> {
+        let out = Command::new("secret-tool")
+            .args(["lookup", "service", &self.namespace, "username", user])
+            .output()
+            .expect("run secret-tool (libsecret-tools)");
+        if out.status.success() && !out.stdout.is_empty() {
+            Some(
+                String::from_utf8_lossy(&out.stdout)
+                    .trim_end_matches('\n')
+                    .to_owned(),
+            )
+        } else {
+            None
+        }
+    }
+
+    /// The `username` attributes of every keyring entry in this namespace.
+    pub fn keyring_users(&self) -> Vec<String> {
+        let out = Command::new("secret-tool")
+            .args(["search", "--all", "service", &self.namespace])
+            .output()
+            .expect("run secret-tool");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        let mut users: Vec<String> = text
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("attribute.username = "))
+            .map(str::to_owned)
+            .collect();
+        users.sort();
+        users
+    }
+
+    /// Every file under the config, state and cache dirs that contains `needle`.
+    pub fn files_containing(&self, needle: &str) -> Vec<PathBuf> {
+        assert!(needle.len() >= 8, "needle too short to be meaningful");
+        let mut hits = Vec::new();
+        let mut stack = vec![self.root.path().to_owned()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    let mut bytes = Vec::new();
+                    if let Ok(mut f) = std::fs::File::open(&path) {
+                        let _ = f.read_to_end(&mut bytes);
+                    }
+                    if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                        hits.push(path);
+                    }
+                }
+            }
+        }
+        hits
+    }
+
+    /// Starts `authdeck args…` in the background with stdout piped (for logins).
+    pub fn spawn(&self, args: &[&str]) -> Child {
+        self.authdeck()
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn authdeck")
+    }
+}
+
+/// What a finished command did.
+#[derive(Debug)]
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Reads JSON lines from a child's stdout until one has `"event": event`.
+pub fn wait_for_event(
+    lines: &mut impl Iterator<Item = std::io::Result<String>>,
+    event: &str,
+) -> serde_json::Value {
+    for line in lines {
+        let line = line.expect("read line");
+        let value: serde_json::Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("not a JSON line: {line:?} ({e})"));
+        if value["event"] == event {
+            return value;
+        }
+        assert_ne!(value["event"], "error", "login failed: {value}");
+    }
+    panic!("the process ended before the '{event}' event");
+}
+
+/// A free loopback port that is then held busy until the listener is dropped.
+pub fn occupy_port() -> (TcpListener, u16) {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = l.local_addr().expect("addr").port();
+    (l, port)
+}
+
+/// Polls `f` until it returns `Some`, for up to `timeout`.
+pub fn eventually<T>(timeout: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(v) = f() {
+            return Some(v);
+        }
+        if start.elapsed() > timeout {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -6,8 +6,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// "Authorize" dialogs — with every secret kept in the OS keyring.
 #[derive(Debug, Parser)]
 #[command(name = "authdeck", version, propagate_version = true)]
-#[command(after_help = "Exit codes: 0 ok, 2 usage or config error, 3 login required, 4 provider or network error, 5 keyring unavailable, 130 cancelled.\n\
-Environment: AUTHDECK_CONFIG_DIR, AUTHDECK_STATE_DIR, AUTHDECK_CACHE_DIR (directories), AUTHDECK_BROWSER (command that opens URLs), AUTHDECK_LOG (log filter, e.g. debug).")]
+#[command(
+    after_help = "Exit codes: 0 ok, 2 usage or config error, 3 login required, 4 provider or network error, 5 keyring unavailable, 130 cancelled.\n\
+Environment: AUTHDECK_CONFIG_DIR, AUTHDECK_STATE_DIR, AUTHDECK_CACHE_DIR (directories), AUTHDECK_BROWSER (command that opens URLs), AUTHDECK_LOG (log filter, e.g. debug)."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -23,7 +23,9 @@ pub fn now() -> i64 {
 }
 
 /// Reads the secrets a command asked for from stdin: one line each, in order.
-pub fn read_stdin_secrets(count: usize) -> authdeck_core::Result<Vec<authdeck_core::Secret<String>>> {
+pub fn read_stdin_secrets(
+    count: usize,
+) -> authdeck_core::Result<Vec<authdeck_core::Secret<String>>> {
     use std::io::BufRead;
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();

@@ -153,7 +153,8 @@ impl Broker {
         if let Some(reason) = &state.login_required {
             return Err(Error::login_required(service_id, account, reason.clone()));
         }
-        if !state.has_access_token || !crate::token::is_valid(state.expires_at, self.now(), min_valid)
+        if !state.has_access_token
+            || !crate::token::is_valid(state.expires_at, self.now(), min_valid)
         {
             return Ok(None);
         }
@@ -195,12 +196,18 @@ impl Broker {
                     return Ok(tokens);
                 }
                 Err(TokenError::OAuth(o)) if o.code == "invalid_grant" => {
-                    tracing::info!("{service_id}/{account}: refresh token rejected ({})", o.code);
+                    tracing::info!(
+                        "{service_id}/{account}: refresh token rejected ({})",
+                        o.code
+                    );
                     if !can_refetch(service.flow) {
                         let reason = "the provider no longer accepts the refresh token (it expired or was revoked)";
                         self.forget_tokens(service_id, account).await?;
-                        self.state
-                            .save(service_id, account, &AccountState::login_required(reason))?;
+                        self.state.save(
+                            service_id,
+                            account,
+                            &AccountState::login_required(reason),
+                        )?;
                         return Err(Error::login_required(service_id, account, reason));
                     }
                 }
@@ -281,7 +288,11 @@ impl Broker {
     async fn store_tokens(&self, service_id: &str, account: &str, tokens: &TokenSet) -> Result<()> {
         let key = |kind| SecretKey::account(service_id, account, kind);
         match &tokens.refresh_token {
-            Some(rt) => self.vault.set(key(SecretKind::RefreshToken), rt.clone()).await?,
+            Some(rt) => {
+                self.vault
+                    .set(key(SecretKind::RefreshToken), rt.clone())
+                    .await?
+            }
             None => self.vault.delete(key(SecretKind::RefreshToken)).await?,
         }
         self.vault
@@ -305,7 +316,14 @@ impl Broker {
     }
 
     async fn endpoints(&self, service_id: &str, service: &Service) -> Result<ResolvedEndpoints> {
-        discovery::resolve(&self.ctx.http, &self.dirs.cache, service_id, service, self.now()).await
+        discovery::resolve(
+            &self.ctx.http,
+            &self.dirs.cache,
+            service_id,
+            service,
+            self.now(),
+        )
+        .await
     }
 
     async fn client_identity(&self, service_id: &str, service: &Service) -> Result<ClientIdentity> {

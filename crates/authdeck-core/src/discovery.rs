@@ -48,7 +48,9 @@ impl ResolvedEndpoints {
     /// The authorization endpoint, or a clear error naming what to configure.
     pub fn authorization(&self) -> Result<&Url> {
         self.authorization.as_ref().ok_or_else(|| {
-            Error::Config("the provider has no authorization endpoint: set endpoints.authorization".into())
+            Error::Config(
+                "the provider has no authorization endpoint: set endpoints.authorization".into(),
+            )
         })
     }
 
@@ -83,7 +85,9 @@ pub async fn resolve(
     };
     let missing = explicit.token.is_none() || flow_needs_more || explicit.revocation.is_none();
     let metadata = match (&service.issuer, missing) {
-        (Some(issuer), true) => Some(cached_metadata(http, cache_dir, service_id, issuer, now).await?),
+        (Some(issuer), true) => {
+            Some(cached_metadata(http, cache_dir, service_id, issuer, now).await?)
+        }
         _ => None,
     };
     let pick = |explicit: &Option<HttpUrl>, discovered: Option<&Url>| {
@@ -108,7 +112,10 @@ pub async fn resolve(
             &explicit.device_authorization,
             m.and_then(|m| m.device_authorization_endpoint.as_ref()),
         ),
-        revocation: pick(&explicit.revocation, m.and_then(|m| m.revocation_endpoint.as_ref())),
+        revocation: pick(
+            &explicit.revocation,
+            m.and_then(|m| m.revocation_endpoint.as_ref()),
+        ),
     })
 }
 
@@ -143,7 +150,9 @@ async fn cached_metadata(
 }
 
 fn cache_file(cache_dir: &Path, service_id: &str) -> PathBuf {
-    cache_dir.join("discovery").join(format!("{service_id}.json"))
+    cache_dir
+        .join("discovery")
+        .join(format!("{service_id}.json"))
 }
 
 /// Forgets the cached metadata of a service (after its config changed).
@@ -156,7 +165,10 @@ pub async fn discover(http: &HttpClient, issuer: &Url) -> Result<ProviderMetadat
     let mut failures = Vec::new();
     for url in metadata_urls(issuer) {
         let resp = http
-            .send(http.request(reqwest::Method::GET, &url), "the discovery endpoint")
+            .send(
+                http.request(reqwest::Method::GET, &url),
+                "the discovery endpoint",
+            )
             .await?;
         if !resp.is_success() {
             failures.push(format!("{url} answered HTTP {}", resp.status));
@@ -198,7 +210,9 @@ pub fn metadata_urls(issuer: &Url) -> Vec<Url> {
     };
     push(format!("{base}/.well-known/openid-configuration"));
     let root = origin.origin().ascii_serialization();
-    push(format!("{root}/.well-known/oauth-authorization-server{path}"));
+    push(format!(
+        "{root}/.well-known/oauth-authorization-server{path}"
+    ));
     push(format!("{base}/.well-known/oauth-authorization-server"));
     urls
 }

@@ -137,7 +137,9 @@ impl HttpClient {
         } else {
             "the connection broke; try again"
         };
-        Error::Network(format!("could not reach {what} at {place}: {cause} ({hint})"))
+        Error::Network(format!(
+            "could not reach {what} at {place}: {cause} ({hint})"
+        ))
     }
 }
 

@@ -112,7 +112,10 @@ impl StateStore {
 
     /// Forgets the account's state (and its lock file).
     pub fn remove(&self, service: &str, account: &str) -> Result<()> {
-        for path in [self.file(service, account), self.lock_path(service, account)] {
+        for path in [
+            self.file(service, account),
+            self.lock_path(service, account),
+        ] {
             match std::fs::remove_file(&path) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

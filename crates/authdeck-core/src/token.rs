@@ -120,7 +120,11 @@ impl TokenResponse {
             } else if e.is_data() {
                 format!("is not a token response ({})", redact_serde(&e))
             } else {
-                format!("is not valid JSON (line {}, column {})", e.line(), e.column())
+                format!(
+                    "is not valid JSON (line {}, column {})",
+                    e.line(),
+                    e.column()
+                )
             };
             Error::Provider(format!("the token endpoint's answer {what}"))
         })?;
@@ -154,7 +158,9 @@ fn optional_secret<'de, D: Deserializer<'de>>(
 }
 
 /// A number, or a string holding one (Azure AD v1 sends `"3599"`).
-pub(crate) fn loose_number<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<i64>, D::Error> {
+pub(crate) fn loose_number<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<i64>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Loose {
@@ -228,7 +234,10 @@ pub fn relative_time(at: i64, now: i64) -> String {
 pub fn rfc3339(at: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(at)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_else(|| at.to_string())
 }
 
@@ -238,27 +247,56 @@ mod tests {
 
     fn jwt(payload: &str) -> String {
         let enc = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-        format!("{}.{}.sig", enc.encode(r#"{"alg":"none"}"#), enc.encode(payload))
+        format!(
+            "{}.{}.sig",
+            enc.encode(r#"{"alg":"none"}"#),
+            enc.encode(payload)
+        )
     }
 
     #[test]
     fn expiry_from_number_string_expires_on_or_jwt() {
         let now = 1_000_000;
-        let parse = |body: &str| TokenSet::from_response(TokenResponse::parse(body.as_bytes()).expect("parse"), now, &[]);
-        assert_eq!(parse(r#"{"access_token":"a","expires_in":3600}"#).expires_at, Some(now + 3600));
-        assert_eq!(parse(r#"{"access_token":"a","expires_in":"3599","expires_on":"5"}"#).expires_at, Some(now + 3599));
-        assert_eq!(parse(r#"{"access_token":"a","expires_on":"1700000000"}"#).expires_at, Some(1_700_000_000));
-        let body = format!(r#"{{"access_token":"{}","token_type":"Bearer"}}"#, jwt(r#"{"exp":1234567,"sub":"auth0|x"}"#));
+        let parse = |body: &str| {
+            TokenSet::from_response(
+                TokenResponse::parse(body.as_bytes()).expect("parse"),
+                now,
+                &[],
+            )
+        };
+        assert_eq!(
+            parse(r#"{"access_token":"a","expires_in":3600}"#).expires_at,
+            Some(now + 3600)
+        );
+        assert_eq!(
+            parse(r#"{"access_token":"a","expires_in":"3599","expires_on":"5"}"#).expires_at,
+            Some(now + 3599)
+        );
+        assert_eq!(
+            parse(r#"{"access_token":"a","expires_on":"1700000000"}"#).expires_at,
+            Some(1_700_000_000)
+        );
+        let body = format!(
+            r#"{{"access_token":"{}","token_type":"Bearer"}}"#,
+            jwt(r#"{"exp":1234567,"sub":"auth0|x"}"#)
+        );
         assert_eq!(parse(&body).expires_at, Some(1_234_567));
         assert_eq!(parse(r#"{"access_token":"opaque"}"#).expires_at, None);
     }
 
     #[test]
     fn scopes_from_response_or_request() {
-        let resp = TokenResponse::parse(br#"{"access_token":"a","scope":"openid  api"}"#).expect("parse");
-        assert_eq!(TokenSet::from_response(resp, 0, &["x".into()]).scopes, vec!["openid", "api"]);
+        let resp =
+            TokenResponse::parse(br#"{"access_token":"a","scope":"openid  api"}"#).expect("parse");
+        assert_eq!(
+            TokenSet::from_response(resp, 0, &["x".into()]).scopes,
+            vec!["openid", "api"]
+        );
         let resp = TokenResponse::parse(br#"{"access_token":"a"}"#).expect("parse");
-        assert_eq!(TokenSet::from_response(resp, 0, &["x".into()]).scopes, vec!["x"]);
+        assert_eq!(
+            TokenSet::from_response(resp, 0, &["x".into()]).scopes,
+            vec!["x"]
+        );
     }
 
     #[test]
@@ -270,10 +308,14 @@ mod tests {
             br#"{"access_token":42,"x":"SECRET-TOKEN"}"#,
             br#"{"token":"SECRET-TOKEN"}"#,
         ] {
-            let err = TokenResponse::parse(body).expect_err("must fail").to_string();
+            let err = TokenResponse::parse(body)
+                .expect_err("must fail")
+                .to_string();
             assert!(!err.contains("SECRET"), "{err}");
         }
-        let err = TokenResponse::parse(br#"{"access_token":"ab"#).expect_err("eof").to_string();
+        let err = TokenResponse::parse(br#"{"access_token":"ab"#)
+            .expect_err("eof")
+            .to_string();
         assert!(err.contains("truncated"), "{err}");
     }
 

@@ -144,7 +144,11 @@ impl SecretStore for Keyring {
 /// Turns a keyring failure into a message that says what to do. Never includes the
 /// secret (`BadEncoding` carries the stored bytes: they are not shown).
 fn keyring_error(e: &keyring::Error, key: &SecretKey) -> Error {
-    let what = format!("the {} of {}", key.kind.as_str().replace('_', " "), key_label(key));
+    let what = format!(
+        "the {} of {}",
+        key.kind.as_str().replace('_', " "),
+        key_label(key)
+    );
     let message = match e {
         keyring::Error::NoStorageAccess(_) => format!(
             "the OS keyring is locked, so {what} cannot be read or stored: unlock it (log in to your desktop session, or unlock the 'login' keyring in your keyring app) and try again"
@@ -292,8 +296,19 @@ mod tests {
         let vault = Vault::new(Arc::new(MemoryStore::default()));
         let key = SecretKey::account("s", "a", SecretKind::AccessToken);
         assert!(vault.get(key.clone()).await.expect("get").is_none());
-        vault.set(key.clone(), Secret::from("t")).await.expect("set");
-        assert_eq!(vault.get(key.clone()).await.expect("get").expect("some").expose(), "t");
+        vault
+            .set(key.clone(), Secret::from("t"))
+            .await
+            .expect("set");
+        assert_eq!(
+            vault
+                .get(key.clone())
+                .await
+                .expect("get")
+                .expect("some")
+                .expose(),
+            "t"
+        );
         vault.delete(key.clone()).await.expect("delete");
         vault.delete(key.clone()).await.expect("delete twice");
         assert!(vault.get(key).await.expect("get").is_none());

@@ -91,7 +91,9 @@ fn print_event(event: &LoginEvent, no_browser: bool) {
             verification_uri_complete,
             expires_in,
         } => {
-            println!("To log in, visit {verification_uri} and enter the code:\n\n    {user_code}\n");
+            println!(
+                "To log in, visit {verification_uri} and enter the code:\n\n    {user_code}\n"
+            );
             if let Some(complete) = verification_uri_complete {
                 println!("(or open {complete})");
             }
@@ -104,7 +106,9 @@ fn print_event(event: &LoginEvent, no_browser: bool) {
 }
 
 pub async fn logout(broker: &Broker, args: AccountArgs) -> Result<()> {
-    let report = broker.logout(&args.service, args.account.as_deref()).await?;
+    let report = broker
+        .logout(&args.service, args.account.as_deref())
+        .await?;
     if let Some(note) = &report.revocation_note {
         eprintln!("authdeck: warning: {note}");
     }

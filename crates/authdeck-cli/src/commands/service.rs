@@ -87,7 +87,11 @@ fn service_from(args: &AddArgs) -> Result<Service> {
         }),
         scopes: args.scopes.clone(),
         authorize_params: args.params.iter().cloned().collect::<BTreeMap<_, _>>(),
-        token_params: args.token_params.iter().cloned().collect::<BTreeMap<_, _>>(),
+        token_params: args
+            .token_params
+            .iter()
+            .cloned()
+            .collect::<BTreeMap<_, _>>(),
         redirect,
         accounts,
     })
@@ -103,16 +107,29 @@ async fn add(broker: &Broker, args: AddArgs) -> Result<()> {
         )));
     }
     if args.password_stdin && service.flow != Flow::Password {
-        return Err(Error::Config("--password-stdin is only for --flow password".into()));
+        return Err(Error::Config(
+            "--password-stdin is only for --flow password".into(),
+        ));
     }
     let wanted = usize::from(args.client_secret_stdin) + usize::from(args.password_stdin);
     let mut secrets = output::read_stdin_secrets(wanted)?.into_iter();
-    let client_secret = if args.client_secret_stdin { secrets.next() } else { None };
-    let password = if args.password_stdin { secrets.next() } else { None };
+    let client_secret = if args.client_secret_stdin {
+        secrets.next()
+    } else {
+        None
+    };
+    let password = if args.password_stdin {
+        secrets.next()
+    } else {
+        None
+    };
     broker
         .add_service(&id, &service, args.replace, client_secret, password)
         .await?;
-    println!("Added service '{id}' ({}). Log in with `authdeck login {id}`.", service.flow);
+    println!(
+        "Added service '{id}' ({}). Log in with `authdeck login {id}`.",
+        service.flow
+    );
     Ok(())
 }
 
@@ -160,7 +177,11 @@ async fn show(broker: &Broker, id: &str, json: bool) -> Result<()> {
     let config = broker.load_config()?;
     let service = config.service(id)?;
     let has_secret = if service.effective_client_auth().needs_secret() {
-        Some(broker.has_secret(SecretKey::service(id, SecretKind::ClientSecret)).await?)
+        Some(
+            broker
+                .has_secret(SecretKey::service(id, SecretKind::ClientSecret))
+                .await?,
+        )
     } else {
         None
     };
@@ -208,7 +229,11 @@ fn pretty_settings(value: &serde_json::Value) -> String {
         match v {
             serde_json::Value::Object(map) => {
                 for (k, v) in map {
-                    let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
                     walk(&key, v, out);
                 }
             }
@@ -240,7 +265,10 @@ async fn secret(broker: &Broker, args: &SecretArgs) -> Result<()> {
         });
         if let Some(s) = secrets.next() {
             broker.set_password(&args.id, &account, s).await?;
-            println!("Stored the password of '{}/{account}' in the keyring.", args.id);
+            println!(
+                "Stored the password of '{}/{account}' in the keyring.",
+                args.id
+            );
         }
     }
     Ok(())

@@ -21,7 +21,14 @@ pub fn run(broker: &Broker, args: &StatusArgs) -> Result<()> {
     }
     let rows: Vec<[String; 4]> = accounts
         .iter()
-        .map(|a| [a.service.clone(), a.account.clone(), a.flow.clone(), describe(a, now)])
+        .map(|a| {
+            [
+                a.service.clone(),
+                a.account.clone(),
+                a.flow.clone(),
+                describe(a, now),
+            ]
+        })
         .collect();
     print_table(["SERVICE", "ACCOUNT", "FLOW", "STATE"], &rows);
     Ok(())

@@ -7,7 +7,11 @@ use crate::output;
 
 pub async fn run(broker: &Broker, args: TokenArgs) -> Result<()> {
     let token = broker
-        .token(&args.service, args.account.as_deref(), args.min_valid.max(0))
+        .token(
+            &args.service,
+            args.account.as_deref(),
+            args.min_valid.max(0),
+        )
         .await?;
     let raw = token.access_token.expose();
     match args.format {

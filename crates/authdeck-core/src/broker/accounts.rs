@@ -151,8 +151,11 @@ impl Broker {
             }
         }
         self.forget_tokens(service_id, &account).await?;
-        self.state
-            .save(service_id, &account, &AccountState::login_required("logged out"))?;
+        self.state.save(
+            service_id,
+            &account,
+            &AccountState::login_required("logged out"),
+        )?;
         Ok(report)
     }
 
@@ -209,8 +212,9 @@ impl Broker {
                 "a service '{id}' already exists: remove it first (`authdeck service remove {id}`) or pass --replace"
             )));
         }
-        let probe = format!("[services.{id}]\n{}", toml_of(service)?);
-        crate::config::parse(self.config.path(), &probe)?;
+        service
+            .validate()
+            .map_err(|m| Error::Config(format!("service '{id}': {m}")))?;
         if let Some(secret) = client_secret {
             self.set_client_secret(id.as_str(), secret).await?;
         }
@@ -230,7 +234,10 @@ impl Broker {
     pub async fn set_client_secret(&self, service_id: &str, secret: Secret<String>) -> Result<()> {
         non_empty(&secret, "client secret")?;
         self.vault
-            .set(SecretKey::service(service_id, SecretKind::ClientSecret), secret)
+            .set(
+                SecretKey::service(service_id, SecretKind::ClientSecret),
+                secret,
+            )
             .await
     }
 
@@ -243,7 +250,10 @@ impl Broker {
     ) -> Result<()> {
         non_empty(&secret, "password")?;
         self.vault
-            .set(SecretKey::account(service_id, account, SecretKind::Password), secret)
+            .set(
+                SecretKey::account(service_id, account, SecretKind::Password),
+                secret,
+            )
             .await
     }
 
@@ -267,7 +277,11 @@ impl Broker {
 
     /// The stored tokens of an account, for display (claims) — the caller decides what
     /// leaves the process.
-    pub async fn stored_tokens(&self, service_id: &str, account: Option<&str>) -> Result<Option<TokenSet>> {
+    pub async fn stored_tokens(
+        &self,
+        service_id: &str,
+        account: Option<&str>,
+    ) -> Result<Option<TokenSet>> {
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         let account = super::existing_account(service_id, service, account)?;
@@ -292,14 +306,11 @@ impl Broker {
 
 fn non_empty(secret: &Secret<String>, what: &str) -> Result<()> {
     if secret.expose().is_empty() {
-        return Err(Error::Config(format!("the {what} is empty: nothing was stored")));
+        return Err(Error::Config(format!(
+            "the {what} is empty: nothing was stored"
+        )));
     }
     Ok(())
-}
-
-fn toml_of(service: &Service) -> Result<String> {
-    toml::to_string(service)
-        .map_err(|e| Error::Local(format!("could not write the service as TOML: {e}")))
 }
 
 fn status_of(

@@ -182,7 +182,7 @@ impl Service {
     }
 
     /// Checks what the types alone cannot: that the flow has the endpoints it needs.
-    fn check(&self) -> std::result::Result<(), String> {
+    pub fn validate(&self) -> std::result::Result<(), String> {
         if self.client_id.trim().is_empty() {
             return Err("client_id is empty".into());
         }
@@ -241,7 +241,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
         let span = spanned.span();
         let service = spanned.into_inner();
         service
-            .check()
+            .validate()
             .map_err(|m| syntax_error(path, text, Some(span), format!("service '{id}': {m}")))?;
         services.insert(id, service);
     }

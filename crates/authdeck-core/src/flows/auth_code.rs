@@ -49,7 +49,11 @@ pub async fn login(
     observer: &dyn LoginObserver,
     cancel: &CancellationToken,
 ) -> Result<TokenSet> {
-    if let Some(bad) = req.authorize_params.keys().find(|k| RESERVED.contains(&k.as_str())) {
+    if let Some(bad) = req
+        .authorize_params
+        .keys()
+        .find(|k| RESERVED.contains(&k.as_str()))
+    {
         return Err(Error::Config(format!(
             "authorize parameter '{bad}' is set by Authdeck itself and cannot be configured"
         )));
@@ -130,9 +134,8 @@ pub async fn login(
 
 /// The ID token must carry the nonce this login sent (it binds the token to the login).
 fn check_nonce(id_token: &str, expected: &str) -> Result<()> {
-    let claims = decode_jwt_claims(id_token).ok_or_else(|| {
-        Error::Provider("the provider's ID token is not a readable JWT".into())
-    })?;
+    let claims = decode_jwt_claims(id_token)
+        .ok_or_else(|| Error::Provider("the provider's ID token is not a readable JWT".into()))?;
     match claims.0.get("nonce").and_then(|n| n.as_str()) {
         Some(n) if n == expected => Ok(()),
         _ => Err(Error::Provider(

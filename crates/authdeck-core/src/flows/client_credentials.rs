@@ -22,7 +22,8 @@ pub async fn fetch(
     let mut params = vec![("grant_type".to_owned(), "client_credentials".to_owned())];
     push_scope(&mut params, scopes);
     push_extra(&mut params, extra);
-    let resp = token_endpoint::request(&ctx.http, token_url, client.creds(), &params, placement).await?;
+    let resp =
+        token_endpoint::request(&ctx.http, token_url, client.creds(), &params, placement).await?;
     Ok(TokenSet::from_response(resp, ctx.clock.now(), scopes))
 }
 

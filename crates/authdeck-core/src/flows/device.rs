@@ -114,13 +114,15 @@ pub async fn login(
     )
     .await?;
     if !resp.is_success() {
-        return Err(match token_endpoint::error_from(req.device_authorization_url, &resp) {
-            TokenError::OAuth(o) => Error::Provider(format!(
-                "the provider refused to start the device login: {}",
-                o.summary()
-            )),
-            TokenError::Other(e) => e,
-        });
+        return Err(
+            match token_endpoint::error_from(req.device_authorization_url, &resp) {
+                TokenError::OAuth(o) => Error::Provider(format!(
+                    "the provider refused to start the device login: {}",
+                    o.summary()
+                )),
+                TokenError::Other(e) => e,
+            },
+        );
     }
     let details: StandardDeviceAuthorizationResponse = serde_json::from_slice(&resp.body)
         .map_err(|e| {
@@ -172,9 +174,9 @@ fn classify<T>(result: Result<T, TokenError>) -> PollStep<T> {
         Err(TokenError::OAuth(o)) => match o.code.as_str() {
             "authorization_pending" => PollStep::Pending,
             "slow_down" => PollStep::SlowDown,
-            "access_denied" => PollStep::Failed(Error::AccessDenied(
-                "the device login was denied".into(),
-            )),
+            "access_denied" => {
+                PollStep::Failed(Error::AccessDenied("the device login was denied".into()))
+            }
             "expired_token" => PollStep::Failed(expired()),
             _ => PollStep::Failed(Error::Provider(format!(
                 "the provider refused the device login: {}",
@@ -195,17 +197,22 @@ mod tests {
     async fn slow_down_adds_five_seconds_and_pending_keeps_polling() {
         let calls = AtomicU32::new(0);
         let start = tokio::time::Instant::now();
-        let result = poll(Duration::from_secs(5), Duration::from_secs(600), &CancellationToken::new(), || {
-            let n = calls.fetch_add(1, Ordering::SeqCst);
-            async move {
-                match n {
-                    0 => PollStep::Pending,
-                    1 => PollStep::SlowDown,
-                    2 => PollStep::Pending,
-                    _ => PollStep::Done(n),
+        let result = poll(
+            Duration::from_secs(5),
+            Duration::from_secs(600),
+            &CancellationToken::new(),
+            || {
+                let n = calls.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    match n {
+                        0 => PollStep::Pending,
+                        1 => PollStep::SlowDown,
+                        2 => PollStep::Pending,
+                        _ => PollStep::Done(n),
+                    }
                 }
-            }
-        })
+            },
+        )
         .await
         .expect("done");
         assert_eq!(result, 3);
@@ -215,18 +222,24 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn expiry_and_cancel() {
-        let err = poll::<(), _, _>(Duration::from_secs(5), Duration::from_secs(12), &CancellationToken::new(), || async {
-            PollStep::Pending
-        })
+        let err = poll::<(), _, _>(
+            Duration::from_secs(5),
+            Duration::from_secs(12),
+            &CancellationToken::new(),
+            || async { PollStep::Pending },
+        )
         .await
         .expect_err("expires");
         assert!(matches!(err, Error::TimedOut(_)), "{err}");
 
         let cancel = CancellationToken::new();
         cancel.cancel();
-        let err = poll::<(), _, _>(Duration::from_secs(5), Duration::from_secs(60), &cancel, || async {
-            PollStep::Pending
-        })
+        let err = poll::<(), _, _>(
+            Duration::from_secs(5),
+            Duration::from_secs(60),
+            &cancel,
+            || async { PollStep::Pending },
+        )
         .await
         .expect_err("cancelled");
         assert!(matches!(err, Error::Cancelled));
@@ -235,10 +248,15 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn transient_failures_are_retried_then_reported() {
         let calls = AtomicU32::new(0);
-        let err = poll::<(), _, _>(Duration::from_secs(1), Duration::from_secs(600), &CancellationToken::new(), || {
-            calls.fetch_add(1, Ordering::SeqCst);
-            async { PollStep::Transient(Error::Network("down".into())) }
-        })
+        let err = poll::<(), _, _>(
+            Duration::from_secs(1),
+            Duration::from_secs(600),
+            &CancellationToken::new(),
+            || {
+                calls.fetch_add(1, Ordering::SeqCst);
+                async { PollStep::Transient(Error::Network("down".into())) }
+            },
+        )
         .await
         .expect_err("fails");
         assert!(matches!(err, Error::Network(_)));
@@ -247,10 +265,25 @@ mod tests {
 
     #[test]
     fn oauth_codes_map_to_steps() {
-        let oauth = |code: &str| Err::<(), _>(TokenError::OAuth(token_endpoint::OAuthError { status: 400, code: code.into(), description: None }));
-        assert!(matches!(classify(oauth("authorization_pending")), PollStep::Pending));
+        let oauth = |code: &str| {
+            Err::<(), _>(TokenError::OAuth(token_endpoint::OAuthError {
+                status: 400,
+                code: code.into(),
+                description: None,
+            }))
+        };
+        assert!(matches!(
+            classify(oauth("authorization_pending")),
+            PollStep::Pending
+        ));
         assert!(matches!(classify(oauth("slow_down")), PollStep::SlowDown));
-        assert!(matches!(classify(oauth("access_denied")), PollStep::Failed(Error::AccessDenied(_))));
-        assert!(matches!(classify(oauth("expired_token")), PollStep::Failed(Error::TimedOut(_))));
+        assert!(matches!(
+            classify(oauth("access_denied")),
+            PollStep::Failed(Error::AccessDenied(_))
+        ));
+        assert!(matches!(
+            classify(oauth("expired_token")),
+            PollStep::Failed(Error::TimedOut(_))
+        ));
     }
 }

@@ -65,7 +65,9 @@ pub struct SystemBrowser;
 impl BrowserOpener for SystemBrowser {
     fn open(&self, url: &str) -> Result<()> {
         if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(Error::Local(format!("refusing to open a non-http(s) URL: {url}")));
+            return Err(Error::Local(format!(
+                "refusing to open a non-http(s) URL: {url}"
+            )));
         }
         match std::env::var("AUTHDECK_BROWSER") {
             Ok(cmd) if !cmd.trim().is_empty() => spawn_browser_command(&cmd, url),
@@ -79,9 +81,11 @@ impl BrowserOpener for SystemBrowser {
 }
 
 fn spawn_browser_command(cmd: &str, url: &str) -> Result<()> {
-    let words = shlex::split(cmd)
-        .filter(|w| !w.is_empty())
-        .ok_or_else(|| Error::Config(format!("AUTHDECK_BROWSER='{cmd}' is not a valid command line")))?;
+    let words = shlex::split(cmd).filter(|w| !w.is_empty()).ok_or_else(|| {
+        Error::Config(format!(
+            "AUTHDECK_BROWSER='{cmd}' is not a valid command line"
+        ))
+    })?;
     let mut child = std::process::Command::new(&words[0])
         .args(&words[1..])
         .arg(url)

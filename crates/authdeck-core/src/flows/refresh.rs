@@ -28,7 +28,8 @@ pub async fn refresh(
         ("refresh_token".to_owned(), refresh_token.expose().clone()),
     ];
     push_extra(&mut params, extra);
-    let resp = token_endpoint::request(&ctx.http, token_url, client.creds(), &params, placement).await?;
+    let resp =
+        token_endpoint::request(&ctx.http, token_url, client.creds(), &params, placement).await?;
     let mut tokens = TokenSet::from_response(resp, ctx.clock.now(), previous_scopes);
     if tokens.refresh_token.is_none() {
         tokens.refresh_token = Some(refresh_token.clone());

@@ -21,7 +21,14 @@ pub async fn revoke(
         ("token".to_owned(), token.expose().clone()),
         ("token_type_hint".to_owned(), hint.to_owned()),
     ];
-    let resp = token_endpoint::send(http, revocation_url, client.creds(), &params, Placement::Form).await?;
+    let resp = token_endpoint::send(
+        http,
+        revocation_url,
+        client.creds(),
+        &params,
+        Placement::Form,
+    )
+    .await?;
     if resp.is_success() {
         return Ok(());
     }

@@ -113,7 +113,8 @@ pub async fn send(
         ClientAuth::ClientSecretBasic => {
             let secret = require_secret(creds)?;
             // RFC 6749 §2.3.1: both parts are form-urlencoded before Basic encoding.
-            let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+            let enc =
+                |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
             basic = Some((enc(creds.id), enc(secret.expose())));
         }
     }
@@ -189,14 +190,21 @@ pub fn clean_text(s: &str) -> String {
 
 /// An answer that is not a usable OAuth response, described without quoting its body.
 pub fn not_oauth(endpoint: &Url, resp: &HttpResponse) -> Error {
-    let place = format!("{}://{}{}", endpoint.scheme(), endpoint.authority(), endpoint.path());
+    let place = format!(
+        "{}://{}{}",
+        endpoint.scheme(),
+        endpoint.authority(),
+        endpoint.path()
+    );
     let ct = resp
         .content_type
         .as_deref()
         .map(|c| c.split(';').next().unwrap_or(c).trim().to_owned())
         .unwrap_or_else(|| "no content type".to_owned());
     let hint = match resp.status {
-        300..=399 => "Authdeck does not follow redirects from OAuth endpoints: check the configured URL",
+        300..=399 => {
+            "Authdeck does not follow redirects from OAuth endpoints: check the configured URL"
+        }
         404 | 405 => "check the configured endpoint URL",
         500..=599 => "the provider has a problem; try again later",
         200..=299 => "check that the URL points at a token endpoint",
@@ -223,15 +231,28 @@ mod tests {
     #[test]
     fn oauth_errors_are_recognised() {
         let url = Url::parse("https://id.test/token").expect("url");
-        match error_from(&url, &resp(400, "application/json", r#"{"error":"invalid_grant","error_description":"grant\nrevoked"}"#)) {
+        match error_from(
+            &url,
+            &resp(
+                400,
+                "application/json",
+                r#"{"error":"invalid_grant","error_description":"grant\nrevoked"}"#,
+            ),
+        ) {
             TokenError::OAuth(o) => {
                 assert_eq!(o.code, "invalid_grant");
                 assert_eq!(o.summary(), "invalid_grant (grant revoked)");
             }
             TokenError::Other(e) => panic!("{e}"),
         }
-        let err = Error::from(error_from(&url, &resp(502, "text/html", "<html>bad gateway SECRET</html>")));
+        let err = Error::from(error_from(
+            &url,
+            &resp(502, "text/html", "<html>bad gateway SECRET</html>"),
+        ));
         let text = err.to_string();
-        assert!(text.contains("HTTP 502 (text/html)") && !text.contains("SECRET"), "{text}");
+        assert!(
+            text.contains("HTTP 502 (text/html)") && !text.contains("SECRET"),
+            "{text}"
+        );
     }
 }
