@@ -453,3 +453,42 @@ fn discovery_falls_back_to_rfc8414() {
         .expect("metadata cached");
     assert!(cached.contains("token_endpoint"), "{cached}");
 }
+
+#[test]
+fn concurrent_processes_never_spend_a_rotated_refresh_token_twice() {
+    let p = Provider::start(&[]);
+    let env = Env::new();
+    add(
+        &env,
+        &[
+            "rot",
+            "--issuer",
+            &p.issuer,
+            "--client-id",
+            "native-app",
+            "--flow",
+            "auth-code",
+            "--scope",
+            "openid",
+        ],
+        "",
+    );
+    env.ok(&["login", "rot"], "");
+    // Every process forces a refresh. Without the cross-process lock two of them would
+    // spend the same refresh token, and oidc-provider would revoke the whole grant.
+    for round in 0..5 {
+        let children: Vec<_> = (0..4)
+            .map(|_| env.spawn(&["token", "rot", "--min-valid", "999999"]))
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().expect("wait");
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    let t = token(&env, "rot", &[]);
+    assert_eq!(p.introspect(&t)["active"], true);
+}
