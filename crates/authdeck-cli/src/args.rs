@@ -28,6 +28,25 @@ pub enum Command {
     Status(StatusArgs),
     /// Revoke an account's tokens and forget them.
     Logout(AccountArgs),
+    /// List or show the built-in service templates (the five seed services).
+    #[command(subcommand)]
+    Preset(PresetCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PresetCommand {
+    /// List the presets.
+    List,
+    /// Show what a preset asks for and the service it makes.
+    Show(PresetShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PresetShowArgs {
+    pub name: String,
+    /// Preset inputs or overrides, as for `service add --set`.
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = key_value)]
+    pub settings: Vec<(String, String)>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,10 +85,17 @@ pub struct AddArgs {
     /// Revocation endpoint (overrides discovery).
     #[arg(long, value_name = "URL")]
     pub revoke_url: Option<String>,
-    #[arg(long, value_name = "ID")]
-    pub client_id: String,
-    #[arg(long, value_enum)]
-    pub flow: FlowArg,
+    /// Start from a built-in preset (`authdeck preset list`).
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["issuer", "token_url", "auth_url", "device_url", "revoke_url", "flow"])]
+    pub preset: Option<String>,
+    /// A preset input (e.g. tenant=…, base_url=…) or any service setting to override
+    /// (e.g. endpoints.token=https://…); repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = key_value, requires = "preset")]
+    pub settings: Vec<(String, String)>,
+    #[arg(long, value_name = "ID", required_unless_present = "preset")]
+    pub client_id: Option<String>,
+    #[arg(long, value_enum, required_unless_present = "preset")]
+    pub flow: Option<FlowArg>,
     /// A scope to request (repeat for several).
     #[arg(long = "scope", value_name = "SCOPE")]
     pub scopes: Vec<String>,
@@ -196,6 +222,33 @@ pub struct TokenArgs {
     /// Refresh if the token has fewer seconds left than this.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub min_valid: i64,
+    /// The account's app token (NOMAD) instead of its access token.
+    #[arg(long)]
+    pub app_token: bool,
+    /// With --app-token: mint a new app token living this long (e.g. 3600, 90m, 12h, 7d).
+    #[arg(long, value_name = "DURATION", requires = "app_token", value_parser = duration_secs)]
+    pub expires_in: Option<u64>,
+}
+
+/// "3600", "90s", "90m", "12h", "7d" → seconds.
+pub fn duration_secs(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => (&s[..i], s[i..].trim()),
+        None => (s, ""),
+    };
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("'{s}' is not a duration: write e.g. 3600, 90m, 12h or 7d"))?;
+    let factor = match unit {
+        "" | "s" => 1,
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("'{s}': unknown unit '{unit}' (use s, m, h or d)")),
+    };
+    n.checked_mul(factor)
+        .ok_or_else(|| format!("'{s}' is too long"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

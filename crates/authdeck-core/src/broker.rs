@@ -17,7 +17,7 @@ use std::time::Duration;
 use crate::config::{Config, ConfigFile, Flow, Service};
 use crate::discovery::{self, ResolvedEndpoints};
 use crate::error::{Error, Result};
-use crate::flows::token_endpoint::{Placement, TokenError};
+use crate::flows::token_endpoint::TokenError;
 use crate::flows::{self, BrowserOpener, ClientIdentity, FlowContext};
 use crate::http::HttpClient;
 use crate::paths::{self, Dirs};
@@ -180,14 +180,16 @@ impl Broker {
             None
         };
         if let Some(refresh_token) = refresh_token {
+            let mut extra = service.token_params.clone();
+            extra.extend(service.refresh_params.clone());
             let result = flows::refresh::refresh(
                 &self.ctx,
-                &endpoints.token,
+                &endpoints.refresh,
                 &client,
                 &refresh_token,
                 &state.scopes,
-                &service.token_params,
-                Placement::Form,
+                &extra,
+                service.token_request,
             )
             .await;
             match result {
@@ -222,7 +224,7 @@ impl Broker {
                     &client,
                     &service.scopes,
                     &service.token_params,
-                    Placement::Form,
+                    service.token_request,
                 )
                 .await?
             }
@@ -278,7 +280,7 @@ impl Broker {
             &password,
             &service.scopes,
             &service.token_params,
-            Placement::Form,
+            service.token_request,
         )
         .await
     }
@@ -302,8 +304,13 @@ impl Broker {
             Some(id) => self.vault.set(key(SecretKind::IdToken), id.clone()).await?,
             None => self.vault.delete(key(SecretKind::IdToken)).await?,
         }
-        self.state
-            .save(service_id, account, &AccountState::from_tokens(tokens))
+        let mut state = AccountState::from_tokens(tokens);
+        // An app token lives on independently of the login that minted it.
+        state.app_token_expires_at = self
+            .state
+            .load(service_id, account)?
+            .and_then(|old| old.app_token_expires_at);
+        self.state.save(service_id, account, &state)
     }
 
     /// Deletes an account's tokens from the keyring (not its password).
@@ -345,6 +352,69 @@ impl Broker {
             client_id: service.client_id.clone(),
             auth,
             secret,
+        })
+    }
+
+    /// The account's NOMAD app token. With `mint: Some(seconds)` a new one is minted
+    /// (with a valid access token) and stored; otherwise the stored one is returned if it
+    /// is valid for `min_valid` more seconds.
+    pub async fn app_token(
+        &self,
+        service_id: &str,
+        account: Option<&str>,
+        mint: Option<u64>,
+        min_valid: i64,
+    ) -> Result<ValidToken> {
+        let config = self.config.load()?;
+        let service = config.service(service_id)?;
+        let account = existing_account(service_id, service, account)?;
+        let key = SecretKey::account(service_id, &account, SecretKind::AppToken);
+        let Some(lifetime) = mint else {
+            let state = self.state.load(service_id, &account)?.unwrap_or_default();
+            let valid = state
+                .app_token_expires_at
+                .is_some_and(|at| crate::token::is_valid(Some(at), self.now(), min_valid));
+            let stored = if valid {
+                self.vault.get(key).await?
+            } else {
+                None
+            };
+            return stored
+                .map(|token| ValidToken {
+                    access_token: token,
+                    token_type: "Bearer".into(),
+                    expires_at: state.app_token_expires_at,
+                    scopes: Vec::new(),
+                })
+                .ok_or_else(|| {
+                    Error::login_required(
+                        service_id,
+                        &account,
+                        "no valid app token is stored (mint one with `--app-token --expires-in 7d`)",
+                    )
+                });
+        };
+        let endpoints = self.endpoints(service_id, service).await?;
+        let url = endpoints.app_token.ok_or_else(|| {
+            Error::Config(format!(
+                "'{service_id}' has no app token endpoint (endpoints.app_token): app tokens are a NOMAD feature"
+            ))
+        })?;
+        let access = self
+            .token(service_id, Some(&account), DEFAULT_MIN_VALID)
+            .await?;
+        let minted =
+            flows::app_token::mint(&self.ctx, &url, &access.access_token, lifetime).await?;
+        let _lock = self.lock_account(service_id, &account).await?;
+        self.vault.set(key, minted.token.clone()).await?;
+        let mut state = self.state.load(service_id, &account)?.unwrap_or_default();
+        state.app_token_expires_at = Some(minted.expires_at);
+        self.state.save(service_id, &account, &state)?;
+        Ok(ValidToken {
+            access_token: minted.token,
+            token_type: "Bearer".into(),
+            expires_at: Some(minted.expires_at),
+            scopes: Vec::new(),
         })
     }
 

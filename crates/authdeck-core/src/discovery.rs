@@ -42,6 +42,9 @@ pub struct ResolvedEndpoints {
     pub token: Url,
     pub device_authorization: Option<Url>,
     pub revocation: Option<Url>,
+    /// Where refresh requests go (the token endpoint unless configured otherwise).
+    pub refresh: Url,
+    pub app_token: Option<Url>,
 }
 
 impl ResolvedEndpoints {
@@ -107,7 +110,6 @@ pub async fn resolve(
             &explicit.authorization,
             m.and_then(|m| m.authorization_endpoint.as_ref()),
         ),
-        token,
         device_authorization: pick(
             &explicit.device_authorization,
             m.and_then(|m| m.device_authorization_endpoint.as_ref()),
@@ -116,6 +118,12 @@ pub async fn resolve(
             &explicit.revocation,
             m.and_then(|m| m.revocation_endpoint.as_ref()),
         ),
+        refresh: explicit
+            .refresh
+            .as_ref()
+            .map_or_else(|| token.clone(), |u| u.url().clone()),
+        app_token: explicit.app_token.as_ref().map(|u| u.url().clone()),
+        token,
     })
 }
 

@@ -29,6 +29,9 @@ pub struct AccountState {
     pub has_access_token: bool,
     #[serde(default)]
     pub has_refresh_token: bool,
+    /// Expiry of the account's app token (NOMAD), when one is stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_token_expires_at: Option<i64>,
     /// Set when only the user can get a new token (refresh rejected, logged out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_required: Option<String>,
@@ -44,6 +47,7 @@ impl AccountState {
             token_type: Some(tokens.token_type.clone()),
             has_access_token: true,
             has_refresh_token: tokens.refresh_token.is_some(),
+            app_token_expires_at: None,
             login_required: None,
         }
     }

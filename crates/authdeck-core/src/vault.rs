@@ -22,6 +22,8 @@ pub enum SecretKind {
     /// A service-level secret (shared by the service's accounts).
     ClientSecret,
     Password,
+    /// A long-lived token minted with an access token (NOMAD app tokens).
+    AppToken,
 }
 
 impl SecretKind {
@@ -32,14 +34,24 @@ impl SecretKind {
             SecretKind::IdToken => "id_token",
             SecretKind::ClientSecret => "client_secret",
             SecretKind::Password => "password",
+            SecretKind::AppToken => "app_token",
         }
     }
 
-    /// The kinds that make up an account's tokens (forgotten on logout).
+    /// The kinds that make up an account's login (forgotten when it ends).
     pub const TOKENS: [SecretKind; 3] = [
         SecretKind::AccessToken,
         SecretKind::RefreshToken,
         SecretKind::IdToken,
+    ];
+
+    /// Everything an account holds.
+    pub const ACCOUNT: [SecretKind; 5] = [
+        SecretKind::AccessToken,
+        SecretKind::RefreshToken,
+        SecretKind::IdToken,
+        SecretKind::AppToken,
+        SecretKind::Password,
     ];
 }
 

@@ -1,6 +1,7 @@
 //! Runs the parsed command and turns errors into exit codes.
 
 mod login;
+mod preset;
 mod service;
 mod status;
 mod token;
@@ -48,6 +49,7 @@ async fn run(cli: Cli) -> authdeck_core::Result<()> {
         Command::Token(args) => token::run(&broker, args).await,
         Command::Status(args) => status::run(&broker, &args),
         Command::Logout(args) => login::logout(&broker, args).await,
+        Command::Preset(cmd) => preset::run(&cmd),
     }
 }
 

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use authdeck_core::config::{
-    Account, AccountName, ClientAuth, Endpoints, Flow, HttpUrl, PortList, Redirect, RedirectHost,
-    Service, ServiceId,
+    presets, Account, AccountName, ClientAuth, Endpoints, Flow, HttpUrl, PortList, Redirect,
+    RedirectHost, Service, ServiceId,
 };
 use authdeck_core::vault::{SecretKey, SecretKind};
 use authdeck_core::{Broker, Error, Result};
@@ -34,12 +34,15 @@ fn url(arg: Option<String>, flag: &str) -> Result<Option<HttpUrl>> {
 
 /// Builds the service from the arguments; validation errors name the flag.
 fn service_from(args: &AddArgs) -> Result<Service> {
+    if let Some(name) = &args.preset {
+        return preset_service(name, args);
+    }
     if args.issuer.is_none() && args.token_url.is_none() {
         return Err(Error::Config(
             "give --issuer URL (endpoints are discovered) or --token-url URL (and the other endpoints the flow needs)".into(),
         ));
     }
-    let flow = match args.flow {
+    let flow = match args.flow.unwrap_or(FlowArg::AuthCode) {
         FlowArg::AuthCode => Flow::AuthCode,
         FlowArg::Device => Flow::Device,
         FlowArg::ClientCredentials => Flow::ClientCredentials,
@@ -78,8 +81,9 @@ fn service_from(args: &AddArgs) -> Result<Service> {
             token: url(args.token_url.clone(), "token-url")?,
             device_authorization: url(args.device_url.clone(), "device-url")?,
             revocation: url(args.revoke_url.clone(), "revoke-url")?,
+            ..Endpoints::default()
         },
-        client_id: args.client_id.clone(),
+        client_id: args.client_id.clone().unwrap_or_default(),
         client_auth: args.client_auth.map(|a| match a {
             ClientAuthArg::None => ClientAuth::None,
             ClientAuthArg::Basic => ClientAuth::ClientSecretBasic,
@@ -94,7 +98,42 @@ fn service_from(args: &AddArgs) -> Result<Service> {
             .collect::<BTreeMap<_, _>>(),
         redirect,
         accounts,
+        ..Service::default()
     })
+}
+
+/// A service from a preset: its inputs and overrides from `--set`, plus the common flags.
+fn preset_service(name: &str, args: &AddArgs) -> Result<Service> {
+    let preset = presets::find(name)?;
+    let mut settings = args.settings.clone();
+    let mut flag = |key: &str, value: &Option<String>| {
+        if let Some(v) = value {
+            settings.push((key.to_owned(), v.clone()));
+        }
+    };
+    flag("client_id", &args.client_id);
+    flag("username", &args.username);
+    flag("name", &args.name);
+    flag("docs_url", &args.docs_url);
+    flag("api_base", &args.api_base);
+    let mut service = preset.build(&settings)?;
+    if let Some(p) = &args.port {
+        service.redirect.ports =
+            PortList::parse(p).map_err(|e| Error::Config(format!("--port: {e}")))?;
+    }
+    if !args.scopes.is_empty() {
+        service.scopes = args.scopes.clone();
+    }
+    service.authorize_params.extend(args.params.iter().cloned());
+    service
+        .token_params
+        .extend(args.token_params.iter().cloned());
+    if preset.needs_password && !args.password_stdin {
+        return Err(Error::Config(format!(
+            "preset '{name}' logs in with a password: pass --password-stdin and write it to stdin"
+        )));
+    }
+    Ok(service)
 }
 
 async fn add(broker: &Broker, args: AddArgs) -> Result<()> {
@@ -201,7 +240,7 @@ async fn show(broker: &Broker, id: &str, json: bool) -> Result<()> {
         return Ok(());
     }
     println!("{} ({id})", service.display_name(id));
-    let toml = toml_text(service)?;
+    let toml = settings_lines(service)?;
     for line in toml.lines() {
         println!("  {line}");
     }
@@ -217,7 +256,7 @@ async fn show(broker: &Broker, id: &str, json: bool) -> Result<()> {
     Ok(())
 }
 
-fn toml_text(service: &Service) -> Result<String> {
+pub fn settings_lines(service: &Service) -> Result<String> {
     serde_json::to_value(service)
         .map(|v| pretty_settings(&v))
         .map_err(|e| Error::Local(format!("could not show the service: {e}")))

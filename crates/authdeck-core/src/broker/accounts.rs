@@ -5,11 +5,11 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use super::{Broker, ValidToken};
+use crate::config::DeviceProtocol;
 use crate::config::{Account, AccountName, Flow, Service, ServiceId};
 use crate::discovery;
 use crate::error::{Error, Result};
-use crate::flows::token_endpoint::Placement;
-use crate::flows::{self, auth_code, device, LoginObserver};
+use crate::flows::{self, auth_code, autolab, device, LoginObserver};
 use crate::secret::Secret;
 use crate::state::AccountState;
 use crate::token::TokenSet;
@@ -87,6 +87,36 @@ impl Broker {
                 };
                 auth_code::login(&self.ctx, &req, self.browser.as_ref(), observer, cancel).await?
             }
+            Flow::Device
+                if service
+                    .device
+                    .as_ref()
+                    .is_some_and(|d| d.protocol == DeviceProtocol::Autolab) =>
+            {
+                let device = service
+                    .device
+                    .as_ref()
+                    .ok_or_else(|| Error::Config("missing device settings".into()))?;
+                let need = |u: &Option<crate::config::HttpUrl>, what: &str| {
+                    u.as_ref().map(|u| u.url().clone()).ok_or_else(|| {
+                        Error::Config(format!(
+                            "'{service_id}' needs {what} for the Autolab device login"
+                        ))
+                    })
+                };
+                let poll_url = need(&device.poll, "device.poll")?;
+                let redirect_uri = need(&device.redirect_uri, "device.redirect_uri")?;
+                let req = autolab::AutolabLogin {
+                    init_url: endpoints.device_authorization()?,
+                    poll_url: &poll_url,
+                    token_url: &endpoints.token,
+                    redirect_uri: &redirect_uri,
+                    client: &client,
+                    token_params: &service.token_params,
+                    placement: service.token_request,
+                };
+                autolab::login(&self.ctx, &req, observer, cancel).await?
+            }
             Flow::Device => {
                 let req = device::DeviceLogin {
                     device_authorization_url: endpoints.device_authorization()?,
@@ -105,7 +135,7 @@ impl Broker {
                     &client,
                     &service.scopes,
                     &service.token_params,
-                    Placement::Form,
+                    service.token_request,
                 )
                 .await?
             }
@@ -264,7 +294,7 @@ impl Broker {
         let service = config.service(service_id)?;
         let mut keys = vec![SecretKey::service(service_id, SecretKind::ClientSecret)];
         for account in service.account_names() {
-            for kind in SecretKind::TOKENS.into_iter().chain([SecretKind::Password]) {
+            for kind in SecretKind::ACCOUNT {
                 keys.push(SecretKey::account(service_id, &account, kind));
             }
         }

@@ -8,6 +8,7 @@
 //! - a file that does not parse is never overwritten, and every write is atomic;
 //! - it never holds a secret: client secrets, passwords and tokens live in the keyring.
 
+pub mod presets;
 mod types;
 
 use std::collections::BTreeMap;
@@ -16,7 +17,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-pub use types::{AccountName, ClientAuth, Flow, HttpUrl, PortList, RedirectHost, ServiceId};
+pub use types::{
+    AccountName, ClientAuth, DeviceProtocol, Flow, HttpUrl, PortList, RedirectHost, ServiceId,
+    TokenPlacement,
+};
 
 use crate::error::{Error, Result};
 use crate::paths;
@@ -42,7 +46,7 @@ impl Config {
 }
 
 /// One API service and how to get tokens for it.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
     /// Display name; the id when absent.
@@ -75,6 +79,18 @@ pub struct Service {
     /// Extra parameters of every token request (e.g. `resource`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub token_params: BTreeMap<String, String>,
+    /// Extra parameters of refresh requests only (e.g. `scope=offline_access`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub refresh_params: BTreeMap<String, String>,
+    /// Where token request parameters travel: `form` (standard), `post-query`, `get-query`.
+    #[serde(default, skip_serializing_if = "TokenPlacement::is_form")]
+    pub token_request: TokenPlacement,
+    /// Settings of a non-standard device login (Autolab).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<DeviceSettings>,
+    /// The preset this service was made from (informational).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
     /// The loopback redirect of the authorization-code flow.
     #[serde(default, skip_serializing_if = "Redirect::is_default")]
     pub redirect: Redirect,
@@ -95,6 +111,26 @@ pub struct Endpoints {
     pub device_authorization: Option<HttpUrl>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revocation: Option<HttpUrl>,
+    /// A separate endpoint for refresh requests (NOMAD refreshes at its Keycloak).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh: Option<HttpUrl>,
+    /// NOMAD's endpoint that mints long-lived app tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_token: Option<HttpUrl>,
+}
+
+/// How a non-standard device login works.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceSettings {
+    #[serde(default, skip_serializing_if = "DeviceProtocol::is_default")]
+    pub protocol: DeviceProtocol,
+    /// Autolab: the endpoint polled for the authorization code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll: Option<HttpUrl>,
+    /// Autolab: the `redirect_uri` of the code exchange.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_uri: Option<HttpUrl>,
 }
 
 impl Endpoints {
@@ -204,6 +240,15 @@ impl Service {
                 "device_authorization",
             )?,
             Flow::ClientCredentials | Flow::Password => {}
+        }
+        if let Some(device) = &self.device {
+            if device.protocol == DeviceProtocol::Autolab
+                && (device.poll.is_none() || device.redirect_uri.is_none())
+            {
+                return Err(
+                    "device protocol 'autolab' needs device.poll and device.redirect_uri".into(),
+                );
+            }
         }
         if self.flow == Flow::ClientCredentials && self.effective_client_auth() == ClientAuth::None
         {

@@ -96,8 +96,9 @@ impl fmt::Display for AccountName {
 string_serde!(AccountName);
 
 /// The grant used to log in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Flow {
+    #[default]
     AuthCode,
     Device,
     ClientCredentials,
@@ -352,3 +353,92 @@ impl Serialize for PortList {
         s.collect_str(self)
     }
 }
+
+/// Where a token request's parameters travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TokenPlacement {
+    /// `POST` with an `application/x-www-form-urlencoded` body (RFC 6749).
+    #[default]
+    Form,
+    /// `POST` with every parameter in the URL query and an empty body (PlantPredict).
+    PostQuery,
+    /// `GET` with every parameter in the URL query (NOMAD before 1.4).
+    GetQuery,
+}
+
+impl TokenPlacement {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenPlacement::Form => "form",
+            TokenPlacement::PostQuery => "post-query",
+            TokenPlacement::GetQuery => "get-query",
+        }
+    }
+    pub fn is_form(&self) -> bool {
+        *self == TokenPlacement::Form
+    }
+}
+
+impl FromStr for TokenPlacement {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        [
+            TokenPlacement::Form,
+            TokenPlacement::PostQuery,
+            TokenPlacement::GetQuery,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+        .ok_or_else(|| format!("unknown token_request '{s}': use form, post-query or get-query"))
+    }
+}
+
+impl fmt::Display for TokenPlacement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+string_serde!(TokenPlacement);
+
+/// The protocol of a device login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DeviceProtocol {
+    /// RFC 8628.
+    #[default]
+    Rfc8628,
+    /// Autolab's own: `device_flow_init`, polling `device_flow_authorize` for a code,
+    /// then an authorization-code exchange.
+    Autolab,
+}
+
+impl DeviceProtocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceProtocol::Rfc8628 => "rfc8628",
+            DeviceProtocol::Autolab => "autolab",
+        }
+    }
+    pub fn is_default(&self) -> bool {
+        *self == DeviceProtocol::Rfc8628
+    }
+}
+
+impl FromStr for DeviceProtocol {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "rfc8628" => Ok(DeviceProtocol::Rfc8628),
+            "autolab" => Ok(DeviceProtocol::Autolab),
+            _ => Err(format!(
+                "unknown device protocol '{s}': use rfc8628 or autolab"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for DeviceProtocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+string_serde!(DeviceProtocol);

@@ -6,7 +6,9 @@
 //! query string, GET token requests, numbers sent as strings) and one path for all grants
 //! keeps error handling and redaction in one place.
 
+pub mod app_token;
 pub mod auth_code;
+pub mod autolab;
 pub mod client_credentials;
 pub mod device;
 pub mod password;

@@ -4,6 +4,7 @@
 use url::Url;
 
 use crate::config::ClientAuth;
+pub use crate::config::TokenPlacement as Placement;
 use crate::error::Error;
 use crate::http::{HttpClient, HttpResponse};
 use crate::secret::Secret;
@@ -15,18 +16,6 @@ pub struct ClientCreds<'a> {
     pub id: &'a str,
     pub auth: ClientAuth,
     pub secret: Option<&'a Secret<String>>,
-}
-
-/// Where the request's parameters travel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Placement {
-    /// `POST` with an `application/x-www-form-urlencoded` body (RFC 6749).
-    #[default]
-    Form,
-    /// `POST` with every parameter in the URL query and an empty body.
-    PostQuery,
-    /// `GET` with every parameter in the URL query.
-    GetQuery,
 }
 
 /// An error response in the OAuth format (`{"error": …, "error_description": …}`).

@@ -1,0 +1,89 @@
+//! NOMAD app tokens: a longer-lived token minted with a valid access token
+//! (`GET <api>/v1/auth/app_token?expires_in=N`, 0 < N ≤ 30 days). Authdeck keeps it as a
+//! token of the account's own, with its own expiry.
+
+use serde::Deserialize;
+use url::Url;
+
+use super::token_endpoint::{self, clean_text};
+use super::FlowContext;
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use crate::token::decode_jwt_claims;
+
+/// The longest lifetime NOMAD grants an app token: 30 days.
+pub const MAX_LIFETIME_SECS: u64 = 2_592_000;
+
+/// A minted app token and its expiry (Unix seconds).
+#[derive(Debug, Clone)]
+pub struct AppToken {
+    pub token: Secret<String>,
+    pub expires_at: i64,
+}
+
+#[derive(Deserialize)]
+struct Response {
+    app_token: String,
+}
+
+/// Mints an app token valid for `expires_in` seconds.
+pub async fn mint(
+    ctx: &FlowContext,
+    url: &Url,
+    access_token: &Secret<String>,
+    expires_in: u64,
+) -> Result<AppToken> {
+    if expires_in == 0 || expires_in > MAX_LIFETIME_SECS {
+        return Err(Error::Config(format!(
+            "an app token can live from 1 second to 30 days ({MAX_LIFETIME_SECS} s); {expires_in} s is out of range"
+        )));
+    }
+    let mut target = url.clone();
+    target
+        .query_pairs_mut()
+        .append_pair("expires_in", &expires_in.to_string());
+    let req = ctx
+        .http
+        .request(reqwest::Method::GET, &target)
+        .bearer_auth(access_token.expose())
+        .header(reqwest::header::ACCEPT, "application/json");
+    let resp = ctx.http.send(req, "NOMAD's app token endpoint").await?;
+    match resp.status {
+        200 => {
+            let parsed: Response = serde_json::from_slice(&resp.body).map_err(|_| {
+                Error::Provider("NOMAD's app token answer is not the expected JSON".into())
+            })?;
+            let now = ctx.clock.now();
+            let exp = decode_jwt_claims(&parsed.app_token)
+                .and_then(|c| c.0.get("exp").and_then(serde_json::Value::as_i64))
+                .unwrap_or(now + i64::try_from(expires_in).unwrap_or(i64::MAX));
+            Ok(AppToken {
+                token: Secret::new(parsed.app_token),
+                expires_at: exp,
+            })
+        }
+        422 => Err(Error::Provider(format!(
+            "NOMAD refused an app token lifetime of {expires_in} s ({}): choose a lifetime between 1 second and 30 days",
+            validation_message(&resp.body)
+        ))),
+        401 | 403 => Err(Error::Provider(
+            "NOMAD did not accept the access token for minting an app token: log in again".into(),
+        )),
+        _ => Err(token_endpoint::not_oauth(url, &resp)),
+    }
+}
+
+/// The `msg` of FastAPI's 422 body, cleaned.
+fn validation_message(body: &[u8]) -> String {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| {
+            v.get("detail")?
+                .as_array()?
+                .first()?
+                .get("msg")?
+                .as_str()
+                .map(clean_text)
+        })
+        .unwrap_or_else(|| "validation error".into())
+}
