@@ -1,1 +1,123 @@
+use super::*;
+use crate::config::{Account, AccountName};
 
+fn service(accounts: &[&str]) -> Service {
+    Service {
+        client_id: "c".into(),
+        accounts: accounts
+            .iter()
+            .map(|a| Account {
+                name: AccountName::parse(a).expect("name"),
+                username: None,
+            })
+            .collect(),
+        ..Service::default()
+    }
+}
+
+#[test]
+fn account_resolution() {
+    assert_eq!(
+        existing_account("s", &service(&[]), None).expect("default"),
+        "default"
+    );
+    assert_eq!(
+        existing_account("s", &service(&["work"]), None).expect("only one"),
+        "work"
+    );
+    assert_eq!(
+        existing_account("s", &service(&["default", "work"]), None).expect("default wins"),
+        "default"
+    );
+    let err = existing_account("s", &service(&["a", "b"]), None).expect_err("ambiguous");
+    assert!(err.to_string().contains("--account"), "{err}");
+    let err = existing_account("s", &service(&["a"]), Some("zz")).expect_err("unknown");
+    assert!(
+        err.to_string().contains("authdeck login s --account zz"),
+        "{err}"
+    );
+}
+
+#[derive(Debug)]
+struct FixedClock(i64);
+impl Clock for FixedClock {
+    fn now(&self) -> i64 {
+        self.0
+    }
+}
+
+fn broker(dir: &std::path::Path, now: i64) -> (Broker, crate::vault::MemoryStore) {
+    let store = crate::vault::MemoryStore::default();
+    let broker = Broker::new(
+        Dirs::under(dir),
+        Arc::new(store.clone()),
+        HttpClient::new(Duration::from_secs(1)).expect("http"),
+        Arc::new(FixedClock(now)),
+        Arc::new(flows::NoBrowser),
+    );
+    (broker, store)
+}
+
+#[tokio::test]
+async fn cached_tokens_and_login_required_need_no_network() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (broker, store) = broker(dir.path(), 1_000);
+    let id = crate::config::ServiceId::parse("svc").expect("id");
+    let mut svc = service(&[]);
+    svc.flow = Flow::Password;
+    // Nothing listens on port 9: any network use would fail the test.
+    svc.endpoints.token =
+        Some(crate::config::HttpUrl::parse("http://127.0.0.1:9/token").expect("url"));
+    broker
+        .add_service(&id, &svc, false, None, None)
+        .await
+        .expect("add");
+
+    let tokens = TokenSet {
+        access_token: Secret::from("cached-access"),
+        refresh_token: Some(Secret::from("refresh")),
+        id_token: None,
+        token_type: "Bearer".into(),
+        scopes: vec![],
+        expires_at: Some(1_000 + 600),
+        obtained_at: 1_000,
+    };
+    broker
+        .store_tokens("svc", "default", &tokens)
+        .await
+        .expect("store");
+    assert_eq!(store.len(), 2);
+    let t = broker.token("svc", None, 60).await.expect("cached");
+    assert_eq!(t.access_token.expose(), "cached-access");
+
+    // Too short-lived for the caller: a refresh is attempted, fails on the network, and
+    // nothing stored changes.
+    let err = broker.token("svc", None, 3600).await.expect_err("network");
+    assert_eq!(err.kind(), crate::ErrorKind::Provider, "{err}");
+    assert_eq!(
+        broker
+            .token("svc", None, 60)
+            .await
+            .expect("still cached")
+            .access_token
+            .expose(),
+        "cached-access"
+    );
+
+    // A login-required account answers at once, without touching the provider.
+    broker
+        .state
+        .save(
+            "svc",
+            "default",
+            &AccountState::login_required("logged out"),
+        )
+        .expect("save");
+    let err = broker
+        .token("svc", None, 60)
+        .await
+        .expect_err("login required");
+    assert_eq!(err.kind(), crate::ErrorKind::LoginRequired);
+    let status = broker.status().expect("status");
+    assert_eq!(status[0].status, StatusKind::LoginRequired);
+}
