@@ -4,3 +4,4 @@
 mod cli;
 mod faults;
 mod flows;
+mod seeds;

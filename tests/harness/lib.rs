@@ -321,3 +321,53 @@ pub fn eventually<T>(timeout: Duration, mut f: impl FnMut() -> Option<T>) -> Opt
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// The five seed services' emulation (`demo-idp`), served in-process on its own runtime.
+#[derive(Debug)]
+pub struct Demo {
+    pub base: String,
+    runtime: Option<tokio::runtime::Runtime>,
+    server: Option<demo_idp::DemoIdp>,
+}
+
+impl Demo {
+    pub fn start(config: demo_idp::DemoConfig) -> Demo {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let server = runtime
+            .block_on(demo_idp::DemoIdp::start(config))
+            .expect("start demo-idp");
+        Demo {
+            base: server.base_url(),
+            runtime: Some(runtime),
+            server: Some(server),
+        }
+    }
+
+    pub fn set_auto_approve(&self, on: bool) {
+        if let Some(s) = &self.server {
+            s.set_auto_approve(on);
+        }
+    }
+
+    /// GET `path` on the demo server with an optional bearer token; the status code.
+    pub fn get_status(&self, path: &str, bearer: Option<&str>) -> u16 {
+        let mut req = reqwest::blocking::Client::new().get(format!("{}{path}", self.base));
+        if let Some(t) = bearer {
+            req = req.bearer_auth(t);
+        }
+        req.send().expect("request to demo-idp").status().as_u16()
+    }
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        if let (Some(rt), Some(server)) = (self.runtime.take(), self.server.take()) {
+            rt.block_on(server.shutdown());
+            rt.shutdown_background();
+        }
+    }
+}

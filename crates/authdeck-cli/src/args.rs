@@ -11,6 +11,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 Environment: AUTHDECK_CONFIG_DIR, AUTHDECK_STATE_DIR, AUTHDECK_CACHE_DIR (directories), AUTHDECK_BROWSER (command that opens URLs), AUTHDECK_LOG (log filter, e.g. debug)."
 )]
 pub struct Cli {
+    /// Use the offline demo: the five seed services emulated on loopback, with their own
+    /// configuration and keyring namespace.
+    #[arg(long, global = true)]
+    pub demo: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -31,6 +35,23 @@ pub enum Command {
     /// List or show the built-in service templates (the five seed services).
     #[command(subcommand)]
     Preset(PresetCommand),
+    /// Run the demo server in the foreground (started automatically by --demo).
+    #[command(hide = true)]
+    DemoServer(DemoServerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoServerArgs {
+    #[arg(long, default_value_t = crate::demo::DEFAULT_PORT)]
+    pub port: u16,
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Lifetime of every access token, in seconds (default: each service's real one).
+    #[arg(long)]
+    pub access_ttl: Option<u64>,
+    /// Stop after this many seconds.
+    #[arg(long, default_value_t = crate::demo::SERVER_LIFETIME.as_secs())]
+    pub lifetime: u64,
 }
 
 #[derive(Debug, Subcommand)]

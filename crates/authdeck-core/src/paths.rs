@@ -42,6 +42,16 @@ impl Dirs {
         }
     }
 
+    /// The directories of demo mode: a `demo` folder inside each, so the demo's services,
+    /// state and cache never mix with the user's.
+    pub fn demo(&self) -> Self {
+        Dirs {
+            config: self.config.join("demo"),
+            state: self.state.join("demo"),
+            cache: self.cache.join("demo"),
+        }
+    }
+
     /// The services file.
     pub fn services_file(&self) -> PathBuf {
         self.config.join("services.toml")

@@ -42,7 +42,15 @@ pub fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> authdeck_core::Result<()> {
-    let broker = Broker::from_env()?;
+    if let Command::DemoServer(a) = &cli.command {
+        let lifetime = std::time::Duration::from_secs(a.lifetime);
+        return crate::demo::serve(a.port, a.auto_approve, a.access_ttl, lifetime).await;
+    }
+    let broker = if cli.demo {
+        crate::demo::broker().await?
+    } else {
+        Broker::from_env()?
+    };
     match cli.command {
         Command::Service(cmd) => service::run(&broker, cmd).await,
         Command::Login(args) => login::run(broker, args).await,
@@ -50,6 +58,7 @@ async fn run(cli: Cli) -> authdeck_core::Result<()> {
         Command::Status(args) => status::run(&broker, &args),
         Command::Logout(args) => login::logout(&broker, args).await,
         Command::Preset(cmd) => preset::run(&cmd),
+        Command::DemoServer(_) => Ok(()),
     }
 }
 

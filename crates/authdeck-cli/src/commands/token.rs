@@ -6,13 +6,15 @@ use crate::args::{TokenArgs, TokenFormat};
 use crate::output;
 
 pub async fn run(broker: &Broker, args: TokenArgs) -> Result<()> {
-    let token = broker
-        .token(
-            &args.service,
-            args.account.as_deref(),
-            args.min_valid.max(0),
-        )
-        .await?;
+    let min_valid = args.min_valid.max(0);
+    let account = args.account.as_deref();
+    let token = if args.app_token {
+        broker
+            .app_token(&args.service, account, args.expires_in, min_valid)
+            .await?
+    } else {
+        broker.token(&args.service, account, min_valid).await?
+    };
     let raw = token.access_token.expose();
     match args.format {
         TokenFormat::Raw => println!("{raw}"),

@@ -133,7 +133,13 @@ fn classify(url: &Url, resp: &HttpResponse) -> PollStep<String> {
                 "Autolab approved the login but sent no code".into(),
             )),
         },
-        (429, _) => PollStep::BackOff(POLL_INTERVAL * 2),
+        (429, _) => {
+            tracing::info!(
+                "Autolab is rate-limiting the polling (HTTP 429); waiting {} s before the next poll",
+                (POLL_INTERVAL * 2).as_secs()
+            );
+            PollStep::BackOff(POLL_INTERVAL * 2)
+        }
         (400, Some("authorization_pending")) => PollStep::Pending,
         (400, Some(e)) if e.contains("denied") => PollStep::Failed(Error::AccessDenied(
             "the Autolab login was denied on the activation page".into(),
