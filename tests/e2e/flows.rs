@@ -492,3 +492,43 @@ fn concurrent_processes_never_spend_a_rotated_refresh_token_twice() {
     let t = token(&env, "rot", &[]);
     assert_eq!(p.introspect(&t)["active"], true);
 }
+
+#[test]
+fn no_browser_prints_the_url_for_another_browser() {
+    let p = Provider::start(&[]);
+    let env = Env::new();
+    add(
+        &env,
+        &[
+            "nb",
+            "--issuer",
+            &p.issuer,
+            "--client-id",
+            "native-app",
+            "--flow",
+            "auth-code",
+            "--scope",
+            "openid",
+        ],
+        "",
+    );
+    let mut cmd = env.authdeck();
+    // A browser command that would fail the login if it were started.
+    cmd.env("AUTHDECK_BROWSER", "false")
+        .args(["login", "nb", "--no-browser", "--json"])
+        .stdout(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let event = wait_for_event(&mut lines, "open_browser");
+    let url = event["url"].as_str().expect("url");
+    // The person opens the URL elsewhere.
+    let status = std::process::Command::new("node")
+        .arg(authdeck_e2e::tests_dir().join("provider/browser.mjs"))
+        .arg(url)
+        .status()
+        .expect("browser.mjs");
+    assert!(status.success());
+    wait_for_event(&mut lines, "done");
+    assert!(child.wait().expect("wait").success());
+    assert_eq!(p.introspect(&token(&env, "nb", &[]))["active"], true);
+}
