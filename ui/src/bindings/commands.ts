@@ -1,0 +1,49 @@
+// Generated from the command list in src-tauri/src/commands.rs. Do not edit by hand:
+// `cargo test -p authdeck-desktop bindings` regenerates it and fails when it is stale.
+
+import { invoke } from "@tauri-apps/api/core";
+import type {
+  AccountView,
+  AppInfo,
+  CopyFormat,
+  CopyOutcome,
+  DiscoveredEndpoints,
+  NewServiceFromPreset,
+  NewServiceManual,
+  PresetView,
+  Settings,
+  TokenSummary,
+} from "./types";
+
+export const commands = {
+  appInfo: () => invoke<AppInfo>("app_info"),
+  listAccounts: () => invoke<AccountView[]>("list_accounts"),
+  listPresets: () => invoke<PresetView[]>("list_presets"),
+  addServiceFromPreset: (req: NewServiceFromPreset) => invoke<null>("add_service_from_preset", { req }),
+  addServiceManual: (req: NewServiceManual) => invoke<null>("add_service_manual", { req }),
+  discover: (issuer: string) => invoke<DiscoveredEndpoints>("discover", { issuer }),
+  removeService: (service: string) => invoke<null>("remove_service", { service }),
+  login: (service: string, account: string) => invoke<AccountView>("login", { service, account }),
+  cancelLogin: (service: string, account: string) => invoke<null>("cancel_login", { service, account }),
+  logout: (service: string, account: string) => invoke<null>("logout", { service, account }),
+  tokenSummary: (service: string, account: string) => invoke<TokenSummary | null>("token_summary", { service, account }),
+  copyToken: (service: string, account: string, format: CopyFormat) => invoke<CopyOutcome>("copy_token", { service, account, format }),
+  copyAndOpenDocs: (service: string, account: string, format: CopyFormat) => invoke<CopyOutcome>("copy_and_open_docs", { service, account, format }),
+  revealToken: (service: string, account: string) => invoke<string>("reveal_token", { service, account }),
+  createAppToken: (service: string, account: string, expiresInSecs: number) => invoke<AccountView>("create_app_token", { service, account, expiresInSecs }),
+  getSettings: () => invoke<Settings>("get_settings"),
+  setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
+  openUrl: (url: string) => invoke<null>("open_url", { url }),
+};
+
+/** Event names the shell emits (payload types in ./types). */
+export const events = {
+  /** LoginEventDto: the browser opened, or a device code to show. */
+  login: "login-event",
+  /** null: account states changed (background refresh, login elsewhere). */
+  accountsChanged: "accounts-changed",
+  /** null: the copied token was cleared from the clipboard. */
+  clipboardCleared: "clipboard-cleared",
+  /** NoticeDto: something to tell the user (e.g. an account needs a login). */
+  notice: "notice",
+} as const;
