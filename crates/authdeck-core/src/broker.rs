@@ -109,6 +109,11 @@ impl Broker {
         &self.config
     }
 
+    /// The shared HTTP client (for discovery from a UI, say).
+    pub fn http(&self) -> &HttpClient {
+        &self.ctx.http
+    }
+
     pub fn load_config(&self) -> Result<Config> {
         self.config.load()
     }

@@ -1,11 +1,6 @@
 //! `authdeck service add|list|show|remove|secret`.
 
-use std::collections::BTreeMap;
-
-use authdeck_core::config::{
-    presets, Account, AccountName, ClientAuth, Endpoints, Flow, HttpUrl, PortList, Redirect,
-    RedirectHost, Service, ServiceId,
-};
+use authdeck_core::config::{presets, Flow, HttpUrl, PortList, Service, ServiceDraft, ServiceId};
 use authdeck_core::vault::{SecretKey, SecretKind};
 use authdeck_core::{Broker, Error, Result};
 
@@ -27,20 +22,10 @@ pub async fn run(broker: &Broker, cmd: ServiceCommand) -> Result<()> {
     }
 }
 
-fn url(arg: Option<String>, flag: &str) -> Result<Option<HttpUrl>> {
-    arg.map(|s| HttpUrl::parse(&s).map_err(|e| Error::Config(format!("--{flag}: {e}"))))
-        .transpose()
-}
-
 /// Builds the service from the arguments; validation errors name the flag.
 fn service_from(args: &AddArgs) -> Result<Service> {
     if let Some(name) = &args.preset {
         return preset_service(name, args);
-    }
-    if args.issuer.is_none() && args.token_url.is_none() {
-        return Err(Error::Config(
-            "give --issuer URL (endpoints are discovered) or --token-url URL (and the other endpoints the flow needs)".into(),
-        ));
     }
     let flow = match args.flow.unwrap_or(FlowArg::AuthCode) {
         FlowArg::AuthCode => Flow::AuthCode,
@@ -48,57 +33,40 @@ fn service_from(args: &AddArgs) -> Result<Service> {
         FlowArg::ClientCredentials => Flow::ClientCredentials,
         FlowArg::Password => Flow::Password,
     };
-    let mut redirect = Redirect::default();
-    if let Some(p) = &args.port {
-        redirect.ports = PortList::parse(p).map_err(|e| Error::Config(format!("--port: {e}")))?;
-    }
-    if let Some(h) = &args.redirect_host {
-        redirect.host = h
-            .parse::<RedirectHost>()
-            .map_err(|e| Error::Config(format!("--redirect-host: {e}")))?;
-    }
-    if let Some(p) = &args.redirect_path {
-        redirect.path = p.clone();
-    }
-    let accounts = match &args.username {
-        Some(u) => vec![Account {
-            name: AccountName::default_account(),
-            username: Some(u.clone()),
-        }],
-        None => Vec::new(),
-    };
-    if flow == Flow::Password && args.username.is_none() {
-        return Err(Error::Config("--flow password needs --username".into()));
-    }
-    Ok(Service {
+    ServiceDraft {
         name: args.name.clone(),
-        docs_url: url(args.docs_url.clone(), "docs-url")?,
-        api_base: url(args.api_base.clone(), "api-base")?,
-        flow,
-        issuer: url(args.issuer.clone(), "issuer")?,
-        endpoints: Endpoints {
-            authorization: url(args.auth_url.clone(), "auth-url")?,
-            token: url(args.token_url.clone(), "token-url")?,
-            device_authorization: url(args.device_url.clone(), "device-url")?,
-            revocation: url(args.revoke_url.clone(), "revoke-url")?,
-            ..Endpoints::default()
-        },
+        flow: flow.to_string(),
+        issuer: args.issuer.clone(),
+        auth_url: args.auth_url.clone(),
+        token_url: args.token_url.clone(),
+        device_url: args.device_url.clone(),
+        revoke_url: args.revoke_url.clone(),
         client_id: args.client_id.clone().unwrap_or_default(),
-        client_auth: args.client_auth.map(|a| match a {
-            ClientAuthArg::None => ClientAuth::None,
-            ClientAuthArg::Basic => ClientAuth::ClientSecretBasic,
-            ClientAuthArg::Post => ClientAuth::ClientSecretPost,
+        client_auth: args.client_auth.map(|a| {
+            match a {
+                ClientAuthArg::None => "none",
+                ClientAuthArg::Basic => "basic",
+                ClientAuthArg::Post => "post",
+            }
+            .to_owned()
         }),
         scopes: args.scopes.clone(),
-        authorize_params: args.params.iter().cloned().collect::<BTreeMap<_, _>>(),
-        token_params: args
-            .token_params
-            .iter()
-            .cloned()
-            .collect::<BTreeMap<_, _>>(),
-        redirect,
-        accounts,
-        ..Service::default()
+        authorize_params: args.params.clone(),
+        token_params: args.token_params.clone(),
+        ports: args.port.clone(),
+        redirect_host: args.redirect_host.clone(),
+        redirect_path: args.redirect_path.clone(),
+        docs_url: args.docs_url.clone(),
+        api_base: args.api_base.clone(),
+        username: args.username.clone(),
+    }
+    .build()
+    .map_err(|e| match e {
+        Error::Config(m) if m.starts_with("give ") => Error::Config(
+            "give --issuer URL (endpoints are discovered) or --token-url URL (and the other endpoints the flow needs)".into(),
+        ),
+        Error::Config(m) => Error::Config(format!("--{m}")),
+        other => other,
     })
 }
 

@@ -42,6 +42,12 @@ pub struct AccountStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     pub scopes: Vec<String>,
+    /// When the current token was obtained (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub obtained_at: Option<i64>,
+    /// Expiry of the account's app token (NOMAD), when one is stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_token_expires_at: Option<i64>,
 }
 
 /// What logout did.
@@ -374,6 +380,8 @@ fn status_of(
         expires_at: state.expires_at,
         reason,
         scopes: state.scopes,
+        obtained_at: state.obtained_at,
+        app_token_expires_at: state.app_token_expires_at,
     }
 }
 

@@ -8,7 +8,9 @@
 //! - a file that does not parse is never overwritten, and every write is atomic;
 //! - it never holds a secret: client secrets, passwords and tokens live in the keyring.
 
+mod draft;
 pub mod presets;
+pub mod settings;
 mod types;
 
 use std::collections::BTreeMap;
@@ -17,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub use draft::ServiceDraft;
 pub use types::{
     AccountName, ClientAuth, DeviceProtocol, Flow, HttpUrl, PortList, RedirectHost, ServiceId,
     TokenPlacement,
@@ -293,7 +296,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
     Ok(Config { services })
 }
 
-fn syntax_error(path: &Path, text: &str, span: Option<Range<usize>>, message: String) -> Error {
+pub(crate) fn syntax_error(
+    path: &Path,
+    text: &str,
+    span: Option<Range<usize>>,
+    message: String,
+) -> Error {
     let offset = span.map_or(0, |s| s.start.min(text.len()));
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;

@@ -1,0 +1,103 @@
+//! The desktop app's settings (`settings.toml` beside `services.toml`): small, hand-
+//! editable, validated, written atomically. They hold no secret.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::paths;
+
+/// User-adjustable behaviour of the desktop app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AppSettings {
+    /// Seconds after which a copied token is cleared from the clipboard (if still there).
+    pub clipboard_clear_secs: u64,
+    /// Refresh tokens that have less than this many seconds left.
+    pub refresh_margin_secs: i64,
+    /// Closing the window keeps Authdeck running in the tray.
+    pub keep_in_tray: bool,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        AppSettings {
+            clipboard_clear_secs: 60,
+            refresh_margin_secs: 60,
+            keep_in_tray: true,
+        }
+    }
+}
+
+impl AppSettings {
+    /// Checks the ranges, with messages that say what is allowed.
+    pub fn validate(&self) -> Result<()> {
+        if !(5..=3600).contains(&self.clipboard_clear_secs) {
+            return Err(Error::Config(
+                "the clipboard clear delay must be between 5 seconds and 1 hour".into(),
+            ));
+        }
+        if !(10..=3600).contains(&self.refresh_margin_secs) {
+            return Err(Error::Config(
+                "the refresh margin must be between 10 seconds and 1 hour".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The settings file in `config_dir`.
+pub fn file(config_dir: &Path) -> PathBuf {
+    config_dir.join("settings.toml")
+}
+
+/// Reads the settings; defaults when the file does not exist.
+pub fn load(config_dir: &Path) -> Result<AppSettings> {
+    let path = file(config_dir);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(AppSettings::default()),
+        Err(e) => return Err(Error::io("read", &path, e)),
+    };
+    let settings: AppSettings = toml::from_str(&text).map_err(|e| {
+        super::syntax_error(&path, &text, e.span(), e.message().trim_end().to_owned())
+    })?;
+    settings.validate()?;
+    Ok(settings)
+}
+
+/// Validates and stores the settings atomically.
+pub fn save(config_dir: &Path, settings: &AppSettings) -> Result<()> {
+    settings.validate()?;
+    let text = toml::to_string(settings)
+        .map_err(|e| Error::Local(format!("could not write the settings: {e}")))?;
+    paths::write_atomic(&file(config_dir), text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_defaults_and_validation() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert_eq!(load(dir.path()).expect("defaults"), AppSettings::default());
+        let s = AppSettings {
+            clipboard_clear_secs: 30,
+            refresh_margin_secs: 120,
+            keep_in_tray: false,
+        };
+        save(dir.path(), &s).expect("save");
+        assert_eq!(load(dir.path()).expect("load"), s);
+        let bad = AppSettings {
+            clipboard_clear_secs: 1,
+            ..s.clone()
+        };
+        assert!(save(dir.path(), &bad).is_err());
+        assert_eq!(load(dir.path()).expect("unchanged"), s);
+        std::fs::write(file(dir.path()), "clipboard_clear_secs = \"x\"\n").expect("write");
+        let err = load(dir.path()).expect_err("typed").to_string();
+        assert!(err.contains("settings.toml:1:"), "{err}");
+    }
+}

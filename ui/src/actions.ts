@@ -1,0 +1,105 @@
+// Actions shared by several views: loading the account list and running logins.
+// Logins are tracked per account in the store so the row can show "Waiting for the
+// browser…", and device codes are handed to the device dialog.
+
+import { commands } from "./bindings/commands";
+import type { AccountView, LoginEventDto } from "./bindings/types";
+import { closeDeviceDialog, deviceDialogShows, openDeviceDialog, showDeviceError } from "./deviceDialog";
+import { accountKey, displayName } from "./lib/accounts";
+import { errorMessage, isCancelled } from "./lib/errors";
+import { isBrowserFlow } from "./lib/flows";
+import { findAccount, getState, setState, withEntry } from "./store";
+import { toast } from "./toasts";
+
+let refreshing: Promise<void> | null = null;
+let refreshAgain = false;
+
+/**
+ * Reloads the account list. Calls that arrive while a load runs are folded into one more
+ * load after it, so a burst of `accountsChanged` events costs at most two requests.
+ */
+export function refreshAccounts(): Promise<void> {
+  if (refreshing) {
+    refreshAgain = true;
+    return refreshing;
+  }
+  refreshing = (async () => {
+    do {
+      refreshAgain = false;
+      try {
+        const accounts = await commands.listAccounts();
+        const { selected } = getState();
+        const stillThere = selected !== null && accounts.some((a) => accountKey(a) === selected);
+        setState({
+          accounts,
+          loaded: true,
+          loadError: null,
+          selected: stillThere ? selected : null,
+          panelOpen: stillThere ? getState().panelOpen : false,
+        });
+      } catch (e) {
+        setState({ loaded: true, loadError: errorMessage(e) });
+      }
+    } while (refreshAgain);
+  })().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+export async function startLogin(view: AccountView): Promise<void> {
+  const key = accountKey(view);
+  const s = getState();
+  if (s.logins.has(key)) return;
+  setState({
+    logins: withEntry(s.logins, key, {
+      flow: view.flow,
+      // Browser flows wait for the user right away; the others first hear from the shell.
+      phase: isBrowserFlow(view.flow) ? "browser" : "starting",
+      event: null,
+    }),
+    rowErrors: withEntry(s.rowErrors, key, null),
+  });
+  try {
+    const updated = await commands.login(view.service, view.account);
+    closeDeviceDialog(key);
+    toast(`Logged in to ${displayName(updated)}.`, { level: "success" });
+  } catch (e) {
+    if (isCancelled(e)) {
+      closeDeviceDialog(key);
+    } else if (deviceDialogShows(key)) {
+      // The user is looking at the dialog: tell them there.
+      showDeviceError(key, errorMessage(e));
+    } else {
+      setState({ rowErrors: withEntry(getState().rowErrors, key, errorMessage(e)) });
+    }
+  } finally {
+    setState({ logins: withEntry(getState().logins, key, null) });
+    void refreshAccounts();
+  }
+}
+
+export async function cancelLogin(service: string, account: string): Promise<void> {
+  const key = accountKey({ service, account });
+  try {
+    await commands.cancelLogin(service, account);
+  } catch (e) {
+    if (deviceDialogShows(key)) showDeviceError(key, errorMessage(e));
+    else setState({ rowErrors: withEntry(getState().rowErrors, key, errorMessage(e)) });
+  }
+}
+
+/** A `login-event` from the shell. */
+export function handleLoginEvent(ev: LoginEventDto): void {
+  const key = accountKey(ev);
+  const pending = getState().logins.get(key);
+  if (ev.kind === "device_code") {
+    // Shown even for a login started elsewhere (e.g. from the tray): the code is needed.
+    const name = findAccount(key);
+    openDeviceDialog(ev, name ? displayName(name) : ev.service);
+  }
+  if (pending) {
+    const phase = ev.kind === "device_code" ? "device" : ev.kind === "browser_failed" ? "browser_failed" : "browser";
+    setState({ logins: withEntry(getState().logins, key, { ...pending, phase, event: ev }) });
+  }
+}

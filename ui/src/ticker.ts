@@ -1,0 +1,24 @@
+// One shared one-second timer for every countdown, aligned to the wall-clock second so
+// all numbers change together.
+
+import { nowSecs } from "./lib/time";
+
+type TickFn = (now: number) => void;
+const subscribers = new Set<TickFn>();
+let started = false;
+
+export function onTick(fn: TickFn): () => void {
+  subscribers.add(fn);
+  if (!started) start();
+  return () => subscribers.delete(fn);
+}
+
+function start(): void {
+  started = true;
+  const fire = (): void => {
+    const now = nowSecs();
+    for (const fn of subscribers) fn(now);
+    window.setTimeout(fire, 1000 - (Date.now() % 1000) + 5);
+  };
+  window.setTimeout(fire, 1000 - (Date.now() % 1000) + 5);
+}
