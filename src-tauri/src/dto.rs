@@ -70,8 +70,12 @@ impl AccountView {
             obtained_at: status.obtained_at,
             reason: status.reason.clone(),
             scopes: status.scopes.clone(),
-            docs_url: service.and_then(|s| s.docs_url.as_ref()).map(|u| u.to_string()),
-            api_base: service.and_then(|s| s.api_base.as_ref()).map(|u| u.to_string()),
+            docs_url: service
+                .and_then(|s| s.docs_url.as_ref())
+                .map(|u| u.to_string()),
+            api_base: service
+                .and_then(|s| s.api_base.as_ref())
+                .map(|u| u.to_string()),
             supports_app_token: service.is_some_and(|s| s.endpoints.app_token.is_some()),
             app_token_expires_at: status.app_token_expires_at,
         }

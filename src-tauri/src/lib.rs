@@ -1,1 +1,147 @@
+//! Authdeck's desktop shell: wires `authdeck-core` into a Tauri 2 app.
+//!
+//! - `state`: the one managed [`state::AppState`] (broker, settings, running logins).
+//! - `commands`: one-line command adapters; `dto`: what the webview sees; `bindings`:
+//!   their generated TypeScript twins.
+//! - `login`, `clipboard`, `services`, `views`: what the commands call.
+//! - `refresher` (background refresh), `tray`, `opener` (URLs: AUTHDECK_BROWSER or the
+//!   opener plugin).
+//!
+//! `authdeck-desktop --demo` starts `demo-idp` in-process and shows the five demo
+//! services, fully working offline.
 
+#[cfg(test)]
+mod bindings;
+mod clipboard;
+mod commands;
+mod dto;
+mod error;
+mod login;
+mod opener;
+mod refresher;
+mod services;
+mod state;
+mod tray;
+mod views;
+
+use std::sync::Arc;
+
+use authdeck_core::{Broker, Error, Result};
+use tauri::{Listener, Manager, WindowEvent};
+
+use crate::opener::AppOpener;
+use crate::state::AppState;
+
+/// Starts the app (blocks until it quits).
+pub fn run() {
+    init_logging();
+    let demo = std::env::args().skip(1).any(|a| a == "--demo");
+    let opener = Arc::new(AppOpener::default());
+    let state = match tauri::async_runtime::block_on(prepare(demo, Arc::clone(&opener))) {
+        Ok(state) => state,
+        Err(e) => {
+            eprintln!("authdeck-desktop: {e}");
+            std::process::exit(e.kind().exit_code());
+        }
+    };
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_notification::init())
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::list_accounts,
+            commands::list_presets,
+            commands::add_service_from_preset,
+            commands::add_service_manual,
+            commands::discover,
+            commands::remove_service,
+            commands::login,
+            commands::cancel_login,
+            commands::logout,
+            commands::token_summary,
+            commands::copy_token,
+            commands::copy_and_open_docs,
+            commands::reveal_token,
+            commands::create_app_token,
+            commands::get_settings,
+            commands::set_settings,
+            commands::open_url,
+        ])
+        .setup(|app| {
+            let handle = app.handle().clone();
+            app.state::<AppState>().opener.attach(handle.clone());
+            if let Err(e) = tray::create(&handle) {
+                tracing::warn!("no tray icon: {e}");
+            }
+            refresh_tray(&handle);
+            let for_tray = handle.clone();
+            handle.listen("accounts-changed", move |_| refresh_tray(&for_tray));
+            refresher::spawn(handle);
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                let app = window.app_handle();
+                let keep = app.state::<AppState>().settings().keep_in_tray;
+                if keep && app.tray_by_id("authdeck").is_some() {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
+        })
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(e) => {
+            eprintln!("authdeck-desktop: could not start the window: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// The state: the user's broker, or in demo mode the demo broker with its server.
+async fn prepare(demo: bool, opener: Arc<AppOpener>) -> Result<AppState> {
+    if !demo {
+        let broker = Broker::from_env()?.with_browser(opener.clone());
+        return AppState::new(broker, opener, None);
+    }
+    let port = authdeck_demo::port_from_env()?;
+    let config = demo_idp::DemoConfig {
+        port,
+        auto_approve: std::env::var("AUTHDECK_DEMO_AUTO_APPROVE").is_ok_and(|v| v == "1"),
+        ..demo_idp::DemoConfig::default()
+    };
+    // The port may be taken by another Authdeck's demo server: then take any port (the
+    // demo services are reconfigured for it).
+    let server = match demo_idp::DemoIdp::start(config.clone()).await {
+        Ok(s) => s,
+        Err(_) => demo_idp::DemoIdp::start(demo_idp::DemoConfig { port: 0, ..config })
+            .await
+            .map_err(|e| Error::Local(format!("could not start the demo server: {e}")))?,
+    };
+    let broker = authdeck_demo::broker(opener.clone())?;
+    authdeck_demo::configure(&broker, &server.base_url()).await?;
+    AppState::new(broker, opener, Some(server))
+}
+
+fn refresh_tray(app: &tauri::AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        match views::accounts(&state).await {
+            Ok(accounts) => tray::update(&app, &accounts),
+            Err(e) => tracing::debug!("tray not updated: {e}"),
+        }
+    });
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("AUTHDECK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -23,7 +23,9 @@ impl AppOpener {
 impl BrowserOpener for AppOpener {
     fn open(&self, url: &str) -> Result<()> {
         if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(Error::Local(format!("refusing to open a non-http(s) URL: {url}")));
+            return Err(Error::Local(format!(
+                "refusing to open a non-http(s) URL: {url}"
+            )));
         }
         if std::env::var("AUTHDECK_BROWSER").is_ok_and(|b| !b.trim().is_empty()) {
             return SystemBrowser.open(url);

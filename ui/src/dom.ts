@@ -41,6 +41,12 @@ export function append(parent: Node, ...children: Child[]): void {
   }
 }
 
+/** replaceChildren that skips null/false children. */
+export function replace(el: Element, ...children: Child[]): void {
+  el.replaceChildren();
+  append(el, ...children);
+}
+
 /** Set text only when it changed: the per-second ticker touches many nodes. */
 export function setText(el: Element, text: string): void {
   if (el.textContent !== text) el.textContent = text;
@@ -134,7 +140,7 @@ export function icon(name: keyof typeof ICONS, cls = "icon"): SVGSVGElement {
 // Stroke icons drawn on a 24×24 grid (our own simple shapes).
 const ICONS = {
   copy: ["M9 9h10v10H9z", "M5 15V5h10"],
-  key: ["M14.5 9.5a4 4 0 1 1-1.2-2.8", "M13.3 6.7 20 13.4", "M17 10.4l2-2", "M18.5 12l1.5-1.5"],
+  key: ["M7.5 20a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9z", "M10.7 12.3 20 3", "M16 7l3 3", "M18.5 4.5l2 2"],
   plus: ["M12 5v14", "M5 12h14"],
   search: ["M10.5 17a6.5 6.5 0 1 1 0-13 6.5 6.5 0 0 1 0 13z", "M15.5 15.5 20 20"],
   gear: ["M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6z", "M12 2.5v3", "M12 18.5v3", "M2.5 12h3", "M18.5 12h3", "M5.3 5.3l2.1 2.1", "M16.6 16.6l2.1 2.1", "M5.3 18.7l2.1-2.1", "M16.6 7.4l2.1-2.1"],

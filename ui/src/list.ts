@@ -5,7 +5,7 @@
 
 import type { AccountView } from "./bindings/types";
 import { cancelLogin, refreshAccounts, startLogin } from "./actions";
-import { h, icon, setAttr, setText } from "./dom";
+import { h, icon, replace, setAttr, setText } from "./dom";
 import { accountKey, DEFAULT_ACCOUNT, displayName, visibleAccounts } from "./lib/accounts";
 import { flowLabel } from "./lib/flows";
 import { keyCommand, moveSelection } from "./lib/keynav";
@@ -141,7 +141,7 @@ function renderEmpty(s: AppState, shown: number): void {
       s.appInfo && !s.appInfo.demo
         ? h("p", { class: "hint small", text: "Just looking? Start Authdeck in demo mode (--demo) to try five stand-in services without any account." })
         : null,
-    ].filter((x): x is HTMLElement => x !== null);
+    ].filter((x) => x !== null);
   } else if (shown === 0) {
     content = [
       h("p", { class: "muted", text: `No service matches “${s.filter}”.` }),
@@ -192,7 +192,8 @@ function updateRow(row: Row, view: AccountView, s: AppState, now: number): void 
   const name = row.el.querySelector(".row-name")!;
   if (name.childElementCount === 0 || row.el.dataset["name"] !== displayName(view)) {
     row.el.dataset["name"] = displayName(view);
-    name.replaceChildren(
+    replace(
+      name,
       h("span", { class: "row-title", text: view.serviceName || view.service }),
       view.account !== DEFAULT_ACCOUNT ? h("span", { class: "row-account", text: view.account }) : null,
     );
@@ -272,7 +273,8 @@ function updateExtra(row: Row, pending: PendingLogin | null, error: string | nul
         pending.phase === "browser" ? "Waiting for the browser…"
         : pending.phase === "device" ? "Waiting for the code to be approved…"
         : "Logging in…";
-      row.extra.replaceChildren(
+      replace(
+        row.extra,
         h("span", { class: "spinner", attrs: { "aria-hidden": "true" } }),
         h("span", { class: "waiting-text", text: label }),
         pending.phase === "starting" && pending.flow !== "device" ? null : cancel(),

@@ -120,11 +120,12 @@ function build(view: AccountView): Panel {
   const copyButton = (format: CopyFormat, testKind: "copy-raw" | "copy-bearer" | "copy-header" | "copy-curl", label: string, sample: string, cls = ""): HTMLButtonElement =>
     h("button", { class: `copy-button ${cls}`, testid: rowTestId(testKind, service, account), attrs: { type: "button", "data-format": format } },
       icon("copy"),
-      h("span", { class: "copy-label" }, h("span", { text: label }), h("span", { class: "copy-sample mono", text: sample })));
-  const raw = copyButton("raw", "copy-raw", "Token (for Swagger's Bearer dialog)", "eyJhbGci…", "copy-primary");
-  const bearer = copyButton("bearer", "copy-bearer", "Bearer", "Bearer eyJ…");
-  const header = copyButton("header", "copy-header", "Header", "Authorization: Bearer …");
-  const curl = copyButton("curl", "copy-curl", "curl command", "curl -H …");
+      h("span", { class: "copy-label", text: label }),
+      h("span", { class: "copy-sample mono", text: sample, attrs: { "aria-hidden": "true" } }));
+  const raw = copyButton("raw", "copy-raw", "Token (for Swagger's Bearer dialog)", "eyJhbG…", "copy-primary");
+  const bearer = copyButton("bearer", "copy-bearer", "Bearer …", "Bearer eyJhbG…");
+  const header = copyButton("header", "copy-header", "Authorization header", "Authorization: Bearer …");
+  const curl = copyButton("curl", "copy-curl", "curl command", view.apiBase ? `curl -H … ${view.apiBase}` : "curl -H …");
   const copyButtons = [raw, bearer, header, curl];
   let docs: HTMLButtonElement | null = null;
   if (view.docsUrl) {
@@ -181,7 +182,7 @@ function build(view: AccountView): Panel {
           [service, account !== DEFAULT_ACCOUNT ? account : null, flowLabel(view.flow)].filter(Boolean).join(" · "))),
       chip, close),
     loginCallout,
-    h("div", { class: "panel-section copy-section" }, raw, h("div", { class: "copy-grid" }, bearer, header, curl), docs, error),
+    h("div", { class: "panel-section copy-section" }, raw, h("div", { class: "copy-list" }, bearer, header, curl), docs, error),
     section("Expiry",
       h("dl", { class: "facts" },
         h("dt", { text: "Expires" }), h("dd", {}, expiresAbs, " ", expiresRel),

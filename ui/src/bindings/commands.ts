@@ -1,5 +1,6 @@
-// Generated from the command list in src-tauri/src/commands.rs. Do not edit by hand:
-// `cargo test -p authdeck-desktop bindings` regenerates it and fails when it is stale.
+// Generated from src-tauri (ts-rs and src-tauri/src/commands.rs). Do not edit by hand:
+// `AUTHDECK_WRITE_BINDINGS=1 cargo test -p authdeck-desktop bindings` regenerates it,
+// and the same test without the variable fails when it is stale.
 
 import { invoke } from "@tauri-apps/api/core";
 import type {

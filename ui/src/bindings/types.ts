@@ -1,112 +1,58 @@
-// Generated from the Rust DTOs in src-tauri/src/dto.rs (ts-rs). Do not edit by hand:
-// `cargo test -p authdeck-desktop bindings` regenerates it and fails when it is stale.
+// Generated from src-tauri (ts-rs and src-tauri/src/commands.rs). Do not edit by hand:
+// `AUTHDECK_WRITE_BINDINGS=1 cargo test -p authdeck-desktop bindings` regenerates it,
+// and the same test without the variable fails when it is stale.
 
-export type ErrorDto = { kind: string; message: string };
+export type ErrorDto = { 
+/**
+ * A stable name the UI can branch on: config, login_required, provider, keyring,
+ * cancelled, local.
+ */
+kind: string, message: string, };
 
 export type StatusKind = "logged_in" | "expired" | "login_required" | "not_logged_in";
 
-export type AccountView = {
-  service: string;
-  serviceName: string;
-  account: string;
-  flow: string;
-  status: StatusKind;
-  /** Unix seconds. */
-  expiresAt: number | null;
-  obtainedAt: number | null;
-  reason: string | null;
-  scopes: Array<string>;
-  docsUrl: string | null;
-  apiBase: string | null;
-  supportsAppToken: boolean;
-  appTokenExpiresAt: number | null;
-};
+export type AccountView = { service: string, serviceName: string, account: string, flow: string, status: StatusKind, 
+/**
+ * Unix seconds.
+ */
+expiresAt: number | null, obtainedAt: number | null, reason: string | null, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, supportsAppToken: boolean, appTokenExpiresAt: number | null, };
 
-export type TokenSummary = {
-  tokenType: string;
-  expiresAt: number | null;
-  obtainedAt: number | null;
-  scopes: Array<string>;
-  /** Decoded JWT claims: NOT verified, for display only. Null for opaque tokens. */
-  claims: Record<string, unknown> | null;
-};
+export type TokenSummary = { tokenType: string, expiresAt: number | null, obtainedAt: number | null, scopes: Array<string>, 
+/**
+ * Decoded JWT claims: NOT verified, for display only. Null for opaque tokens.
+ */
+claims: Record<string, unknown> | null, };
 
 export type CopyFormat = "raw" | "bearer" | "header" | "curl";
 
-export type CopyOutcome = { clearsInSecs: number };
+export type CopyOutcome = { clearsInSecs: number, };
 
 export type LoginEventKind = "open_browser" | "browser_failed" | "device_code";
 
-export type LoginEventDto = {
-  service: string;
-  account: string;
-  kind: LoginEventKind;
-  url: string | null;
-  message: string | null;
-  userCode: string | null;
-  verificationUri: string | null;
-  verificationUriComplete: string | null;
-  expiresIn: number | null;
-  /** An SVG document with the QR code of the verification link. */
-  qrSvg: string | null;
-};
+export type LoginEventDto = { service: string, account: string, kind: LoginEventKind, url: string | null, message: string | null, userCode: string | null, verificationUri: string | null, verificationUriComplete: string | null, expiresIn: number | null, 
+/**
+ * An SVG document with the QR code of the verification link.
+ */
+qrSvg: string | null, };
 
-export type PresetInputView = { key: string; label: string; default: string | null };
+export type PresetInputView = { key: string, label: string, default: string | null, };
 
-export type PresetView = {
-  name: string;
-  title: string;
-  summary: string;
-  inputs: Array<PresetInputView>;
-  needsClientSecret: boolean;
-  needsPassword: boolean;
-  needsUsername: boolean;
-};
+export type PresetView = { name: string, title: string, summary: string, inputs: Array<PresetInputView>, needsClientSecret: boolean, needsPassword: boolean, needsUsername: boolean, };
 
-export type Settings = {
-  clipboardClearSecs: number;
-  refreshMarginSecs: number;
-  keepInTray: boolean;
-};
+export type Settings = { clipboardClearSecs: number, refreshMarginSecs: number, keepInTray: boolean, };
 
-export type NewServiceFromPreset = {
-  id: string;
-  preset: string;
-  /** Preset inputs and overrides, as `key=value` pairs. */
-  settings: Array<[string, string]>;
-  username: string | null;
-  clientSecret: string | null;
-  password: string | null;
-};
+export type NewServiceFromPreset = { id: string, preset: string, 
+/**
+ * Preset inputs and overrides, as `key=value` pairs.
+ */
+settings: Array<[string, string]>, username: string | null, clientSecret: string | null, password: string | null, };
 
-export type NewServiceManual = {
-  id: string;
-  name: string | null;
-  flow: string;
-  issuer: string | null;
-  authorizationUrl: string | null;
-  tokenUrl: string | null;
-  deviceUrl: string | null;
-  revocationUrl: string | null;
-  clientId: string;
-  clientAuth: string;
-  scopes: Array<string>;
-  docsUrl: string | null;
-  apiBase: string | null;
-  username: string | null;
-  clientSecret: string | null;
-  password: string | null;
-};
+export type NewServiceManual = { id: string, name: string | null, flow: string, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: string, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, username: string | null, clientSecret: string | null, password: string | null, };
 
-export type DiscoveredEndpoints = {
-  issuer: string;
-  authorization: string | null;
-  token: string | null;
-  deviceAuthorization: string | null;
-  revocation: string | null;
-  scopesSupported: Array<string>;
-};
+export type DiscoveredEndpoints = { issuer: string, authorization: string | null, token: string | null, deviceAuthorization: string | null, revocation: string | null, scopesSupported: Array<string>, };
 
-export type AppInfo = { demo: boolean; version: string };
+export type AppInfo = { demo: boolean, version: string, };
 
-export type NoticeDto = { level: "info" | "warning" | "error"; message: string };
+export type NoticeLevel = "info" | "warning" | "error";
+
+export type NoticeDto = { level: NoticeLevel, message: string, };

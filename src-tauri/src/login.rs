@@ -1,0 +1,112 @@
+//! Logins from the app: the core flow, with its events forwarded to the webview as
+//! `login-event` (device codes with a QR code of the verification link).
+
+use authdeck_core::flows::LoginEvent;
+use authdeck_core::Result;
+use qrcode::render::svg;
+use qrcode::QrCode;
+use tauri::{AppHandle, Emitter};
+
+use crate::dto::{AccountView, LoginEventDto, LoginEventKind};
+use crate::state::{account_key, AppState};
+
+/// Runs the login of `service`/`account`, reporting progress as events.
+pub async fn login(
+    app: &AppHandle,
+    state: &AppState,
+    service: &str,
+    account: &str,
+) -> Result<AccountView> {
+    let key = account_key(service, account);
+    let cancel = state.start_login(&key)?;
+    let emitter = app.clone();
+    let (svc, acct) = (service.to_owned(), account.to_owned());
+    let observer = move |event: LoginEvent| {
+        let dto = event_dto(&svc, &acct, event);
+        if let Err(e) = emitter.emit("login-event", dto) {
+            tracing::warn!("could not send the login event: {e}");
+        }
+    };
+    let result = state
+        .broker
+        .login(service, Some(account), &observer, &cancel)
+        .await;
+    state.end_login(&key);
+    result?;
+    let _ = app.emit("accounts-changed", ());
+    crate::views::account(state, service, account).await
+}
+
+fn event_dto(service: &str, account: &str, event: LoginEvent) -> LoginEventDto {
+    let mut dto = LoginEventDto {
+        service: service.to_owned(),
+        account: account.to_owned(),
+        kind: LoginEventKind::OpenBrowser,
+        url: None,
+        message: None,
+        user_code: None,
+        verification_uri: None,
+        verification_uri_complete: None,
+        expires_in: None,
+        qr_svg: None,
+    };
+    match event {
+        LoginEvent::OpenBrowser { url } => dto.url = Some(url),
+        LoginEvent::BrowserFailed { url, message } => {
+            dto.kind = LoginEventKind::BrowserFailed;
+            dto.url = Some(url);
+            dto.message = Some(message);
+        }
+        LoginEvent::DeviceCode {
+            user_code,
+            verification_uri,
+            verification_uri_complete,
+            expires_in,
+        } => {
+            dto.kind = LoginEventKind::DeviceCode;
+            let link = verification_uri_complete
+                .as_deref()
+                .unwrap_or(&verification_uri);
+            dto.qr_svg = qr_svg(link);
+            dto.user_code = Some(user_code);
+            dto.verification_uri = Some(verification_uri);
+            dto.verification_uri_complete = verification_uri_complete;
+            dto.expires_in = Some(expires_in);
+        }
+    }
+    dto
+}
+
+/// An SVG QR code of `text` (None if it is too long to encode).
+fn qr_svg(text: &str) -> Option<String> {
+    let code = QrCode::new(text.as_bytes()).ok()?;
+    Some(
+        code.render::<svg::Color<'_>>()
+            .min_dimensions(180, 180)
+            .quiet_zone(true)
+            .build(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_events_carry_a_qr_code() {
+        let dto = event_dto(
+            "s",
+            "a",
+            LoginEvent::DeviceCode {
+                user_code: "ABCD-EFGH".into(),
+                verification_uri: "https://id.test/device".into(),
+                verification_uri_complete: Some(
+                    "https://id.test/device?user_code=ABCD-EFGH".into(),
+                ),
+                expires_in: 600,
+            },
+        );
+        assert_eq!(dto.kind, LoginEventKind::DeviceCode);
+        assert!(dto.qr_svg.as_deref().is_some_and(|s| s.contains("<svg")));
+    }
+}

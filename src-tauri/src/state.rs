@@ -1,0 +1,100 @@
+//! The one managed state of the app.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use authdeck_core::config::settings::{self, AppSettings};
+use authdeck_core::{Broker, Error, Result};
+use tokio_util::sync::CancellationToken;
+
+use crate::opener::AppOpener;
+
+/// Everything the commands share. Plain data sits behind std mutexes, never held across
+/// an `.await`; the broker does its own locking and runs keyring calls off the runtime.
+#[derive(Debug)]
+pub struct AppState {
+    pub broker: Broker,
+    pub demo: bool,
+    pub opener: Arc<AppOpener>,
+    settings: Mutex<AppSettings>,
+    /// Logins in progress, by `service/account`, to cancel them.
+    logins: Mutex<HashMap<String, CancellationToken>>,
+    /// Accounts the user was already told need a login (no repeated notifications).
+    notified: Mutex<HashSet<String>>,
+    /// Bumped at every copy, so only the latest copy's timer clears the clipboard.
+    pub clipboard_generation: AtomicU64,
+    /// Keeps the in-process demo server alive (demo mode).
+    _demo_server: Option<demo_idp::DemoIdp>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding one of these plain-data locks leaves the data usable.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// `service/account`, the key of per-account bookkeeping.
+pub fn account_key(service: &str, account: &str) -> String {
+    format!("{service}/{account}")
+}
+
+impl AppState {
+    pub fn new(
+        broker: Broker,
+        opener: Arc<AppOpener>,
+        demo_server: Option<demo_idp::DemoIdp>,
+    ) -> Result<Self> {
+        let settings = settings::load(&broker.dirs().config)?;
+        Ok(AppState {
+            demo: demo_server.is_some(),
+            broker,
+            opener,
+            settings: Mutex::new(settings),
+            logins: Mutex::new(HashMap::new()),
+            notified: Mutex::new(HashSet::new()),
+            clipboard_generation: AtomicU64::new(0),
+            _demo_server: demo_server,
+        })
+    }
+
+    pub fn settings(&self) -> AppSettings {
+        lock(&self.settings).clone()
+    }
+
+    /// Validates, stores and applies new settings.
+    pub fn set_settings(&self, new: AppSettings) -> Result<AppSettings> {
+        settings::save(&self.broker.dirs().config, &new)?;
+        *lock(&self.settings) = new.clone();
+        Ok(new)
+    }
+
+    /// Registers a login; an error if one is already running for the account.
+    pub fn start_login(&self, key: &str) -> Result<CancellationToken> {
+        let mut logins = lock(&self.logins);
+        if logins.contains_key(key) {
+            return Err(Error::Local(format!(
+                "a login for {key} is already in progress: finish or cancel it first"
+            )));
+        }
+        let token = CancellationToken::new();
+        logins.insert(key.to_owned(), token.clone());
+        Ok(token)
+    }
+
+    pub fn end_login(&self, key: &str) {
+        lock(&self.logins).remove(key);
+        lock(&self.notified).remove(key);
+    }
+
+    /// Cancels a running login (no-op when none runs).
+    pub fn cancel_login(&self, key: &str) {
+        if let Some(token) = lock(&self.logins).get(key) {
+            token.cancel();
+        }
+    }
+
+    /// True the first time an account is reported as needing a login.
+    pub fn should_notify(&self, key: &str) -> bool {
+        lock(&self.notified).insert(key.to_owned())
+    }
+}

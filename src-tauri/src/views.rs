@@ -1,0 +1,62 @@
+//! Reading what the UI shows: account views and token summaries. Config and state files
+//! are read on the blocking pool, never on the async runtime.
+
+use authdeck_core::broker::AccountStatus;
+use authdeck_core::config::Config;
+use authdeck_core::{Broker, Error, Result};
+
+use crate::dto::{AccountView, TokenSummary};
+use crate::state::AppState;
+
+async fn status_and_config(broker: &Broker) -> Result<(Vec<AccountStatus>, Config)> {
+    let broker = broker.clone();
+    tokio::task::spawn_blocking(move || Ok((broker.status()?, broker.load_config()?)))
+        .await
+        .map_err(|e| Error::Local(format!("the status task failed: {e}")))?
+}
+
+/// Every account of every service.
+pub async fn accounts(state: &AppState) -> Result<Vec<AccountView>> {
+    let (statuses, config) = status_and_config(&state.broker).await?;
+    Ok(statuses
+        .iter()
+        .map(|s| AccountView::new(s, &config))
+        .collect())
+}
+
+/// One account's view.
+pub async fn account(state: &AppState, service: &str, account: &str) -> Result<AccountView> {
+    accounts(state)
+        .await?
+        .into_iter()
+        .find(|a| a.service == service && a.account == account)
+        .ok_or_else(|| Error::Config(format!("no account {service}/{account}")))
+}
+
+/// What is known about the account's stored token, without the token.
+pub async fn token_summary(
+    state: &AppState,
+    service: &str,
+    account: &str,
+) -> Result<Option<TokenSummary>> {
+    Ok(state
+        .broker
+        .stored_tokens(service, Some(account))
+        .await?
+        .as_ref()
+        .map(TokenSummary::from))
+}
+
+/// Mints an app token (NOMAD) and returns the account's new view.
+pub async fn create_app_token(
+    state: &AppState,
+    service: &str,
+    account: &str,
+    expires_in_secs: u64,
+) -> Result<AccountView> {
+    state
+        .broker
+        .app_token(service, Some(account), Some(expires_in_secs), 0)
+        .await?;
+    self::account(state, service, account).await
+}

@@ -1,0 +1,105 @@
+// Settings: clipboard clear delay, refresh margin, keep running in the tray.
+
+import { commands } from "./bindings/commands";
+import type { Settings } from "./bindings/types";
+import { field, h, icon, replace, withBusy } from "./dom";
+import { errorMessage } from "./lib/errors";
+import { validateSeconds } from "./lib/validate";
+import { getState, setState, subscribe } from "./store";
+import { toast } from "./toasts";
+
+// Bounds that keep the settings sensible: a copied token must not stay on the clipboard
+// for more than a day, and refreshing more than an hour early gains nothing.
+const CLEAR_MIN = 5;
+const CLEAR_MAX = 86400;
+const MARGIN_MIN = 0;
+const MARGIN_MAX = 3600;
+
+let page: HTMLElement;
+
+export function mountSettings(parent: HTMLElement): HTMLElement {
+  page = h("section", { class: "page settings-page", testid: "settings-view", attrs: { "aria-labelledby": "settings-title" } });
+  parent.appendChild(page);
+  subscribe((s, prev) => {
+    if (s.view === "settings" && prev.view !== "settings") open();
+  });
+  return page;
+}
+
+function open(): void {
+  const clear = field("Clear the clipboard after (seconds)", h("input", { attrs: { type: "number", min: CLEAR_MIN, max: CLEAR_MAX, step: 1, inputmode: "numeric", "data-testid": "setting-clipboard" } }),
+    "A copied token is removed from the clipboard after this delay.");
+  const margin = field("Refresh tokens this early (seconds)", h("input", { attrs: { type: "number", min: MARGIN_MIN, max: MARGIN_MAX, step: 1, inputmode: "numeric", "data-testid": "setting-margin" } }),
+    "A token with less time left is refreshed before it is handed out.");
+  const tray = h("input", { attrs: { type: "checkbox", id: "setting-tray", "data-testid": "setting-tray" } });
+  const save = h("button", { class: "button primary", attrs: { type: "submit" }, text: "Save" });
+  const error = h("div", { class: "inline-error", attrs: { role: "alert" } });
+  error.hidden = true;
+
+  const fill = (s: Settings): void => {
+    clear.control.value = String(s.clipboardClearSecs);
+    margin.control.value = String(s.refreshMarginSecs);
+    tray.checked = s.keepInTray;
+  };
+
+  const form = h("form", { class: "card form", attrs: { novalidate: true } },
+    h("div", { class: "fields" },
+      clear.root,
+      margin.root,
+      h("div", { class: "check" }, tray, h("label", { attrs: { for: "setting-tray" } },
+        h("span", { text: "Keep running in the tray" }),
+        h("span", { class: "field-hint", text: "Closing the window keeps Authdeck refreshing tokens in the background." }))),
+      h("div", { class: "form-actions" }, error, h("div", { class: "buttons" }, save))),
+  );
+  const fieldset = form.querySelector(".fields") as HTMLElement;
+  fieldset.setAttribute("aria-busy", "true");
+  for (const el of form.querySelectorAll<HTMLInputElement | HTMLButtonElement>("input, button")) el.disabled = true;
+
+  commands.getSettings().then(
+    (s) => {
+      fill(s);
+      for (const el of form.querySelectorAll<HTMLInputElement | HTMLButtonElement>("input, button")) el.disabled = false;
+      fieldset.removeAttribute("aria-busy");
+    },
+    (e: unknown) => {
+      error.textContent = `Could not read the settings: ${errorMessage(e)}`;
+      error.hidden = false;
+    },
+  );
+
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const clearErr = validateSeconds(clear.control.value, "clipboard delay", CLEAR_MIN, CLEAR_MAX);
+    const marginErr = validateSeconds(margin.control.value, "refresh margin", MARGIN_MIN, MARGIN_MAX);
+    clear.setError(clearErr);
+    margin.setError(marginErr);
+    if (clearErr) return clear.control.focus();
+    if (marginErr) return margin.control.focus();
+    error.hidden = true;
+    void withBusy([save], async () => {
+      try {
+        const saved = await commands.setSettings({
+          clipboardClearSecs: Number(clear.control.value),
+          refreshMarginSecs: Number(margin.control.value),
+          keepInTray: tray.checked,
+        });
+        fill(saved);
+        toast("Settings saved.", { level: "success" });
+      } catch (err) {
+        error.textContent = errorMessage(err);
+        error.hidden = false;
+      }
+    });
+  });
+
+  const backButton = h("button", { class: "icon-button", attrs: { type: "button", "aria-label": "Back to the services", title: "Back (Esc)" } }, icon("back"));
+  backButton.addEventListener("click", () => setState({ view: "services" }));
+  const info = getState().appInfo;
+  replace(
+    page,
+    h("header", { class: "page-header" }, backButton, h("h1", { attrs: { id: "settings-title" }, text: "Settings" })),
+    form,
+    info ? h("p", { class: "muted small about", text: `Authdeck ${info.version}${info.demo ? " · demo mode" : ""}` }) : null,
+  );
+  clear.control.focus();
+}
