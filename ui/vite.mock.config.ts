@@ -3,7 +3,11 @@ import { defineConfig } from "vite";
 // Builds mock.html (the UI driven by @tauri-apps/api/mocks and fake data) into
 // dist-mock/ and previews it under the same CSP the shell enforces, so a look at the
 // mock in a plain browser also proves the UI needs no inline script or style.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:";
+// Same as src-tauri/tauri.conf.json (app.security.csp).
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+  "connect-src ipc: http://ipc.localhost; font-src 'self'; object-src 'none'; base-uri 'none'; " +
+  "form-action 'none'; frame-ancestors 'none'";
 
 export default defineConfig({
   clearScreen: false,

@@ -2,6 +2,7 @@
 //! secrets in the real Secret Service (checked independently with `secret-tool`).
 
 mod cli;
+mod desktop;
 mod faults;
 mod flows;
 mod seeds;

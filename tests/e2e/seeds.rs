@@ -287,7 +287,8 @@ fn nomad_current_legacy_refresh_and_app_tokens() {
 
 #[test]
 fn oqtant_browser_login_with_audience_and_localhost_ports() {
-    let d = demo(None, true);
+    // No auto-approval: the test browser clicks "Approve" on the consent page.
+    let d = demo(None, false);
     let env = Env::new();
     add_preset(
         &env,
@@ -300,7 +301,11 @@ fn oqtant_browser_login_with_audience_and_localhost_ports() {
         &[],
         "",
     );
-    let out = env.ok(&["login", "oqtant", "--json"], "");
+    let mut cmd = env.authdeck();
+    cmd.env("BROWSER_APPROVE", "1");
+    let out = env.run_with(cmd, &["login", "oqtant", "--json"], "");
+    assert_eq!(out.code, 0, "{out:?}");
+    let out = out.stdout;
     let first: serde_json::Value =
         serde_json::from_str(out.lines().next().expect("line")).expect("json");
     let url = first["url"].as_str().expect("url");

@@ -8,7 +8,9 @@
 // requested once; the status and the first 200 characters of its body go to stderr.
 // Exit: 0 final response 2xx, 1 anything else (non-2xx, provider page instead of a redirect,
 // too many redirects, network error), 2 overall timeout (30 s), 64 usage.
-// Env: BROWSER_DELAY_MS sleep before starting; BROWSER_LOG append one line per hop to this file.
+// Env: BROWSER_DELAY_MS sleep before starting; BROWSER_LOG append one line per hop to this file;
+// BROWSER_APPROVE=1 submits a consent page's form with its `id="approve"` button (demo-idp's
+// Approve/Deny pages), as a person clicking "Approve" would.
 
 import {
   CookieJar, hopLogger, isRedirect, redact, request, sleep,
@@ -45,14 +47,28 @@ async function main() {
   for (let redirects = 0; ; redirects += 1) {
     const response = await request(jar, url);
     hop('GET', url, response.status);
-    const location = response.headers.get('location');
+    let location = response.headers.get('location');
+    let current = url;
     if (!isRedirect(response.status) || !location) {
       const text = await response.text();
-      log(`stopped at ${redact(url)} with status ${response.status} (no redirect to the app): ${text.slice(0, 200)}`);
-      return 1;
+      const consent = process.env.BROWSER_APPROVE === '1' ? approveForm(text, url) : null;
+      if (!consent) {
+        log(`stopped at ${redact(url)} with status ${response.status} (no redirect to the app): ${text.slice(0, 200)}`);
+        return 1;
+      }
+      // A consent page: click "Approve" like a person would.
+      const answer = await request(jar, consent.action, { method: 'POST', form: consent.fields });
+      hop('POST', consent.action, answer.status);
+      location = answer.headers.get('location');
+      current = consent.action;
+      if (!isRedirect(answer.status) || !location) {
+        log(`approving at ${redact(consent.action)} gave status ${answer.status}, not a redirect`);
+        return 1;
+      }
+      await answer.body?.cancel();
     }
-    await response.body?.cancel();
-    const next = new URL(location, url).href;
+    if (current === url) await response.body?.cancel();
+    const next = new URL(location, current).href;
     if (new URL(next).origin !== providerOrigin) {
       url = next;
       break;
@@ -69,6 +85,24 @@ async function main() {
   const body = await final.text();
   log(`final ${redact(url)} -> ${final.status}: ${body.slice(0, 200)}`);
   return final.status >= 200 && final.status < 300 ? 0 : 1;
+}
+
+/** The POST form holding the `id="approve"` button, with its hidden fields and the button's value. */
+function approveForm(html, pageUrl) {
+  const form = html.match(/<form[^>]*method="post"[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/i);
+  if (!form || !/id="approve"/.test(form[2])) return null;
+  const unescape = (v) => v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const fields = {};
+  for (const input of form[2].matchAll(/<input[^>]*type="hidden"[^>]*>/gi)) {
+    const name = input[0].match(/name="([^"]*)"/);
+    const value = input[0].match(/value="([^"]*)"/);
+    if (name) fields[unescape(name[1])] = value ? unescape(value[1]) : '';
+  }
+  const button = form[2].match(/<button[^>]*id="approve"[^>]*>/i)[0];
+  const bname = button.match(/name="([^"]*)"/);
+  const bvalue = button.match(/value="([^"]*)"/);
+  if (bname) fields[bname[1]] = bvalue ? bvalue[1] : '';
+  return { action: new URL(unescape(form[1]), pageUrl).href, fields };
 }
 
 main().then(

@@ -58,13 +58,16 @@ function open(): void {
     panels[mode].setAttribute("aria-labelledby", `tab-${mode}`);
     return tab;
   });
+  const slot = h("div", { class: "add-slot" });
   const select = (mode: Mode): void => {
     tabs.forEach((t) => {
       const on = t.id === `tab-${mode}`;
       t.setAttribute("aria-selected", String(on));
       t.tabIndex = on ? 0 : -1;
     });
-    for (const [m, p] of Object.entries(panels)) p.hidden = m !== mode;
+    // Only the active form is in the document (test ids stay unique); the others are
+    // kept aside with what was typed in them.
+    slot.replaceChildren(panels[mode]);
   };
   const tablist = h("div", { class: "segments", attrs: { role: "tablist", "aria-label": "How to add the service" } }, ...tabs);
   // ←/→ between the tabs, as in any tab strip.
@@ -81,7 +84,7 @@ function open(): void {
   page.replaceChildren(
     h("header", { class: "page-header" }, backButton, h("h1", { attrs: { id: "add-title" }, text: "Add a service" })),
     tablist,
-    ...Object.values(panels),
+    slot,
   );
   select("preset");
   tabs[0]!.focus();
@@ -176,6 +179,8 @@ async function added(id: string): Promise<void> {
 
 function presetForm(): HTMLElement {
   const form = h("form", { class: "card form", attrs: { novalidate: true } });
+  // Never a real submission (the CSP has form-action 'none'); the handler is set per preset.
+  form.addEventListener("submit", (e) => e.preventDefault());
   const list = h("div", { class: "preset-list", attrs: { role: "radiogroup", "aria-label": "Preset" } });
   const details = h("div", { class: "preset-details" });
   form.append(

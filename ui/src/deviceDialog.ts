@@ -18,6 +18,7 @@ interface Open {
   deadline: number | null;
   openedAt: number;
   countdown: HTMLElement;
+  expiryLine: HTMLElement;
   error: HTMLElement;
   cancel: HTMLButtonElement;
 }
@@ -82,6 +83,7 @@ export function openDeviceDialog(ev: LoginEventDto, serviceName: string): void {
   });
 
   const countdown = h("span", { class: "num" });
+  const expiryLine = h("p", { class: "device-expiry muted" }, "The code expires in ", countdown, ".");
   const error = h("div", { class: "inline-error", attrs: { role: "alert" } });
   error.hidden = true;
   const cancel = h("button", { class: "button", testid: "device-cancel", attrs: { type: "button" }, text: "Cancel" });
@@ -123,7 +125,7 @@ export function openDeviceDialog(ev: LoginEventDto, serviceName: string): void {
         h("output", { class: "user-code", testid: "device-user-code", text: code, attrs: { "aria-label": "User code" } }),
         copyCode),
       linkButton ? h("div", { class: "device-link" }, linkButton) : null,
-      h("p", { class: "device-expiry muted" }, "The code expires in ", countdown, "."),
+      expiryLine,
     ),
     qr,
   );
@@ -145,6 +147,7 @@ export function openDeviceDialog(ev: LoginEventDto, serviceName: string): void {
     deadline: ev.expiresIn !== null ? now + ev.expiresIn : null,
     openedAt: now,
     countdown,
+    expiryLine,
     error,
     cancel,
   };
@@ -160,6 +163,11 @@ function tick(now: number): void {
     return;
   }
   const left = current.deadline - now;
+  if (left <= 0) {
+    setText(current.expiryLine, "The code has expired: cancel and log in again.");
+    current.expiryLine.classList.add("urgent");
+    return;
+  }
   setText(current.countdown, formatClock(left));
   current.countdown.classList.toggle("urgent", left <= 60);
 }

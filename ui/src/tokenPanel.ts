@@ -121,8 +121,8 @@ function build(view: AccountView): Panel {
     h("button", { class: `copy-button ${cls}`, testid: rowTestId(testKind, service, account), attrs: { type: "button", "data-format": format } },
       icon("copy"),
       h("span", { class: "copy-label", text: label }),
-      h("span", { class: "copy-sample mono", text: sample, attrs: { "aria-hidden": "true" } }));
-  const raw = copyButton("raw", "copy-raw", "Token (for Swagger's Bearer dialog)", "eyJhbG…", "copy-primary");
+      sample ? h("span", { class: "copy-sample mono", text: sample, attrs: { "aria-hidden": "true" } }) : null);
+  const raw = copyButton("raw", "copy-raw", "Token (for Swagger's Bearer dialog)", "", "copy-primary");
   const bearer = copyButton("bearer", "copy-bearer", "Bearer …", "Bearer eyJhbG…");
   const header = copyButton("header", "copy-header", "Authorization header", "Authorization: Bearer …");
   const curl = copyButton("curl", "copy-curl", "curl command", view.apiBase ? `curl -H … ${view.apiBase}` : "curl -H …");

@@ -13,27 +13,29 @@ export function nowSecs(): number {
 /**
  * A non-negative duration in words, coarse when far away and precise when close:
  * "3 d 4 h", "1 h 5 min", "12 min", "4 min 12 s", "45 s".
- * Seconds appear only under 10 minutes, so long countdowns do not flicker every second.
+ * Seconds appear only under 10 minutes, so long countdowns do not flicker every second;
+ * coarse values are rounded to the nearest unit, so a fresh 7-day token reads "7 d",
+ * not "6 d 23 h".
  */
 export function formatDuration(totalSecs: number): string {
   const secs = Math.max(0, Math.floor(totalSecs));
-  if (secs >= DAY) {
-    const d = Math.floor(secs / DAY);
-    const h = Math.floor((secs % DAY) / HOUR);
-    return h > 0 ? `${d} d ${h} h` : `${d} d`;
-  }
-  if (secs >= HOUR) {
-    const h = Math.floor(secs / HOUR);
-    const m = Math.floor((secs % HOUR) / MIN);
-    return m > 0 ? `${h} h ${m} min` : `${h} h`;
-  }
-  if (secs >= 10 * MIN) return `${Math.floor(secs / MIN)} min`;
-  if (secs >= MIN) {
+  if (secs < MIN) return `${secs} s`;
+  if (secs < 10 * MIN) {
     const m = Math.floor(secs / MIN);
     const s = secs % MIN;
     return s > 0 ? `${m} min ${s} s` : `${m} min`;
   }
-  return `${secs} s`;
+  const mins = Math.round(secs / MIN);
+  if (mins < 60) return `${mins} min`;
+  if (mins < 24 * 60) {
+    const h = Math.floor(mins / 60);
+    const m = mins % 60;
+    return m > 0 ? `${h} h ${m} min` : `${h} h`;
+  }
+  const hours = Math.round(secs / HOUR);
+  const d = Math.floor(hours / 24);
+  const h = hours % 24;
+  return h > 0 ? `${d} d ${h} h` : `${d} d`;
 }
 
 /** "expires in 12 min", "expired 3 min ago"; "no expiry" when the token has none. */

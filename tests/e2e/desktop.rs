@@ -1,0 +1,309 @@
+//! The desktop app, for real: the release-like build (`custom-protocol`, UI from
+//! `ui/dist`) driven through tauri-driver and WebKitWebDriver under Xvfb, in demo mode,
+//! with the real Secret Service. A browser login, a device login (approved by the test
+//! on the demo activation page, with the code read from the window) and a client-
+//! credentials login; the expiry shown; Copy, checked with `xclip` and against the demo
+//! API; and no IPC answer carrying the token before "Reveal". Screenshots go to
+//! `artifacts/` at the repository root.
+
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use authdeck_e2e::{eventually, occupy_port, tests_dir, Env};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+fn desktop_bin() -> PathBuf {
+    let bin = authdeck_e2e::authdeck_bin()
+        .with_file_name(format!("authdeck-desktop{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} is missing: build it with `cargo build -p authdeck-desktop --features custom-protocol`",
+        bin.display()
+    );
+    bin
+}
+
+fn artifacts() -> PathBuf {
+    let dir = tests_dir().join("../artifacts");
+    std::fs::create_dir_all(&dir).expect("artifacts dir");
+    dir
+}
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // tauri-driver runs in its own process group with WebKitWebDriver and the app:
+        // end them all.
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{}", self.0.id())])
+            .status();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    let (l, p) = occupy_port();
+    drop(l);
+    p
+}
+
+async fn testid(c: &Client, id: &str) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(&format!("[data-testid='{id}']")))
+        .await
+        .unwrap_or_else(|e| panic!("no element data-testid={id}: {e}"))
+}
+
+async fn wait_state(c: &Client, service: &str, state: &str) {
+    for _ in 0..300 {
+        if let Ok(el) = c
+            .find(Locator::Css(&format!("[data-testid='state-{service}']")))
+            .await
+        {
+            if el.attr("data-state").await.ok().flatten().as_deref() == Some(state) {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{service} never reached state {state}");
+}
+
+/// The element's text as the page has it (`textContent`).
+async fn text_of(c: &Client, id: &str) -> String {
+    let script = format!("const e = document.querySelector(\"[data-testid='{id}']\"); return e ? e.textContent : '';");
+    c.execute(&script, vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(artifacts().join(format!("desktop-{name}.png")), png).expect("write screenshot");
+}
+
+fn clipboard() -> String {
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .output()
+        .expect("xclip");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Records every IPC answer the webview receives, to check none carries the token.
+/// Tauri's `invoke` is a read-only property; its answers arrive through `fetch` from the
+/// `ipc:` custom protocol, so the spy wraps `fetch`.
+const IPC_SPY: &str = r#"
+window.__ipcAnswers = [];
+const originalFetch = window.fetch.bind(window);
+window.fetch = async (input, init) => {
+  const response = await originalFetch(input, init);
+  const url = typeof input === 'string' ? input : input.url;
+  if (url.startsWith('ipc:') || url.includes('ipc.localhost')) {
+    window.__ipcAnswers.push(url + ' ' + await response.clone().text());
+  }
+  return response;
+};
+return typeof window.fetch;
+"#;
+
+#[test]
+fn desktop_demo_journey() {
+    assert!(
+        std::env::var("DISPLAY").is_ok_and(|d| !d.is_empty()),
+        "no DISPLAY: run the suite with scripts/test.sh (it starts Xvfb)"
+    );
+    let env = Env::new();
+    let demo_port = free_port();
+    let (driver_port, native_port) = (free_port(), free_port());
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut driver = Command::new("tauri-driver");
+    std::os::unix::process::CommandExt::process_group(&mut driver, 0);
+    let driver = driver
+        .args([
+            "--port",
+            &driver_port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .env("AUTHDECK_CONFIG_DIR", env.dir("config"))
+        .env("AUTHDECK_STATE_DIR", env.dir("state"))
+        .env("AUTHDECK_CACHE_DIR", env.dir("cache"))
+        .env("AUTHDECK_KEYRING_NAMESPACE", &env.namespace)
+        .env("AUTHDECK_DEMO_PORT", demo_port.to_string())
+        .env(
+            "AUTHDECK_BROWSER",
+            format!(
+                "node {}",
+                tests_dir().join("provider/browser.mjs").display()
+            ),
+        )
+        .env("BROWSER_APPROVE", "1")
+        .env("NO_AT_BRIDGE", "1")
+        .env("GTK_USE_PORTAL", "0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start tauri-driver (cargo install tauri-driver)");
+    let _driver = Driver(driver);
+    eventually(Duration::from_secs(10), || {
+        TcpStream::connect(("127.0.0.1", driver_port)).ok()
+    })
+    .expect("tauri-driver listens");
+
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": desktop_bin(), "args": ["--demo"] }),
+        );
+        let c = ClientBuilder::rustls()
+            .expect("tls")
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{driver_port}"))
+            .await
+            .expect("WebDriver session");
+        let result = journey(&c, &env, demo_port).await;
+        let _ = c.close().await;
+        result
+    });
+}
+
+async fn journey(c: &Client, env: &Env, demo_port: u16) {
+    let base = format!("http://127.0.0.1:{demo_port}");
+    for id in ["oqtant", "quamotion", "autolab", "plantpredict", "nomad"] {
+        testid(c, &format!("service-{id}")).await;
+    }
+    shot(c, "1-list").await;
+    let spy = c.execute(IPC_SPY, vec![]).await.expect("install IPC spy");
+    assert_eq!(spy, "function");
+
+    // Browser flow: the test browser follows the redirects and clicks "Approve".
+    testid(c, "login-oqtant")
+        .await
+        .click()
+        .await
+        .expect("click login");
+    wait_state(c, "oqtant", "logged_in").await;
+    let mut expiry = String::new();
+    for _ in 0..50 {
+        expiry = text_of(c, "expiry-oqtant").await;
+        if expiry.contains("in ") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(expiry.contains("in "), "expiry shown: {expiry:?}");
+
+    // Device flow: read the code in the window, approve it on the activation page.
+    testid(c, "login-autolab")
+        .await
+        .click()
+        .await
+        .expect("click login");
+    testid(c, "device-user-code").await;
+    let mut user_code = String::new();
+    for _ in 0..100 {
+        user_code = text_of(c, "device-user-code").await.trim().to_owned();
+        if !user_code.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!user_code.is_empty(), "the user code is shown");
+    shot(c, "2-device-code").await;
+    let resp = reqwest::Client::new()
+        .post(format!("{base}/autolab/activate"))
+        .form(&[("user_code", user_code.as_str()), ("decision", "approve")])
+        .send()
+        .await
+        .expect("approve");
+    assert!(resp.status().is_success() || resp.status().is_redirection());
+    wait_state(c, "autolab", "logged_in").await;
+
+    // Client credentials.
+    testid(c, "login-quamotion")
+        .await
+        .click()
+        .await
+        .expect("click login");
+    wait_state(c, "quamotion", "logged_in").await;
+
+    // Copy: the clipboard holds a token the demo API accepts.
+    testid(c, "service-quamotion")
+        .await
+        .click()
+        .await
+        .expect("select row");
+    testid(c, "copy-raw-quamotion")
+        .await
+        .click()
+        .await
+        .expect("copy");
+    let token = eventually(Duration::from_secs(5), || {
+        Some(clipboard()).filter(|t| !t.is_empty())
+    })
+    .expect("clipboard");
+    let status = reqwest::Client::new()
+        .get(format!("{base}/quamotion/api/version"))
+        .bearer_auth(token.trim())
+        .send()
+        .await
+        .expect("api")
+        .status();
+    assert_eq!(status.as_u16(), 200, "the copied token opens the API");
+    testid(c, "copy-bearer-quamotion")
+        .await
+        .click()
+        .await
+        .expect("copy bearer");
+    let bearer = eventually(Duration::from_secs(5), || {
+        Some(clipboard()).filter(|t| t.starts_with("Bearer "))
+    })
+    .expect("bearer");
+    assert_eq!(bearer.trim(), format!("Bearer {}", token.trim()));
+    shot(c, "3-token-panel").await;
+
+    // No IPC answer so far carried the token…
+    let answers = c
+        .execute("return window.__ipcAnswers.join('\\n');", vec![])
+        .await
+        .expect("ipc log");
+    let answers = answers.as_str().unwrap_or_default().to_owned();
+    assert!(
+        answers.contains("quamotion"),
+        "the spy saw the app's answers"
+    );
+    assert!(
+        !answers.contains(token.trim()),
+        "an IPC answer carried the token before Reveal"
+    );
+    // … and Reveal does (so the spy would have seen it).
+    testid(c, "reveal-quamotion")
+        .await
+        .click()
+        .await
+        .expect("reveal");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let answers = c
+        .execute("return window.__ipcAnswers.join('\\n');", vec![])
+        .await
+        .expect("ipc log");
+    assert!(
+        answers.as_str().unwrap_or_default().contains(token.trim()),
+        "Reveal returns the token"
+    );
+    shot(c, "4-revealed").await;
+
+    // No secret in any file.
+    assert!(env.files_containing(token.trim()).is_empty());
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { claimRows } from "./claims";
+import { errorKind, errorMessage, isCancelled } from "./errors";
+import { flowInfo, flowLabel, isBrowserFlow } from "./flows";
+import { svgDataUrl } from "./svg";
+import { rowTestId, testIdSuffix } from "./testid";
+
+describe("test ids", () => {
+  it("use the service id alone for the default account", () => {
+    expect(testIdSuffix("nomad", "default")).toBe("nomad");
+    expect(rowTestId("copy-raw", "nomad", "default")).toBe("copy-raw-nomad");
+  });
+
+  it("append the account otherwise", () => {
+    expect(testIdSuffix("nomad", "alice@lab")).toBe("nomad-alice@lab");
+    expect(rowTestId("state", "nomad", "alice@lab")).toBe("state-nomad-alice@lab");
+  });
+});
+
+describe("errorMessage", () => {
+  it("shows the message of an ErrorDto, never JSON", () => {
+    expect(errorMessage({ kind: "provider", message: "invalid_client" })).toBe("invalid_client");
+    expect(errorMessage({ kind: "keyring", message: "locked" })).toBe("Keyring: locked");
+    expect(errorMessage({ kind: "provider", message: " " })).toBe("The operation failed.");
+  });
+
+  it("copes with strings, Errors and junk", () => {
+    expect(errorMessage("plain")).toBe("plain");
+    expect(errorMessage(new Error("boom"))).toBe("boom");
+    expect(errorMessage({ weird: true })).toBe("Something went wrong.");
+    expect(errorMessage(undefined)).toBe("Something went wrong.");
+  });
+
+  it("recognises cancellation", () => {
+    expect(isCancelled({ kind: "cancelled", message: "x" })).toBe(true);
+    expect(isCancelled({ kind: "provider", message: "x" })).toBe(false);
+    expect(isCancelled("cancelled")).toBe(false);
+    expect(errorKind({ kind: "config", message: "" })).toBe("config");
+  });
+});
+
+describe("claimRows", () => {
+  const now = Date.UTC(2025, 10, 25, 12, 0) / 1000;
+  const rows = claimRows(
+    { zeta: { a: 1 }, exp: now + 3600, sub: "u1", aud: ["a", "b"], iss: "https://id", email_verified: true, iat: "not a number" },
+    now,
+    { locale: "en-GB", timeZone: "UTC" },
+  );
+
+  it("puts well-known claims first", () => {
+    expect(rows.map((r) => r.name)).toEqual(["iss", "sub", "aud", "exp", "iat", "email_verified", "zeta"]);
+  });
+
+  it("renders values as text and dates for time claims", () => {
+    const by = Object.fromEntries(rows.map((r) => [r.name, r]));
+    expect(by["aud"]!.value).toBe("a, b");
+    expect(by["zeta"]!.value).toBe('{"a":1}');
+    expect(by["email_verified"]!.value).toBe("true");
+    expect(by["exp"]!.hint).toBe("today, 13:00");
+    expect(by["iat"]!.hint).toBeNull();
+    expect(by["sub"]!.hint).toBeNull();
+  });
+});
+
+describe("svgDataUrl", () => {
+  it("base64-encodes UTF-8", () => {
+    const url = svgDataUrl('<svg xmlns="http://www.w3.org/2000/svg"><title>Ünïcode ✓</title></svg>');
+    expect(url.startsWith("data:image/svg+xml;base64,")).toBe(true);
+    const bytes = Uint8Array.from(atob(url.split(",")[1]!), (c) => c.charCodeAt(0));
+    expect(new TextDecoder().decode(bytes)).toContain("Ünïcode ✓");
+  });
+
+  it("handles large documents", () => {
+    const big = `<svg>${"<rect/>".repeat(20000)}</svg>`;
+    expect(svgDataUrl(big).length).toBeGreaterThan(big.length);
+  });
+});
+
+describe("flows", () => {
+  it("labels flows and knows what they need", () => {
+    expect(flowLabel("device")).toBe("Device code");
+    expect(flowLabel("custom-thing")).toBe("custom-thing");
+    expect(isBrowserFlow("auth-code")).toBe(true);
+    expect(isBrowserFlow("device")).toBe(false);
+    expect(flowInfo("password")?.needsPassword).toBe(true);
+    expect(flowInfo("auth-code")?.endpoints).toEqual(["authorizationUrl", "tokenUrl"]);
+  });
+});

@@ -1,0 +1,288 @@
+// @vitest-environment happy-dom
+// The views against a mocked shell (the same mockIPC the mock page uses): rows, test ids,
+// the token panel's copy flow, device dialog, login states, keyboard, add-service form.
+
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
+import type { AccountView, LoginEventDto } from "./bindings/types";
+import { view } from "./lib/fixtures";
+
+type Handler = (cmd: string, args: Record<string, unknown>) => unknown;
+let calls: { cmd: string; args: Record<string, unknown> }[] = [];
+
+const NOW = Math.floor(Date.now() / 1000);
+const ACCOUNTS: AccountView[] = [
+  view({ service: "oqtant", serviceName: "Oqtant", status: "logged_in", obtainedAt: NOW - 600, expiresAt: NOW + 3000, docsUrl: "https://docs.example.org" }),
+  view({ service: "autolab", serviceName: "Autolab", flow: "device" }),
+  view({ service: "nomad", serviceName: "NOMAD", account: "alice", flow: "password", status: "login_required", reason: "revoked" }),
+];
+
+const byId = (id: string): HTMLElement | null => document.querySelector(`[data-testid="${id}"]`);
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+};
+
+async function boot(handler: Handler, accounts: AccountView[] = ACCOUNTS): Promise<void> {
+  mockIPC((cmd, payload) => {
+    const args = (payload ?? {}) as Record<string, unknown>;
+    calls.push({ cmd, args });
+    if (cmd === "list_accounts") return structuredClone(accounts);
+    if (cmd === "app_info") return { demo: false, version: "0.0.0" };
+    const answer = handler(cmd, args);
+    return answer === null && cmd === "list_presets" ? [] : answer;
+  }, { shouldMockEvents: true });
+  const { startApp } = await import("./app");
+  startApp(document.getElementById("app")!);
+  await settle();
+}
+
+beforeEach(() => {
+  vi.resetModules();
+  calls = [];
+  document.body.replaceChildren();
+  const app = document.createElement("div");
+  app.id = "app";
+  document.body.append(app);
+});
+
+afterEach(() => clearMocks());
+
+describe("service list", () => {
+  it("renders one row per account with the agreed test ids", async () => {
+    await boot(() => null);
+    expect(byId("service-oqtant")).not.toBeNull();
+    expect(byId("service-nomad-alice")).not.toBeNull();
+    expect(byId("login-autolab")).not.toBeNull();
+    expect(byId("state-oqtant")!.dataset["state"]).toBe("logged_in");
+    expect(byId("state-oqtant")!.textContent).toBe("logged in");
+    expect(byId("state-nomad-alice")!.textContent).toBe("login required");
+    expect(byId("expiry-oqtant")!.textContent).toMatch(/^expires in (49|50) min$/);
+    // Sorted by name.
+    const order = [...document.querySelectorAll(".row")].map((r) => r.getAttribute("data-testid"));
+    expect(order).toEqual(["service-autolab", "service-nomad-alice", "service-oqtant"]);
+  });
+
+  it("filters by name and id", async () => {
+    await boot(() => null);
+    const filter = byId("filter") as HTMLInputElement;
+    filter.value = "oqt";
+    filter.dispatchEvent(new Event("input"));
+    expect(document.querySelectorAll(".row").length).toBe(1);
+    filter.value = "nothing-like-it";
+    filter.dispatchEvent(new Event("input"));
+    expect(document.querySelector(".empty")!.textContent).toContain("No service matches");
+  });
+
+  it("shows the empty state with the demo hint outside demo mode", async () => {
+    await boot(() => null, []);
+    const empty = document.querySelector(".empty")!;
+    expect(empty.textContent).toContain("No services yet");
+    expect(empty.textContent).toContain("demo mode");
+    (byId("add-service-empty") as HTMLButtonElement).click();
+    await settle();
+    expect((byId("add-service-view") as HTMLElement).hidden).toBe(false);
+  });
+
+  it("moves the selection with the arrow keys and logs in with Enter", async () => {
+    let resolveLogin: (v: AccountView) => void = () => undefined;
+    await boot((cmd) => (cmd === "login" ? new Promise((r) => (resolveLogin = r)) : null));
+    document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true }));
+    expect(byId("service-autolab")!.classList.contains("selected")).toBe(true);
+    document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    await settle();
+    expect(calls.find((c) => c.cmd === "login")?.args).toEqual({ service: "autolab", account: "default" });
+    expect((byId("login-autolab") as HTMLButtonElement).disabled).toBe(true);
+    resolveLogin(ACCOUNTS[1]!);
+    await settle();
+    expect((byId("login-autolab") as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it("'/' focuses the filter", async () => {
+    await boot(() => null);
+    document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "/", bubbles: true }));
+    expect(document.activeElement).toBe(byId("filter"));
+  });
+});
+
+describe("logins", () => {
+  it("shows 'Waiting for the browser…' with Cancel, and a failed login inline, not as JSON", async () => {
+    let reject: (e: unknown) => void = () => undefined;
+    await boot((cmd) => {
+      if (cmd === "login") return new Promise((_, r) => (reject = r));
+      return null;
+    });
+    (byId("login-oqtant") as HTMLButtonElement).click();
+    await settle();
+    const waiting = byId("login-waiting")!;
+    expect(waiting.textContent).toContain("Waiting for the browser…");
+    (waiting.querySelector("button") as HTMLButtonElement).click();
+    await settle();
+    expect(calls.some((c) => c.cmd === "cancel_login")).toBe(true);
+    reject({ kind: "provider", message: "access_denied: the user said no" });
+    await settle();
+    const row = byId("service-oqtant")!;
+    expect(row.textContent).toContain("access_denied: the user said no");
+    expect(row.textContent).not.toContain("{");
+    expect(byId("login-waiting")).toBeNull();
+  });
+
+  it("shows the URL to open by hand when the browser failed", async () => {
+    await boot((cmd) => (cmd === "login" ? new Promise(() => undefined) : null));
+    (byId("login-oqtant") as HTMLButtonElement).click();
+    await settle();
+    const ev: LoginEventDto = { service: "oqtant", account: "default", kind: "browser_failed", url: "https://id.example.org/authorize?x=1", message: null, userCode: null, verificationUri: null, verificationUriComplete: null, expiresIn: null, qrSvg: null };
+    await emit("login-event", ev);
+    await settle();
+    const field = byId("login-waiting")!.querySelector("input") as HTMLInputElement;
+    expect(field.value).toBe("https://id.example.org/authorize?x=1");
+  });
+
+  it("shows a device code dialog with code, link, QR and a working Cancel", async () => {
+    await boot((cmd) => (cmd === "login" ? new Promise(() => undefined) : null));
+    (byId("login-autolab") as HTMLButtonElement).click();
+    await settle();
+    const ev: LoginEventDto = {
+      service: "autolab", account: "default", kind: "device_code", url: null, message: null,
+      userCode: "WDJB-MJHT", verificationUri: "https://lab.example.org/activate",
+      verificationUriComplete: "https://lab.example.org/activate?code=WDJB-MJHT", expiresIn: 600,
+      qrSvg: "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+    };
+    await emit("login-event", ev);
+    await settle();
+    expect(byId("device-user-code")!.textContent).toBe("WDJB-MJHT");
+    const img = document.querySelector(".device-dialog img") as HTMLImageElement;
+    expect(img.getAttribute("src")).toMatch(/^data:image\/svg\+xml;base64,/);
+    // The SVG never becomes part of the page.
+    expect(document.querySelector(".device-dialog script")).toBeNull();
+    expect(document.querySelector(".device-dialog")!.textContent).toMatch(/expires in (10:00|9:59)/);
+    (document.querySelector(".device-dialog .link-button") as HTMLButtonElement).click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "open_url")?.args).toEqual({ url: "https://lab.example.org/activate?code=WDJB-MJHT" });
+    (byId("device-cancel") as HTMLButtonElement).click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "cancel_login")?.args).toEqual({ service: "autolab", account: "default" });
+  });
+});
+
+describe("token panel", () => {
+  it("copies through the shell and reports the clipboard clearing", async () => {
+    await boot((cmd) => {
+      if (cmd === "token_summary") return { tokenType: "Bearer", expiresAt: NOW + 3000, obtainedAt: NOW - 600, scopes: ["openid"], claims: { sub: "u1", exp: NOW + 3000 } };
+      if (cmd === "copy_token") return { clearsInSecs: 60 };
+      return null;
+    });
+    byId("service-oqtant")!.click();
+    await settle();
+    for (const id of ["copy-raw-oqtant", "copy-bearer-oqtant", "copy-header-oqtant", "copy-curl-oqtant", "reveal-oqtant", "logout-oqtant"]) {
+      expect(byId(id), id).not.toBeNull();
+    }
+    expect(byId("copy-raw-oqtant")!.textContent).toContain("Token (for Swagger's Bearer dialog)");
+    expect(document.querySelector(".claims")!.textContent).toContain("unverified — for display only");
+    (byId("copy-header-oqtant") as HTMLButtonElement).click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "copy_token")?.args).toEqual({ service: "oqtant", account: "default", format: "header" });
+    expect(byId("notice")!.textContent).toContain("Copied — the clipboard will be cleared in 60 s");
+    await emit("clipboard-cleared", null);
+    await settle();
+    const notices = document.querySelectorAll('[data-testid="notice"]');
+    expect(notices.length).toBe(1);
+    expect(notices[0]!.textContent).toContain("Clipboard cleared");
+  });
+
+  it("reveals the token only on request and forgets it on Hide", async () => {
+    await boot((cmd) => (cmd === "reveal_token" ? "secret-token-value" : null));
+    byId("service-oqtant")!.click();
+    await settle();
+    expect(calls.some((c) => c.cmd === "reveal_token")).toBe(false);
+    (byId("reveal-oqtant") as HTMLButtonElement).click();
+    await settle();
+    expect(byId("revealed-token")!.textContent).toBe("secret-token-value");
+    ([...document.querySelectorAll(".reveal button")].find((b) => b.textContent === "Hide") as HTMLButtonElement).click();
+    expect(document.body.textContent).not.toContain("secret-token-value");
+  });
+
+  it("shows errors from the shell inline", async () => {
+    await boot((cmd) => {
+      if (cmd === "copy_token") throw { kind: "login_required", message: "Log in to NOMAD first." };
+      return null;
+    });
+    byId("service-nomad-alice")!.click();
+    await settle();
+    (byId("copy-raw-nomad-alice") as HTMLButtonElement).click();
+    await settle();
+    const err = document.querySelector(".copy-section .inline-error") as HTMLElement;
+    expect(err.hidden).toBe(false);
+    expect(err.textContent).toBe("Log in to NOMAD first.");
+  });
+});
+
+describe("add a service", () => {
+  it("sends a preset with its secrets and clears the password field at once", async () => {
+    let resolveAdd: () => void = () => undefined;
+    await boot((cmd) => {
+      if (cmd === "list_presets") {
+        return [{ name: "nomad", title: "NOMAD", summary: "password grant", inputs: [{ key: "api_base", label: "NOMAD API base", default: "https://nomad-lab.eu/prod/v1/api" }, { key: "username", label: "user name", default: null }], needsClientSecret: false, needsPassword: true, needsUsername: true }];
+      }
+      if (cmd === "add_service_from_preset") return new Promise<null>((r) => (resolveAdd = () => r(null)));
+      return null;
+    });
+    (byId("add-service") as HTMLButtonElement).click();
+    await settle();
+    (byId("preset-nomad") as HTMLInputElement).click();
+    await settle();
+    // One user-name field, not two.
+    expect(document.querySelectorAll('[data-testid="username"], [data-testid="preset-input-username"]').length).toBe(1);
+    const pw = byId("password") as HTMLInputElement;
+    expect(pw.type).toBe("password");
+    (byId("username") as HTMLInputElement).value = "me";
+    pw.value = "hunter2";
+    (byId("add-submit") as HTMLButtonElement).closest("form")!.requestSubmit();
+    await settle();
+    expect(pw.value).toBe("");
+    expect(calls.find((c) => c.cmd === "add_service_from_preset")?.args).toEqual({
+      req: { id: "nomad-2", preset: "nomad", settings: [["api_base", "https://nomad-lab.eu/prod/v1/api"]], username: "me", clientSecret: null, password: "hunter2" },
+    });
+    resolveAdd();
+    await settle();
+    expect((byId("add-service-view") as HTMLElement).hidden).toBe(true);
+  });
+
+  it("validates a manual service inline before calling the shell", async () => {
+    await boot(() => null);
+    (byId("add-service") as HTMLButtonElement).click();
+    await settle();
+    (byId("add-mode-manual") as HTMLButtonElement).click();
+    const panel = document.getElementById("panel-manual")!;
+    const q = (id: string): HTMLInputElement => panel.querySelector(`[data-testid="${id}"]`) as HTMLInputElement;
+    q("service-id").value = "Bad Id";
+    q("tokenUrl").value = "ftp://x";
+    (panel as HTMLFormElement).requestSubmit();
+    await settle();
+    const errors = [...panel.querySelectorAll(".field-error")].filter((e) => !(e as HTMLElement).hidden).map((e) => e.textContent);
+    expect(errors).toContain("Use lowercase letters, digits, '-' or '_', starting with a letter or digit.");
+    expect(errors).toContain("The token endpoint must start with http:// or https://.");
+    expect(errors).toContain("Enter the authorization endpoint.");
+    expect(errors).toContain("Enter the client id.");
+    expect(calls.some((c) => c.cmd === "add_service_manual")).toBe(false);
+  });
+});
+
+describe("source hygiene", () => {
+  const sources = import.meta.glob(["./**/*.ts", "!./**/*.test.ts", "!./bindings/**"], { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+
+  it("reaches the shell only through bindings/commands", () => {
+    for (const [file, text] of Object.entries(sources)) {
+      expect(text, file).not.toMatch(/\binvoke\s*[<(]/);
+      expect(text, file).not.toMatch(/@tauri-apps\/api\/core/);
+    }
+  });
+
+  it("never writes markup strings or style attributes (CSP)", () => {
+    for (const [file, source] of Object.entries(sources)) {
+      const text = source.replace(/^\s*\/\/.*$/gm, "");
+      expect(text, file).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+      expect(text, file).not.toMatch(/setAttribute\(\s*["']style["']/);
+    }
+  });
+});
