@@ -18,6 +18,11 @@ need_packages() {
 
 # Packages the CLI needs to build and to keep secrets (Secret Service over D-Bus).
 CORE_PACKAGES=(pkg-config libdbus-1-dev dbus gnome-keyring libsecret-tools ca-certificates)
+# Packages the desktop app (Tauri 2 on WebKitGTK) needs to build and run.
+DESKTOP_PACKAGES=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libayatana-appindicator3-dev
+  librsvg2-dev libxdo-dev dbus-x11)
+# Packages the desktop end-to-end tests need: a virtual display, the WebDriver, the clipboard.
+DESKTOP_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver xclip)
 
 need_rust() {
   if ! command -v cargo >/dev/null 2>&1; then
@@ -39,4 +44,10 @@ need_node() {
     echo "Node.js $(node --version) is too old for the test provider: install Node 20 or later." >&2
     exit 1
   fi
+}
+
+# build_ui: installs the front end's packages and builds ui/dist (the shell serves it).
+build_ui() {
+  echo "== ui: npm ci, build"
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
 }

@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# Installs what Authdeck needs on a fresh Debian/Ubuntu machine, builds the `authdeck`
-# CLI in release mode, and runs it with the given arguments (default: `status`).
+# Installs what Authdeck needs on a fresh Debian/Ubuntu machine, builds the desktop app
+# and the `authdeck` CLI (release), and opens the app — in demo mode unless told
+# otherwise: `scripts/run.sh --no-demo` opens it on your own services.
 # Run it inside your desktop session: secrets go to its keyring (gnome-keyring/KWallet).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-need_packages "${CORE_PACKAGES[@]}"
+need_packages "${CORE_PACKAGES[@]}" "${DESKTOP_PACKAGES[@]}"
 need_rust
-cargo build --release --locked -p authdeck-cli >&2
-[ $# -gt 0 ] || set -- status
-exec target/release/authdeck "$@"
+need_node
+build_ui
+cargo build --release --locked -p authdeck-cli -p authdeck-desktop --features authdeck-desktop/custom-protocol >&2
+echo "Built target/release/authdeck-desktop and target/release/authdeck (copy them onto your PATH)." >&2
+if [ "${1:-}" = "--no-demo" ]; then
+  shift
+  exec target/release/authdeck-desktop "$@"
+fi
+exec target/release/authdeck-desktop --demo "$@"

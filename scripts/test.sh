@@ -1,34 +1,49 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian/Ubuntu machine: installs what the tests need,
-# checks formatting and lints, then runs every test inside a private D-Bus session with
-# an unlocked gnome-keyring (the real Secret Service), against the real oidc-provider.
+# checks formatting and lints, then runs every test — unit, CLI, end-to-end against the
+# real oidc-provider and demo-idp, and the desktop app driven through tauri-driver —
+# inside a private D-Bus session with an unlocked gnome-keyring (the real Secret Service)
+# and a virtual X display.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-need_packages "${CORE_PACKAGES[@]}"
+need_packages "${CORE_PACKAGES[@]}" "${DESKTOP_PACKAGES[@]}" "${DESKTOP_TEST_PACKAGES[@]}"
 need_rust
 need_node
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "== cargo install tauri-driver"
+  cargo install tauri-driver --version '^2' --locked
+fi
 
 echo "== npm ci (tests/: oidc-provider)"
 (cd tests && npm ci --no-audit --no-fund --loglevel=error)
+build_ui
+echo "== ui: unit tests"
+(cd ui && npm test --silent)
 
+# One feature set for every cargo step, so the desktop app is built once, serving ui/dist.
+FEATURES=(--workspace --all-targets --locked --features authdeck-desktop/custom-protocol)
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy "${FEATURES[@]}" -- -D warnings
 echo "== cargo build"
-cargo build --workspace --all-targets --locked
+cargo build "${FEATURES[@]}"
 
 # A private keyring: its files live in a temporary XDG_DATA_HOME, never the user's.
 keyring_home=$(mktemp -d)
-trap 'rm -rf "$keyring_home"' EXIT
+# The session may leave a document-portal FUSE mount in the runtime dir: unmount it first.
+trap 'fusermount -u "$keyring_home/runtime/doc" 2>/dev/null; rm -rf "$keyring_home" 2>/dev/null || true' EXIT
 mkdir -m 700 "$keyring_home/data" "$keyring_home/runtime"
 export XDG_DATA_HOME="$keyring_home/data" XDG_RUNTIME_DIR="$keyring_home/runtime"
+# No accessibility bus or desktop portals for the test windows (they only add processes).
+export NO_AT_BRIDGE=1 GTK_USE_PORTAL=0
 unset DBUS_SESSION_BUS_ADDRESS
+rm -rf artifacts && mkdir -p artifacts
 
-echo "== cargo test (private D-Bus session + gnome-keyring)"
+echo "== cargo test (private D-Bus session + gnome-keyring + Xvfb); screenshots in artifacts/"
 dbus-run-session -- sh -c '
   eval "$(printf %s test-password | gnome-keyring-daemon --unlock --components=secrets)"
-  exec cargo test --workspace --locked "$@"
-' sh "$@"
+  exec xvfb-run -a -s "-screen 0 1280x800x24" cargo test "$@"
+' sh "${FEATURES[@]}" "$@"
