@@ -222,19 +222,8 @@ impl Broker {
             }
         }
         let tokens = match service.flow {
-            Flow::ClientCredentials => {
-                flows::client_credentials::fetch(
-                    &self.ctx,
-                    &endpoints.token,
-                    &client,
-                    &service.scopes,
-                    &service.token_params,
-                    service.token_request,
-                )
-                .await?
-            }
-            Flow::Password => {
-                self.password_grant(service_id, service, account, &endpoints, &client)
+            Flow::ClientCredentials | Flow::Password => {
+                self.fetch_without_user(service_id, service, account, &endpoints, &client)
                     .await?
             }
             Flow::AuthCode | Flow::Device => {
@@ -248,6 +237,31 @@ impl Broker {
         };
         self.store_tokens(service_id, account, &tokens).await?;
         Ok(tokens)
+    }
+
+    /// A new token from stored credentials alone: client credentials, or the password
+    /// grant with the stored password.
+    async fn fetch_without_user(
+        &self,
+        service_id: &str,
+        service: &Service,
+        account: &str,
+        endpoints: &ResolvedEndpoints,
+        client: &ClientIdentity,
+    ) -> Result<TokenSet> {
+        if service.flow == Flow::ClientCredentials {
+            return flows::client_credentials::fetch(
+                &self.ctx,
+                &endpoints.token,
+                client,
+                &service.scopes,
+                &service.token_params,
+                service.token_request,
+            )
+            .await;
+        }
+        self.password_grant(service_id, service, account, endpoints, client)
+            .await
     }
 
     async fn password_grant(

@@ -134,19 +134,8 @@ impl Broker {
                 };
                 device::login(&self.ctx, &req, observer, cancel).await?
             }
-            Flow::ClientCredentials => {
-                flows::client_credentials::fetch(
-                    &self.ctx,
-                    &endpoints.token,
-                    &client,
-                    &service.scopes,
-                    &service.token_params,
-                    service.token_request,
-                )
-                .await?
-            }
-            Flow::Password => {
-                self.password_grant(service_id, service, account_name, &endpoints, &client)
+            Flow::ClientCredentials | Flow::Password => {
+                self.fetch_without_user(service_id, service, account_name, &endpoints, &client)
                     .await?
             }
         };
