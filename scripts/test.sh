@@ -34,7 +34,7 @@ cargo build "${FEATURES[@]}"
 # A private keyring: its files live in a temporary XDG_DATA_HOME, never the user's.
 keyring_home=$(mktemp -d)
 # The session may leave a document-portal FUSE mount in the runtime dir: unmount it first.
-trap 'fusermount -u "$keyring_home/runtime/doc" 2>/dev/null; rm -rf "$keyring_home" 2>/dev/null || true' EXIT
+trap 'fusermount -u "$keyring_home/runtime/doc" 2>/dev/null || true; rm -rf "$keyring_home" 2>/dev/null || true' EXIT
 mkdir -m 700 "$keyring_home/data" "$keyring_home/runtime"
 export XDG_DATA_HOME="$keyring_home/data" XDG_RUNTIME_DIR="$keyring_home/runtime"
 # No accessibility bus or desktop portals for the test windows (they only add processes).
