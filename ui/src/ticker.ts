@@ -16,9 +16,11 @@ export function onTick(fn: TickFn): () => void {
 function start(): void {
   started = true;
   const fire = (): void => {
+    // The page may be gone (a test environment torn down): then the clock stops.
+    if (typeof window === "undefined") return;
     const now = nowSecs();
     for (const fn of subscribers) fn(now);
-    window.setTimeout(fire, 1000 - (Date.now() % 1000) + 5);
+    globalThis.setTimeout(fire, 1000 - (Date.now() % 1000) + 5);
   };
-  window.setTimeout(fire, 1000 - (Date.now() % 1000) + 5);
+  globalThis.setTimeout(fire, 1000 - (Date.now() % 1000) + 5);
 }
