@@ -25,6 +25,9 @@ pub fn types_ts() -> String {
         PresetInputView::decl(),
         PresetView::decl(),
         Settings::decl(),
+        ServiceSettings::decl(),
+        ServiceUpdate::decl(),
+        NewAccount::decl(),
         NewServiceFromPreset::decl(),
         NewServiceManual::decl(),
         DiscoveredEndpoints::decl(),
@@ -62,10 +65,17 @@ pub fn commands_ts() -> String {
     }
     out.push_str("} from \"./types\";\n\nexport const commands = {\n");
     for c in COMMANDS {
-        let args = if c.args.is_empty() {
+        let names: Vec<&str> = c
+            .params
+            .split(", ")
+            .filter_map(|p| p.split(':').next())
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .collect();
+        let args = if names.is_empty() {
             String::new()
         } else {
-            format!(", {}", c.args)
+            format!(", {{ {} }}", names.join(", "))
         };
         out.push_str(&format!(
             "  {}: ({}) => invoke<{}>(\"{}\"{args}),\n",

@@ -1,14 +1,16 @@
 //! The commands the webview may call: each is a one-line adapter over a function of
 //! the shell's modules (which wrap `authdeck-core`). No logic and no I/O here.
 //!
-//! Keep [`COMMANDS`] in step with the handler list in `lib.rs`: it is what
-//! `ui/src/bindings/commands.ts` is generated from.
+//! [`command_table!`] lists every command once: it makes both the invoke handler that
+//! `lib.rs` installs and the table `ui/src/bindings/commands.ts` is generated from, so
+//! the two cannot drift apart.
 
 use tauri::{AppHandle, State};
 
 use crate::dto::{
-    AccountView, AppInfo, CopyFormat, CopyOutcome, DiscoveredEndpoints, NewServiceFromPreset,
-    NewServiceManual, PresetView, Settings, TokenSummary,
+    AccountView, AppInfo, CopyFormat, CopyOutcome, DiscoveredEndpoints, NewAccount,
+    NewServiceFromPreset, NewServiceManual, PresetView, ServiceSettings, ServiceUpdate, Settings,
+    TokenSummary,
 };
 use crate::error::CmdResult;
 use crate::state::{account_key, AppState};
@@ -57,6 +59,33 @@ pub async fn discover(
     issuer: String,
 ) -> CmdResult<DiscoveredEndpoints> {
     Ok(services::discover(&state, &issuer).await?)
+}
+
+#[tauri::command]
+pub async fn service_settings(
+    state: State<'_, AppState>,
+    service: String,
+) -> CmdResult<ServiceSettings> {
+    Ok(services::settings_of(&state, &service).await?)
+}
+
+#[tauri::command]
+pub async fn update_service(state: State<'_, AppState>, req: ServiceUpdate) -> CmdResult<()> {
+    Ok(services::update(&state, req).await?)
+}
+
+#[tauri::command]
+pub async fn add_account(state: State<'_, AppState>, req: NewAccount) -> CmdResult<()> {
+    Ok(services::add_account(&state, req).await?)
+}
+
+#[tauri::command]
+pub async fn remove_account(
+    state: State<'_, AppState>,
+    service: String,
+    account: String,
+) -> CmdResult<()> {
+    Ok(state.broker.remove_account(&service, &account).await?)
 }
 
 #[tauri::command]
@@ -163,131 +192,56 @@ pub fn open_url(state: State<'_, AppState>, url: String) -> CmdResult<()> {
     )?)
 }
 
-/// One command for the TypeScript bindings: JS name, Rust name, parameters (TS), the
-/// argument object passed to `invoke`, and the result type (TS).
+/// One command for the TypeScript bindings: JS name, Rust name, parameters (TS) and the
+/// result type (TS). The argument object passed to `invoke` is made of the parameter
+/// names.
 #[cfg(test)]
 pub struct CommandSig {
     pub js: &'static str,
     pub rust: &'static str,
     pub params: &'static str,
-    pub args: &'static str,
     pub returns: &'static str,
 }
 
-#[cfg(test)]
-const fn sig(
-    js: &'static str,
-    rust: &'static str,
-    params: &'static str,
-    args: &'static str,
-    returns: &'static str,
-) -> CommandSig {
-    CommandSig {
-        js,
-        rust,
-        params,
-        args,
-        returns,
-    }
+macro_rules! command_table {
+    ($($rust:ident as $js:literal ($params:literal) -> $returns:literal;)*) => {
+        /// The invoke handler of every command.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($rust),*]
+        }
+
+        /// Every command, in the order of `ui/src/bindings/commands.ts`.
+        #[cfg(test)]
+        pub const COMMANDS: &[CommandSig] = &[$(CommandSig {
+            js: $js,
+            rust: stringify!($rust),
+            params: $params,
+            returns: $returns,
+        }),*];
+    };
 }
 
-/// Every command, in the order of `ui/src/bindings/commands.ts`.
-#[cfg(test)]
-pub const COMMANDS: &[CommandSig] = &[
-    sig("appInfo", "app_info", "", "", "AppInfo"),
-    sig("listAccounts", "list_accounts", "", "", "AccountView[]"),
-    sig("listPresets", "list_presets", "", "", "PresetView[]"),
-    sig(
-        "addServiceFromPreset",
-        "add_service_from_preset",
-        "req: NewServiceFromPreset",
-        "{ req }",
-        "null",
-    ),
-    sig(
-        "addServiceManual",
-        "add_service_manual",
-        "req: NewServiceManual",
-        "{ req }",
-        "null",
-    ),
-    sig(
-        "discover",
-        "discover",
-        "issuer: string",
-        "{ issuer }",
-        "DiscoveredEndpoints",
-    ),
-    sig(
-        "removeService",
-        "remove_service",
-        "service: string",
-        "{ service }",
-        "null",
-    ),
-    sig(
-        "login",
-        "login",
-        "service: string, account: string",
-        "{ service, account }",
-        "AccountView",
-    ),
-    sig(
-        "cancelLogin",
-        "cancel_login",
-        "service: string, account: string",
-        "{ service, account }",
-        "null",
-    ),
-    sig(
-        "logout",
-        "logout",
-        "service: string, account: string",
-        "{ service, account }",
-        "null",
-    ),
-    sig(
-        "tokenSummary",
-        "token_summary",
-        "service: string, account: string",
-        "{ service, account }",
-        "TokenSummary | null",
-    ),
-    sig(
-        "copyToken",
-        "copy_token",
-        "service: string, account: string, format: CopyFormat",
-        "{ service, account, format }",
-        "CopyOutcome",
-    ),
-    sig(
-        "copyAndOpenDocs",
-        "copy_and_open_docs",
-        "service: string, account: string, format: CopyFormat",
-        "{ service, account, format }",
-        "CopyOutcome",
-    ),
-    sig(
-        "revealToken",
-        "reveal_token",
-        "service: string, account: string",
-        "{ service, account }",
-        "string",
-    ),
-    sig(
-        "createAppToken",
-        "create_app_token",
-        "service: string, account: string, expiresInSecs: number",
-        "{ service, account, expiresInSecs }",
-        "AccountView",
-    ),
-    sig("getSettings", "get_settings", "", "", "Settings"),
-    sig(
-        "setSettings",
-        "set_settings",
-        "settings: Settings",
-        "{ settings }",
-        "Settings",
-    ),
-    sig("openUrl", "open_url", "url: string", "{ url }", "null"),
-];
+command_table! {
+    app_info as "appInfo" ("") -> "AppInfo";
+    list_accounts as "listAccounts" ("") -> "AccountView[]";
+    list_presets as "listPresets" ("") -> "PresetView[]";
+    add_service_from_preset as "addServiceFromPreset" ("req: NewServiceFromPreset") -> "null";
+    add_service_manual as "addServiceManual" ("req: NewServiceManual") -> "null";
+    discover as "discover" ("issuer: string") -> "DiscoveredEndpoints";
+    service_settings as "serviceSettings" ("service: string") -> "ServiceSettings";
+    update_service as "updateService" ("req: ServiceUpdate") -> "null";
+    add_account as "addAccount" ("req: NewAccount") -> "null";
+    remove_account as "removeAccount" ("service: string, account: string") -> "null";
+    remove_service as "removeService" ("service: string") -> "null";
+    login as "login" ("service: string, account: string") -> "AccountView";
+    cancel_login as "cancelLogin" ("service: string, account: string") -> "null";
+    logout as "logout" ("service: string, account: string") -> "null";
+    token_summary as "tokenSummary" ("service: string, account: string") -> "TokenSummary | null";
+    copy_token as "copyToken" ("service: string, account: string, format: CopyFormat") -> "CopyOutcome";
+    copy_and_open_docs as "copyAndOpenDocs" ("service: string, account: string, format: CopyFormat") -> "CopyOutcome";
+    reveal_token as "revealToken" ("service: string, account: string") -> "string";
+    create_app_token as "createAppToken" ("service: string, account: string, expiresInSecs: number") -> "AccountView";
+    get_settings as "getSettings" ("") -> "Settings";
+    set_settings as "setSettings" ("settings: Settings") -> "Settings";
+    open_url as "openUrl" ("url: string") -> "null";
+}

@@ -129,9 +129,17 @@ pub struct CopyOutcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum LoginEventKind {
+    /// A login began (from the window or the tray).
+    Started,
     OpenBrowser,
     BrowserFailed,
     DeviceCode,
+    /// The login succeeded; the account list has changed.
+    Finished,
+    /// The login failed; `message` says why.
+    Failed,
+    /// The user cancelled the login.
+    Cancelled,
 }
 
 /// A login's progress, sent as the `login-event` event.
@@ -224,6 +232,61 @@ impl From<&Settings> for AppSettings {
             keep_in_tray: s.keep_in_tray,
         }
     }
+}
+
+/// An existing service's editable settings. No secret: only whether one is stored.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceSettings {
+    pub id: String,
+    pub name: Option<String>,
+    /// Fixed once the service exists (shown, not edited).
+    pub flow: String,
+    /// The preset the service was made from, if any (its quirks are kept on edit).
+    pub preset: Option<String>,
+    pub issuer: Option<String>,
+    pub authorization_url: Option<String>,
+    pub token_url: Option<String>,
+    pub device_url: Option<String>,
+    pub revocation_url: Option<String>,
+    pub client_id: String,
+    pub client_auth: String,
+    pub scopes: Vec<String>,
+    pub docs_url: Option<String>,
+    pub api_base: Option<String>,
+    pub has_client_secret: bool,
+    pub accounts: Vec<String>,
+}
+
+/// Changes to an existing service. Everything not listed here (the flow, a preset's
+/// quirks, the accounts) is kept. An empty or absent client secret keeps the stored one.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceUpdate {
+    pub id: String,
+    pub name: Option<String>,
+    pub issuer: Option<String>,
+    pub authorization_url: Option<String>,
+    pub token_url: Option<String>,
+    pub device_url: Option<String>,
+    pub revocation_url: Option<String>,
+    pub client_id: String,
+    pub client_auth: String,
+    pub scopes: Vec<String>,
+    pub docs_url: Option<String>,
+    pub api_base: Option<String>,
+    pub client_secret: Option<String>,
+}
+
+/// Another account of an existing service (the password grant needs user name and
+/// password; the password goes straight to the keyring).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewAccount {
+    pub service: String,
+    pub account: String,
+    pub username: Option<String>,
+    pub password: Option<String>,
 }
 
 /// A new service from a preset. The secrets are typed by the user and go straight to

@@ -49,26 +49,7 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
         .manage(state)
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::list_accounts,
-            commands::list_presets,
-            commands::add_service_from_preset,
-            commands::add_service_manual,
-            commands::discover,
-            commands::remove_service,
-            commands::login,
-            commands::cancel_login,
-            commands::logout,
-            commands::token_summary,
-            commands::copy_token,
-            commands::copy_and_open_docs,
-            commands::reveal_token,
-            commands::create_app_token,
-            commands::get_settings,
-            commands::set_settings,
-            commands::open_url,
-        ])
+        .invoke_handler(commands::handler())
         .setup(|app| {
             let handle = app.handle().clone();
             app.state::<AppState>().opener.attach(handle.clone());

@@ -2,7 +2,7 @@
 //! `login-event` (device codes with a QR code of the verification link).
 
 use authdeck_core::flows::LoginEvent;
-use authdeck_core::Result;
+use authdeck_core::{ErrorKind, Result};
 use qrcode::render::svg;
 use qrcode::QrCode;
 use tauri::{AppHandle, Emitter};
@@ -19,29 +19,41 @@ pub async fn login(
 ) -> Result<AccountView> {
     let key = account_key(service, account);
     let cancel = state.start_login(&key)?;
-    let emitter = app.clone();
-    let (svc, acct) = (service.to_owned(), account.to_owned());
-    let observer = move |event: LoginEvent| {
-        let dto = event_dto(&svc, &acct, event);
-        if let Err(e) = emitter.emit("login-event", dto) {
+    let send = |dto: LoginEventDto| {
+        if let Err(e) = app.emit("login-event", dto) {
             tracing::warn!("could not send the login event: {e}");
         }
     };
+    // Every login is announced and concluded by events, so the window follows logins
+    // started elsewhere (the tray) as well as its own.
+    send(bare_dto(service, account, LoginEventKind::Started));
+    let observer = |event: LoginEvent| send(event_dto(service, account, event));
     let result = state
         .broker
         .login(service, Some(account), &observer, &cancel)
         .await;
     state.end_login(&key);
+    let ending = match &result {
+        Ok(_) => bare_dto(service, account, LoginEventKind::Finished),
+        Err(e) if e.kind() == ErrorKind::Cancelled => {
+            bare_dto(service, account, LoginEventKind::Cancelled)
+        }
+        Err(e) => LoginEventDto {
+            message: Some(e.to_string()),
+            ..bare_dto(service, account, LoginEventKind::Failed)
+        },
+    };
+    send(ending);
     result?;
     let _ = app.emit("accounts-changed", ());
     crate::views::account(state, service, account).await
 }
 
-fn event_dto(service: &str, account: &str, event: LoginEvent) -> LoginEventDto {
-    let mut dto = LoginEventDto {
+fn bare_dto(service: &str, account: &str, kind: LoginEventKind) -> LoginEventDto {
+    LoginEventDto {
         service: service.to_owned(),
         account: account.to_owned(),
-        kind: LoginEventKind::OpenBrowser,
+        kind,
         url: None,
         message: None,
         user_code: None,
@@ -49,7 +61,11 @@ fn event_dto(service: &str, account: &str, event: LoginEvent) -> LoginEventDto {
         verification_uri_complete: None,
         expires_in: None,
         qr_svg: None,
-    };
+    }
+}
+
+fn event_dto(service: &str, account: &str, event: LoginEvent) -> LoginEventDto {
+    let mut dto = bare_dto(service, account, LoginEventKind::OpenBrowser);
     match event {
         LoginEvent::OpenBrowser { url } => dto.url = Some(url),
         LoginEvent::BrowserFailed { url, message } => {

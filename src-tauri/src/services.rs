@@ -1,9 +1,14 @@
-//! Adding services from the app: from a preset, by hand, or from an issuer's metadata.
+//! Adding services from the app (from a preset, by hand, or from an issuer's metadata),
+//! editing them, and adding or removing accounts.
 
-use authdeck_core::config::{presets, ServiceDraft, ServiceId};
+use authdeck_core::config::{presets, ClientAuth, HttpUrl, ServiceDraft, ServiceId};
+use authdeck_core::vault::{SecretKey, SecretKind};
 use authdeck_core::{discovery, Error, Result, Secret};
 
-use crate::dto::{DiscoveredEndpoints, NewServiceFromPreset, NewServiceManual};
+use crate::dto::{
+    DiscoveredEndpoints, NewAccount, NewServiceFromPreset, NewServiceManual, ServiceSettings,
+    ServiceUpdate,
+};
 use crate::state::AppState;
 
 fn secret(value: Option<String>) -> Option<Secret<String>> {
@@ -83,4 +88,106 @@ pub async fn discover(state: &AppState, issuer: &str) -> Result<DiscoveredEndpoi
         .ok_or_else(|| Error::Config(format!("issuer: '{issuer}' is not an http(s) URL")))?;
     let metadata = discovery::discover(state.broker.http(), &url).await?;
     Ok(DiscoveredEndpoints::from(&metadata))
+}
+
+fn text(url: &Option<HttpUrl>) -> Option<String> {
+    url.as_ref().map(ToString::to_string)
+}
+
+/// A URL field of the edit form: empty means "not set".
+fn url_field(value: &Option<String>, field: &str) -> Result<Option<HttpUrl>> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| HttpUrl::parse(v).map_err(|e| Error::Config(format!("{field}: {e}"))))
+        .transpose()
+}
+
+/// The editable settings of service `id`.
+pub async fn settings_of(state: &AppState, id: &str) -> Result<ServiceSettings> {
+    let config = state.broker.load_config()?;
+    let service = config.service(id)?;
+    let has_client_secret = state
+        .broker
+        .has_secret(SecretKey::service(id, SecretKind::ClientSecret))
+        .await?;
+    Ok(ServiceSettings {
+        id: id.to_owned(),
+        name: service.name.clone(),
+        flow: service.flow.to_string(),
+        preset: service.preset.clone(),
+        issuer: text(&service.issuer),
+        authorization_url: text(&service.endpoints.authorization),
+        token_url: text(&service.endpoints.token),
+        device_url: text(&service.endpoints.device_authorization),
+        revocation_url: text(&service.endpoints.revocation),
+        client_id: service.client_id.clone(),
+        client_auth: service.effective_client_auth().to_string(),
+        scopes: service.scopes.clone(),
+        docs_url: text(&service.docs_url),
+        api_base: text(&service.api_base),
+        has_client_secret,
+        accounts: service.account_names(),
+    })
+}
+
+/// Applies the edit form to service `req.id`, keeping everything the form does not show
+/// (flow, a preset's quirks, accounts, tokens). A new client secret is stored first.
+pub async fn update(state: &AppState, req: ServiceUpdate) -> Result<()> {
+    let id = ServiceId::parse(&req.id).map_err(Error::Config)?;
+    let config = state.broker.load_config()?;
+    let mut service = config.service(id.as_str())?.clone();
+    service.name = req.name.filter(|n| !n.trim().is_empty());
+    service.issuer = url_field(&req.issuer, "issuer")?;
+    service.endpoints.authorization = url_field(&req.authorization_url, "authorization endpoint")?;
+    service.endpoints.token = url_field(&req.token_url, "token endpoint")?;
+    service.endpoints.device_authorization = url_field(&req.device_url, "device endpoint")?;
+    service.endpoints.revocation = url_field(&req.revocation_url, "revocation endpoint")?;
+    service.docs_url = url_field(&req.docs_url, "API docs URL")?;
+    service.api_base = url_field(&req.api_base, "API base URL")?;
+    if req.client_id.trim().is_empty() {
+        return Err(Error::Config("client id: the client id is empty".into()));
+    }
+    service.client_id = req.client_id.trim().to_owned();
+    let auth: ClientAuth = req
+        .client_auth
+        .parse()
+        .map_err(|e| Error::Config(format!("client authentication: {e}")))?;
+    service.client_auth = Some(auth);
+    service.scopes = req
+        .scopes
+        .into_iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let client_secret = secret(req.client_secret);
+    if auth.needs_secret() && client_secret.is_none() {
+        let stored = state
+            .broker
+            .has_secret(SecretKey::service(id.as_str(), SecretKind::ClientSecret))
+            .await?;
+        if !stored {
+            return Err(Error::Config(
+                "client secret: this client authentication needs the client secret".into(),
+            ));
+        }
+    }
+    state
+        .broker
+        .add_service(&id, &service, true, client_secret, None)
+        .await
+}
+
+/// Adds an account to a service; a typed password goes straight to the keyring.
+pub async fn add_account(state: &AppState, req: NewAccount) -> Result<()> {
+    state
+        .broker
+        .add_account(
+            &req.service,
+            req.account.trim(),
+            req.username,
+            secret(req.password),
+        )
+        .await
 }

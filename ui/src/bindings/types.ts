@@ -27,7 +27,7 @@ export type CopyFormat = "raw" | "bearer" | "header" | "curl";
 
 export type CopyOutcome = { clearsInSecs: number, };
 
-export type LoginEventKind = "open_browser" | "browser_failed" | "device_code";
+export type LoginEventKind = "started" | "open_browser" | "browser_failed" | "device_code" | "finished" | "failed" | "cancelled";
 
 export type LoginEventDto = { service: string, account: string, kind: LoginEventKind, url: string | null, message: string | null, userCode: string | null, verificationUri: string | null, verificationUriComplete: string | null, expiresIn: number | null, 
 /**
@@ -40,6 +40,20 @@ export type PresetInputView = { key: string, label: string, default: string | nu
 export type PresetView = { name: string, title: string, summary: string, inputs: Array<PresetInputView>, needsClientSecret: boolean, needsPassword: boolean, needsUsername: boolean, };
 
 export type Settings = { clipboardClearSecs: number, refreshMarginSecs: number, keepInTray: boolean, };
+
+export type ServiceSettings = { id: string, name: string | null, 
+/**
+ * Fixed once the service exists (shown, not edited).
+ */
+flow: string, 
+/**
+ * The preset the service was made from, if any (its quirks are kept on edit).
+ */
+preset: string | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: string, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, hasClientSecret: boolean, accounts: Array<string>, };
+
+export type ServiceUpdate = { id: string, name: string | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: string, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, clientSecret: string | null, };
+
+export type NewAccount = { service: string, account: string, username: string | null, password: string | null, };
 
 export type NewServiceFromPreset = { id: string, preset: string, 
 /**

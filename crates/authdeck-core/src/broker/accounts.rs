@@ -375,6 +375,75 @@ fn status_of(
 }
 
 impl Broker {
+    /// Adds the account `name` to a service, with the user name and password of the
+    /// password grant when the service uses it. The password goes to the keyring first,
+    /// so a keyring failure leaves the config untouched.
+    pub async fn add_account(
+        &self,
+        service_id: &str,
+        name: &str,
+        username: Option<String>,
+        password: Option<Secret<String>>,
+    ) -> Result<()> {
+        let config = self.config.load()?;
+        let service = config.service(service_id)?;
+        let name = AccountName::parse(name).map_err(Error::Config)?;
+        if service.account_names().iter().any(|n| n == name.as_str()) {
+            return Err(Error::Config(format!(
+                "'{service_id}' already has an account '{name}': choose another name"
+            )));
+        }
+        let username = username
+            .map(|u| u.trim().to_owned())
+            .filter(|u| !u.is_empty());
+        if service.flow == Flow::Password {
+            if username.is_none() {
+                return Err(Error::Config(
+                    "username: the password flow needs the account's user name".into(),
+                ));
+            }
+            let Some(password) = password else {
+                return Err(Error::Config(
+                    "password: the password flow needs the account's password".into(),
+                ));
+            };
+            self.set_password(service_id, name.as_str(), password)
+                .await?;
+        }
+        self.config
+            .ensure_account(service_id, &Account { name, username })
+    }
+
+    /// Removes one account of a service: its tokens are revoked where the provider
+    /// allows (best effort), its secrets deleted from the keyring, then its state and
+    /// config entry. The service's last account cannot be removed (remove the service).
+    pub async fn remove_account(&self, service_id: &str, account: &str) -> Result<()> {
+        let config = self.config.load()?;
+        let service = config.service(service_id)?;
+        let names = service.account_names();
+        if !names.iter().any(|n| n == account) {
+            return Err(Error::Config(format!(
+                "service '{service_id}' has no account '{account}' (it has: {})",
+                names.join(", ")
+            )));
+        }
+        if names.len() == 1 {
+            return Err(Error::Config(format!(
+                "'{account}' is the only account of '{service_id}': remove the service instead"
+            )));
+        }
+        if let Err(e) = self.logout(service_id, Some(account)).await {
+            tracing::warn!("logout before removing the account failed: {e}");
+        }
+        let keys = SecretKind::ACCOUNT
+            .into_iter()
+            .map(|kind| SecretKey::account(service_id, account, kind))
+            .collect();
+        self.vault.delete_all(keys).await?;
+        self.config.remove_account(service_id, account)?;
+        self.state.remove(service_id, account)
+    }
+
     /// Whether the keyring holds the secret `key` (its value is not returned).
     pub async fn has_secret(&self, key: SecretKey) -> Result<bool> {
         Ok(self.vault.get(key).await?.is_some())

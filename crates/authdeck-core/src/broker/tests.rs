@@ -121,3 +121,71 @@ async fn cached_tokens_and_login_required_need_no_network() {
     let status = broker.status().expect("status");
     assert_eq!(status[0].status, StatusKind::LoginRequired);
 }
+
+#[tokio::test]
+async fn accounts_are_added_and_removed_with_their_secrets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (broker, store) = broker(dir.path(), 1_000);
+    let id = crate::config::ServiceId::parse("svc").expect("id");
+    let mut svc = service(&[]);
+    svc.flow = Flow::Password;
+    svc.endpoints.token =
+        Some(crate::config::HttpUrl::parse("http://127.0.0.1:9/token").expect("url"));
+    svc.accounts = vec![Account {
+        name: AccountName::parse("alice").expect("name"),
+        username: Some("alice".into()),
+    }];
+    broker
+        .add_service(&id, &svc, false, None, Some(Secret::from("pw-a")))
+        .await
+        .expect("add");
+
+    // The password grant needs a user name and a password; nothing changes without.
+    let err = broker
+        .add_account("svc", "bob", None, Some(Secret::from("pw-b")))
+        .await
+        .expect_err("no user name");
+    assert!(err.to_string().contains("user name"), "{err}");
+    let err = broker
+        .add_account("svc", "bob", Some("bob".into()), None)
+        .await
+        .expect_err("no password");
+    assert!(err.to_string().contains("password"), "{err}");
+    assert_eq!(store.len(), 1);
+    let err = broker
+        .add_account("svc", "alice", Some("x".into()), Some(Secret::from("y")))
+        .await
+        .expect_err("duplicate");
+    assert!(err.to_string().contains("already has"), "{err}");
+
+    broker
+        .add_account("svc", "bob", Some("bob".into()), Some(Secret::from("pw-b")))
+        .await
+        .expect("add bob");
+    assert_eq!(store.len(), 2);
+    let names = broker
+        .load_config()
+        .expect("config")
+        .service("svc")
+        .expect("svc")
+        .account_names();
+    assert_eq!(names, ["alice", "bob"]);
+
+    broker.remove_account("svc", "bob").await.expect("remove");
+    assert_eq!(store.len(), 1, "bob's password is gone, alice's stays");
+    let config = broker.load_config().expect("config");
+    assert_eq!(
+        config.service("svc").expect("svc").account_names(),
+        ["alice"]
+    );
+    let err = broker
+        .remove_account("svc", "alice")
+        .await
+        .expect_err("last account");
+    assert!(err.to_string().contains("remove the service"), "{err}");
+    let err = broker
+        .remove_account("svc", "zed")
+        .await
+        .expect_err("unknown");
+    assert!(err.to_string().contains("no account 'zed'"), "{err}");
+}

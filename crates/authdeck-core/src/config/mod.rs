@@ -384,6 +384,29 @@ impl ConfigFile {
         self.upsert_service(&key, &updated)
     }
 
+    /// Removes account `name` from service `id`. A service keeps at least one account:
+    /// removing its last one is an error (remove the service instead).
+    pub fn remove_account(&self, id: &str, name: &str) -> Result<()> {
+        let config = self.load()?;
+        let service = config.service(id)?;
+        let names = service.account_names();
+        if !names.iter().any(|n| n == name) {
+            return Err(Error::Config(format!(
+                "service '{id}' has no account '{name}' (it has: {})",
+                names.join(", ")
+            )));
+        }
+        if names.len() == 1 {
+            return Err(Error::Config(format!(
+                "'{name}' is the only account of '{id}': remove the service instead (`authdeck service remove {id}`)"
+            )));
+        }
+        let mut updated = service.clone();
+        updated.accounts.retain(|a| a.name.as_str() != name);
+        let key = ServiceId::parse(id).map_err(Error::Config)?;
+        self.upsert_service(&key, &updated)
+    }
+
     /// Reads, edits and atomically rewrites the file under a lock. The file must parse
     /// before the edit (a broken file is never overwritten) and after it.
     fn edit(&self, change: impl FnOnce(&mut toml_edit::DocumentMut) -> Result<()>) -> Result<()> {
