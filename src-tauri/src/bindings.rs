@@ -24,6 +24,7 @@ pub fn types_ts() -> String {
         LoginEventDto::decl(),
         PresetInputView::decl(),
         PresetView::decl(),
+        Theme::decl(),
         Settings::decl(),
         ServiceSettings::decl(),
         ServiceUpdate::decl(),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use authdeck_core::broker::{AccountStatus, StatusKind as CoreStatus};
 use authdeck_core::config::presets::Preset;
-use authdeck_core::config::settings::AppSettings;
+use authdeck_core::config::settings::{AppSettings, Theme as CoreTheme};
 use authdeck_core::config::Config;
 use authdeck_core::discovery::ProviderMetadata;
 use authdeck_core::token::{decode_jwt_claims, TokenSet};
@@ -212,6 +212,36 @@ pub struct Settings {
     #[ts(type = "number")]
     pub refresh_margin_secs: i64,
     pub keep_in_tray: bool,
+    pub theme: Theme,
+}
+
+/// The colour theme: "system" follows the desktop's light/dark preference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    System,
+    Light,
+    Dark,
+}
+
+impl From<CoreTheme> for Theme {
+    fn from(t: CoreTheme) -> Self {
+        match t {
+            CoreTheme::System => Theme::System,
+            CoreTheme::Light => Theme::Light,
+            CoreTheme::Dark => Theme::Dark,
+        }
+    }
+}
+
+impl From<Theme> for CoreTheme {
+    fn from(t: Theme) -> Self {
+        match t {
+            Theme::System => CoreTheme::System,
+            Theme::Light => CoreTheme::Light,
+            Theme::Dark => CoreTheme::Dark,
+        }
+    }
 }
 
 impl From<&AppSettings> for Settings {
@@ -220,6 +250,7 @@ impl From<&AppSettings> for Settings {
             clipboard_clear_secs: s.clipboard_clear_secs,
             refresh_margin_secs: s.refresh_margin_secs,
             keep_in_tray: s.keep_in_tray,
+            theme: s.theme.into(),
         }
     }
 }
@@ -230,6 +261,7 @@ impl From<&Settings> for AppSettings {
             clipboard_clear_secs: s.clipboard_clear_secs,
             refresh_margin_secs: s.refresh_margin_secs,
             keep_in_tray: s.keep_in_tray,
+            theme: s.theme.into(),
         }
     }
 }

@@ -3,8 +3,10 @@
 //! with the real Secret Service. A browser login, a device login (approved by the test
 //! on the demo activation page, with the code read from the window) and a client-
 //! credentials login; the expiry shown; Copy, checked with `xclip` and against the demo
-//! API; and no IPC answer carrying the token before "Reveal". Screenshots go to
-//! `artifacts/` at the repository root.
+//! API; and no IPC answer carrying the token before "Reveal". Then the settings (a short
+//! clipboard delay really clears the clipboard; the dark theme), editing a service and a
+//! second account logged in and removed. Screenshots go to `artifacts/` at the
+//! repository root.
 
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -306,4 +308,121 @@ async fn journey(c: &Client, env: &Env, demo_port: u16) {
 
     // No secret in any file.
     assert!(env.files_containing(token.trim()).is_empty());
+
+    settings_and_clipboard_clearing(c).await;
+    edit_service_and_accounts(c, env).await;
+}
+
+/// Sets an input's value as typing would (WebDriver typing into number fields is
+/// unreliable in WebKitWebDriver).
+async fn set_value(c: &Client, id: &str, value: &str) {
+    let script = "const e = document.querySelector(`[data-testid='${arguments[0]}']`); \
+        e.value = arguments[1]; e.dispatchEvent(new Event('input', {bubbles: true})); \
+        e.dispatchEvent(new Event('change', {bubbles: true})); return e.value;";
+    let set = c
+        .execute(script, vec![id.into(), value.into()])
+        .await
+        .unwrap_or_else(|e| panic!("set {id}: {e}"));
+    assert_eq!(set.as_str(), Some(value), "{id} took the value");
+}
+
+async fn click(c: &Client, id: &str) {
+    testid(c, id)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {id}: {e}"));
+}
+
+/// Settings: a short clipboard delay clears a copied token; the dark theme applies.
+async fn settings_and_clipboard_clearing(c: &Client) {
+    click(c, "settings").await;
+    testid(c, "settings-view").await;
+    // The form is filled from the shell before it is enabled.
+    eventually_js(
+        c,
+        "return !document.querySelector(\"[data-testid='settings-save']\").disabled;",
+    )
+    .await;
+    set_value(c, "setting-clipboard", "5").await;
+    set_value(c, "setting-theme", "dark").await;
+    click(c, "settings-save").await;
+    eventually_js(c, "return [...document.querySelectorAll(\"[data-testid='notice']\")].some(n => n.textContent.includes('Settings saved'));").await;
+    let theme = c
+        .execute("return document.documentElement.dataset.theme;", vec![])
+        .await
+        .expect("theme");
+    assert_eq!(theme.as_str(), Some("dark"));
+    shot(c, "5-settings-dark").await;
+    click(c, "nav-services").await;
+
+    click(c, "service-quamotion").await;
+    click(c, "copy-raw-quamotion").await;
+    let token = eventually(Duration::from_secs(5), || {
+        Some(clipboard()).filter(|t| !t.trim().is_empty())
+    })
+    .expect("a token on the clipboard");
+    // The copy notice names the delay.
+    eventually_js(c, "return [...document.querySelectorAll(\"[data-testid='notice']\")].some(n => n.textContent.includes('cleared in 5 s'));").await;
+    // Cleared after the delay (5 s; allow for a slow machine).
+    let cleared = eventually(Duration::from_secs(20), || {
+        Some(clipboard()).filter(|t| t.trim().is_empty())
+    });
+    assert!(
+        cleared.is_some(),
+        "the clipboard still holds the token after the delay"
+    );
+    assert!(!token.trim().is_empty());
+}
+
+/// Edit a service (the stored client secret is kept), add a second account, log it in,
+/// and remove it again.
+async fn edit_service_and_accounts(c: &Client, env: &Env) {
+    click(c, "service-quamotion").await;
+    click(c, "edit-quamotion").await;
+    testid(c, "edit-service-view").await;
+    eventually_js(
+        c,
+        "const e = document.querySelector(\"[data-testid='client-id']\"); return !!e && e.value !== '';",
+    )
+    .await;
+    set_value(c, "service-name", "Quamotion Lab").await;
+    click(c, "add-submit").await;
+    eventually_js(
+        c,
+        "const r = document.querySelector(\"[data-testid='service-quamotion']\"); return !!r && r.textContent.includes('Quamotion Lab');",
+    )
+    .await;
+    let config = std::fs::read_to_string(env.dir("config").join("demo/services.toml"))
+        .expect("the demo's services.toml");
+    assert!(config.contains("Quamotion Lab"), "the edit is saved");
+
+    click(c, "service-quamotion").await;
+    click(c, "add-account-quamotion").await;
+    set_value(c, "account-name", "second").await;
+    click(c, "account-add-confirm").await;
+    // A client-credentials login of the new account uses the client secret the edit kept.
+    click(c, "login-quamotion-second").await;
+    wait_state(c, "quamotion-second", "logged_in").await;
+    shot(c, "6-second-account").await;
+    click(c, "remove-account-quamotion-second").await;
+    click(c, "remove-account-confirm").await;
+    eventually_js(
+        c,
+        "return !document.querySelector(\"[data-testid='service-quamotion-second']\");",
+    )
+    .await;
+}
+
+/// Polls a script until it returns true.
+async fn eventually_js(c: &Client, script: &str) {
+    for _ in 0..200 {
+        if let Ok(v) = c.execute(script, vec![]).await {
+            if v.as_bool() == Some(true) {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("never true: {script}");
 }

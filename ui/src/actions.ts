@@ -12,6 +12,8 @@ import { findAccount, getState, setState, withEntry } from "./store";
 import { toast } from "./toasts";
 
 let refreshing: Promise<void> | null = null;
+/** Logins this window started itself: their outcome comes back as the command's answer. */
+const ownLogins = new Set<string>();
 let refreshAgain = false;
 
 /**
@@ -51,6 +53,7 @@ export async function startLogin(view: AccountView): Promise<void> {
   const key = accountKey(view);
   const s = getState();
   if (s.logins.has(key)) return;
+  ownLogins.add(key);
   setState({
     logins: withEntry(s.logins, key, {
       flow: view.flow,
@@ -74,6 +77,7 @@ export async function startLogin(view: AccountView): Promise<void> {
       setState({ rowErrors: withEntry(getState().rowErrors, key, errorMessage(e)) });
     }
   } finally {
+    ownLogins.delete(key);
     setState({ logins: withEntry(getState().logins, key, null) });
     void refreshAccounts();
   }
@@ -92,6 +96,12 @@ export async function cancelLogin(service: string, account: string): Promise<voi
 /** A `login-event` from the shell. */
 export function handleLoginEvent(ev: LoginEventDto): void {
   const key = accountKey(ev);
+  if (ev.kind === "started" || ev.kind === "finished" || ev.kind === "failed" || ev.kind === "cancelled") {
+    // The window's own logins are tracked by startLogin; these events are for logins
+    // started elsewhere (the tray), so the row and the dialog follow them too.
+    if (!ownLogins.has(key)) followForeignLogin(key, ev);
+    return;
+  }
   const pending = getState().logins.get(key);
   if (ev.kind === "device_code") {
     // Shown even for a login started elsewhere (e.g. from the tray): the code is needed.
@@ -102,4 +112,30 @@ export function handleLoginEvent(ev: LoginEventDto): void {
     const phase = ev.kind === "device_code" ? "device" : ev.kind === "browser_failed" ? "browser_failed" : "browser";
     setState({ logins: withEntry(getState().logins, key, { ...pending, phase, event: ev }) });
   }
+}
+
+function followForeignLogin(key: string, ev: LoginEventDto): void {
+  const s = getState();
+  if (ev.kind === "started") {
+    const flow = findAccount(key)?.flow ?? "";
+    setState({
+      logins: withEntry(s.logins, key, { flow, phase: isBrowserFlow(flow) ? "browser" : "starting", event: null }),
+      rowErrors: withEntry(s.rowErrors, key, null),
+    });
+    return;
+  }
+  if (ev.kind === "failed" && deviceDialogShows(key)) {
+    showDeviceError(key, ev.message ?? "The login failed.");
+  } else {
+    closeDeviceDialog(key);
+  }
+  const view = findAccount(key);
+  if (ev.kind === "finished") {
+    toast(`Logged in to ${view ? displayName(view) : ev.service}.`, { level: "success" });
+  }
+  setState({
+    logins: withEntry(s.logins, key, null),
+    rowErrors: withEntry(s.rowErrors, key, ev.kind === "failed" && !deviceDialogShows(key) ? ev.message ?? "The login failed." : null),
+  });
+  void refreshAccounts();
 }

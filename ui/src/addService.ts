@@ -4,7 +4,7 @@
 // the outcome, so a secret never sits in the page longer than needed.
 
 import { commands } from "./bindings/commands";
-import type { NewServiceManual, PresetView } from "./bindings/types";
+import type { NewServiceManual, PresetView, ServiceSettings, ServiceUpdate } from "./bindings/types";
 import { refreshAccounts } from "./actions";
 import { field, h, icon, setText, withBusy, type Field } from "./dom";
 import { errorMessage } from "./lib/errors";
@@ -292,12 +292,17 @@ function capitalise(s: string): string {
 
 // ---- from an issuer, or by hand -----------------------------------------------------
 
-function manualForm(mode: "issuer" | "manual"): HTMLElement {
+/**
+ * The form of a service entered by hand or found by its issuer; with `edit`, the same
+ * form prefilled with an existing service, whose id and flow are then fixed and whose
+ * stored client secret is kept unless a new one is typed.
+ */
+export function manualForm(mode: "issuer" | "manual", edit?: ServiceSettings, onDone: () => void = back): HTMLElement {
   const form = h("form", { class: "card form", attrs: { novalidate: true } });
   const checks = new Checks(form);
   const byIssuer = mode === "issuer";
 
-  const id = checks.add(field("Service id", input({ "data-testid": "service-id" }), "Lowercase letters, digits, '-' or '_'."), (v) => validateServiceId(v, existingIds()));
+  const id = checks.add(field("Service id", input({ "data-testid": "service-id" }), edit ? "The id cannot change: scripts use it." : "Lowercase letters, digits, '-' or '_'."), (v) => (edit ? null : validateServiceId(v, existingIds())));
   const name = field("Display name (optional)", input({ "data-testid": "service-name" }));
   name.control.addEventListener("input", () => {
     // Suggest an id from the name until the user types one.
@@ -306,7 +311,7 @@ function manualForm(mode: "issuer" | "manual"): HTMLElement {
   id.control.addEventListener("input", () => (id.control.dataset["touched"] = "true"));
 
   const flowSelect = h("select", { attrs: { "data-testid": "flow" } }, ...FLOWS.map((f) => h("option", { attrs: { value: f.id }, text: f.label })));
-  const flow = field("Login flow", flowSelect);
+  const flow = field("Login flow", flowSelect, edit ? "The flow of an existing service is fixed: add a new service for another flow." : undefined);
   const flowNow = (): string => flowSelect.value;
 
   const issuer = checks.add(field("Issuer URL", input({ placeholder: "https://id.example.org", "data-testid": "issuer", inputmode: "url" }), "The provider's base URL; its endpoints are discovered from it."), (v) => validateHttpUrl(v, { required: true, label: "issuer URL" }), () => byIssuer);
@@ -334,9 +339,13 @@ function manualForm(mode: "issuer" | "manual"): HTMLElement {
   const authSelect = h("select", { attrs: { "data-testid": "client-auth" } }, ...CLIENT_AUTHS.map((a) => h("option", { attrs: { value: a.id }, text: a.label })));
   const clientAuth = field("Client authentication", authSelect);
   const secretShown = (): boolean => authSelect.value !== "none";
-  const clientSecret = checks.add(field("Client secret", secretInput(), "Stored in the system keyring, never shown again."), (v) => (v === "" ? "Enter the client secret." : null), secretShown);
+  const keepsSecret = edit?.hasClientSecret ?? false;
+  const clientSecret = checks.add(
+    field(keepsSecret ? "New client secret (optional)" : "Client secret", secretInput(), keepsSecret ? "A secret is stored in the keyring: leave empty to keep it." : "Stored in the system keyring, never shown again."),
+    (v) => (v === "" && !keepsSecret ? "Enter the client secret." : null), secretShown);
   clientSecret.control.setAttribute("data-testid", "client-secret");
-  const passwordFlow = (): boolean => flowInfo(flowNow())?.needsPassword ?? false;
+  // Accounts (user name, password) of an existing service are managed in its panel.
+  const passwordFlow = (): boolean => !edit && (flowInfo(flowNow())?.needsPassword ?? false);
   const username = checks.add(field("User name", input({ autocomplete: "username", "data-testid": "username" })), (v) => validateRequired(v, "user name"), passwordFlow);
   const password = checks.add(field("Password", secretInput(), "Stored in the system keyring, never shown again."), (v) => (v === "" ? "Enter the password." : null), passwordFlow);
   password.control.setAttribute("data-testid", "password");
@@ -385,11 +394,31 @@ function manualForm(mode: "issuer" | "manual"): HTMLElement {
     });
   });
 
-  const { row, submit, error } = submitRow("Add service", back);
+  if (edit) {
+    id.control.value = edit.id;
+    id.control.disabled = true;
+    name.control.value = edit.name ?? "";
+    flowSelect.value = edit.flow;
+    flowSelect.disabled = true;
+    issuer.control.value = edit.issuer ?? "";
+    authorizationUrl.control.value = edit.authorizationUrl ?? "";
+    tokenUrl.control.value = edit.tokenUrl ?? "";
+    deviceUrl.control.value = edit.deviceUrl ?? "";
+    revocationUrl.control.value = edit.revocationUrl ?? "";
+    clientId.control.value = edit.clientId;
+    authSelect.value = edit.clientAuth;
+    scopes.control.value = edit.scopes.join(" ");
+    docsUrl.control.value = edit.docsUrl ?? "";
+    apiBase.control.value = edit.apiBase ?? "";
+  }
+
+  const { row, submit, error } = submitRow(edit ? "Save changes" : "Add service", onDone);
   form.append(
-    h("p", { class: "muted", text: byIssuer
-      ? "Give the provider's issuer URL: Authdeck reads its endpoints from the discovery document."
-      : "Enter the endpoints yourself, for providers without a discovery document." }),
+    h("p", { class: "muted", text: edit
+      ? (edit.preset ? `Made from the “${edit.preset}” preset: its login quirks are kept.` : "Change what you need; tokens and accounts are kept.")
+      : byIssuer
+        ? "Give the provider's issuer URL: Authdeck reads its endpoints from the discovery document."
+        : "Enter the endpoints yourself, for providers without a discovery document." }),
     h("div", { class: "fields" },
       byIssuer ? h("div", { class: "discover-row" }, issuer.root, discoverButton) : null,
       byIssuer ? discoverStatus : null,
@@ -406,6 +435,36 @@ function manualForm(mode: "issuer" | "manual"): HTMLElement {
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     if (!checks.validateAll()) return;
+    if (edit) {
+      const update: ServiceUpdate = {
+        id: edit.id,
+        name: optional(name.control.value),
+        issuer: optional(issuer.control.value),
+        authorizationUrl: optional(authorizationUrl.control.value),
+        tokenUrl: optional(tokenUrl.control.value),
+        deviceUrl: optional(deviceUrl.control.value),
+        revocationUrl: optional(revocationUrl.control.value),
+        clientId: clientId.control.value.trim(),
+        clientAuth: authSelect.value,
+        scopes: parseScopes(scopes.control.value),
+        docsUrl: optional(docsUrl.control.value),
+        apiBase: optional(apiBase.control.value),
+        clientSecret: secretShown() ? optional(clientSecret.control.value) : null,
+      };
+      clientSecret.control.value = "";
+      showError(error, null);
+      void withBusy([submit], async () => {
+        try {
+          await commands.updateService(update);
+          toast(`Saved ${update.name ?? edit.id}.`, { level: "success" });
+          await refreshAccounts();
+          onDone();
+        } catch (err) {
+          showError(error, errorMessage(err) + (update.clientSecret ? " Enter the secret again to retry." : ""));
+        }
+      });
+      return;
+    }
     const pw = passwordFlow();
     const req: NewServiceManual = {
       id: id.control.value.trim(),

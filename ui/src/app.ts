@@ -7,10 +7,12 @@ import type { LoginEventDto, NoticeDto } from "./bindings/types";
 import { handleLoginEvent, refreshAccounts } from "./actions";
 import { mountAddService } from "./addService";
 import { mountDeviceDialog } from "./deviceDialog";
+import { mountEditService } from "./editService";
 import { h, icon } from "./dom";
 import { mountList } from "./list";
 import { mountSettings } from "./settings";
 import { getState, setState, subscribe, type AppState } from "./store";
+import { setTheme } from "./theme";
 import { mountToasts, toast } from "./toasts";
 import { mountTokenPanel } from "./tokenPanel";
 
@@ -36,6 +38,7 @@ export function startApp(root: HTMLElement): void {
   mountTokenPanel(services);
   const main = h("main", { class: "app-main" }, services);
   const add = mountAddService(main);
+  const edit = mountEditService(main);
   const settings = mountSettings(main);
 
   root.replaceChildren(header, main);
@@ -46,6 +49,7 @@ export function startApp(root: HTMLElement): void {
   const render = (s: AppState): void => {
     services.hidden = s.view !== "services";
     add.hidden = s.view !== "add";
+    edit.hidden = s.view !== "edit";
     settings.hidden = s.view !== "settings";
     navServices.setAttribute("aria-current", String(s.view === "services"));
     navSettings.setAttribute("aria-current", String(s.view === "settings"));
@@ -72,6 +76,10 @@ export function startApp(root: HTMLElement): void {
   void wireEvents();
   commands.appInfo().then(
     (appInfo) => setState({ appInfo }),
+    () => undefined,
+  );
+  commands.getSettings().then(
+    (settings) => setTheme(settings.theme),
     () => undefined,
   );
   void refreshAccounts();

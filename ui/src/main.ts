@@ -11,5 +11,7 @@
 
 import "./styles.css";
 import { startApp } from "./app";
+import { initTheme } from "./theme";
 
+initTheme();
 startApp(document.getElementById("app")!);

@@ -1,18 +1,18 @@
 // Settings: clipboard clear delay, refresh margin, keep running in the tray.
 
 import { commands } from "./bindings/commands";
-import type { Settings } from "./bindings/types";
+import type { Settings, Theme } from "./bindings/types";
 import { field, h, icon, replace, withBusy } from "./dom";
 import { errorMessage } from "./lib/errors";
 import { validateSeconds } from "./lib/validate";
 import { getState, setState, subscribe } from "./store";
+import { setTheme } from "./theme";
 import { toast } from "./toasts";
 
-// Bounds that keep the settings sensible: a copied token must not stay on the clipboard
-// for more than a day, and refreshing more than an hour early gains nothing.
+// The same bounds as the shell's (authdeck-core config/settings.rs).
 const CLEAR_MIN = 5;
-const CLEAR_MAX = 86400;
-const MARGIN_MIN = 0;
+const CLEAR_MAX = 3600;
+const MARGIN_MIN = 10;
 const MARGIN_MAX = 3600;
 
 let page: HTMLElement;
@@ -32,7 +32,15 @@ function open(): void {
   const margin = field("Refresh tokens this early (seconds)", h("input", { attrs: { type: "number", min: MARGIN_MIN, max: MARGIN_MAX, step: 1, inputmode: "numeric", "data-testid": "setting-margin" } }),
     "A token with less time left is refreshed before it is handed out.");
   const tray = h("input", { attrs: { type: "checkbox", id: "setting-tray", "data-testid": "setting-tray" } });
-  const save = h("button", { class: "button primary", attrs: { type: "submit" }, text: "Save" });
+  const themeSelect = h("select", { attrs: { "data-testid": "setting-theme" } },
+    h("option", { attrs: { value: "system" }, text: "Follow the system" }),
+    h("option", { attrs: { value: "light" }, text: "Light" }),
+    h("option", { attrs: { value: "dark" }, text: "Dark" }));
+  const theme = field("Theme", themeSelect);
+  // Preview at once; Save keeps it, leaving without saving goes back to the saved one.
+  let savedTheme: Theme = "system";
+  themeSelect.addEventListener("change", () => setTheme(themeSelect.value as Theme));
+  const save = h("button", { class: "button primary", testid: "settings-save", attrs: { type: "submit" }, text: "Save" });
   const error = h("div", { class: "inline-error", attrs: { role: "alert" } });
   error.hidden = true;
 
@@ -40,6 +48,8 @@ function open(): void {
     clear.control.value = String(s.clipboardClearSecs);
     margin.control.value = String(s.refreshMarginSecs);
     tray.checked = s.keepInTray;
+    themeSelect.value = s.theme;
+    savedTheme = s.theme;
   };
 
   const form = h("form", { class: "card form", attrs: { novalidate: true } },
@@ -49,6 +59,7 @@ function open(): void {
       h("div", { class: "check" }, tray, h("label", { attrs: { for: "setting-tray" } },
         h("span", { text: "Keep running in the tray" }),
         h("span", { class: "field-hint", text: "Closing the window keeps Authdeck refreshing tokens in the background." }))),
+      theme.root,
       h("div", { class: "form-actions" }, error, h("div", { class: "buttons" }, save))),
   );
   const fieldset = form.querySelector(".fields") as HTMLElement;
@@ -82,6 +93,7 @@ function open(): void {
           clipboardClearSecs: Number(clear.control.value),
           refreshMarginSecs: Number(margin.control.value),
           keepInTray: tray.checked,
+          theme: themeSelect.value as Theme,
         });
         fill(saved);
         toast("Settings saved.", { level: "success" });
@@ -94,6 +106,11 @@ function open(): void {
 
   const backButton = h("button", { class: "icon-button", attrs: { type: "button", "aria-label": "Back to the services", title: "Back (Esc)" } }, icon("back"));
   backButton.addEventListener("click", () => setState({ view: "services" }));
+  const stop = subscribe((st) => {
+    if (st.view === "settings") return;
+    setTheme(savedTheme);
+    stop();
+  });
   const info = getState().appInfo;
   replace(
     page,

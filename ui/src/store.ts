@@ -4,7 +4,7 @@
 import type { AccountView, AppInfo, LoginEventDto } from "./bindings/types";
 import { accountKey } from "./lib/accounts";
 
-export type ViewName = "services" | "add" | "settings";
+export type ViewName = "services" | "add" | "edit" | "settings";
 
 /** A login in progress for one account, as the row shows it. */
 export interface PendingLogin {
@@ -16,6 +16,8 @@ export interface PendingLogin {
 
 export interface AppState {
   view: ViewName;
+  /** The service the edit view shows. */
+  editing: string | null;
   appInfo: AppInfo | null;
   accounts: AccountView[];
   /** false until the first listAccounts answer (or failure). */
@@ -35,6 +37,7 @@ type Listener = (state: AppState, prev: AppState) => void;
 
 const initial: AppState = {
   view: "services",
+  editing: null,
   appInfo: null,
   accounts: [],
   loaded: false,

@@ -286,3 +286,133 @@ describe("source hygiene", () => {
     }
   });
 });
+
+describe("logins started elsewhere (the tray)", () => {
+  const bare = (kind: LoginEventDto["kind"], message: string | null = null): LoginEventDto => ({
+    service: "oqtant", account: "default", kind, url: null, message, userCode: null,
+    verificationUri: null, verificationUriComplete: null, expiresIn: null, qrSvg: null,
+  });
+
+  it("shows the waiting row, then the outcome, from events alone", async () => {
+    await boot(() => null);
+    await emit("login-event", bare("started"));
+    await settle();
+    expect(byId("login-waiting")).not.toBeNull();
+    const before = calls.filter((c) => c.cmd === "list_accounts").length;
+    await emit("login-event", bare("finished"));
+    await settle();
+    expect(byId("login-waiting")).toBeNull();
+    expect(byId("notice")!.textContent).toContain("Logged in to Oqtant");
+    expect(calls.filter((c) => c.cmd === "list_accounts").length).toBeGreaterThan(before);
+  });
+
+  it("shows a failure on the row", async () => {
+    await boot(() => null);
+    await emit("login-event", bare("started"));
+    await emit("login-event", bare("failed", "access_denied: the user said no"));
+    await settle();
+    expect(byId("login-waiting")).toBeNull();
+    expect(byId("service-oqtant")!.textContent).toContain("access_denied: the user said no");
+  });
+
+  it("leaves the window's own logins to their command's answer", async () => {
+    let resolve: (v: unknown) => void = () => undefined;
+    await boot((cmd) => (cmd === "login" ? new Promise((r) => (resolve = r)) : null));
+    (byId("login-oqtant") as HTMLButtonElement).click();
+    await settle();
+    await emit("login-event", bare("started"));
+    await emit("login-event", bare("finished"));
+    await settle();
+    // Still waiting: the command has not answered yet; no toast from the event.
+    expect(byId("login-waiting")).not.toBeNull();
+    expect(byId("notice")).toBeNull();
+    resolve(ACCOUNTS[0]);
+    await settle();
+    expect(byId("login-waiting")).toBeNull();
+    expect(document.querySelectorAll('[data-testid="notice"]').length).toBe(1);
+  });
+});
+
+describe("editing services and accounts", () => {
+  const SETTINGS = {
+    id: "oqtant", name: "Oqtant", flow: "auth-code", preset: "oqtant", issuer: null,
+    authorizationUrl: "https://id.example.org/authorize", tokenUrl: "https://id.example.org/oauth/token",
+    deviceUrl: null, revocationUrl: null, clientId: "client-1", clientAuth: "client_secret_post",
+    scopes: ["openid", "offline_access"], docsUrl: "https://docs.example.org", apiBase: null,
+    hasClientSecret: true, accounts: ["default"],
+  };
+  const input = (id: string): HTMLInputElement => byId(id) as HTMLInputElement;
+  const type = (id: string, value: string): void => {
+    input(id).value = value;
+    input(id).dispatchEvent(new Event("input"));
+  };
+
+  it("edits a service with its settings prefilled, keeping the stored secret", async () => {
+    await boot((cmd) => (cmd === "service_settings" ? SETTINGS : null));
+    byId("service-oqtant")!.click();
+    await settle();
+    (byId("edit-oqtant") as HTMLButtonElement).click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "service_settings")?.args).toEqual({ service: "oqtant" });
+    expect(input("service-id").value).toBe("oqtant");
+    expect(input("service-id").disabled).toBe(true);
+    expect(input("tokenUrl").value).toBe("https://id.example.org/oauth/token");
+    expect(input("scopes").value).toBe("openid offline_access");
+    expect(byId("edit-service-view")!.textContent).toContain("“oqtant” preset");
+    type("service-name", "Oqtant (lab)");
+    type("scopes", "openid");
+    (byId("add-submit") as HTMLButtonElement).click();
+    await settle();
+    const req = calls.find((c) => c.cmd === "update_service")?.args["req"] as Record<string, unknown>;
+    expect(req).toMatchObject({ id: "oqtant", name: "Oqtant (lab)", scopes: ["openid"], clientId: "client-1", clientAuth: "client_secret_post", clientSecret: null });
+    expect(byId("notice")!.textContent).toContain("Saved Oqtant (lab)");
+  });
+
+  it("shows a bad URL inline and sends nothing", async () => {
+    await boot((cmd) => (cmd === "service_settings" ? SETTINGS : null));
+    byId("service-oqtant")!.click();
+    await settle();
+    (byId("edit-oqtant") as HTMLButtonElement).click();
+    await settle();
+    type("tokenUrl", "not a url");
+    (byId("add-submit") as HTMLButtonElement).click();
+    await settle();
+    expect(calls.some((c) => c.cmd === "update_service")).toBe(false);
+    expect(byId("edit-service-view")!.querySelector(".field-error:not([hidden])")).not.toBeNull();
+  });
+
+  it("adds a password account, the password leaving the page at once", async () => {
+    await boot(() => null);
+    byId("service-nomad-alice")!.click();
+    await settle();
+    (byId("add-account-nomad") as HTMLButtonElement).click();
+    await settle();
+    input("account-name").value = "bob";
+    input("account-username").value = "bob@lab";
+    input("account-password").value = "pw-of-bob";
+    (byId("account-add-confirm") as HTMLButtonElement).click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "add_account")?.args["req"]).toEqual({ service: "nomad", account: "bob", username: "bob@lab", password: "pw-of-bob" });
+    expect(document.body.innerHTML).not.toContain("pw-of-bob");
+  });
+
+  it("removes one of several accounts after confirmation", async () => {
+    const two = [...ACCOUNTS, view({ service: "nomad", serviceName: "NOMAD", account: "bob", flow: "password" })];
+    await boot(() => null, two);
+    byId("service-nomad-bob")!.click();
+    await settle();
+    (byId("remove-account-nomad-bob") as HTMLButtonElement).click();
+    await settle();
+    expect(calls.some((c) => c.cmd === "remove_account")).toBe(false);
+    (byId("remove-account-confirm") as HTMLButtonElement).click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "remove_account")?.args).toEqual({ service: "nomad", account: "bob" });
+  });
+
+  it("offers no account removal for a service's only account", async () => {
+    await boot(() => null);
+    byId("service-oqtant")!.click();
+    await settle();
+    expect(byId("remove-account-oqtant")).toBeNull();
+  });
+});

@@ -39,7 +39,9 @@ export type PresetInputView = { key: string, label: string, default: string | nu
 
 export type PresetView = { name: string, title: string, summary: string, inputs: Array<PresetInputView>, needsClientSecret: boolean, needsPassword: boolean, needsUsername: boolean, };
 
-export type Settings = { clipboardClearSecs: number, refreshMarginSecs: number, keepInTray: boolean, };
+export type Theme = "system" | "light" | "dark";
+
+export type Settings = { clipboardClearSecs: number, refreshMarginSecs: number, keepInTray: boolean, theme: Theme, };
 
 export type ServiceSettings = { id: string, name: string | null, 
 /**

@@ -86,3 +86,13 @@ describe("flows", () => {
     expect(flowInfo("auth-code")?.endpoints).toEqual(["authorizationUrl", "tokenUrl"]);
   });
 });
+
+describe("theme", () => {
+  it("follows the system only when asked to", async () => {
+    const { resolveTheme } = await import("../theme");
+    expect(resolveTheme("system", true)).toBe("dark");
+    expect(resolveTheme("system", false)).toBe("light");
+    expect(resolveTheme("light", true)).toBe("light");
+    expect(resolveTheme("dark", false)).toBe("dark");
+  });
+});

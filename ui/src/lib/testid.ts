@@ -17,7 +17,8 @@ export type RowTestId =
   | "expiry"
   | "state"
   | "reveal"
-  | "logout";
+  | "logout"
+  | "remove-account";
 
 export function rowTestId(kind: RowTestId, service: string, account: string): string {
   return `${kind}-${testIdSuffix(service, account)}`;

@@ -5,7 +5,7 @@
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { events } from "../bindings/commands";
-import type { AccountView, ErrorDto, LoginEventDto, NewServiceFromPreset, NewServiceManual, Settings } from "../bindings/types";
+import type { AccountView, ErrorDto, LoginEventDto, NewAccount, NewServiceFromPreset, NewServiceManual, ServiceUpdate, Settings } from "../bindings/types";
 import { fakeQrSvg, fakeToken, PRESETS, sampleAccounts } from "./data";
 
 type Args = Record<string, unknown>;
@@ -16,7 +16,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const fail = (kind: string, message: string): ErrorDto => ({ kind, message });
 
 let accounts: AccountView[] = params.get("scenario") === "empty" ? [] : sampleAccounts(now());
-let settings: Settings = { clipboardClearSecs: 60, refreshMarginSecs: 120, keepInTray: true };
+let settings: Settings = { clipboardClearSecs: 60, refreshMarginSecs: 120, keepInTray: true, theme: "system" };
 const pendingLogins = new Map<string, (e: ErrorDto) => void>();
 
 const key = (a: Args): string => `${String(a["service"])}/${String(a["account"])}`;
@@ -129,6 +129,41 @@ async function handle(cmd: string, a: Args): Promise<unknown> {
       if (issuer.includes("fail")) throw fail("provider", `No discovery document at ${issuer}/.well-known/openid-configuration (404).`);
       return { issuer, authorization: `${issuer}/authorize`, token: `${issuer}/oauth/token`, deviceAuthorization: `${issuer}/oauth/device/code`, revocation: `${issuer}/oauth/revoke`, scopesSupported: ["openid", "profile", "email", "offline_access"] };
     }
+    case "service_settings": {
+      await sleep(120);
+      const acc = accounts.find((x) => x.service === a["service"]);
+      if (!acc) throw fail("config", `No service '${String(a["service"])}' in services.toml.`);
+      const base = `http://127.0.0.1:47080/${acc.service}`;
+      return {
+        id: acc.service, name: acc.serviceName, flow: acc.flow, preset: acc.service, issuer: null,
+        authorizationUrl: acc.flow === "auth-code" ? `${base}/authorize` : null, tokenUrl: `${base}/oauth/token`,
+        deviceUrl: acc.flow === "device" ? `${base}/device` : null, revocationUrl: null,
+        clientId: `${acc.service}-client`, clientAuth: acc.flow === "client-credentials" ? "client_secret_basic" : "none",
+        scopes: acc.scopes, docsUrl: acc.docsUrl, apiBase: acc.apiBase,
+        hasClientSecret: acc.flow === "client-credentials",
+        accounts: accounts.filter((x) => x.service === acc.service).map((x) => x.account),
+      };
+    }
+    case "update_service": {
+      await sleep(300);
+      const req = a["req"] as ServiceUpdate;
+      accounts = accounts.map((x) => (x.service === req.id ? { ...x, serviceName: req.name ?? req.id, docsUrl: req.docsUrl, apiBase: req.apiBase } : x));
+      void emit(events.accountsChanged, null);
+      return null;
+    }
+    case "add_account": {
+      await sleep(250);
+      const req = a["req"] as NewAccount;
+      const first = accounts.find((x) => x.service === req.service);
+      if (!first) throw fail("config", `No service '${req.service}' in services.toml.`);
+      if (accounts.some((x) => x.service === req.service && x.account === req.account)) throw fail("config", `'${req.service}' already has an account '${req.account}': choose another name`);
+      accounts = [...accounts, { ...first, account: req.account, status: "not_logged_in", expiresAt: null, obtainedAt: null, reason: null, appTokenExpiresAt: null }];
+      return null;
+    }
+    case "remove_account":
+      await sleep(250);
+      accounts = accounts.filter((x) => !(x.service === a["service"] && x.account === a["account"]));
+      return null;
     case "remove_service":
       await sleep(300);
       accounts = accounts.filter((x) => x.service !== a["service"]);

@@ -18,6 +18,19 @@ pub struct AppSettings {
     pub refresh_margin_secs: i64,
     /// Closing the window keeps Authdeck running in the tray.
     pub keep_in_tray: bool,
+    /// Light or dark colours, or those the desktop prefers.
+    pub theme: Theme,
+}
+
+/// The app's colour theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Follow the desktop's light/dark preference.
+    #[default]
+    System,
+    Light,
+    Dark,
 }
 
 impl Default for AppSettings {
@@ -26,6 +39,7 @@ impl Default for AppSettings {
             clipboard_clear_secs: 60,
             refresh_margin_secs: 60,
             keep_in_tray: true,
+            theme: Theme::System,
         }
     }
 }
@@ -87,8 +101,11 @@ mod tests {
             clipboard_clear_secs: 30,
             refresh_margin_secs: 120,
             keep_in_tray: false,
+            theme: Theme::Dark,
         };
         save(dir.path(), &s).expect("save");
+        let text = std::fs::read_to_string(file(dir.path())).expect("read");
+        assert!(text.contains("theme = \"dark\""), "{text}");
         assert_eq!(load(dir.path()).expect("load"), s);
         let bad = AppSettings {
             clipboard_clear_secs: 1,
