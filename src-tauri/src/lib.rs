@@ -92,6 +92,7 @@ async fn prepare(demo: bool, opener: Arc<AppOpener>) -> Result<AppState> {
     let config = demo_idp::DemoConfig {
         port,
         auto_approve: std::env::var("AUTHDECK_DEMO_AUTO_APPROVE").is_ok_and(|v| v == "1"),
+        access_ttl: authdeck_demo::access_ttl_from_env()?,
         ..demo_idp::DemoConfig::default()
     };
     // The port may be taken by another Authdeck's demo server: then take any port (the

@@ -426,3 +426,76 @@ async fn eventually_js(c: &Client, script: &str) {
     }
     panic!("never true: {script}");
 }
+
+/// The demo's `quamotion` expiry as `authdeck --demo status --json` reports it.
+fn quamotion_expiry(env: &Env, port: u16) -> Option<String> {
+    let mut cmd = env.authdeck();
+    cmd.env("AUTHDECK_DEMO_PORT", port.to_string());
+    let out = env.run_with(cmd, &["--demo", "status", "--json"], "");
+    assert_eq!(out.code, 0, "status: {out:?}");
+    let list: serde_json::Value = serde_json::from_str(&out.stdout).expect("status JSON");
+    list.as_array()?
+        .iter()
+        .find(|a| a["service"] == "quamotion")?
+        .get("expires_at")?
+        .as_str()
+        .map(str::to_owned)
+}
+
+/// Background refresh: while the app runs, a token close to expiry is renewed without
+/// anyone asking for it. The CLI logs in (it shares the app's demo directories, keyring
+/// namespace and in-process demo server) and only reads the state afterwards.
+#[test]
+fn desktop_refreshes_tokens_in_the_background() {
+    assert!(
+        std::env::var("DISPLAY").is_ok_and(|d| !d.is_empty()),
+        "no DISPLAY: run the suite with scripts/test.sh (it starts Xvfb)"
+    );
+    let env = Env::new();
+    let port = free_port();
+    let demo_config = env.dir("config").join("demo");
+    std::fs::create_dir_all(&demo_config).expect("config dir");
+    std::fs::write(
+        demo_config.join("settings.toml"),
+        "refresh_margin_secs = 10\n",
+    )
+    .expect("settings");
+    let mut app = Command::new(desktop_bin());
+    std::os::unix::process::CommandExt::process_group(&mut app, 0);
+    let app = app
+        .arg("--demo")
+        .env("AUTHDECK_CONFIG_DIR", env.dir("config"))
+        .env("AUTHDECK_STATE_DIR", env.dir("state"))
+        .env("AUTHDECK_CACHE_DIR", env.dir("cache"))
+        .env("AUTHDECK_KEYRING_NAMESPACE", &env.namespace)
+        .env("AUTHDECK_DEMO_PORT", port.to_string())
+        .env("AUTHDECK_DEMO_ACCESS_TTL", "30")
+        .env("NO_AT_BRIDGE", "1")
+        .env("GTK_USE_PORTAL", "0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start authdeck-desktop");
+    let _app = Driver(app);
+    let health = format!("http://127.0.0.1:{port}/health");
+    eventually(Duration::from_secs(30), || {
+        reqwest::blocking::get(&health)
+            .ok()
+            .filter(|r| r.headers().contains_key("x-demo-idp"))
+    })
+    .expect("the app's demo server answers");
+
+    let mut login = env.authdeck();
+    login.env("AUTHDECK_DEMO_PORT", port.to_string());
+    let out = env.run_with(login, &["--demo", "login", "quamotion"], "");
+    assert_eq!(out.code, 0, "login: {out:?}");
+    let first = quamotion_expiry(&env, port).expect("an expiry after login");
+    // A 30 s token with a 10 s margin is due on the app's second look at most (every 15 s).
+    let renewed = eventually(Duration::from_secs(60), || {
+        quamotion_expiry(&env, port).filter(|e| *e != first)
+    });
+    assert!(
+        renewed.is_some(),
+        "the app did not renew the token in the background (expiry still {first})"
+    );
+}

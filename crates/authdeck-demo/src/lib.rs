@@ -27,6 +27,22 @@ pub fn port_from_env() -> Result<u16> {
     }
 }
 
+/// `AUTHDECK_DEMO_ACCESS_TTL`: the lifetime of every demo access token in seconds, when
+/// set (default: each service's real one). Tests use it to reach expiry quickly.
+pub fn access_ttl_from_env() -> Result<Option<Duration>> {
+    match std::env::var("AUTHDECK_DEMO_ACCESS_TTL") {
+        Ok(t) => t
+            .parse()
+            .map(|s| Some(Duration::from_secs(s)))
+            .map_err(|_| {
+                Error::Config(format!(
+                    "AUTHDECK_DEMO_ACCESS_TTL='{t}' is not a number of seconds"
+                ))
+            }),
+        Err(_) => Ok(None),
+    }
+}
+
 /// The directories of demo mode.
 pub fn dirs() -> Result<Dirs> {
     Ok(Dirs::from_env()?.demo())
