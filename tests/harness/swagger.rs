@@ -13,7 +13,7 @@ use crate::tests_dir;
 
 /// How long one journey may take before it is stopped (the script has its own, shorter,
 /// deadline; this one only catches a node process that hangs).
-const JOURNEY_LIMIT: Duration = Duration::from_secs(120);
+const JOURNEY_LIMIT: Duration = Duration::from_secs(150);
 
 /// The directory for screenshots of the Swagger UI journeys: `<repo>/artifacts/swagger`.
 pub fn artifacts_dir() -> PathBuf {

@@ -26,7 +26,7 @@ const { values: opts } = parseArgs({
     path: { type: 'string' },
     artifacts: { type: 'string' },
     name: { type: 'string', default: 'journey' },
-    timeout: { type: 'string', default: '60' },
+    timeout: { type: 'string', default: '90' },
     chromium: { type: 'string', default: process.env.CHROMIUM ?? '/usr/bin/chromium' },
   },
 });
@@ -44,7 +44,7 @@ async function readStdin() {
 }
 
 const token = await readStdin();
-const STEP_MS = 15_000;
+const STEP_MS = 20_000;
 const screenshots = [];
 let context;
 let userDataDir;
