@@ -23,6 +23,9 @@ DESKTOP_PACKAGES=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libayatana-
   librsvg2-dev libxdo-dev dbus-x11)
 # Packages the desktop end-to-end tests need: a virtual display, the WebDriver, the clipboard.
 DESKTOP_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver xclip)
+# Packages the Swagger UI end-to-end test needs: the browser playwright-core drives
+# (/usr/bin/chromium; playwright's own browser download is not used).
+BROWSER_TEST_PACKAGES=(chromium)
 
 need_rust() {
   if ! command -v cargo >/dev/null 2>&1; then

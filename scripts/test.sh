@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian/Ubuntu machine: installs what the tests need,
 # checks formatting and lints, then runs every test — unit, CLI, end-to-end against the
-# real oidc-provider and demo-idp, and the desktop app driven through tauri-driver —
+# real oidc-provider and demo-idp, the real Swagger UI in headless Chromium, and the desktop
+# app driven through tauri-driver —
 # inside a private D-Bus session with an unlocked gnome-keyring (the real Secret Service)
 # and a virtual X display.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-need_packages "${CORE_PACKAGES[@]}" "${DESKTOP_PACKAGES[@]}" "${DESKTOP_TEST_PACKAGES[@]}"
+need_packages "${CORE_PACKAGES[@]}" "${DESKTOP_PACKAGES[@]}" "${DESKTOP_TEST_PACKAGES[@]}" \
+  "${BROWSER_TEST_PACKAGES[@]}"
 need_rust
 need_node
 if ! command -v tauri-driver >/dev/null 2>&1; then
@@ -16,7 +18,7 @@ if ! command -v tauri-driver >/dev/null 2>&1; then
   cargo install tauri-driver --version '^2' --locked
 fi
 
-echo "== npm ci (tests/: oidc-provider)"
+echo "== npm ci (tests/: oidc-provider, swagger-ui-dist, playwright-core)"
 (cd tests && npm ci --no-audit --no-fund --loglevel=error)
 build_ui
 echo "== ui: unit tests"

@@ -6,3 +6,4 @@ mod desktop;
 mod faults;
 mod flows;
 mod seeds;
+mod swagger;

@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 pub mod faults;
+pub mod swagger;
 
 /// The `tests/` directory (node fixtures live under it).
 pub fn tests_dir() -> PathBuf {

@@ -41,6 +41,7 @@ use axum::routing::get;
 use axum::Router;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::tokens::{JwtSigner, Service, TokenStore};
 
@@ -236,8 +237,23 @@ fn router(ctx: Arc<Ctx>) -> Router {
         .nest("/plantpredict", plantpredict::routes())
         .nest("/nomad", nomad::routes())
         .fallback(not_found)
+        .layer(cors())
         .layer(middleware::from_fn(log_request))
         .with_state(ctx)
+}
+
+/// CORS as public APIs (NOMAD's among them) serve it, so that a Swagger UI on another
+/// origin can read the OpenAPI documents and call the APIs: any origin, no cookies
+/// (credentials are not allowed: the token travels in the `Authorization` header, which
+/// preflights may ask for), and `WWW-Authenticate` readable on a 401.
+fn cors() -> CorsLayer {
+    use axum::http::{header, Method};
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::any())
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
+        .expose_headers([header::WWW_AUTHENTICATE])
+        .max_age(Duration::from_secs(600))
 }
 
 async fn index(axum::extract::State(ctx): axum::extract::State<Arc<Ctx>>) -> Response {

@@ -244,3 +244,73 @@ async fn binary_prints_base_url_then_serves() {
     assert_eq!(health, 200);
     assert!(claims(&token)["exp"].as_u64().unwrap().abs_diff(now() + 60) <= 2);
 }
+
+/// A Swagger UI on another origin can read the documents and call the APIs: preflights
+/// allow the `Authorization` header, answers (401s too) carry CORS headers, no cookies.
+#[tokio::test]
+async fn cors_lets_a_swagger_ui_on_another_origin_call_the_apis() {
+    let idp = start(config()).await;
+    let base = idp.base_url();
+    let c = client();
+    let origin = "http://127.0.0.1:9";
+    let header = |resp: &reqwest::Response, name: &str| {
+        resp.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_ascii_lowercase())
+    };
+
+    let preflight = c
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{base}/quamotion/api/version"),
+        )
+        .header("origin", origin)
+        .header("access-control-request-method", "GET")
+        .header("access-control-request-headers", "authorization")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    assert_eq!(
+        header(&preflight, "access-control-allow-origin").as_deref(),
+        Some("*")
+    );
+    assert!(header(&preflight, "access-control-allow-headers")
+        .unwrap()
+        .contains("authorization"));
+    assert!(header(&preflight, "access-control-allow-methods")
+        .unwrap()
+        .contains("get"));
+    assert_eq!(header(&preflight, "access-control-allow-credentials"), None);
+
+    let doc = c
+        .get(format!("{base}/quamotion/openapi.json"))
+        .header("origin", origin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(doc.status(), 200);
+    assert_eq!(
+        header(&doc, "access-control-allow-origin").as_deref(),
+        Some("*")
+    );
+
+    let token = quamotion_token(&c, &base).await;
+    for (bearer, status) in [(None, 401), (Some(token.as_str()), 200)] {
+        let mut req = c
+            .get(format!("{base}/quamotion/api/version"))
+            .header("origin", origin);
+        if let Some(t) = bearer {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.unwrap();
+        assert_eq!(resp.status(), status);
+        assert_eq!(
+            header(&resp, "access-control-allow-origin").as_deref(),
+            Some("*")
+        );
+        assert!(header(&resp, "access-control-expose-headers")
+            .unwrap()
+            .contains("www-authenticate"));
+    }
+}
