@@ -29,6 +29,7 @@ async function boot(handler: Handler, accounts: AccountView[] = ACCOUNTS): Promi
     calls.push({ cmd, args });
     if (cmd === "list_accounts") return structuredClone(accounts);
     if (cmd === "app_info") return { demo: false, version: "0.0.0" };
+    if (cmd === "get_settings") return { clipboardClearSecs: 60, refreshMarginSecs: 60, keepInTray: true, theme: "system" };
     const answer = handler(cmd, args);
     return answer === null && cmd === "list_presets" ? [] : answer;
   }, { shouldMockEvents: true });
