@@ -259,7 +259,10 @@ impl Service {
         if self.flow.is_pasted() {
             return self.validate_accounts();
         }
-        if self.client_id.trim().is_empty() {
+        // A public client of a password grant may have no id (RFC 6749 §4.3.2).
+        let public_password =
+            self.flow == Flow::Password && !self.effective_client_auth().needs_secret();
+        if self.client_id.trim().is_empty() && !public_password {
             return Err("client_id is empty".into());
         }
         let need = |present: bool, what: &str| {

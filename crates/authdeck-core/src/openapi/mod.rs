@@ -11,6 +11,9 @@
 //!   paste hint. [`Proposal::complete`] fills those in and validates.
 //! - [`fetch`] reads a document from an `http(s)` URL (through the one HTTP client, no
 //!   redirects, with a larger cap than token responses) or from a file.
+//! - A document whose token URL is that of a built-in preset pointed at the same
+//!   deployment is given the preset's login (Autolab's own device flow, say): the
+//!   document cannot express such quirks.
 //! - [`paste_hint`] says what a service's Swagger "Authorize" dialog wants.
 //!
 //! Relative URLs follow the specification: a relative server URL is resolved against the
@@ -21,11 +24,13 @@
 mod fetch;
 mod hint;
 mod parse;
+mod preset_match;
 mod propose;
 
 pub use fetch::{fetch, Fetched, Source};
 pub use hint::{paste_hint, PasteHint};
 pub use parse::parse;
+pub use preset_match::PresetMatch;
 pub use propose::{propose, slug, Completion, Need, Proposal};
 
 use crate::config::{HttpUrl, KeyLocation};

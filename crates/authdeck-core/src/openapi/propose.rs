@@ -16,6 +16,9 @@ use crate::error::{Error, Result};
 pub enum Need {
     /// The OAuth client id (never in an OpenAPI document).
     ClientId,
+    /// A client id, if the provider wants one (password grants of public clients may
+    /// have none).
+    ClientIdIfRequired,
     /// The client secret (client credentials).
     ClientSecret,
     /// A client secret, if the provider registered the client as confidential.
@@ -37,6 +40,7 @@ impl Need {
     pub fn describe(self) -> &'static str {
         match self {
             Need::ClientId => "a client id registered at the provider (--client-id)",
+            Need::ClientIdIfRequired => "a client id, if the provider requires one (--client-id)",
             Need::ClientSecret => "the client secret (--client-secret-stdin)",
             Need::ClientSecretIfConfidential => {
                 "the client secret, if the client is confidential (--client-secret-stdin)"
@@ -72,6 +76,9 @@ pub struct Proposal {
     pub paste_hint: PasteHint,
     /// Remarks for the user (other flows offered, assumptions made).
     pub notes: Vec<String>,
+    /// The built-in preset whose login the service uses, if the document matches one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preset: Option<super::PresetMatch>,
 }
 
 /// What the user supplies to turn a [`Proposal`] into a service.
@@ -186,6 +193,7 @@ fn proposal(
     let mut needs = Vec::new();
     let mut notes = Vec::new();
     let mut grant = None;
+    let mut preset = None;
     let own_box =
         match &scheme.kind {
             SchemeKind::HttpBearer { bearer_format } => {
@@ -218,6 +226,7 @@ fn proposal(
                     grant = Some(chosen.grant.as_str());
                     oauth(&mut service, chosen, flows, &mut needs, &mut notes);
                     scopes = chosen.scopes.clone();
+                    preset = use_preset(&mut service, chosen, &mut needs, &mut notes);
                 }
                 false
             }
@@ -239,7 +248,36 @@ fn proposal(
         needs,
         paste_hint,
         notes,
+        preset,
     }
+}
+
+/// Switches the service to a built-in preset's login when the flow's token URL is the
+/// preset's (see `preset_match`).
+fn use_preset(
+    service: &mut Service,
+    chosen: &OAuthFlow,
+    needs: &mut Vec<Need>,
+    notes: &mut Vec<String>,
+) -> Option<super::PresetMatch> {
+    let (m, from_preset, preset_needs) =
+        super::preset_match::find(chosen.token_url.as_ref()?, service.api_base.as_ref()?)?;
+    let settings: Vec<String> = m.settings.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    *notes = vec![format!(
+        "the token URL is that of the built-in preset '{}'{}: the service logs in as that preset does ({} flow), not with the document's {}",
+        m.preset,
+        if settings.is_empty() { String::new() } else { format!(" ({})", settings.join(", ")) },
+        from_preset.flow,
+        chosen.grant.as_str()
+    )];
+    *service = Service {
+        name: service.name.take(),
+        docs_url: service.docs_url.take(),
+        api_base: service.api_base.take().or(from_preset.api_base.clone()),
+        ..from_preset
+    };
+    *needs = preset_needs;
+    Some(m)
 }
 
 /// The issuer from an `openIdConnectUrl` (its `/.well-known/openid-configuration` cut).
@@ -296,6 +334,8 @@ fn oauth(
         }
         Grant::Password => {
             service.flow = Flow::Password;
+            needs.retain(|n| *n != Need::ClientId);
+            needs.push(Need::ClientIdIfRequired);
             needs.extend([
                 Need::ClientSecretIfConfidential,
                 Need::Username,
@@ -323,6 +363,14 @@ impl Proposal {
             ServiceId::parse(input.id.as_deref().unwrap_or(&self.id)).map_err(Error::Config)?;
         let mut service = self.service.clone();
         let need = |n: Need| self.needs.contains(&n);
+        if need(Need::ClientIdIfRequired) {
+            service.client_id = input
+                .client_id
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or_default()
+                .to_owned();
+        }
         if need(Need::ClientId) {
             service.client_id = input
                 .client_id

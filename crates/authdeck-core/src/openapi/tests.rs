@@ -180,20 +180,13 @@ fn openapi31_json_password_relative_to_server_directory_and_oidc() {
             scheme: Some("HTTPBearer".into())
         }
     );
+    // A public password client needs no client id; a user name it does need.
     let err = password
         .complete(&Completion::default())
-        .expect_err("client id");
-    assert!(err.to_string().contains("client id"), "{err}");
-    let err = password
-        .complete(&Completion {
-            client_id: Some("c".into()),
-            ..Completion::default()
-        })
         .expect_err("username");
     assert!(err.to_string().contains("--username"), "{err}");
     let (_, service) = password
         .complete(&Completion {
-            client_id: Some("c".into()),
             username: Some("me".into()),
             ..Completion::default()
         })
@@ -410,4 +403,47 @@ fn paste_hint_of_presets() {
         hint("nomad", &[("username", "u")]),
         PasteHint::RawToken { .. }
     ));
+}
+
+#[test]
+fn a_document_of_a_preset_deployment_gets_the_presets_login() {
+    let text = r#"{"openapi": "3.0.3", "info": {"title": "Autolab"},
+      "servers": [{"url": "https://autolab.example.edu/api/v1"}],
+      "components": {"securitySchemes": {"oauth2": {"type": "oauth2", "flows": {"authorizationCode": {
+        "authorizationUrl": "https://autolab.example.edu/oauth/authorize",
+        "tokenUrl": "https://autolab.example.edu/oauth/token",
+        "scopes": {"user_info": "Basic info"}}}}}}}"#;
+    let doc = parse(text, None).expect("parses");
+    let p = &propose(&doc)[0];
+    assert_eq!(p.service.flow, Flow::Device, "{p:?}");
+    let m = p.preset.as_ref().expect("autolab preset");
+    assert_eq!(m.preset, "autolab");
+    assert_eq!(
+        m.settings,
+        [(
+            "base_url".to_owned(),
+            "https://autolab.example.edu".to_owned()
+        )]
+    );
+    assert_eq!(p.needs, [Need::ClientId, Need::ClientSecret]);
+    let (_, service) = p
+        .complete(&Completion {
+            client_id: Some("abc".into()),
+            client_secret: true,
+            ..Completion::default()
+        })
+        .expect("complete");
+    assert_eq!(service.client_id, "abc");
+    assert_eq!(
+        service.effective_client_auth(),
+        ClientAuth::ClientSecretPost
+    );
+    // The docs' scheme is still oauth2-only: nothing to paste into.
+    assert!(matches!(p.paste_hint, PasteHint::CannotPaste { .. }));
+
+    // Same token path on another API base: no match, the document's own flow.
+    let other = text.replace("/api/v1", "/v2");
+    let p = &propose(&parse(&other, None).expect("parses"))[0];
+    assert_eq!(p.service.flow, Flow::AuthCode);
+    assert!(p.preset.is_none());
 }
