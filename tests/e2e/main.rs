@@ -5,4 +5,5 @@ mod cli;
 mod desktop;
 mod faults;
 mod flows;
+mod import;
 mod seeds;

@@ -155,6 +155,11 @@ fn read_raw(text: &str, origin: &str) -> Result<RawDoc> {
             "{origin} is not an OpenAPI or Swagger document: {detail}"
         ))
     };
+    if trimmed.starts_with('<') {
+        return Err(not_a_doc(
+            "it is an HTML or XML page; give the URL of the JSON or YAML document (often …/openapi.json), not of the docs page".into(),
+        ));
+    }
     if trimmed.starts_with('{') {
         serde_json::from_str::<RawDoc>(trimmed).map_err(|e| {
             not_a_doc(match e.classify() {
