@@ -38,6 +38,16 @@ fn service_from(args: &AddArgs) -> Result<Service> {
         FlowArg::Bearer => Flow::Bearer,
         FlowArg::ApiKey => Flow::ApiKey,
     };
+    if !flow.is_pasted()
+        && args
+            .client_id
+            .as_deref()
+            .is_none_or(|c| c.trim().is_empty())
+    {
+        return Err(Error::Config(format!(
+            "--client-id is required for --flow {flow} (only bearer and api-key services have no OAuth client)"
+        )));
+    }
     ServiceDraft {
         name: args.name.clone(),
         flow: flow.to_string(),
