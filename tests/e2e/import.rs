@@ -71,10 +71,11 @@ fn token_from_preset(env: &Env, d: &Demo, service: &str) -> String {
 fn bearer_only_documents_make_pasted_token_services_that_work() {
     let d = demo();
     let env = Env::new();
-    for (service, api) in [
-        ("oqtant", "/oqtant/api/users/demo/jobs"),
-        ("quamotion", "/quamotion/api/version"),
-        ("plantpredict", "/plantpredict/Project"),
+    // (service, its API base below the demo server, an endpoint the token opens)
+    for (service, base_path, api) in [
+        ("oqtant", "/oqtant/api", "/oqtant/api/users/demo/jobs"),
+        ("quamotion", "/quamotion/api", "/quamotion/api/version"),
+        ("plantpredict", "/plantpredict", "/plantpredict/Project"),
     ] {
         let id = format!("{service}-docs");
         let url = format!("{}/{service}/openapi.json", d.base);
@@ -92,17 +93,7 @@ fn bearer_only_documents_make_pasted_token_services_that_work() {
         assert_eq!(show["service"]["flow"], "bearer");
         assert_eq!(
             show["service"]["api_base"],
-            format!(
-                "{}/{service}{}",
-                d.base,
-                if service == "oqtant" {
-                    "/api"
-                } else if service == "quamotion" {
-                    "/api"
-                } else {
-                    ""
-                }
-            ),
+            format!("{}{base_path}", d.base),
             "{show}"
         );
         assert_eq!(show["paste_hint"]["kind"], "raw_token", "{show}");
