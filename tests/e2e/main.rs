@@ -5,5 +5,6 @@ mod cli;
 mod desktop;
 mod faults;
 mod flows;
+mod import;
 mod seeds;
 mod swagger;

@@ -82,6 +82,60 @@ pub enum ServiceCommand {
     Remove(IdArg),
     /// Store a client secret or an account's password (read from stdin).
     Secret(SecretArgs),
+    /// Import services from an OpenAPI / Swagger document (URL or file), or from a team
+    /// file written by `service export`.
+    Import(Box<ImportArgs>),
+    /// Print service definitions as TOML, without secrets or accounts, for a team to share.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// An http(s) URL or a file: an OpenAPI 3.x / Swagger 2.0 document (JSON or YAML) or a
+    /// team file from `authdeck service export`.
+    pub source: String,
+    /// The security scheme to create a service for (its name in the document).
+    #[arg(long, value_name = "NAME")]
+    pub scheme: Option<String>,
+    /// Service id (default: from the document's title).
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// The OAuth client id (an OpenAPI document never has one).
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// Read the client secret from stdin (first line).
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+    /// User name of a password scheme.
+    #[arg(long, value_name = "NAME")]
+    pub username: Option<String>,
+    /// Read the password of a password scheme from stdin (after the client secret, if both).
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// A scope to request (repeat for several; default: none, the provider's default).
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+    /// Token URL, for a document whose only flow (implicit) has none.
+    #[arg(long, value_name = "URL")]
+    pub token_url: Option<String>,
+    /// Do not ask: create what the arguments describe.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Show what would be created, create nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace services of the same id.
+    #[arg(long)]
+    pub replace: bool,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The services to export (default: all).
+    pub ids: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -113,7 +167,7 @@ pub struct AddArgs {
     /// (e.g. endpoints.token=https://…); repeatable.
     #[arg(long = "set", value_name = "KEY=VALUE", value_parser = key_value, requires = "preset")]
     pub settings: Vec<(String, String)>,
-    #[arg(long, value_name = "ID", required_unless_present = "preset")]
+    #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
     #[arg(long, value_enum, required_unless_present = "preset")]
     pub flow: Option<FlowArg>,
@@ -169,6 +223,10 @@ pub enum FlowArg {
     Device,
     ClientCredentials,
     Password,
+    /// A pasted bearer token (no OAuth client).
+    Bearer,
+    /// A pasted API key (no OAuth client).
+    ApiKey,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -231,6 +289,9 @@ pub struct LoginArgs {
     /// Give up waiting for the browser or device approval after this many seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub timeout: u64,
+    /// Read the token (flow bearer) or API key (flow api-key) from stdin, without a prompt.
+    #[arg(long)]
+    pub token_stdin: bool,
 }
 
 #[derive(Debug, Args)]

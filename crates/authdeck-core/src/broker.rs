@@ -10,6 +10,7 @@
 //! Login, logout and service administration live in `broker/accounts.rs`.
 
 mod accounts;
+mod pasted;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -176,6 +177,14 @@ impl Broker {
     /// Called with the account's lock held.
     async fn renew(&self, service_id: &str, service: &Service, account: &str) -> Result<TokenSet> {
         let state = self.state.load(service_id, account)?.unwrap_or_default();
+        if service.flow.is_pasted() {
+            return Err(pasted::login_required(
+                service_id,
+                account,
+                service.flow,
+                state.has_access_token,
+            ));
+        }
         let endpoints = self.endpoints(service_id, service).await?;
         let client = self.client_identity(service_id, service).await?;
         let refresh_key = SecretKey::account(service_id, account, SecretKind::RefreshToken);
@@ -226,7 +235,7 @@ impl Broker {
                 self.fetch_without_user(service_id, service, account, &endpoints, &client)
                     .await?
             }
-            Flow::AuthCode | Flow::Device => {
+            Flow::AuthCode | Flow::Device | Flow::Bearer | Flow::ApiKey => {
                 let reason = if state.has_access_token {
                     "the token expired and there is no refresh token"
                 } else {

@@ -84,7 +84,7 @@ pub async fn resolve(
     let flow_needs_more = match service.flow {
         Flow::AuthCode => explicit.authorization.is_none(),
         Flow::Device => explicit.device_authorization.is_none(),
-        Flow::ClientCredentials | Flow::Password => false,
+        Flow::ClientCredentials | Flow::Password | Flow::Bearer | Flow::ApiKey => false,
     };
     let missing = explicit.token.is_none() || flow_needs_more || explicit.revocation.is_none();
     let metadata = match (&service.issuer, missing) {

@@ -87,6 +87,17 @@ impl HttpClient {
     /// Sends `req` and reads the body, up to [`MAX_BODY`]. `what` names the endpoint
     /// in error messages ("the token endpoint").
     pub async fn send(&self, req: reqwest::RequestBuilder, what: &str) -> Result<HttpResponse> {
+        self.send_capped(req, what, MAX_BODY).await
+    }
+
+    /// Like [`HttpClient::send`], reading at most `cap` bytes (for the rare response that
+    /// is legitimately bigger than a token response, such as an OpenAPI document).
+    pub async fn send_capped(
+        &self,
+        req: reqwest::RequestBuilder,
+        what: &str,
+        cap: usize,
+    ) -> Result<HttpResponse> {
         let mut resp = req.send().await.map_err(|e| self.describe(&e, what))?;
         let status = resp.status().as_u16();
         let content_type = resp
@@ -94,13 +105,13 @@ impl HttpClient {
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        if resp.content_length().is_some_and(|n| n > MAX_BODY as u64) {
-            return Err(too_large(what));
+        if resp.content_length().is_some_and(|n| n > cap as u64) {
+            return Err(too_large(what, cap));
         }
         let mut body = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.describe(&e, what))? {
-            if body.len() + chunk.len() > MAX_BODY {
-                return Err(too_large(what));
+            if body.len() + chunk.len() > cap {
+                return Err(too_large(what, cap));
             }
             body.extend_from_slice(&chunk);
         }
@@ -143,11 +154,18 @@ impl HttpClient {
     }
 }
 
-fn too_large(what: &str) -> Error {
-    Error::Provider(format!(
-        "{what} sent a response larger than {} KiB, which is not a valid OAuth answer; check the configured URL",
-        MAX_BODY / 1024
-    ))
+fn too_large(what: &str, cap: usize) -> Error {
+    if cap == MAX_BODY {
+        Error::Provider(format!(
+            "{what} sent a response larger than {} KiB, which is not a valid OAuth answer; check the configured URL",
+            MAX_BODY / 1024
+        ))
+    } else {
+        Error::Provider(format!(
+            "{what} is larger than {} KiB, Authdeck's limit for it; check the URL",
+            cap / 1024
+        ))
+    }
 }
 
 /// "5 min", "30 s", "1.5 s".

@@ -9,6 +9,7 @@
 //! - [`state`]: per-account expiry and status (never a token).
 //! - [`broker`]: a valid token for an account — cached, refreshed, re-fetched, or
 //!   "login required" — plus login, logout and service administration.
+//! - [`openapi`]: import services from OpenAPI / Swagger documents; paste hints.
 //! - [`paths`], [`http`], [`secret`], [`error`]: the plumbing.
 
 pub mod broker;
@@ -18,6 +19,7 @@ pub mod error;
 pub mod flows;
 pub mod http;
 pub mod loopback;
+pub mod openapi;
 pub mod paths;
 pub mod secret;
 pub mod state;

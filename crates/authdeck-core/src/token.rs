@@ -204,7 +204,7 @@ pub fn decode_jwt_claims(token: &str) -> Option<UnverifiedClaims> {
     }
 }
 
-fn jwt_exp(token: &str) -> Option<i64> {
+pub(crate) fn jwt_exp(token: &str) -> Option<i64> {
     let claims = decode_jwt_claims(token)?;
     let exp = claims.0.get("exp")?;
     exp.as_i64().or_else(|| exp.as_f64().map(|f| f as i64))

@@ -3,14 +3,25 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use authdeck_core::config::Flow;
 use authdeck_core::flows::{LoginEvent, NoBrowser};
-use authdeck_core::{Broker, Result};
+use authdeck_core::{Broker, Error, Result};
 use tokio_util::sync::CancellationToken;
 
 use crate::args::{AccountArgs, LoginArgs};
 use crate::output;
 
 pub async fn run(mut broker: Broker, args: LoginArgs) -> Result<()> {
+    let flow = broker.load_config()?.service(&args.service)?.flow;
+    if flow.is_pasted() {
+        return paste(&broker, &args, flow).await;
+    }
+    if args.token_stdin {
+        return Err(Error::Config(format!(
+            "--token-stdin is for services that take a pasted token (flow bearer or api-key); '{}' logs in with the {flow} flow",
+            args.service
+        )));
+    }
     if args.no_browser {
         broker = broker.with_browser(Arc::new(NoBrowser));
     }
@@ -118,5 +129,49 @@ pub async fn logout(broker: &Broker, args: AccountArgs) -> Result<()> {
         "tokens deleted"
     };
     println!("Logged out of {}: {how}.", args.service);
+    Ok(())
+}
+
+/// A pasted token or API key, read from stdin (with a prompt on a terminal).
+async fn paste(broker: &Broker, args: &LoginArgs, flow: Flow) -> Result<()> {
+    use std::io::IsTerminal;
+    let what = if flow == Flow::ApiKey {
+        "API key"
+    } else {
+        "token"
+    };
+    if !args.token_stdin && std::io::stdin().is_terminal() {
+        eprintln!(
+            "Paste the {what} for {} and press Enter (it goes to the keyring):",
+            args.service
+        );
+    }
+    let secret = output::read_stdin_secrets(1)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::Config(format!("no {what} on stdin")))?;
+    let token = broker
+        .store_pasted(&args.service, args.account.as_deref(), secret)
+        .await?;
+    let now = output::now();
+    if args.json {
+        output::json_line(&serde_json::json!({
+            "event": "done",
+            "expires_at": token.expires_at.map(authdeck_core::token::rfc3339),
+            "expires_in": token.expires_at.map(|at| at - now),
+            "scopes": token.scopes,
+        }));
+    } else {
+        let account = args.account.as_deref().unwrap_or("default");
+        let expiry = match (flow, token.expires_at) {
+            (Flow::ApiKey, _) => "it does not expire".to_owned(),
+            (_, None) => "its expiry is unknown (not a JWT with `exp`)".to_owned(),
+            (_, at) => format!("the token {}", output::expiry(at, now)),
+        };
+        println!(
+            "Stored the {what} of {} (account {account}) in the keyring; {expiry}.",
+            args.service
+        );
+    }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Runs the parsed command and turns errors into exit codes.
 
+mod import;
 mod login;
 mod preset;
 mod service;

@@ -1,6 +1,7 @@
 //! `authdeck service add|list|show|remove|secret`.
 
 use authdeck_core::config::{presets, Flow, HttpUrl, PortList, Service, ServiceDraft, ServiceId};
+use authdeck_core::openapi::{paste_hint, PasteHint};
 use authdeck_core::vault::{SecretKey, SecretKind};
 use authdeck_core::{Broker, Error, Result};
 
@@ -19,6 +20,8 @@ pub async fn run(broker: &Broker, cmd: ServiceCommand) -> Result<()> {
             Ok(())
         }
         ServiceCommand::Secret(args) => secret(broker, &args).await,
+        ServiceCommand::Import(args) => super::import::run(broker, *args).await,
+        ServiceCommand::Export(args) => super::import::export(broker, &args.ids),
     }
 }
 
@@ -32,7 +35,19 @@ fn service_from(args: &AddArgs) -> Result<Service> {
         FlowArg::Device => Flow::Device,
         FlowArg::ClientCredentials => Flow::ClientCredentials,
         FlowArg::Password => Flow::Password,
+        FlowArg::Bearer => Flow::Bearer,
+        FlowArg::ApiKey => Flow::ApiKey,
     };
+    if !flow.is_pasted()
+        && args
+            .client_id
+            .as_deref()
+            .is_none_or(|c| c.trim().is_empty())
+    {
+        return Err(Error::Config(format!(
+            "--client-id is required for --flow {flow} (only bearer and api-key services have no OAuth client)"
+        )));
+    }
     ServiceDraft {
         name: args.name.clone(),
         flow: flow.to_string(),
@@ -134,8 +149,9 @@ async fn add(broker: &Broker, args: AddArgs) -> Result<()> {
         .add_service(&id, &service, args.replace, client_secret, password)
         .await?;
     println!(
-        "Added service '{id}' ({}). Log in with `authdeck login {id}`.",
-        service.flow
+        "Added service '{id}' ({}). {}",
+        service.flow,
+        next_step(&id, &service)
     );
     Ok(())
 }
@@ -198,12 +214,18 @@ async fn show(broker: &Broker, id: &str, json: bool) -> Result<()> {
         .filter(|a| a.service == id)
         .collect();
     let now = output::now();
+    let hint = paste_hint(service);
+    let hint_text = hint.message(id, service);
     if json {
         output::json_line(&serde_json::json!({
             "id": id,
             "service": service,
             "client_secret_stored": has_secret,
             "accounts": accounts,
+            "paste_hint": hint,
+            "paste_hint_text": hint_text,
+            "paste_command": hint.command(id),
+            "curl": PasteHint::curl(id, service),
         }));
         return Ok(());
     }
@@ -221,6 +243,7 @@ async fn show(broker: &Broker, id: &str, json: bool) -> Result<()> {
     for a in &accounts {
         println!("  {}: {}", a.account, describe(a, now));
     }
+    println!("Swagger \"Authorize\": {hint_text}");
     Ok(())
 }
 
@@ -279,4 +302,13 @@ async fn secret(broker: &Broker, args: &SecretArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// What to run after adding a service.
+pub fn next_step(id: &ServiceId, service: &Service) -> String {
+    match service.flow {
+        Flow::Bearer => format!("Paste its token with `authdeck login {id}` (read from stdin)."),
+        Flow::ApiKey => format!("Paste its API key with `authdeck login {id}` (read from stdin)."),
+        _ => format!("Log in with `authdeck login {id}`."),
+    }
 }

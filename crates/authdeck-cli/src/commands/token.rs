@@ -19,6 +19,17 @@ pub async fn run(broker: &Broker, args: TokenArgs) -> Result<()> {
     match args.format {
         TokenFormat::Raw => println!("{raw}"),
         TokenFormat::Bearer => println!("Bearer {raw}"),
+        TokenFormat::Header if token.token_type == "ApiKey" => {
+            // An API key travels in its own header, as is.
+            let config = broker.load_config()?;
+            let param = config
+                .service(&args.service)?
+                .swagger
+                .as_ref()
+                .and_then(|s| s.param.clone())
+                .unwrap_or_else(|| "X-API-Key".to_owned());
+            println!("{param}: {raw}");
+        }
         TokenFormat::Header => println!("Authorization: Bearer {raw}"),
         TokenFormat::Json => {
             let now = output::now();

@@ -77,6 +77,12 @@ impl Broker {
                 .map_err(Error::Config)?,
         };
         let account_name = account.as_str();
+        if service.flow.is_pasted() {
+            return Err(Error::Config(format!(
+                "'{service_id}' takes a pasted {}: `authdeck login {service_id}` reads it from stdin",
+                super::pasted::what(service.flow)
+            )));
+        }
         let endpoints = self.endpoints(service_id, service).await?;
         let client = self.client_identity(service_id, service).await?;
         let tokens = match service.flow {
@@ -134,7 +140,7 @@ impl Broker {
                 };
                 device::login(&self.ctx, &req, observer, cancel).await?
             }
-            Flow::ClientCredentials | Flow::Password => {
+            Flow::ClientCredentials | Flow::Password | Flow::Bearer | Flow::ApiKey => {
                 self.fetch_without_user(service_id, service, account_name, &endpoints, &client)
                     .await?
             }
@@ -165,7 +171,12 @@ impl Broker {
         let access = self.vault.get(key(SecretKind::AccessToken)).await?;
         let refresh = self.vault.get(key(SecretKind::RefreshToken)).await?;
         let mut report = LogoutReport::default();
-        if access.is_some() || refresh.is_some() {
+        if service.flow.is_pasted() && access.is_some() {
+            report.revocation_note = Some(format!(
+                "Authdeck cannot revoke a pasted {}; it stays valid at the service until it expires or you revoke it there",
+                super::pasted::what(service.flow)
+            ));
+        } else if access.is_some() || refresh.is_some() {
             match self.revoke_all(service_id, service, access, refresh).await {
                 Ok(true) => report.revoked = true,
                 Ok(false) => {
@@ -354,6 +365,11 @@ fn status_of(
         (StatusKind::LoggedIn, None)
     } else if state.has_refresh_token || super::can_refetch(service.flow) {
         (StatusKind::Expired, None)
+    } else if service.flow.is_pasted() {
+        (
+            StatusKind::LoginRequired,
+            Some(super::pasted::EXPIRED.to_owned()),
+        )
     } else {
         (
             StatusKind::LoginRequired,

@@ -189,3 +189,79 @@ async fn accounts_are_added_and_removed_with_their_secrets() {
         .expect_err("unknown");
     assert!(err.to_string().contains("no account 'zed'"), "{err}");
 }
+
+fn jwt_with_exp(exp: i64) -> String {
+    use base64::Engine;
+    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+    format!(
+        "{}.{}.sig",
+        b64(r#"{"alg":"none"}"#),
+        b64(&format!(r#"{{"sub":"me","exp":{exp}}}"#))
+    )
+}
+
+#[tokio::test]
+async fn pasted_bearer_tokens_and_api_keys() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (broker, _store) = broker(dir.path(), 1_000);
+    for (id, flow) in [("b", Flow::Bearer), ("k", Flow::ApiKey)] {
+        let svc = Service {
+            flow,
+            ..Service::default()
+        };
+        let id = crate::config::ServiceId::parse(id).expect("id");
+        broker
+            .add_service(&id, &svc, false, None, None)
+            .await
+            .expect("a pasted-token service needs no client or endpoint");
+    }
+    // Not pasted yet: login required, saying how.
+    let err = broker.token("b", None, 60).await.expect_err("nothing yet");
+    assert_eq!(err.kind(), crate::ErrorKind::LoginRequired);
+    assert!(err.to_string().contains("authdeck login b"), "{err}");
+    // An OAuth login is refused with the right instruction.
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let err = broker
+        .login("b", None, &|_: flows::LoginEvent| {}, &cancel)
+        .await
+        .expect_err("pasted");
+    assert!(err.to_string().contains("stdin"), "{err}");
+
+    // A JWT's `exp` is the expiry; "Bearer " pasted along is dropped.
+    let jwt = jwt_with_exp(1_000 + 300);
+    let t = broker
+        .store_pasted("b", None, Secret::new(format!("Bearer {jwt}\n")))
+        .await
+        .expect("store");
+    assert_eq!(t.expires_at, Some(1_300));
+    assert_eq!(
+        broker
+            .token("b", None, 60)
+            .await
+            .expect("valid")
+            .access_token
+            .expose(),
+        &jwt
+    );
+    // Expired for the caller: no renewal is possible, the message says to paste anew.
+    let err = broker.token("b", None, 600).await.expect_err("expired");
+    assert!(err.to_string().contains("paste a new token"), "{err}");
+    // An already expired token is refused.
+    let err = broker
+        .store_pasted("b", None, Secret::new(jwt_with_exp(10)))
+        .await
+        .expect_err("expired");
+    assert!(err.to_string().contains("expired"), "{err}");
+
+    // An API key is kept as is and never expires; logout needs no provider.
+    broker
+        .store_pasted("k", None, Secret::new("Bearer key-123".into()))
+        .await
+        .expect("store key");
+    let t = broker.token("k", None, 1_000_000).await.expect("no expiry");
+    assert_eq!(t.access_token.expose(), "Bearer key-123");
+    assert_eq!(t.expires_at, None);
+    let report = broker.logout("k", None).await.expect("logout");
+    assert!(report.revocation_note.is_some());
+    assert!(broker.token("k", None, 0).await.is_err());
+}

@@ -56,12 +56,12 @@ impl ServiceDraft {
             revocation: url(&self.revoke_url, "revoke-url")?,
             ..Endpoints::default()
         };
-        if issuer.is_none() && endpoints.token.is_none() {
+        if !flow.is_pasted() && issuer.is_none() && endpoints.token.is_none() {
             return Err(Error::Config(
                 "give an issuer URL (endpoints are discovered) or a token URL (and the other endpoints the flow needs)".into(),
             ));
         }
-        if self.client_id.trim().is_empty() {
+        if !flow.is_pasted() && self.client_id.trim().is_empty() {
             return Err(Error::Config("client-id: the client id is empty".into()));
         }
         let mut redirect = Redirect::default();

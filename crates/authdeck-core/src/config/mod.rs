@@ -11,6 +11,7 @@
 mod draft;
 pub mod presets;
 pub mod settings;
+pub mod team;
 mod types;
 
 use std::collections::BTreeMap;
@@ -21,8 +22,8 @@ use serde::{Deserialize, Serialize};
 
 pub use draft::ServiceDraft;
 pub use types::{
-    AccountName, ClientAuth, DeviceProtocol, Flow, HttpUrl, PortList, RedirectHost, ServiceId,
-    TokenPlacement,
+    AccountName, ClientAuth, DeviceProtocol, Flow, HttpUrl, KeyLocation, PortList, RedirectHost,
+    ServiceId, SwaggerKind, TokenPlacement,
 };
 
 use crate::error::{Error, Result};
@@ -69,6 +70,8 @@ pub struct Service {
     /// Explicit endpoints; each one overrides discovery.
     #[serde(default, skip_serializing_if = "Endpoints::is_empty")]
     pub endpoints: Endpoints,
+    /// The OAuth client id (empty for the pasted `bearer` and `api-key` flows).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub client_id: String,
     /// How the client authenticates at the token endpoint. Default: `client_secret_basic`
     /// for client credentials, `none` (public client) otherwise.
@@ -97,9 +100,30 @@ pub struct Service {
     /// The loopback redirect of the authorization-code flow.
     #[serde(default, skip_serializing_if = "Redirect::is_default")]
     pub redirect: Redirect,
+    /// The security scheme the service's Swagger / OpenAPI page declares, which says what
+    /// to paste into its "Authorize" dialog.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swagger: Option<SwaggerScheme>,
     /// The accounts of this service; `default` is implied when the list is empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub accounts: Vec<Account>,
+}
+
+/// The security scheme of the service's Swagger / OpenAPI page.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SwaggerScheme {
+    /// `http-bearer`, `api-key`, `oauth2` or `openid-connect`.
+    pub scheme: SwaggerKind,
+    /// The scheme's name in the document (e.g. `HTTPBearer`), for display.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `api-key` only: the header, query parameter or cookie name (e.g. `Authorization`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param: Option<String>,
+    /// `api-key` only: where the key travels (default `header`).
+    #[serde(default, rename = "in", skip_serializing_if = "Option::is_none")]
+    pub location: Option<KeyLocation>,
 }
 
 /// Explicit endpoint URLs.
@@ -222,7 +246,23 @@ impl Service {
 
     /// Checks what the types alone cannot: that the flow has the endpoints it needs.
     pub fn validate(&self) -> std::result::Result<(), String> {
-        if self.client_id.trim().is_empty() {
+        if let Some(sw) = &self.swagger {
+            if sw.scheme == SwaggerKind::ApiKey
+                && sw.param.as_deref().is_none_or(|p| p.trim().is_empty())
+            {
+                return Err("swagger scheme 'api-key' needs swagger.param (the header, query or cookie name)".into());
+            }
+            if sw.scheme != SwaggerKind::ApiKey && (sw.param.is_some() || sw.location.is_some()) {
+                return Err("swagger.param and swagger.in are only for scheme 'api-key'".into());
+            }
+        }
+        if self.flow.is_pasted() {
+            return self.validate_accounts();
+        }
+        // A public client of a password grant may have no id (RFC 6749 §4.3.2).
+        let public_password =
+            self.flow == Flow::Password && !self.effective_client_auth().needs_secret();
+        if self.client_id.trim().is_empty() && !public_password {
             return Err("client_id is empty".into());
         }
         let need = |present: bool, what: &str| {
@@ -242,7 +282,7 @@ impl Service {
                 self.endpoints.device_authorization.is_some(),
                 "device_authorization",
             )?,
-            Flow::ClientCredentials | Flow::Password => {}
+            Flow::ClientCredentials | Flow::Password | Flow::Bearer | Flow::ApiKey => {}
         }
         if let Some(device) = &self.device {
             if device.protocol == DeviceProtocol::Autolab
@@ -263,6 +303,10 @@ impl Service {
                 self.redirect.path
             ));
         }
+        self.validate_accounts()
+    }
+
+    fn validate_accounts(&self) -> std::result::Result<(), String> {
         let mut seen = std::collections::BTreeSet::new();
         for account in &self.accounts {
             if !seen.insert(account.name.as_str()) {

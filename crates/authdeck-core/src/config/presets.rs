@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::{
     Account, AccountName, ClientAuth, DeviceProtocol, DeviceSettings, Endpoints, Flow, HttpUrl,
-    PortList, Redirect, RedirectHost, Service, TokenPlacement,
+    PortList, Redirect, RedirectHost, Service, SwaggerKind, SwaggerScheme, TokenPlacement,
 };
 use crate::error::{Error, Result};
 
@@ -253,6 +253,7 @@ fn oqtant(_: &Values) -> Result<Service> {
             ports: PortList::parse("8080-8085").map_err(Error::Config)?,
             path: String::new(),
         },
+        swagger: swagger(SwaggerKind::HttpBearer, "HTTPBearer"),
         ..Service::default()
     })
 }
@@ -276,6 +277,7 @@ fn quamotion_base(v: &Values) -> Result<Service> {
         flow: Flow::ClientCredentials,
         client_id: v.get("client_id").to_owned(),
         client_auth: Some(ClientAuth::ClientSecretPost),
+        swagger: swagger(SwaggerKind::HttpBearer, "Bearer"),
         ..Service::default()
     })
 }
@@ -313,6 +315,7 @@ fn autolab(v: &Values) -> Result<Service> {
         }),
         client_id: v.get("client_id").to_owned(),
         client_auth: Some(ClientAuth::ClientSecretPost),
+        swagger: swagger(SwaggerKind::OAuth2, "oauth2"),
         ..Service::default()
     })
 }
@@ -332,6 +335,7 @@ fn plantpredict(v: &Values) -> Result<Service> {
         client_auth: Some(ClientAuth::ClientSecretPost),
         scopes: vec!["transactions/post".into(), "transactions/get".into()],
         token_request: TokenPlacement::PostQuery,
+        swagger: swagger(SwaggerKind::HttpBearer, "bearerAuth"),
         ..Service::default()
     })
 }
@@ -352,6 +356,7 @@ fn plantpredict_legacy(v: &Values) -> Result<Service> {
         scopes: vec!["openid".into(), "offline_access".into()],
         refresh_params: params(&[("scope", "offline_access")]),
         token_request: TokenPlacement::PostQuery,
+        swagger: swagger(SwaggerKind::HttpBearer, "bearerAuth"),
         accounts: vec![account_with(v.get("username"))],
         ..Service::default()
     })
@@ -381,8 +386,21 @@ fn nomad_legacy(v: &Values) -> Result<Service> {
         client_id: "nomad_public".into(),
         client_auth: Some(ClientAuth::None),
         token_request: TokenPlacement::GetQuery,
+        // The docs also offer OAuth2PasswordBearer; the bearer box takes any token.
+        swagger: swagger(SwaggerKind::HttpBearer, "HTTPBearer"),
         accounts: vec![account_with(v.get("username"))],
         ..Service::default()
+    })
+}
+
+/// The security scheme the service's own OpenAPI document declares (what its Swagger
+/// "Authorize" dialog takes).
+fn swagger(scheme: SwaggerKind, name: &str) -> Option<SwaggerScheme> {
+    Some(SwaggerScheme {
+        scheme,
+        name: Some(name.to_owned()),
+        param: None,
+        location: None,
     })
 }
 

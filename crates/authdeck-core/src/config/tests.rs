@@ -176,3 +176,59 @@ fn a_broken_file_is_never_overwritten() {
     assert!(matches!(err, Error::ConfigSyntax { line: 3, .. }), "{err}");
     assert_eq!(std::fs::read_to_string(&path).expect("read"), broken);
 }
+
+#[test]
+fn team_export_drops_accounts_and_round_trips() {
+    use super::team;
+    let text = r#"
+[services.a]
+flow = "password"
+client_id = "c"
+endpoints.token = "https://id.example.org/token"
+accounts = [{ name = "default", username = "me@example.org" }]
+swagger = { scheme = "http-bearer", name = "HTTPBearer" }
+
+[services.b]
+flow = "api-key"
+swagger = { scheme = "api-key", param = "X-Key", in = "header" }
+"#;
+    let config = parse(Path::new("services.toml"), text).expect("parses");
+    let exported = team::export(&config, &[]).expect("export");
+    assert!(!exported.contains("me@example.org"), "{exported}");
+    assert!(team::looks_like_team_file(&exported));
+    assert!(!team::looks_like_team_file("{\"openapi\": \"3.0.0\"}"));
+    let back = team::parse_team_file(Path::new("team.toml"), &exported).expect("reads back");
+    let mut expected = config.clone();
+    for s in expected.services.values_mut() {
+        s.accounts.clear();
+    }
+    assert_eq!(back, expected);
+    let only_b = team::export(&config, &["b".into()]).expect("export b");
+    assert!(
+        only_b.contains("[services.b]") && !only_b.contains("[services.a]"),
+        "{only_b}"
+    );
+    assert!(team::export(&config, &["zz".into()]).is_err());
+
+    // A secret-looking parameter is refused, not shared.
+    let mut leaky = config.clone();
+    if let Some(s) = leaky.services.values_mut().next() {
+        s.token_params.insert("client_secret".into(), "x".into());
+    }
+    let err = team::export(&leaky, &[]).expect_err("secret param");
+    assert!(err.to_string().contains("keyring"), "{err}");
+
+    // Strict: a bad swagger value is reported at its line.
+    let err = parse(
+        Path::new("t.toml"),
+        "[services.x]\nflow = \"bearer\"\nswagger = { scheme = \"oauth3\" }\n",
+    )
+    .expect_err("bad scheme");
+    assert!(err.to_string().starts_with("t.toml:3:"), "{err}");
+    let err = parse(
+        Path::new("t.toml"),
+        "[services.x]\nflow = \"api-key\"\nswagger = { scheme = \"api-key\" }\n",
+    )
+    .expect_err("param");
+    assert!(err.to_string().contains("swagger.param"), "{err}");
+}

@@ -103,14 +103,21 @@ pub enum Flow {
     Device,
     ClientCredentials,
     Password,
+    /// No login at the provider: the user pastes a bearer token (expiry from its JWT
+    /// `exp` when it has one).
+    Bearer,
+    /// No login at the provider: the user pastes an API key, used as is; it never expires.
+    ApiKey,
 }
 
 impl Flow {
-    pub const ALL: [Flow; 4] = [
+    pub const ALL: [Flow; 6] = [
         Flow::AuthCode,
         Flow::Device,
         Flow::ClientCredentials,
         Flow::Password,
+        Flow::Bearer,
+        Flow::ApiKey,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -118,7 +125,14 @@ impl Flow {
             Flow::Device => "device",
             Flow::ClientCredentials => "client-credentials",
             Flow::Password => "password",
+            Flow::Bearer => "bearer",
+            Flow::ApiKey => "api-key",
         }
+    }
+
+    /// Whether the user pastes the token (no OAuth client, no endpoints).
+    pub fn is_pasted(self) -> bool {
+        matches!(self, Flow::Bearer | Flow::ApiKey)
     }
 }
 
@@ -129,7 +143,7 @@ impl FromStr for Flow {
             .into_iter()
             .find(|f| f.as_str() == s)
             .ok_or_else(|| {
-                format!("unknown flow '{s}': use auth-code, device, client-credentials or password")
+                format!("unknown flow '{s}': use auth-code, device, client-credentials, password, bearer or api-key")
             })
     }
 }
@@ -442,3 +456,92 @@ impl fmt::Display for DeviceProtocol {
     }
 }
 string_serde!(DeviceProtocol);
+
+/// What kind of security scheme a service's Swagger / OpenAPI page declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SwaggerKind {
+    /// `type: http, scheme: bearer`: the dialog wants the raw token.
+    HttpBearer,
+    /// `type: apiKey`: the dialog wants the header (or query, cookie) value as is.
+    ApiKey,
+    /// `type: oauth2`: the dialog logs in itself and takes no pasted token.
+    OAuth2,
+    /// `type: openIdConnect`: like oauth2.
+    OpenIdConnect,
+}
+
+impl SwaggerKind {
+    pub const ALL: [SwaggerKind; 4] = [
+        SwaggerKind::HttpBearer,
+        SwaggerKind::ApiKey,
+        SwaggerKind::OAuth2,
+        SwaggerKind::OpenIdConnect,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SwaggerKind::HttpBearer => "http-bearer",
+            SwaggerKind::ApiKey => "api-key",
+            SwaggerKind::OAuth2 => "oauth2",
+            SwaggerKind::OpenIdConnect => "openid-connect",
+        }
+    }
+}
+
+impl FromStr for SwaggerKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        SwaggerKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                format!("unknown swagger scheme '{s}': use http-bearer, api-key, oauth2 or openid-connect")
+            })
+    }
+}
+
+impl fmt::Display for SwaggerKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+string_serde!(SwaggerKind);
+
+/// Where an API key travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KeyLocation {
+    #[default]
+    Header,
+    Query,
+    Cookie,
+}
+
+impl KeyLocation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyLocation::Header => "header",
+            KeyLocation::Query => "query",
+            KeyLocation::Cookie => "cookie",
+        }
+    }
+}
+
+impl FromStr for KeyLocation {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "header" => Ok(KeyLocation::Header),
+            "query" => Ok(KeyLocation::Query),
+            "cookie" => Ok(KeyLocation::Cookie),
+            _ => Err(format!(
+                "unknown key location '{s}': use header, query or cookie"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for KeyLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+string_serde!(KeyLocation);

@@ -93,6 +93,8 @@ pub async fn send(
     let mut all: Vec<(String, String)> = params.to_vec();
     let mut basic = None;
     match creds.auth {
+        // A public client of a password grant may have no id at all (RFC 6749 §4.3.2).
+        ClientAuth::None if creds.id.is_empty() => {}
         ClientAuth::None => all.push(("client_id".into(), creds.id.to_owned())),
         ClientAuth::ClientSecretPost => {
             let secret = require_secret(creds)?;

@@ -1,0 +1,110 @@
+//! Accounts whose token the user pastes: the `bearer` flow (a token obtained elsewhere,
+//! with the expiry of its JWT `exp` when it has one) and the `api-key` flow (a key used
+//! as is, which never expires). Authdeck cannot renew either: once a pasted bearer token
+//! expires, the user pastes a new one.
+
+use super::{Broker, ValidToken};
+use crate::config::{Account, AccountName, Flow};
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use crate::token::TokenSet;
+
+/// The reason shown when a pasted token has expired.
+pub(crate) const EXPIRED: &str = "the pasted token expired; paste a new token";
+
+/// "token" or "API key".
+pub(crate) fn what(flow: Flow) -> &'static str {
+    if flow == Flow::ApiKey {
+        "API key"
+    } else {
+        "token"
+    }
+}
+
+/// "Login required: paste a new token with `authdeck login <svc>`".
+pub(crate) fn login_required(service: &str, account: &str, flow: Flow, had_one: bool) -> Error {
+    let reason = if had_one {
+        EXPIRED.to_owned()
+    } else {
+        format!("no {} has been pasted yet", what(flow))
+    };
+    Error::login_required(service, account, reason)
+}
+
+impl Broker {
+    /// Stores a pasted token (flow `bearer`) or API key (flow `api-key`) as the account's
+    /// access token, creating the account if it is new. A bearer token's expiry is its
+    /// JWT `exp` when it has one (unknown otherwise); an expired one is refused.
+    pub async fn store_pasted(
+        &self,
+        service_id: &str,
+        account: Option<&str>,
+        token: Secret<String>,
+    ) -> Result<ValidToken> {
+        let config = self.config.load()?;
+        let service = config.service(service_id)?;
+        if !service.flow.is_pasted() {
+            return Err(Error::Config(format!(
+                "'{service_id}' logs in with the {} flow and takes no pasted token: run `authdeck login {service_id}`",
+                service.flow
+            )));
+        }
+        let account = match account {
+            Some(name) => AccountName::parse(name).map_err(Error::Config)?,
+            None => AccountName::parse(&super::existing_account(service_id, service, None)?)
+                .map_err(Error::Config)?,
+        };
+        let trimmed = token.expose().trim();
+        let trimmed = if service.flow == Flow::Bearer {
+            // People paste what a header holds; keep the token alone.
+            trimmed
+                .strip_prefix("Bearer ")
+                .or_else(|| trimmed.strip_prefix("bearer "))
+                .map_or(trimmed, str::trim)
+        } else {
+            trimmed
+        };
+        if trimmed.is_empty() {
+            return Err(Error::Config(format!(
+                "the pasted {} is empty: nothing was stored",
+                what(service.flow)
+            )));
+        }
+        let now = self.now();
+        let tokens = TokenSet {
+            access_token: Secret::new(trimmed.to_owned()),
+            refresh_token: None,
+            id_token: None,
+            token_type: if service.flow == Flow::ApiKey {
+                "ApiKey".into()
+            } else {
+                "Bearer".into()
+            },
+            scopes: Vec::new(),
+            expires_at: if service.flow == Flow::Bearer {
+                crate::token::jwt_exp(trimmed)
+            } else {
+                None
+            },
+            obtained_at: now,
+        };
+        if !crate::token::is_valid(tokens.expires_at, now, 0) {
+            return Err(Error::Config(format!(
+                "the pasted token of '{service_id}' has already expired (its JWT `exp` is in the past): get a fresh one"
+            )));
+        }
+        if service.account(account.as_str()).is_none() {
+            self.config.ensure_account(
+                service_id,
+                &Account {
+                    name: account.clone(),
+                    username: None,
+                },
+            )?;
+        }
+        let _lock = self.lock_account(service_id, account.as_str()).await?;
+        self.store_tokens(service_id, account.as_str(), &tokens)
+            .await?;
+        Ok(super::valid_token(tokens))
+    }
+}

@@ -1,0 +1,440 @@
+//! From security schemes to proposed services: one [`Proposal`] per scheme, completed
+//! with what the document cannot give ([`Completion`]) into a validated [`Service`].
+
+use serde::Serialize;
+
+use super::{ApiDoc, Grant, OAuthFlow, PasteHint, SchemeKind, Scope, SecurityScheme};
+use crate::config::{Account, AccountName};
+use crate::config::{
+    ClientAuth, Endpoints, Flow, HttpUrl, Service, ServiceId, SwaggerKind, SwaggerScheme,
+};
+use crate::error::{Error, Result};
+
+/// Something the user must supply before the proposal becomes a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Need {
+    /// The OAuth client id (never in an OpenAPI document).
+    ClientId,
+    /// A client id, if the provider wants one (password grants of public clients may
+    /// have none).
+    ClientIdIfRequired,
+    /// The client secret (client credentials).
+    ClientSecret,
+    /// A client secret, if the provider registered the client as confidential.
+    ClientSecretIfConfidential,
+    /// The user name of the password grant.
+    Username,
+    /// The password of the password grant (at login time).
+    Password,
+    /// A token to paste (at login time).
+    Token,
+    /// An API key to paste (at login time).
+    ApiKey,
+    /// A token URL: the document's only flow (implicit) has none.
+    TokenUrl,
+}
+
+impl Need {
+    /// How to ask for it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Need::ClientId => "a client id registered at the provider (--client-id)",
+            Need::ClientIdIfRequired => "a client id, if the provider requires one (--client-id)",
+            Need::ClientSecret => "the client secret (--client-secret-stdin)",
+            Need::ClientSecretIfConfidential => {
+                "the client secret, if the client is confidential (--client-secret-stdin)"
+            }
+            Need::Username => "your user name (--username)",
+            Need::Password => "your password (stored in the keyring at login)",
+            Need::Token => "a token to paste (`authdeck login` reads it from stdin)",
+            Need::ApiKey => "the API key to paste (`authdeck login` reads it from stdin)",
+            Need::TokenUrl => "the token URL, which the document does not give (--token-url)",
+        }
+    }
+}
+
+/// A service proposed for one security scheme.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Proposal {
+    /// The scheme's name in the document.
+    pub scheme: String,
+    /// The suggested service id.
+    pub id: String,
+    /// The display name.
+    pub name: String,
+    /// The OAuth grant the document declares that the service uses, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grant: Option<&'static str>,
+    /// The service it would create; `client_id` is empty until completed.
+    pub service: Service,
+    /// The scopes the document lists, to pick from.
+    pub scopes: Vec<Scope>,
+    /// What the document cannot give.
+    pub needs: Vec<Need>,
+    /// What to paste into the docs' Authorize dialog.
+    pub paste_hint: PasteHint,
+    /// Remarks for the user (other flows offered, assumptions made).
+    pub notes: Vec<String>,
+    /// The built-in preset whose login the service uses, if the document matches one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preset: Option<super::PresetMatch>,
+}
+
+/// What the user supplies to turn a [`Proposal`] into a service.
+#[derive(Debug, Clone, Default)]
+pub struct Completion {
+    /// Another id than the suggested one.
+    pub id: Option<String>,
+    pub client_id: Option<String>,
+    /// Whether a client secret will be stored (it is stored by the caller, in the keyring).
+    pub client_secret: bool,
+    pub username: Option<String>,
+    /// The scopes to request; `None`: none (the provider's default).
+    pub scopes: Option<Vec<String>>,
+    pub token_url: Option<String>,
+}
+
+/// A service id from free text: lowercase ASCII letters and digits, other runs become `-`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+        if out.len() >= 48 {
+            break;
+        }
+    }
+    let out = out.trim_matches('-').to_owned();
+    if out.is_empty() {
+        "api".to_owned()
+    } else {
+        out
+    }
+}
+
+/// One proposal per security scheme of `doc`, in the document's order.
+pub fn propose(doc: &ApiDoc) -> Vec<Proposal> {
+    let base_name = doc
+        .title
+        .clone()
+        .or_else(|| {
+            doc.api_base
+                .as_ref()
+                .and_then(|u| u.url().host_str().map(str::to_owned))
+        })
+        .unwrap_or_else(|| "API".to_owned());
+    let several = doc.schemes.len() > 1;
+    let pasteable = best_pasteable(&doc.schemes);
+    doc.schemes
+        .iter()
+        .map(|scheme| {
+            let (id, name) = if several {
+                (
+                    format!("{}-{}", slug(&base_name), slug(&scheme.name)),
+                    format!("{base_name} ({})", scheme.name),
+                )
+            } else {
+                (slug(&base_name), base_name.clone())
+            };
+            let id: String = id.chars().take(64).collect();
+            let id = id.trim_end_matches('-').to_owned();
+            proposal(doc, scheme, pasteable, id, name)
+        })
+        .collect()
+}
+
+/// The scheme a pasted token goes into: an http bearer one, else an apiKey one.
+fn best_pasteable(schemes: &[SecurityScheme]) -> Option<&SecurityScheme> {
+    schemes
+        .iter()
+        .find(|s| matches!(s.kind, SchemeKind::HttpBearer { .. }))
+        .or_else(|| {
+            schemes
+                .iter()
+                .find(|s| matches!(s.kind, SchemeKind::ApiKey { .. }))
+        })
+}
+
+fn swagger_of(scheme: &SecurityScheme) -> SwaggerScheme {
+    let (kind, param, location) = match &scheme.kind {
+        SchemeKind::HttpBearer { .. } => (SwaggerKind::HttpBearer, None, None),
+        SchemeKind::ApiKey { param, location } => {
+            (SwaggerKind::ApiKey, Some(param.clone()), Some(*location))
+        }
+        SchemeKind::OAuth2 { .. } => (SwaggerKind::OAuth2, None, None),
+        SchemeKind::OpenIdConnect { .. } => (SwaggerKind::OpenIdConnect, None, None),
+    };
+    SwaggerScheme {
+        scheme: kind,
+        name: Some(scheme.name.clone()),
+        param,
+        location,
+    }
+}
+
+fn proposal(
+    doc: &ApiDoc,
+    scheme: &SecurityScheme,
+    pasteable: Option<&SecurityScheme>,
+    id: String,
+    name: String,
+) -> Proposal {
+    let mut service = Service {
+        name: Some(name.clone()),
+        docs_url: doc.docs_url.clone(),
+        api_base: doc.api_base.clone(),
+        ..Service::default()
+    };
+    let mut scopes = Vec::new();
+    let mut needs = Vec::new();
+    let mut notes = Vec::new();
+    let mut grant = None;
+    let mut preset = None;
+    let own_box =
+        match &scheme.kind {
+            SchemeKind::HttpBearer { bearer_format } => {
+                service.flow = Flow::Bearer;
+                needs.push(Need::Token);
+                notes.push(format!(
+                "the document gives no login for this scheme: paste a {}token obtained elsewhere",
+                bearer_format.as_deref().map(|f| format!("{f} ")).unwrap_or_default()
+            ));
+                true
+            }
+            SchemeKind::ApiKey { .. } => {
+                service.flow = Flow::ApiKey;
+                needs.push(Need::ApiKey);
+                true
+            }
+            SchemeKind::OpenIdConnect { url } => {
+                service.flow = Flow::AuthCode;
+                service.issuer = Some(issuer_of(url, &mut notes));
+                service.scopes = vec!["openid".to_owned()];
+                scopes.push(Scope {
+                    name: "openid".into(),
+                    description: "OpenID Connect".into(),
+                });
+                needs.extend([Need::ClientId, Need::ClientSecretIfConfidential]);
+                false
+            }
+            SchemeKind::OAuth2 { flows } => {
+                if let Some(chosen) = flows.first() {
+                    grant = Some(chosen.grant.as_str());
+                    oauth(&mut service, chosen, flows, &mut needs, &mut notes);
+                    scopes = chosen.scopes.clone();
+                    preset = use_preset(&mut service, chosen, &mut needs, &mut notes);
+                }
+                false
+            }
+        };
+    let swagger_from = if own_box {
+        Some(scheme)
+    } else {
+        pasteable.or(Some(scheme))
+    };
+    service.swagger = swagger_from.map(swagger_of);
+    let paste_hint = super::paste_hint(&service);
+    Proposal {
+        scheme: scheme.name.clone(),
+        id,
+        name,
+        grant,
+        service,
+        scopes,
+        needs,
+        paste_hint,
+        notes,
+        preset,
+    }
+}
+
+/// Switches the service to a built-in preset's login when the flow's token URL is the
+/// preset's (see `preset_match`).
+fn use_preset(
+    service: &mut Service,
+    chosen: &OAuthFlow,
+    needs: &mut Vec<Need>,
+    notes: &mut Vec<String>,
+) -> Option<super::PresetMatch> {
+    let (m, from_preset, preset_needs) =
+        super::preset_match::find(chosen.token_url.as_ref()?, service.api_base.as_ref()?)?;
+    let settings: Vec<String> = m.settings.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    *notes = vec![format!(
+        "the token URL is that of the built-in preset '{}'{}: the service logs in as that preset does ({} flow), not with the document's {}",
+        m.preset,
+        if settings.is_empty() { String::new() } else { format!(" ({})", settings.join(", ")) },
+        from_preset.flow,
+        chosen.grant.as_str()
+    )];
+    *service = Service {
+        name: service.name.take(),
+        docs_url: service.docs_url.take(),
+        api_base: service.api_base.take().or(from_preset.api_base.clone()),
+        ..from_preset
+    };
+    *needs = preset_needs;
+    Some(m)
+}
+
+/// The issuer from an `openIdConnectUrl` (its `/.well-known/openid-configuration` cut).
+fn issuer_of(url: &HttpUrl, notes: &mut Vec<String>) -> HttpUrl {
+    const WELL_KNOWN: &str = "/.well-known/openid-configuration";
+    let text = url.as_str();
+    match text.strip_suffix(WELL_KNOWN) {
+        Some(issuer) => HttpUrl::parse(issuer).unwrap_or_else(|_| url.clone()),
+        None => {
+            notes.push(format!(
+                "openIdConnectUrl {text} does not end in {WELL_KNOWN}: check the issuer"
+            ));
+            url.clone()
+        }
+    }
+}
+
+fn oauth(
+    service: &mut Service,
+    chosen: &OAuthFlow,
+    all: &[OAuthFlow],
+    needs: &mut Vec<Need>,
+    notes: &mut Vec<String>,
+) {
+    let any_token_url = || all.iter().find_map(|f| f.token_url.clone());
+    service.endpoints = Endpoints {
+        authorization: chosen.authorization_url.clone(),
+        token: chosen.token_url.clone().or_else(any_token_url),
+        device_authorization: chosen.device_authorization_url.clone(),
+        refresh: chosen
+            .refresh_url
+            .clone()
+            .filter(|r| Some(r) != chosen.token_url.as_ref()),
+        ..Endpoints::default()
+    };
+    needs.push(Need::ClientId);
+    match chosen.grant {
+        Grant::AuthorizationCode | Grant::Implicit => {
+            service.flow = Flow::AuthCode;
+            needs.push(Need::ClientSecretIfConfidential);
+            notes.push("logs in in the browser (authorization code + PKCE); the client must accept a loopback redirect http://127.0.0.1:<port>/callback".into());
+            if chosen.grant == Grant::Implicit {
+                notes.push("the document offers the implicit flow, which is deprecated: Authdeck uses authorization code + PKCE at the same authorization URL".into());
+            }
+        }
+        Grant::DeviceAuthorization => {
+            service.flow = Flow::Device;
+            needs.push(Need::ClientSecretIfConfidential);
+        }
+        Grant::ClientCredentials => {
+            service.flow = Flow::ClientCredentials;
+            service.client_auth = Some(ClientAuth::ClientSecretBasic);
+            needs.push(Need::ClientSecret);
+        }
+        Grant::Password => {
+            service.flow = Flow::Password;
+            needs.retain(|n| *n != Need::ClientId);
+            needs.push(Need::ClientIdIfRequired);
+            needs.extend([
+                Need::ClientSecretIfConfidential,
+                Need::Username,
+                Need::Password,
+            ]);
+        }
+    }
+    if service.endpoints.token.is_none() {
+        needs.push(Need::TokenUrl);
+    }
+    let others: Vec<&str> = all.iter().skip(1).map(|f| f.grant.as_str()).collect();
+    if !others.is_empty() {
+        notes.push(format!(
+            "the scheme also offers: {} (add another service by hand for those)",
+            others.join(", ")
+        ));
+    }
+}
+
+impl Proposal {
+    /// The service, completed with what the user supplied, and its id; validated.
+    /// Errors name the missing input.
+    pub fn complete(&self, input: &Completion) -> Result<(ServiceId, Service)> {
+        let id =
+            ServiceId::parse(input.id.as_deref().unwrap_or(&self.id)).map_err(Error::Config)?;
+        let mut service = self.service.clone();
+        let need = |n: Need| self.needs.contains(&n);
+        if need(Need::ClientIdIfRequired) {
+            service.client_id = input
+                .client_id
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or_default()
+                .to_owned();
+        }
+        if need(Need::ClientId) {
+            service.client_id = input
+                .client_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .ok_or_else(|| {
+                    Error::Config(format!(
+                        "the document does not give a client id for '{}': register a client at the provider and pass {}",
+                        self.scheme,
+                        Need::ClientId.describe()
+                    ))
+                })?
+                .to_owned();
+        }
+        if need(Need::ClientSecret) && !input.client_secret {
+            return Err(Error::Config(format!(
+                "'{}' uses client credentials: pass {}",
+                self.scheme,
+                Need::ClientSecret.describe()
+            )));
+        }
+        if need(Need::ClientSecretIfConfidential) && input.client_secret {
+            service.client_auth = Some(ClientAuth::ClientSecretBasic);
+        }
+        if need(Need::TokenUrl) {
+            let url = input.token_url.as_deref().ok_or_else(|| {
+                Error::Config(format!(
+                    "'{}': pass {}",
+                    self.scheme,
+                    Need::TokenUrl.describe()
+                ))
+            })?;
+            service.endpoints.token =
+                Some(HttpUrl::parse(url).map_err(|e| Error::Config(format!("--token-url: {e}")))?);
+        }
+        if need(Need::Username) {
+            let user = input
+                .username
+                .as_deref()
+                .map(str::trim)
+                .filter(|u| !u.is_empty())
+                .ok_or_else(|| {
+                    Error::Config(format!(
+                        "'{}' logs in with a password: pass {}",
+                        self.scheme,
+                        Need::Username.describe()
+                    ))
+                })?;
+            service.accounts = vec![Account {
+                name: AccountName::default_account(),
+                username: Some(user.to_owned()),
+            }];
+        }
+        if let Some(scopes) = &input.scopes {
+            service.scopes = scopes
+                .iter()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect();
+        }
+        service
+            .validate()
+            .map_err(|m| Error::Config(format!("service '{id}': {m}")))?;
+        Ok((id, service))
+    }
+}
