@@ -8,9 +8,9 @@
 use tauri::{AppHandle, State};
 
 use crate::dto::{
-    AccountView, AppInfo, CopyFormat, CopyOutcome, DiscoveredEndpoints, NewAccount,
-    NewServiceFromPreset, NewServiceManual, PresetView, ServiceSettings, ServiceUpdate, Settings,
-    TokenSummary,
+    AccountView, AppInfo, CopyFormat, CopyOutcome, DiscoveredEndpoints, ImportRequest, NewAccount,
+    NewServiceFromPreset, NewServiceManual, OpenApiView, PresetView, ServiceSettings,
+    ServiceUpdate, Settings, TokenSummary,
 };
 use crate::error::CmdResult;
 use crate::state::{account_key, AppState};
@@ -86,6 +86,30 @@ pub async fn remove_account(
     account: String,
 ) -> CmdResult<()> {
     Ok(state.broker.remove_account(&service, &account).await?)
+}
+
+#[tauri::command]
+pub async fn read_openapi(state: State<'_, AppState>, source: String) -> CmdResult<OpenApiView> {
+    Ok(services::read_openapi(&state, &source).await?)
+}
+
+#[tauri::command]
+pub async fn import_openapi(state: State<'_, AppState>, req: ImportRequest) -> CmdResult<()> {
+    Ok(services::import_openapi(&state, req).await?)
+}
+
+/// The pasted token goes from the webview to the keyring (never back).
+#[tauri::command]
+pub async fn store_pasted(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    service: String,
+    account: String,
+    token: String,
+) -> CmdResult<()> {
+    services::store_pasted(&state, &service, &account, token).await?;
+    let _ = tauri::Emitter::emit(&app, "accounts-changed", ());
+    Ok(())
 }
 
 #[tauri::command]
@@ -232,6 +256,9 @@ command_table! {
     update_service as "updateService" ("req: ServiceUpdate") -> "null";
     add_account as "addAccount" ("req: NewAccount") -> "null";
     remove_account as "removeAccount" ("service: string, account: string") -> "null";
+    read_openapi as "readOpenapi" ("source: string") -> "OpenApiView";
+    import_openapi as "importOpenapi" ("req: ImportRequest") -> "null";
+    store_pasted as "storePasted" ("service: string, account: string, token: string") -> "null";
     remove_service as "removeService" ("service: string") -> "null";
     login as "login" ("service: string, account: string") -> "AccountView";
     cancel_login as "cancelLogin" ("service: string, account: string") -> "null";

@@ -9,6 +9,7 @@ use authdeck_core::config::presets::Preset;
 use authdeck_core::config::settings::{AppSettings, Theme as CoreTheme};
 use authdeck_core::config::Config;
 use authdeck_core::discovery::ProviderMetadata;
+use authdeck_core::openapi::{PasteHint, Proposal};
 use authdeck_core::token::{decode_jwt_claims, TokenSet};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -54,6 +55,37 @@ pub struct AccountView {
     pub supports_app_token: bool,
     #[ts(type = "number | null")]
     pub app_token_expires_at: Option<i64>,
+    /// The account holds a pasted token or API key (flows `bearer`, `api-key`): "log in"
+    /// means pasting a new one.
+    pub pasted: bool,
+    /// What the service's Swagger "Authorize" dialog wants, for people.
+    pub paste_hint: PasteHintView,
+}
+
+/// Which box of the docs' Authorize dialog the token goes into.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PasteHintView {
+    /// raw_token, bearer_prefix, as_is, cannot_paste or unknown.
+    pub kind: String,
+    pub message: String,
+}
+
+impl PasteHintView {
+    pub fn of(id: &str, service: &authdeck_core::config::Service) -> Self {
+        let hint = authdeck_core::openapi::paste_hint(service);
+        let kind = match &hint {
+            PasteHint::RawToken { .. } => "raw_token",
+            PasteHint::BearerPrefix { .. } => "bearer_prefix",
+            PasteHint::AsIs { .. } => "as_is",
+            PasteHint::CannotPaste { .. } => "cannot_paste",
+            PasteHint::Unknown => "unknown",
+        };
+        PasteHintView {
+            kind: kind.to_owned(),
+            message: hint.message(id, service),
+        }
+    }
 }
 
 impl AccountView {
@@ -78,6 +110,14 @@ impl AccountView {
                 .map(|u| u.to_string()),
             supports_app_token: service.is_some_and(|s| s.endpoints.app_token.is_some()),
             app_token_expires_at: status.app_token_expires_at,
+            pasted: service.is_some_and(|s| s.flow.is_pasted()),
+            paste_hint: service.map_or(
+                PasteHintView {
+                    kind: "unknown".into(),
+                    message: String::new(),
+                },
+                |s| PasteHintView::of(&status.service, s),
+            ),
         }
     }
 }
@@ -319,6 +359,85 @@ pub struct NewAccount {
     pub account: String,
     pub username: Option<String>,
     pub password: Option<String>,
+}
+
+/// A scope an OpenAPI document lists.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ScopeView {
+    pub name: String,
+    pub description: String,
+}
+
+/// One service proposed from one security scheme of an OpenAPI document.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProposalView {
+    /// The scheme's name in the document (what `import_openapi` picks by).
+    pub scheme: String,
+    pub id: String,
+    pub name: String,
+    pub flow: String,
+    /// The built-in preset recognised for this deployment, if any.
+    pub preset: Option<String>,
+    pub scopes: Vec<ScopeView>,
+    /// What the user must supply: client_id, client_id_if_required, client_secret,
+    /// client_secret_if_confidential, username, password, token, api_key, token_url.
+    pub needs: Vec<String>,
+    pub paste_hint: String,
+    pub notes: Vec<String>,
+}
+
+impl From<&Proposal> for ProposalView {
+    fn from(p: &Proposal) -> Self {
+        ProposalView {
+            scheme: p.scheme.clone(),
+            id: p.id.clone(),
+            name: p.name.clone(),
+            flow: p.service.flow.to_string(),
+            preset: p.preset.as_ref().map(|m| m.preset.to_owned()),
+            scopes: p
+                .scopes
+                .iter()
+                .map(|s| ScopeView {
+                    name: s.name.clone(),
+                    description: s.description.clone(),
+                })
+                .collect(),
+            needs: p
+                .needs
+                .iter()
+                .filter_map(|n| serde_json::to_value(n).ok())
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            paste_hint: p.paste_hint.message(&p.id, &p.service),
+            notes: p.notes.clone(),
+        }
+    }
+}
+
+/// What an OpenAPI document offers.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenApiView {
+    pub title: Option<String>,
+    /// Schemes skipped (e.g. HTTP basic) and why.
+    pub warnings: Vec<String>,
+    pub proposals: Vec<ProposalView>,
+}
+
+/// Creates the service proposed for `scheme` of the document at `source`, completed with
+/// what the user typed. The secret goes straight to the keyring.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportRequest {
+    pub source: String,
+    pub scheme: String,
+    pub id: String,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    pub username: Option<String>,
+    pub scopes: Vec<String>,
+    pub token_url: Option<String>,
 }
 
 /// A new service from a preset. The secrets are typed by the user and go straight to

@@ -6,10 +6,11 @@ use authdeck_core::vault::{SecretKey, SecretKind};
 use authdeck_core::{discovery, Error, Result, Secret};
 
 use crate::dto::{
-    DiscoveredEndpoints, NewAccount, NewServiceFromPreset, NewServiceManual, ServiceSettings,
-    ServiceUpdate,
+    DiscoveredEndpoints, ImportRequest, NewAccount, NewServiceFromPreset, NewServiceManual,
+    OpenApiView, ProposalView, ServiceSettings, ServiceUpdate,
 };
 use crate::state::AppState;
+use authdeck_core::openapi::{self, Completion, Proposal, Source};
 
 fn secret(value: Option<String>) -> Option<Secret<String>> {
     value.filter(|v| !v.is_empty()).map(Secret::new)
@@ -190,4 +191,69 @@ pub async fn add_account(state: &AppState, req: NewAccount) -> Result<()> {
             secret(req.password),
         )
         .await
+}
+
+/// The document at `source` (URL or file), parsed and proposed.
+async fn proposals(state: &AppState, source: &str) -> Result<(openapi::ApiDoc, Vec<Proposal>)> {
+    let source = Source::from_arg(source.trim())?;
+    let fetched = openapi::fetch(state.broker.http(), &source).await?;
+    let doc = openapi::parse(&fetched.text, fetched.url.as_ref())?;
+    let proposals = openapi::propose(&doc);
+    Ok((doc, proposals))
+}
+
+/// What an OpenAPI document offers, one proposal per security scheme.
+pub async fn read_openapi(state: &AppState, source: &str) -> Result<OpenApiView> {
+    let (doc, proposals) = proposals(state, source).await?;
+    Ok(OpenApiView {
+        title: doc.title.clone(),
+        warnings: doc.warnings.clone(),
+        proposals: proposals.iter().map(ProposalView::from).collect(),
+    })
+}
+
+/// Creates the service proposed for `req.scheme`. The document is read again, so what
+/// is created is what the document says now.
+pub async fn import_openapi(state: &AppState, req: ImportRequest) -> Result<()> {
+    let (_, proposals) = proposals(state, &req.source).await?;
+    let chosen = proposals
+        .iter()
+        .find(|p| p.scheme == req.scheme)
+        .ok_or_else(|| {
+            Error::Config(format!(
+                "the document no longer has the security scheme '{}': read it again",
+                req.scheme
+            ))
+        })?;
+    let client_secret = secret(req.client_secret);
+    let nonempty = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let input = Completion {
+        id: nonempty(Some(req.id)),
+        client_id: nonempty(req.client_id),
+        client_secret: client_secret.is_some(),
+        username: nonempty(req.username),
+        scopes: (!req.scopes.is_empty()).then_some(req.scopes),
+        token_url: nonempty(req.token_url),
+    };
+    let (id, service) = chosen.complete(&input)?;
+    state
+        .broker
+        .add_service(&id, &service, false, client_secret, None)
+        .await
+}
+
+/// Stores a pasted token or API key for a `bearer` / `api-key` service's account.
+pub async fn store_pasted(
+    state: &AppState,
+    service: &str,
+    account: &str,
+    token: String,
+) -> Result<()> {
+    let token = secret(Some(token.trim().to_owned()))
+        .ok_or_else(|| Error::Config("nothing was pasted: paste the token or API key".into()))?;
+    state
+        .broker
+        .store_pasted(service, Some(account), token)
+        .await
+        .map(|_| ())
 }

@@ -12,8 +12,9 @@ use authdeck_e2e::{eventually, Demo, Env};
 use demo_idp::credentials as creds;
 use demo_idp::DemoConfig;
 
-/// Short, so that the expiry is reached within the test.
-const ACCESS_TTL: Duration = Duration::from_secs(8);
+/// Short, so that the expiry is reached within the test; long enough that a slow start of
+/// Chromium on a loaded machine still uses the token before it expires.
+const ACCESS_TTL: Duration = Duration::from_secs(30);
 const API: &str = "/quamotion/api/version";
 
 #[test]
@@ -42,11 +43,16 @@ fn swagger_ui_accepts_the_pasted_token_until_logout_and_expiry() {
         &format!("{}\n", creds::QUAMOTION_CLIENT_SECRET),
     );
     env.ok(&["login", "qm"], "");
-    // Copy the token the way the app says: `authdeck service show qm` tells what to paste
-    // into an HTTP bearer box. Today that is the raw token of `authdeck token qm` (Swagger
-    // UI adds the `Bearer ` prefix itself); a paste hint is being added to `service show`,
-    // and this test should then take the command from it.
-    let token = env.ok(&["token", "qm"], "").trim_end().to_owned();
+    // Copy the token the way Authdeck says: `authdeck service show qm --json` names the
+    // command that prints what the docs' HTTP bearer box wants (the raw token: Swagger UI
+    // adds the `Bearer ` prefix itself).
+    let show: serde_json::Value =
+        serde_json::from_str(&env.ok(&["service", "show", "qm", "--json"], "")).expect("JSON");
+    assert_eq!(show["paste_hint"]["kind"], "raw_token", "{show}");
+    let command = show["paste_command"].as_str().expect("a paste command");
+    assert_eq!(command, "authdeck token qm");
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    let token = env.ok(&args, "").trim_end().to_owned();
     assert!(!token.is_empty() && !token.contains(char::is_whitespace));
 
     let artifacts = artifacts_dir();

@@ -10,6 +10,7 @@ import { errorMessage, isCancelled } from "./lib/errors";
 import { isBrowserFlow } from "./lib/flows";
 import { findAccount, getState, setState, withEntry } from "./store";
 import { toast } from "./toasts";
+import { focusPaste } from "./tokenPanel";
 
 let refreshing: Promise<void> | null = null;
 /** Logins this window started itself: their outcome comes back as the command's answer. */
@@ -53,6 +54,12 @@ export async function startLogin(view: AccountView): Promise<void> {
   const key = accountKey(view);
   const s = getState();
   if (s.logins.has(key)) return;
+  if (view.pasted) {
+    // Nothing to run: the user pastes a new token in the panel.
+    setState({ selected: key, panelOpen: true });
+    focusPaste();
+    return;
+  }
   ownLogins.add(key);
   setState({
     logins: withEntry(s.logins, key, {

@@ -106,7 +106,7 @@ function build(view: AccountView): Panel {
   const loginButton = h("button", { class: "button primary", attrs: { type: "button" }, text: "Log in" });
   loginButton.addEventListener("click", () => void startLogin(findAccount(key) ?? view));
   const loginCallout = h("div", { class: "callout" },
-    h("span", { class: "callout-text", text: "No usable token: log in to get one." }), loginButton);
+    h("span", { class: "callout-text", text: "No usable token: log in to get one." }), view.pasted ? pasteForm(view) : loginButton);
 
   const expiresAbs = h("span", { class: "num" });
   const expiresRel = h("span", { class: "num muted" });
@@ -175,6 +175,9 @@ function build(view: AccountView): Panel {
   });
 
   const claims = h("div", { class: "claims" });
+  const hint = view.pasteHint.message
+    ? h("p", { class: "small muted paste-hint", testid: `paste-hint-${service}`, attrs: { "data-kind": view.pasteHint.kind } }, h("span", { text: view.pasteHint.message }))
+    : null;
   const root = h("div", { class: "panel", testid: "token-panel", attrs: { "data-key": key, tabindex: "-1" } },
     h("header", { class: "panel-header" },
       h("div", { class: "panel-title" },
@@ -183,7 +186,7 @@ function build(view: AccountView): Panel {
           [service, account !== DEFAULT_ACCOUNT ? account : null, flowLabel(view.flow)].filter(Boolean).join(" · "))),
       chip, close),
     loginCallout,
-    h("div", { class: "panel-section copy-section" }, raw, h("div", { class: "copy-list" }, bearer, header, curl), docs, error),
+    h("div", { class: "panel-section copy-section" }, raw, h("div", { class: "copy-list" }, bearer, header, curl), docs, hint, error),
     section("Expiry",
       h("dl", { class: "facts" },
         h("dt", { text: "Expires" }), h("dd", {}, expiresAbs, " ", expiresRel),
@@ -372,6 +375,39 @@ function appTokenSection(key: string, view: AccountView): { root: HTMLElement; s
   select.id = `app-lifetime-${key.replace(/[^a-z0-9_-]/gi, "_")}`;
   root.querySelector("label")!.setAttribute("for", select.id);
   return { root, status };
+}
+
+// ---- pasted tokens (services imported with an HTTP bearer or apiKey scheme) ------------
+
+/** Focus the paste field of the open panel (the row's "Log in" of a pasted service). */
+export function focusPaste(): void {
+  panel?.root.querySelector<HTMLInputElement>(".paste-form input")?.focus();
+}
+
+function pasteForm(view: AccountView): HTMLElement {
+  const { service, account } = view;
+  const what = view.flow === "api-key" ? "API key" : "token";
+  const field = h("input", { testid: `paste-token-${service}`, attrs: { type: "password", autocomplete: "off", spellcheck: "false", placeholder: `Paste the ${what}`, "aria-label": `Paste the ${what}` } });
+  const save = h("button", { class: "button primary", testid: `paste-save-${service}`, attrs: { type: "submit" }, text: `Save ${what}` });
+  const err = h("span", { class: "inline-error small", attrs: { role: "alert" } });
+  const form = h("form", { class: "inline-form paste-form", attrs: { novalidate: true } }, field, save, err);
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const token = field.value;
+    // Out of the page at once: it goes to the keyring, never back.
+    field.value = "";
+    void withBusy([save], async () => {
+      try {
+        await commands.storePasted(service, account, token);
+        err.textContent = "";
+        toast(`Saved the ${what} in the keyring.`, { level: "success" });
+        await refreshAccounts();
+      } catch (x) {
+        err.textContent = `${errorMessage(x)} Paste it again to retry.`;
+      }
+    });
+  });
+  return form;
 }
 
 // ---- accounts and editing -----------------------------------------------------------

@@ -417,3 +417,60 @@ describe("editing services and accounts", () => {
     expect(byId("remove-account-oqtant")).toBeNull();
   });
 });
+
+describe("OpenAPI import and pasted tokens", () => {
+  const input = (id: string): HTMLInputElement => byId(id) as HTMLInputElement;
+
+  it("reads a document, offers its schemes and imports the chosen one", async () => {
+    await boot((cmd) => {
+      if (cmd === "read_openapi") {
+        return {
+          title: "Lab API", warnings: [],
+          proposals: [
+            { scheme: "oauth", id: "lab-api-oauth", name: "Lab API (oauth)", flow: "client-credentials", preset: null, scopes: [{ name: "read", description: "Read things" }, { name: "write", description: "" }], needs: ["client_id", "client_secret"], pasteHint: "OAuth2 only: use curl.", notes: [] },
+            { scheme: "bearer", id: "lab-api-bearer", name: "Lab API (bearer)", flow: "bearer", preset: null, scopes: [], needs: ["token"], pasteHint: "Paste the raw token.", notes: [] },
+          ],
+        };
+      }
+      return null;
+    });
+    (byId("add-service") as HTMLButtonElement).click();
+    await settle();
+    (byId("add-mode-openapi") as HTMLButtonElement).click();
+    input("openapi-source").value = "https://lab.example.org/openapi.yaml";
+    (byId("openapi-read") as HTMLButtonElement).click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "read_openapi")?.args).toEqual({ source: "https://lab.example.org/openapi.yaml" });
+    input("proposal-oauth").checked = true;
+    input("proposal-oauth").dispatchEvent(new Event("change"));
+    await settle();
+    // Submitting without the client id and secret shows errors and sends nothing.
+    (byId("add-submit") as HTMLButtonElement).click();
+    await settle();
+    expect(calls.some((c) => c.cmd === "import_openapi")).toBe(false);
+    input("client-id").value = "cid";
+    input("client-secret").value = "s3cret";
+    input("scope-read").checked = true;
+    (byId("add-submit") as HTMLButtonElement).click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "import_openapi")?.args["req"]).toEqual({
+      source: "https://lab.example.org/openapi.yaml", scheme: "oauth", id: "lab-api-oauth",
+      clientId: "cid", clientSecret: "s3cret", username: null, scopes: ["read"], tokenUrl: null,
+    });
+    expect(document.body.innerHTML).not.toContain("s3cret");
+  });
+
+  it("turns Log in of a pasted-token service into a paste field that goes to the keyring", async () => {
+    const pasted = view({ service: "labtok", serviceName: "Lab token", flow: "bearer", pasted: true, status: "login_required", reason: "paste a new token", pasteHint: { kind: "raw_token", message: "Paste the raw token into the HTTP bearer box." } });
+    await boot(() => null, [pasted]);
+    (byId("login-labtok") as HTMLButtonElement).click();
+    await settle();
+    expect(calls.some((c) => c.cmd === "login")).toBe(false);
+    expect(byId("paste-hint-labtok")!.textContent).toContain("HTTP bearer box");
+    input("paste-token-labtok").value = "eyJ.pasted.token";
+    (byId("paste-save-labtok") as HTMLButtonElement).click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "store_pasted")?.args).toEqual({ service: "labtok", account: "default", token: "eyJ.pasted.token" });
+    expect(input("paste-token-labtok").value).toBe("");
+  });
+});

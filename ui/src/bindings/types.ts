@@ -15,7 +15,16 @@ export type AccountView = { service: string, serviceName: string, account: strin
 /**
  * Unix seconds.
  */
-expiresAt: number | null, obtainedAt: number | null, reason: string | null, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, supportsAppToken: boolean, appTokenExpiresAt: number | null, };
+expiresAt: number | null, obtainedAt: number | null, reason: string | null, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, supportsAppToken: boolean, appTokenExpiresAt: number | null, 
+/**
+ * The account holds a pasted token or API key (flows `bearer`, `api-key`): "log in"
+ * means pasting a new one.
+ */
+pasted: boolean, 
+/**
+ * What the service's Swagger "Authorize" dialog wants, for people.
+ */
+pasteHint: PasteHintView, };
 
 export type TokenSummary = { tokenType: string, expiresAt: number | null, obtainedAt: number | null, scopes: Array<string>, 
 /**
@@ -56,6 +65,37 @@ preset: string | null, issuer: string | null, authorizationUrl: string | null, t
 export type ServiceUpdate = { id: string, name: string | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: string, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, clientSecret: string | null, };
 
 export type NewAccount = { service: string, account: string, username: string | null, password: string | null, };
+
+export type PasteHintView = { 
+/**
+ * raw_token, bearer_prefix, as_is, cannot_paste or unknown.
+ */
+kind: string, message: string, };
+
+export type ScopeView = { name: string, description: string, };
+
+export type ProposalView = { 
+/**
+ * The scheme's name in the document (what `import_openapi` picks by).
+ */
+scheme: string, id: string, name: string, flow: string, 
+/**
+ * The built-in preset recognised for this deployment, if any.
+ */
+preset: string | null, scopes: Array<ScopeView>, 
+/**
+ * What the user must supply: client_id, client_id_if_required, client_secret,
+ * client_secret_if_confidential, username, password, token, api_key, token_url.
+ */
+needs: Array<string>, pasteHint: string, notes: Array<string>, };
+
+export type OpenApiView = { title: string | null, 
+/**
+ * Schemes skipped (e.g. HTTP basic) and why.
+ */
+warnings: Array<string>, proposals: Array<ProposalView>, };
+
+export type ImportRequest = { source: string, scheme: string, id: string, clientId: string | null, clientSecret: string | null, username: string | null, scopes: Array<string>, tokenUrl: string | null, };
 
 export type NewServiceFromPreset = { id: string, preset: string, 
 /**

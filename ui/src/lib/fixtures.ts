@@ -15,6 +15,8 @@ export function view(p: Partial<AccountView> & Pick<AccountView, "service">): Ac
     apiBase: null,
     supportsAppToken: false,
     appTokenExpiresAt: null,
+    pasted: false,
+    pasteHint: { kind: "raw_token", message: "Paste the raw token into the HTTP bearer box." },
     ...p,
   };
 }

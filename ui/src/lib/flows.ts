@@ -3,6 +3,9 @@
 
 export type FlowId = "auth-code" | "device" | "client-credentials" | "password";
 
+/** Flows whose "login" is pasting a token or key (made by OpenAPI import). */
+const PASTED_LABELS: Record<string, string> = { bearer: "Pasted token", "api-key": "API key" };
+
 export type EndpointField = "authorizationUrl" | "tokenUrl" | "deviceUrl";
 
 export interface FlowInfo {
@@ -28,7 +31,7 @@ export function flowInfo(flow: string): FlowInfo | undefined {
 
 /** A short label for any flow string, falling back to the raw value. */
 export function flowLabel(flow: string): string {
-  return flowInfo(flow)?.short ?? flow;
+  return flowInfo(flow)?.short ?? PASTED_LABELS[flow] ?? flow;
 }
 
 /** Flows whose login waits for the user in a browser window. */

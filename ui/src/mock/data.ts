@@ -14,6 +14,8 @@ function account(p: Partial<AccountView> & Pick<AccountView, "service" | "servic
     apiBase: null,
     supportsAppToken: false,
     appTokenExpiresAt: null,
+    pasted: false,
+    pasteHint: { kind: "raw_token", message: `In the docs' Authorize dialog, paste the raw token into the HTTP bearer box, without a \`Bearer \` prefix: \`authdeck token ${p.service}\` prints it.` },
     ...p,
   };
 }
