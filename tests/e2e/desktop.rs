@@ -311,6 +311,42 @@ async fn journey(c: &Client, env: &Env, demo_port: u16) {
 
     settings_and_clipboard_clearing(c).await;
     edit_service_and_accounts(c, env).await;
+    import_from_openapi_and_paste(c, &base, token.trim()).await;
+}
+
+/// Add service → From OpenAPI docs: the Quamotion document's HTTPBearer scheme becomes a
+/// pasted-token service; pasting a token that the API accepts logs it in.
+async fn import_from_openapi_and_paste(c: &Client, base: &str, token: &str) {
+    click(c, "add-service").await;
+    click(c, "add-mode-openapi").await;
+    set_value(
+        c,
+        "openapi-source",
+        &format!("{base}/quamotion/openapi.json"),
+    )
+    .await;
+    click(c, "openapi-read").await;
+    // One scheme: it is chosen at once and its details shown.
+    testid(c, "service-id").await;
+    set_value(c, "service-id", "qm-docs").await;
+    shot(c, "7-import-openapi").await;
+    click(c, "add-submit").await;
+    testid(c, "paste-token-qm-docs").await;
+    let hint = text_of(c, "paste-hint-qm-docs").await;
+    assert!(hint.contains("HTTP bearer"), "paste hint: {hint:?}");
+    set_value(c, "paste-token-qm-docs", token).await;
+    click(c, "paste-save-qm-docs").await;
+    wait_state(c, "qm-docs", "logged_in").await;
+    // The pasted field is emptied: the token went to the keyring, not into the page.
+    let left = c
+        .execute(
+            "const e = document.querySelector(\"[data-testid='paste-token-qm-docs']\"); return e ? e.value : '';",
+            vec![],
+        )
+        .await
+        .expect("paste field");
+    assert_eq!(left.as_str(), Some(""));
+    shot(c, "8-pasted").await;
 }
 
 /// Sets an input's value as typing would (WebDriver typing into number fields is

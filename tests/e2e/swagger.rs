@@ -104,4 +104,19 @@ fn swagger_ui_accepts_the_pasted_token_until_logout_and_expiry() {
     );
     assert!(out.stdout.is_empty(), "no token printed after logout");
     assert!(env.files_containing(&token).is_empty(), "token on disk");
+
+    // The same document imported: a pasted-token service for the HTTPBearer scheme, with
+    // the document's API base and the same advice on what to paste.
+    let doc = format!("{}/quamotion/openapi.json", demo.base);
+    env.ok(&["service", "import", &doc, "--id", "qm-docs", "--yes"], "");
+    let show: serde_json::Value =
+        serde_json::from_str(&env.ok(&["service", "show", "qm-docs", "--json"], "")).expect("JSON");
+    assert_eq!(show["service"]["flow"], "bearer", "{show}");
+    assert_eq!(
+        show["service"]["api_base"],
+        format!("{}/quamotion/api", demo.base),
+        "{show}"
+    );
+    assert_eq!(show["paste_hint"]["kind"], "raw_token", "{show}");
+    assert_eq!(show["paste_command"], "authdeck token qm-docs");
 }
