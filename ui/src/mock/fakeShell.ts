@@ -164,6 +164,25 @@ async function handle(cmd: string, a: Args): Promise<unknown> {
       await sleep(250);
       accounts = accounts.filter((x) => !(x.service === a["service"] && x.account === a["account"]));
       return null;
+    case "read_openapi": {
+      await sleep(400);
+      const source = String(a["source"]);
+      if (!source.startsWith("http")) throw fail("local", `cannot read ${source}: no such file`);
+      return {
+        title: "Example API", warnings: [],
+        proposals: [{ scheme: "HTTPBearer", id: "example-api", name: "Example API", flow: "bearer", preset: null, scopes: [], needs: ["token"], pasteHint: "In the docs' Authorize dialog, paste the raw token into the 'HTTPBearer' (HTTP bearer) box.", notes: ["the document gives no login for this scheme: paste a JWT token obtained elsewhere"] }],
+      };
+    }
+    case "import_openapi": {
+      const req = a["req"] as { id: string };
+      await sleep(300);
+      return addAccount(req.id, "Example API", "bearer", { pasted: true, pasteHint: { kind: "raw_token", message: "Paste the raw token into the HTTP bearer box." } });
+    }
+    case "store_pasted":
+      await sleep(200);
+      patch(a, { status: "logged_in", expiresAt: now() + 3600, obtainedAt: now(), reason: null });
+      void emit(events.accountsChanged, null);
+      return null;
     case "remove_service":
       await sleep(300);
       accounts = accounts.filter((x) => x.service !== a["service"]);
