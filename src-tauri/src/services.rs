@@ -1,7 +1,7 @@
 //! Adding services from the app (from a preset, by hand, or from an issuer's metadata),
 //! editing them, and adding or removing accounts.
 
-use authdeck_core::config::{presets, ClientAuth, HttpUrl, ServiceDraft, ServiceId};
+use authdeck_core::config::{optional_url, presets, ClientAuth, HttpUrl, ServiceDraft, ServiceId};
 use authdeck_core::vault::{SecretKey, SecretKind};
 use authdeck_core::{discovery, Error, Result, Secret};
 
@@ -95,16 +95,6 @@ fn text(url: &Option<HttpUrl>) -> Option<String> {
     url.as_ref().map(ToString::to_string)
 }
 
-/// A URL field of the edit form: empty means "not set".
-fn url_field(value: &Option<String>, field: &str) -> Result<Option<HttpUrl>> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(|v| HttpUrl::parse(v).map_err(|e| Error::Config(format!("{field}: {e}"))))
-        .transpose()
-}
-
 /// The editable settings of service `id`.
 pub async fn settings_of(state: &AppState, id: &str) -> Result<ServiceSettings> {
     let config = state.broker.load_config()?;
@@ -140,13 +130,14 @@ pub async fn update(state: &AppState, req: ServiceUpdate) -> Result<()> {
     let config = state.broker.load_config()?;
     let mut service = config.service(id.as_str())?.clone();
     service.name = req.name.filter(|n| !n.trim().is_empty());
-    service.issuer = url_field(&req.issuer, "issuer")?;
-    service.endpoints.authorization = url_field(&req.authorization_url, "authorization endpoint")?;
-    service.endpoints.token = url_field(&req.token_url, "token endpoint")?;
-    service.endpoints.device_authorization = url_field(&req.device_url, "device endpoint")?;
-    service.endpoints.revocation = url_field(&req.revocation_url, "revocation endpoint")?;
-    service.docs_url = url_field(&req.docs_url, "API docs URL")?;
-    service.api_base = url_field(&req.api_base, "API base URL")?;
+    service.issuer = optional_url(&req.issuer, "issuer")?;
+    service.endpoints.authorization =
+        optional_url(&req.authorization_url, "authorization endpoint")?;
+    service.endpoints.token = optional_url(&req.token_url, "token endpoint")?;
+    service.endpoints.device_authorization = optional_url(&req.device_url, "device endpoint")?;
+    service.endpoints.revocation = optional_url(&req.revocation_url, "revocation endpoint")?;
+    service.docs_url = optional_url(&req.docs_url, "API docs URL")?;
+    service.api_base = optional_url(&req.api_base, "API base URL")?;
     if req.client_id.trim().is_empty() {
         return Err(Error::Config("client id: the client id is empty".into()));
     }

@@ -32,7 +32,8 @@ pub struct ServiceDraft {
     pub username: Option<String>,
 }
 
-fn url(value: &Option<String>, field: &str) -> Result<Option<HttpUrl>> {
+/// An optional URL field of a form: blank means "not set"; a bad URL names the field.
+pub fn optional_url(value: &Option<String>, field: &str) -> Result<Option<HttpUrl>> {
     value
         .as_deref()
         .map(str::trim)
@@ -48,12 +49,12 @@ impl ServiceDraft {
             .flow
             .parse()
             .map_err(|e| Error::Config(format!("flow: {e}")))?;
-        let issuer = url(&self.issuer, "issuer")?;
+        let issuer = optional_url(&self.issuer, "issuer")?;
         let endpoints = Endpoints {
-            authorization: url(&self.auth_url, "auth-url")?,
-            token: url(&self.token_url, "token-url")?,
-            device_authorization: url(&self.device_url, "device-url")?,
-            revocation: url(&self.revoke_url, "revoke-url")?,
+            authorization: optional_url(&self.auth_url, "auth-url")?,
+            token: optional_url(&self.token_url, "token-url")?,
+            device_authorization: optional_url(&self.device_url, "device-url")?,
+            revocation: optional_url(&self.revoke_url, "revoke-url")?,
             ..Endpoints::default()
         };
         if !flow.is_pasted() && issuer.is_none() && endpoints.token.is_none() {
@@ -88,8 +89,8 @@ impl ServiceDraft {
         }
         let service = Service {
             name: self.name.clone().filter(|n| !n.trim().is_empty()),
-            docs_url: url(&self.docs_url, "docs-url")?,
-            api_base: url(&self.api_base, "api-base")?,
+            docs_url: optional_url(&self.docs_url, "docs-url")?,
+            api_base: optional_url(&self.api_base, "api-base")?,
             flow,
             issuer,
             endpoints,

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-pub use draft::ServiceDraft;
+pub use draft::{optional_url, ServiceDraft};
 pub use types::{
     AccountName, ClientAuth, DeviceProtocol, Flow, HttpUrl, KeyLocation, PortList, RedirectHost,
     ServiceId, SwaggerKind, TokenPlacement,
