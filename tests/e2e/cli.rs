@@ -179,3 +179,51 @@ fn no_keyring_is_exit_5_with_a_clear_message() {
     // Nothing was configured either: the secret goes first, and it failed.
     assert!(!env.dir("config").join("services.toml").exists());
 }
+
+/// A token pasted at a terminal prompt is read without echo: it never shows on screen,
+/// and it reaches the keyring.
+#[test]
+fn a_secret_typed_at_a_terminal_is_not_echoed() {
+    let env = Env::new();
+    env.ok(
+        &[
+            "service",
+            "add",
+            "tok",
+            "--flow",
+            "bearer",
+            "--api-base",
+            "https://api.example.org",
+        ],
+        "",
+    );
+    let secret = "typed-secret-4fj29dk";
+    let mut cmd = std::process::Command::new("python3");
+    cmd.arg(authdeck_e2e::tests_dir().join("pty/type_secret.py"))
+        .arg(secret)
+        .arg(authdeck_e2e::authdeck_bin())
+        .args(["login", "tok"]);
+    let out = env.run_with(
+        {
+            let base = env.authdeck();
+            for (k, v) in base.get_envs() {
+                match v {
+                    Some(v) => cmd.env(k, v),
+                    None => cmd.env_remove(k),
+                };
+            }
+            cmd
+        },
+        &[],
+        "",
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("Paste the token"), "{}", out.stdout);
+    assert!(out.stdout.contains("Stored the token"), "{}", out.stdout);
+    assert!(
+        !out.stdout.contains(secret),
+        "the terminal showed the secret: {}",
+        out.stdout
+    );
+    assert_eq!(env.ok(&["token", "tok"], "").trim(), secret);
+}

@@ -22,11 +22,23 @@ pub fn now() -> i64 {
     authdeck_core::token::SystemClock.now()
 }
 
-/// Reads the secrets a command asked for from stdin: one line each, in order.
+/// Reads the secrets a command asked for from stdin: one line each, in order. On a
+/// terminal they are read without echo, so a pasted secret never shows on screen.
 pub fn read_stdin_secrets(
     count: usize,
 ) -> authdeck_core::Result<Vec<authdeck_core::Secret<String>>> {
-    use std::io::BufRead;
+    use std::io::{BufRead, IsTerminal};
+    if std::io::stdin().is_terminal() {
+        return (0..count)
+            .map(|_| {
+                rpassword::read_password()
+                    .map(authdeck_core::Secret::new)
+                    .map_err(|e| {
+                        authdeck_core::Error::Local(format!("could not read the terminal: {e}"))
+                    })
+            })
+            .collect();
+    }
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     let mut out = Vec::with_capacity(count);
