@@ -34,6 +34,7 @@ pub fn types_ts() -> String {
         ProposalView::decl(),
         OpenApiView::decl(),
         ImportRequest::decl(),
+        ExportOutcome::decl(),
         NewServiceFromPreset::decl(),
         NewServiceManual::decl(),
         DiscoveredEndpoints::decl(),

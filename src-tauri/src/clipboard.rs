@@ -9,7 +9,7 @@ use authdeck_core::{Error, Result, Secret};
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
-use crate::dto::{CopyFormat, CopyOutcome, NoticeDto, NoticeLevel};
+use crate::dto::{CopyFormat, CopyOutcome, ExportOutcome, NoticeDto, NoticeLevel};
 use crate::state::AppState;
 
 /// The text to copy for `format`.
@@ -88,6 +88,15 @@ fn clear_if_ours(app: &AppHandle, generation: u64, text: &Secret<String>) {
             message: "The copied token was cleared from the clipboard.".into(),
         },
     );
+}
+
+/// Copies service definitions (a team file: no secret in it) for sharing. Not a token,
+/// so the clipboard is not cleared later.
+pub fn copy_definitions(app: &AppHandle, (count, text): (usize, String)) -> Result<ExportOutcome> {
+    app.clipboard()
+        .write_text(text.clone())
+        .map_err(|e| Error::Local(format!("could not write to the clipboard: {e}")))?;
+    Ok(ExportOutcome { count, text })
 }
 
 /// Copies the token, then opens the service's API docs page.

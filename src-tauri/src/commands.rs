@@ -8,9 +8,9 @@
 use tauri::{AppHandle, State};
 
 use crate::dto::{
-    AccountView, AppInfo, CopyFormat, CopyOutcome, DiscoveredEndpoints, ImportRequest, NewAccount,
-    NewServiceFromPreset, NewServiceManual, OpenApiView, PresetView, ServiceSettings,
-    ServiceUpdate, Settings, TokenSummary,
+    AccountView, AppInfo, CopyFormat, CopyOutcome, DiscoveredEndpoints, ExportOutcome,
+    ImportRequest, NewAccount, NewServiceFromPreset, NewServiceManual, OpenApiView, PresetView,
+    ServiceSettings, ServiceUpdate, Settings, TokenSummary,
 };
 use crate::error::CmdResult;
 use crate::state::{account_key, AppState};
@@ -96,6 +96,20 @@ pub async fn read_openapi(state: State<'_, AppState>, source: String) -> CmdResu
 #[tauri::command]
 pub async fn import_openapi(state: State<'_, AppState>, req: ImportRequest) -> CmdResult<()> {
     Ok(services::import_openapi(&state, req).await?)
+}
+
+#[tauri::command]
+pub async fn import_team(state: State<'_, AppState>, source: String) -> CmdResult<Vec<String>> {
+    Ok(services::import_team(&state, &source).await?)
+}
+
+/// Copies every service definition (never a secret) for sharing, and shows it.
+#[tauri::command]
+pub fn export_services(app: AppHandle, state: State<'_, AppState>) -> CmdResult<ExportOutcome> {
+    Ok(clipboard::copy_definitions(
+        &app,
+        services::export(&state)?,
+    )?)
 }
 
 /// The pasted token goes from the webview to the keyring (never back).
@@ -258,6 +272,8 @@ command_table! {
     remove_account as "removeAccount" ("service: string, account: string") -> "null";
     read_openapi as "readOpenapi" ("source: string") -> "OpenApiView";
     import_openapi as "importOpenapi" ("req: ImportRequest") -> "null";
+    import_team as "importTeam" ("source: string") -> "string[]";
+    export_services as "exportServices" ("") -> "ExportOutcome";
     store_pasted as "storePasted" ("service: string, account: string, token: string") -> "null";
     remove_service as "removeService" ("service: string") -> "null";
     login as "login" ("service: string, account: string") -> "AccountView";

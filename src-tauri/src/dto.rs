@@ -415,11 +415,14 @@ impl From<&Proposal> for ProposalView {
     }
 }
 
-/// What an OpenAPI document offers.
+/// What an OpenAPI document offers — or, for a team file (from "Share"), the services
+/// it defines.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiView {
     pub title: Option<String>,
+    /// The service ids of a team file; empty for an OpenAPI document.
+    pub team_services: Vec<String>,
     /// Schemes skipped (e.g. HTTP basic) and why.
     pub warnings: Vec<String>,
     pub proposals: Vec<ProposalView>,
@@ -438,6 +441,15 @@ pub struct ImportRequest {
     pub username: Option<String>,
     pub scopes: Vec<String>,
     pub token_url: Option<String>,
+}
+
+/// The service definitions shared with a team (no secret, no account), as copied.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportOutcome {
+    #[ts(type = "number")]
+    pub count: usize,
+    pub text: String,
 }
 
 /// A new service from a preset. The secrets are typed by the user and go straight to

@@ -10,7 +10,9 @@ use crate::dto::{
     OpenApiView, ProposalView, ServiceSettings, ServiceUpdate,
 };
 use crate::state::AppState;
+use authdeck_core::config::team;
 use authdeck_core::openapi::{self, Completion, Proposal, Source};
+use std::path::Path;
 
 fn secret(value: Option<String>) -> Option<Secret<String>> {
     value.filter(|v| !v.is_empty()).map(Secret::new)
@@ -184,23 +186,82 @@ pub async fn add_account(state: &AppState, req: NewAccount) -> Result<()> {
         .await
 }
 
-/// The document at `source` (URL or file), parsed and proposed.
-async fn proposals(state: &AppState, source: &str) -> Result<(openapi::ApiDoc, Vec<Proposal>)> {
+/// The text at `source` (URL or file).
+async fn fetch(state: &AppState, source: &str) -> Result<openapi::Fetched> {
     let source = Source::from_arg(source.trim())?;
-    let fetched = openapi::fetch(state.broker.http(), &source).await?;
+    openapi::fetch(state.broker.http(), &source).await
+}
+
+/// The document at `source`, parsed and proposed.
+async fn proposals(state: &AppState, source: &str) -> Result<(openapi::ApiDoc, Vec<Proposal>)> {
+    let fetched = fetch(state, source).await?;
     let doc = openapi::parse(&fetched.text, fetched.url.as_ref())?;
     let proposals = openapi::propose(&doc);
     Ok((doc, proposals))
 }
 
-/// What an OpenAPI document offers, one proposal per security scheme.
+/// What an OpenAPI document offers, one proposal per security scheme; for a team file,
+/// the services it defines.
 pub async fn read_openapi(state: &AppState, source: &str) -> Result<OpenApiView> {
-    let (doc, proposals) = proposals(state, source).await?;
+    let fetched = fetch(state, source).await?;
+    if team::looks_like_team_file(&fetched.text) {
+        let config = team::parse_team_file(Path::new(source.trim()), &fetched.text)?;
+        return Ok(OpenApiView {
+            title: Some("A team file of service definitions".into()),
+            team_services: config.services.keys().map(ToString::to_string).collect(),
+            warnings: Vec::new(),
+            proposals: Vec::new(),
+        });
+    }
+    let doc = openapi::parse(&fetched.text, fetched.url.as_ref())?;
+    let proposals = openapi::propose(&doc);
     Ok(OpenApiView {
         title: doc.title.clone(),
+        team_services: Vec::new(),
         warnings: doc.warnings.clone(),
         proposals: proposals.iter().map(ProposalView::from).collect(),
     })
+}
+
+/// Adds every service of the team file at `source`. Services that exist already are
+/// not replaced: the import is refused before anything changes.
+pub async fn import_team(state: &AppState, source: &str) -> Result<Vec<String>> {
+    let fetched = fetch(state, source).await?;
+    if !team::looks_like_team_file(&fetched.text) {
+        return Err(Error::Config(format!(
+            "{} is not a team file (a TOML file with [services], from Share): read it as an OpenAPI document instead",
+            source.trim()
+        )));
+    }
+    let team = team::parse_team_file(Path::new(source.trim()), &fetched.text)?;
+    let existing = state.broker.load_config()?;
+    let clashes: Vec<String> = team
+        .services
+        .keys()
+        .filter(|id| existing.service(id.as_str()).is_ok())
+        .map(ToString::to_string)
+        .collect();
+    if !clashes.is_empty() {
+        return Err(Error::Config(format!(
+            "already configured: {}. Remove them first, or import with `authdeck service import <file> --replace`",
+            clashes.join(", ")
+        )));
+    }
+    let mut added = Vec::new();
+    for (id, service) in &team.services {
+        state
+            .broker
+            .add_service(id, service, false, None, None)
+            .await?;
+        added.push(id.to_string());
+    }
+    Ok(added)
+}
+
+/// Every service definition as a team file (no secret, no account).
+pub fn export(state: &AppState) -> Result<(usize, String)> {
+    let config = state.broker.load_config()?;
+    Ok((config.services.len(), team::export(&config, &[])?))
 }
 
 /// Creates the service proposed for `req.scheme`. The document is read again, so what

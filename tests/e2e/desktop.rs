@@ -312,6 +312,48 @@ async fn journey(c: &Client, env: &Env, demo_port: u16) {
     settings_and_clipboard_clearing(c).await;
     edit_service_and_accounts(c, env).await;
     import_from_openapi_and_paste(c, &base, token.trim()).await;
+    share_with_a_team(c, env).await;
+}
+
+/// Settings → Share: the definitions land on the clipboard without a secret; the same
+/// file (renamed services) imports through Add service → From OpenAPI docs.
+async fn share_with_a_team(c: &Client, env: &Env) {
+    click(c, "settings").await;
+    eventually_js(
+        c,
+        "return !document.querySelector(\"[data-testid='settings-view']\").hidden;",
+    )
+    .await;
+    click(c, "export-services").await;
+    let shared = eventually(Duration::from_secs(10), || {
+        Some(clipboard()).filter(|t| t.contains("[services."))
+    })
+    .expect("definitions on the clipboard");
+    for secret in [
+        demo_idp::credentials::QUAMOTION_CLIENT_SECRET,
+        demo_idp::credentials::AUTOLAB_CLIENT_SECRET,
+        demo_idp::credentials::PLANTPREDICT_CLIENT_SECRET,
+        demo_idp::credentials::PLANTPREDICT_PASSWORD,
+        demo_idp::credentials::NOMAD_PASSWORD,
+    ] {
+        assert!(!shared.contains(secret), "a secret in the shared file");
+    }
+    assert!(
+        !shared.contains("accounts]") && !shared.contains("accounts ="),
+        "accounts are personal: {shared}"
+    );
+    shot(c, "9-share").await;
+    click(c, "nav-services").await;
+
+    let file = env.dir("team.toml");
+    std::fs::write(&file, shared.replace("[services.", "[services.team-")).expect("team file");
+    click(c, "add-service").await;
+    click(c, "add-mode-openapi").await;
+    set_value(c, "openapi-source", &file.display().to_string()).await;
+    click(c, "openapi-read").await;
+    click(c, "team-import").await;
+    testid(c, "service-team-oqtant").await;
+    testid(c, "service-team-quamotion").await;
 }
 
 /// Add service → From OpenAPI docs: the Quamotion document's HTTPBearer scheme becomes a
@@ -363,11 +405,23 @@ async fn set_value(c: &Client, id: &str, value: &str) {
 }
 
 async fn click(c: &Client, id: &str) {
-    testid(c, id)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {id}: {e}"));
+    let el = testid(c, id).await;
+    let arg = vec![serde_json::to_value(&el).expect("element")];
+    // Into the middle of the view: a toast in a corner must not take the click.
+    let _ = c
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            arg.clone(),
+        )
+        .await;
+    if let Err(e) = el.click().await {
+        // WebKitWebDriver sometimes refuses a click on a visible, enabled button below
+        // the fold with an empty error; the page's own click() is the same event.
+        eprintln!("WebDriver click on {id} failed ({e}); clicking from the page");
+        c.execute("arguments[0].click();", arg)
+            .await
+            .unwrap_or_else(|e| panic!("click {id}: {e}"));
+    }
 }
 
 /// Settings: a short clipboard delay clears a copied token; the dark theme applies.

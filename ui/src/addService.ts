@@ -293,7 +293,7 @@ function openApiForm(): HTMLElement {
   const form = h("form", { class: "card form", attrs: { novalidate: true } });
   form.addEventListener("submit", (e) => e.preventDefault());
   const source = input({ placeholder: "https://api.example.org/openapi.json or /path/to/openapi.yaml", "data-testid": "openapi-source", inputmode: "url" });
-  const sourceField = field("OpenAPI / Swagger document", source, "A URL or a file: OpenAPI 3.x or Swagger 2.0, JSON or YAML.");
+  const sourceField = field("OpenAPI / Swagger document, or a team file", source, "A URL or a file: OpenAPI 3.x or Swagger 2.0 (JSON or YAML), or service definitions shared from Settings.");
   const read = h("button", { class: "button", testid: "openapi-read", attrs: { type: "button" }, text: "Read" });
   const status = h("div", { class: "small", attrs: { role: "status" } });
   const choices = h("div", { class: "preset-list", attrs: { role: "radiogroup", "aria-label": "Security scheme" } });
@@ -313,6 +313,12 @@ function openApiForm(): HTMLElement {
     void withBusy([read], async () => {
       try {
         const doc = await commands.readOpenapi(where);
+        if (doc.teamServices.length > 0) {
+          setText(status, `A team file with ${doc.teamServices.length} service definition${doc.teamServices.length === 1 ? "" : "s"}.`);
+          status.className = "small success-text";
+          details.replaceChildren(teamDetails(where, doc.teamServices));
+          return;
+        }
         const n = doc.proposals.length;
         setText(status, `${doc.title ?? "The document"}: ${n} security scheme${n === 1 ? "" : "s"}.` + (doc.warnings.length ? ` ${doc.warnings.join(" ")}` : ""));
         status.className = "small success-text";
@@ -337,6 +343,30 @@ function openApiForm(): HTMLElement {
     });
   });
   return form;
+
+  function teamDetails(where: string, ids: string[]): HTMLElement {
+    const go = h("button", { class: "button primary", testid: "team-import", attrs: { type: "button" }, text: `Import ${ids.length} service${ids.length === 1 ? "" : "s"}` });
+    const cancel = h("button", { class: "button", attrs: { type: "button" }, text: "Cancel" });
+    cancel.addEventListener("click", back);
+    const error = h("div", { class: "inline-error form-error", attrs: { role: "alert" } });
+    error.hidden = true;
+    go.addEventListener("click", () => {
+      void withBusy([go], async () => {
+        try {
+          const added = await commands.importTeam(where);
+          toast(`Imported ${added.join(", ")}. Store each one's secrets and log in.`, { level: "success" });
+          await refreshAccounts();
+          back();
+        } catch (e) {
+          showError(error, errorMessage(e));
+        }
+      });
+    });
+    return h("div", { class: "fields" },
+      h("p", { class: "muted", text: "Definitions only: no secrets and no accounts come with them." }),
+      h("ul", { class: "tags" }, ...ids.map((id) => h("li", { class: "tag mono", text: id }))),
+      h("div", { class: "form-actions" }, error, h("div", { class: "buttons" }, cancel, go)));
+  }
 
   function proposalDetails(where: string, p: ProposalView): HTMLElement {
     const checks = new Checks(form);

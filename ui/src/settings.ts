@@ -17,6 +17,33 @@ const MARGIN_MAX = 3600;
 
 let page: HTMLElement;
 
+/** "Share with your team": every service definition (never a secret) to the clipboard. */
+function shareCard(): HTMLElement {
+  const button = h("button", { class: "button", testid: "export-services", attrs: { type: "button" }, text: "Copy service definitions" });
+  const out = h("pre", { class: "token-text mono", testid: "export-text" });
+  out.hidden = true;
+  const error = h("p", { class: "inline-error", attrs: { role: "alert" } });
+  error.hidden = true;
+  button.addEventListener("click", () => {
+    void withBusy([button], async () => {
+      try {
+        const shared = await commands.exportServices();
+        out.textContent = shared.text;
+        out.hidden = false;
+        error.hidden = true;
+        toast(`Copied ${shared.count} service definition${shared.count === 1 ? "" : "s"} — no secrets, no accounts.`, { level: "success" });
+      } catch (e) {
+        error.textContent = errorMessage(e);
+        error.hidden = false;
+      }
+    });
+  });
+  return h("section", { class: "card form share-card" },
+    h("h2", { class: "form-title", text: "Share with your team" }),
+    h("p", { class: "muted small", text: "Copies every service's definition as a TOML file your colleagues import with Add service → From OpenAPI docs (or `authdeck service import team.toml`). Secrets and accounts stay yours." }),
+    h("div", { class: "buttons" }, button), out, error);
+}
+
 export function mountSettings(parent: HTMLElement): HTMLElement {
   page = h("section", { class: "page settings-page", testid: "settings-view", attrs: { "aria-labelledby": "settings-title" } });
   parent.appendChild(page);
@@ -116,6 +143,7 @@ function open(): void {
     page,
     h("header", { class: "page-header" }, backButton, h("h1", { attrs: { id: "settings-title" }, text: "Settings" })),
     form,
+    shareCard(),
     info ? h("p", { class: "muted small about", text: `Authdeck ${info.version}${info.demo ? " · demo mode" : ""}` }) : null,
   );
   clear.control.focus();

@@ -425,7 +425,7 @@ describe("OpenAPI import and pasted tokens", () => {
     await boot((cmd) => {
       if (cmd === "read_openapi") {
         return {
-          title: "Lab API", warnings: [],
+          title: "Lab API", teamServices: [], warnings: [],
           proposals: [
             { scheme: "oauth", id: "lab-api-oauth", name: "Lab API (oauth)", flow: "client-credentials", preset: null, scopes: [{ name: "read", description: "Read things" }, { name: "write", description: "" }], needs: ["client_id", "client_secret"], pasteHint: "OAuth2 only: use curl.", notes: [] },
             { scheme: "bearer", id: "lab-api-bearer", name: "Lab API (bearer)", flow: "bearer", preset: null, scopes: [], needs: ["token"], pasteHint: "Paste the raw token.", notes: [] },
@@ -472,5 +472,37 @@ describe("OpenAPI import and pasted tokens", () => {
     await settle();
     expect(calls.find((c) => c.cmd === "store_pasted")?.args).toEqual({ service: "labtok", account: "default", token: "eyJ.pasted.token" });
     expect(input("paste-token-labtok").value).toBe("");
+  });
+});
+
+describe("sharing with a team", () => {
+  it("copies the service definitions from Settings and shows them", async () => {
+    await boot((cmd) => (cmd === "export_services" ? { count: 2, text: "[services.oqtant]\nflow = \"auth-code\"\n" } : null));
+    (byId("settings") as HTMLButtonElement).click();
+    await settle();
+    (byId("export-services") as HTMLButtonElement).click();
+    await settle();
+    expect(calls.some((c) => c.cmd === "export_services")).toBe(true);
+    expect(byId("export-text")!.textContent).toContain("[services.oqtant]");
+    expect(byId("notice")!.textContent).toContain("Copied 2 service definitions — no secrets");
+  });
+
+  it("recognises a team file in the import tab and imports its services", async () => {
+    await boot((cmd) => {
+      if (cmd === "read_openapi") return { title: "A team file", teamServices: ["lab-a", "lab-b"], warnings: [], proposals: [] };
+      if (cmd === "import_team") return ["lab-a", "lab-b"];
+      return null;
+    });
+    (byId("add-service") as HTMLButtonElement).click();
+    await settle();
+    (byId("add-mode-openapi") as HTMLButtonElement).click();
+    (byId("openapi-source") as HTMLInputElement).value = "/home/me/team.toml";
+    (byId("openapi-read") as HTMLButtonElement).click();
+    await settle();
+    expect(byId("team-import")!.textContent).toBe("Import 2 services");
+    (byId("team-import") as HTMLButtonElement).click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "import_team")?.args).toEqual({ source: "/home/me/team.toml" });
+    expect(byId("notice")!.textContent).toContain("Imported lab-a, lab-b");
   });
 });

@@ -91,11 +91,17 @@ needs: Array<string>, pasteHint: string, notes: Array<string>, };
 
 export type OpenApiView = { title: string | null, 
 /**
+ * The service ids of a team file; empty for an OpenAPI document.
+ */
+teamServices: Array<string>, 
+/**
  * Schemes skipped (e.g. HTTP basic) and why.
  */
 warnings: Array<string>, proposals: Array<ProposalView>, };
 
 export type ImportRequest = { source: string, scheme: string, id: string, clientId: string | null, clientSecret: string | null, username: string | null, scopes: Array<string>, tokenUrl: string | null, };
+
+export type ExportOutcome = { count: number, text: string, };
 
 export type NewServiceFromPreset = { id: string, preset: string, 
 /**

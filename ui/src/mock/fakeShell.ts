@@ -169,7 +169,7 @@ async function handle(cmd: string, a: Args): Promise<unknown> {
       const source = String(a["source"]);
       if (!source.startsWith("http")) throw fail("local", `cannot read ${source}: no such file`);
       return {
-        title: "Example API", warnings: [],
+        title: "Example API", teamServices: [], warnings: [],
         proposals: [{ scheme: "HTTPBearer", id: "example-api", name: "Example API", flow: "bearer", preset: null, scopes: [], needs: ["token"], pasteHint: "In the docs' Authorize dialog, paste the raw token into the 'HTTPBearer' (HTTP bearer) box.", notes: ["the document gives no login for this scheme: paste a JWT token obtained elsewhere"] }],
       };
     }
