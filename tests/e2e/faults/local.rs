@@ -290,3 +290,140 @@ fn a_full_disk_is_a_clear_error_and_changes_nothing() {
     );
     assert_eq!(env.ok(&["token", "svc"], "").trim_end(), token);
 }
+
+/// A keyring of its own (a nested D-Bus session with its own gnome-keyring, files in a
+/// temp dir), so locking it does not disturb the tests sharing the suite's keyring.
+struct PrivateKeyring {
+    session: std::process::Child,
+    bus: String,
+    _home: tempfile::TempDir,
+}
+
+impl PrivateKeyring {
+    fn start() -> PrivateKeyring {
+        use std::io::BufRead;
+        let home = tempfile::tempdir().expect("tempdir");
+        for d in ["data", "run"] {
+            std::fs::create_dir(home.path().join(d)).expect("mkdir");
+        }
+        let _ = Command::new("chmod")
+            .arg("0700")
+            .arg(home.path().join("run"))
+            .status();
+        // The session lives until its stdin closes (when this value is dropped).
+        let mut session = Command::new("dbus-run-session")
+            .args([
+                "--",
+                "sh",
+                "-c",
+                "eval \"$(printf %s pw | gnome-keyring-daemon --unlock --components=secrets)\" >/dev/null; \
+                 echo \"$DBUS_SESSION_BUS_ADDRESS\"; read _",
+            ])
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_RUNTIME_DIR", home.path().join("run"))
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("dbus-run-session");
+        let mut line = String::new();
+        std::io::BufReader::new(session.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("bus address");
+        let bus = line.trim().to_owned();
+        assert!(bus.starts_with("unix:"), "no private bus: {line:?}");
+        PrivateKeyring {
+            session,
+            bus,
+            _home: home,
+        }
+    }
+
+    fn command(&self, program: &str) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+            .env_remove("DISPLAY");
+        cmd
+    }
+
+    fn lookup(&self, env: &Env, user: &str) -> std::process::Output {
+        self.command("secret-tool")
+            .args(["lookup", "service", &env.namespace, "username", user])
+            .output()
+            .expect("secret-tool")
+    }
+}
+
+impl Drop for PrivateKeyring {
+    fn drop(&mut self) {
+        drop(self.session.stdin.take());
+        let _ = self.session.wait();
+    }
+}
+
+#[test]
+fn a_keyring_locked_mid_session_is_exit_5_and_changes_nothing() {
+    let keyring = PrivateKeyring::start();
+    let env = Env::new();
+    let run = |args: &[&str], stdin: &str| {
+        let mut cmd = env.authdeck();
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", &keyring.bus)
+            .env_remove("DISPLAY");
+        env.run_with(cmd, args, stdin)
+    };
+    let out = run(&["service", "add", "p", "--flow", "bearer"], "");
+    assert_eq!(out.code, 0, "{out:?}");
+    // A pasted JWT that expires in 2100: no network needed.
+    let token = "eyJhbGciOiJub25lIn0.eyJleHAiOjQxMDI0NDQ4MDB9.bG9ja2VkLXRlc3Q";
+    let out = run(&["login", "p", "--token-stdin"], &format!("{token}\n"));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(run(&["token", "p"], "").stdout.trim_end(), token);
+    let stored = keyring.lookup(&env, "p/default/access_token");
+    assert_eq!(String::from_utf8_lossy(&stored.stdout).trim_end(), token);
+
+    // Lock it (secret-tool may crash on the way out; whether the lock took is checked).
+    let _ = keyring
+        .command("secret-tool")
+        .args(["lock", "--collection=login"])
+        .stderr(std::process::Stdio::null())
+        .status();
+    let locked = keyring
+        .command("secret-tool")
+        .args(["search", "--all", "service", &env.namespace])
+        .output()
+        .expect("secret-tool search");
+    assert!(
+        String::from_utf8_lossy(&locked.stderr).contains("locked"),
+        "the keyring did not lock: {locked:?}"
+    );
+    let files = snapshot(&env);
+    for args in [&["token", "p"][..], &["logout", "p"], &["status"]] {
+        let out = run(args, "");
+        if args[0] == "status" {
+            // status reads no secret: it still works.
+            assert_eq!(out.code, 0, "{out:?}");
+            continue;
+        }
+        assert_eq!(out.code, 5, "{args:?}: {out:?}");
+        assert!(
+            out.stderr.contains("keyring is locked") && out.stderr.contains("unlock"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
+        assert_eq!(snapshot(&env), files, "{args:?}: files changed");
+    }
+    // The entry is still there (its value cannot be read while the keyring is locked).
+    let listed = keyring
+        .command("secret-tool")
+        .args(["search", "--all", "service", &env.namespace])
+        .output()
+        .expect("secret-tool search");
+    let text = String::from_utf8_lossy(&listed.stdout).into_owned()
+        + &String::from_utf8_lossy(&listed.stderr);
+    assert!(
+        text.contains("username = p/default/access_token"),
+        "{listed:?}"
+    );
+}
