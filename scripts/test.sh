@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian/Ubuntu machine: installs what the tests need,
-# checks formatting and lints, then runs every test — unit, CLI, end-to-end against the
+# checks formatting and lints, runs each fuzz target briefly, then runs every test — unit, CLI, end-to-end against the
 # real oidc-provider and demo-idp, the real Swagger UI in headless Chromium, and the desktop
 # app driven through tauri-driver —
 # inside a private D-Bus session with an unlocked gnome-keyring (the real Secret Service)
@@ -32,6 +32,8 @@ echo "== cargo clippy"
 cargo clippy "${FEATURES[@]}" -- -D warnings
 echo "== cargo build"
 cargo build "${FEATURES[@]}"
+echo "== fuzz smoke run (each target a few seconds; scripts/fuzz.sh for longer runs)"
+scripts/fuzz.sh --smoke
 
 # A private keyring: its files live in a temporary XDG_DATA_HOME, never the user's.
 keyring_home=$(mktemp -d)

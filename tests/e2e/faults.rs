@@ -1,8 +1,13 @@
 //! A provider that fails in every way we know of: the user gets a clear error, the exit
 //! code says "provider or network", and the stored token and state are unchanged.
 
-use authdeck_e2e::faults::{Fault, FaultServer};
+use std::io::{BufRead, BufReader};
+use std::time::{Duration, Instant};
+
+use authdeck_e2e::faults::{Fault, FaultServer, SelfSignedServer};
 use authdeck_e2e::{Env, Provider};
+
+mod local;
 
 /// A client-credentials service logged in against the real provider, then pointed at a
 /// fault server (only its token URL changes), so a forced renewal hits the fault.
@@ -70,6 +75,12 @@ fn provider_faults_give_clear_errors_and_change_nothing() {
         (Fault::Oversized, "larger than 1024 KiB"),
         (Fault::Reset, "could not reach the token endpoint"),
         (Fault::InvalidGrant, "invalid_grant"),
+        (Fault::BadGatewayHtml, "HTTP 502 (text/html"),
+        (
+            Fault::WrongContentType,
+            "HTTP 200 (text/html) instead of an OAuth JSON response",
+        ),
+        (Fault::Huge, "larger than 1024 KiB"),
     ];
     for (fault, expected) in cases {
         let env = Env::new();
@@ -232,4 +243,175 @@ fn denied_in_the_browser() {
         "{}",
         out.stderr
     );
+}
+
+#[test]
+fn an_unresolvable_host_is_a_network_error_and_changes_nothing() {
+    let p = Provider::start(&[]);
+    let env = Env::new();
+    let (token, state) =
+        logged_in_then_broken(&p, &env, "http://authdeck-fault-test.invalid/token");
+    let out = env.run(&["token", "svc", "--min-valid", "999999"], "");
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("could not reach the token endpoint at http://authdeck-fault-test.invalid"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty());
+    assert_unchanged(&env, &token, &state);
+}
+
+#[test]
+fn a_self_signed_certificate_is_refused_and_changes_nothing() {
+    let p = Provider::start(&[]);
+    let env = Env::new();
+    let server = SelfSignedServer::start();
+    let (token, state) = logged_in_then_broken(&p, &env, &server.url);
+    let out = env.run(&["token", "svc", "--min-valid", "999999"], "");
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("could not reach the token endpoint at https://localhost:"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("certificate"), "{}", out.stderr);
+    assert_eq!(server.handshakes(), 0, "no TLS session was established");
+    assert_unchanged(&env, &token, &state);
+}
+
+/// A device-flow service whose endpoints are a fault server's.
+fn device_service(env: &Env, server: &FaultServer) -> Vec<u8> {
+    env.ok(
+        &[
+            "service",
+            "add",
+            "dev",
+            "--token-url",
+            &server.url,
+            "--device-url",
+            &server.device_url,
+            "--client-id",
+            "x",
+            "--flow",
+            "device",
+        ],
+        "",
+    );
+    std::fs::read(env.dir("config").join("services.toml")).expect("config")
+}
+
+fn assert_device_login_left_nothing(env: &Env, config: &[u8]) {
+    assert!(env.keyring_users().is_empty(), "{:?}", env.keyring_users());
+    assert_eq!(
+        std::fs::read(env.dir("config").join("services.toml")).expect("config"),
+        config,
+        "config changed"
+    );
+    assert_eq!(
+        env.run(&["token", "dev"], "").code,
+        3,
+        "login still required"
+    );
+}
+
+#[test]
+fn a_storm_of_slow_down_backs_off_until_the_code_expires() {
+    let env = Env::new();
+    let server = FaultServer::start(Fault::SlowDownStorm);
+    let config = device_service(&env, &server);
+    let started = Instant::now();
+    let out = env.run(&["login", "dev"], "");
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(
+        out.stderr.contains("the device code expired"),
+        "{}",
+        out.stderr
+    );
+    // interval 1 s, +5 s per slow_down, code valid 8 s: polls at 1 s and 7 s, then the
+    // next (at 18 s) would be past the expiry, so it gives up without polling again.
+    let polls = server.token_requests();
+    assert!(
+        (1..=2).contains(&polls),
+        "{polls} polls: slow_down not honoured"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_device_login_left_nothing(&env, &config);
+}
+
+#[test]
+fn an_expired_device_code_is_a_clear_error() {
+    let env = Env::new();
+    let server = FaultServer::start(Fault::DeviceExpires);
+    let config = device_service(&env, &server);
+    let out = env.run(&["login", "dev", "--json"], "");
+    assert_eq!(out.code, 4, "{out:?}");
+    let last: serde_json::Value =
+        serde_json::from_str(out.stdout.lines().last().expect("line")).expect("json");
+    assert_eq!(last["event"], "error", "{last}");
+    assert!(
+        last["message"]
+            .as_str()
+            .expect("message")
+            .contains("the device code expired before it was approved"),
+        "{last}"
+    );
+    assert!(server.token_requests() >= 1);
+    assert_device_login_left_nothing(&env, &config);
+}
+
+#[test]
+fn a_cancelled_login_exits_130_and_stores_nothing() {
+    let p = Provider::start(&[]);
+    let env = Env::new();
+    env.ok(
+        &[
+            "service",
+            "add",
+            "cancel",
+            "--issuer",
+            &p.issuer,
+            "--client-id",
+            "native-app",
+            "--flow",
+            "auth-code",
+        ],
+        "",
+    );
+    let config = std::fs::read(env.dir("config").join("services.toml")).expect("config");
+    let mut cmd = env.authdeck();
+    cmd.env("AUTHDECK_BROWSER", "true")
+        .args(["login", "cancel", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn login");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    authdeck_e2e::wait_for_event(&mut lines, "open_browser");
+    // Ctrl-C, as a terminal would send it.
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(status.success());
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(130), "{rest:?} {out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        rest.iter().any(|l| l.contains("cancel")) || stderr.contains("cancel"),
+        "{rest:?} {stderr}"
+    );
+    assert!(env.keyring_users().is_empty(), "{:?}", env.keyring_users());
+    assert_eq!(
+        std::fs::read(env.dir("config").join("services.toml")).expect("config"),
+        config
+    );
+    assert_eq!(env.run(&["token", "cancel"], "").code, 3);
 }

@@ -5,6 +5,7 @@ mod cli;
 mod desktop;
 mod faults;
 mod flows;
+mod hygiene;
 mod import;
 mod seeds;
 mod swagger;

@@ -169,6 +169,10 @@ fn keyring_error(e: &keyring::Error, key: &SecretKey) -> Error {
             let text = inner.to_string();
             if text.contains("autolaunch") || text.contains("DBUS_SESSION_BUS_ADDRESS") {
                 format!("no D-Bus session is running, so there is no keyring to keep {what} in: run Authdeck inside a desktop session (or `dbus-run-session`) with gnome-keyring or KWallet")
+            } else if text.contains("Failed to connect to socket")
+                || text.contains("Connection refused")
+            {
+                format!("the D-Bus session named by DBUS_SESSION_BUS_ADDRESS is not running, so there is no keyring to keep {what} in: run Authdeck in your desktop session (or fix DBUS_SESSION_BUS_ADDRESS) with gnome-keyring or KWallet ({text})")
             } else if text.contains("org.freedesktop.secrets") || text.contains("ServiceUnknown") {
                 format!("no Secret Service is running on this session's D-Bus, so {what} cannot be kept: start gnome-keyring (`gnome-keyring-daemon --start --components=secrets`) or KWallet and try again")
             } else {
@@ -301,6 +305,19 @@ mod tests {
         let enc = keyring_error(&keyring::Error::BadEncoding(b"SECRET".to_vec()), &key);
         assert!(!enc.to_string().contains("SECRET"), "{enc}");
         assert_eq!(enc.kind(), crate::ErrorKind::Keyring);
+        // A bus address that points nowhere (a stale DBUS_SESSION_BUS_ADDRESS).
+        let gone = keyring_error(
+            &keyring::Error::PlatformFailure(
+                "DBus error: Failed to connect to socket /nowhere: No such file or directory"
+                    .into(),
+            ),
+            &key,
+        );
+        assert!(
+            gone.to_string()
+                .contains("the D-Bus session named by DBUS_SESSION_BUS_ADDRESS is not running"),
+            "{gone}"
+        );
     }
 
     #[tokio::test]

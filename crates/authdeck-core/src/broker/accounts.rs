@@ -233,7 +233,9 @@ impl Broker {
     }
 
     /// Adds (or, with `replace`, replaces) a service and stores its secrets. Secrets go
-    /// to the keyring first, so a keyring failure leaves the config untouched.
+    /// to the keyring first, so a keyring failure leaves the config untouched; when the
+    /// config cannot be written (read-only, disk full), the keyring entries are put back
+    /// as they were, so a failed add changes nothing.
     pub async fn add_service(
         &self,
         id: &ServiceId,
@@ -251,19 +253,55 @@ impl Broker {
         service
             .validate()
             .map_err(|m| Error::Config(format!("service '{id}': {m}")))?;
+        let account = service
+            .accounts
+            .first()
+            .map_or(crate::config::DEFAULT_ACCOUNT, |a| a.name.as_str());
+        let mut secrets = Vec::new();
         if let Some(secret) = client_secret {
-            self.set_client_secret(id.as_str(), secret).await?;
+            non_empty(&secret, "client secret")?;
+            secrets.push((
+                SecretKey::service(id.as_str(), SecretKind::ClientSecret),
+                secret,
+            ));
         }
         if let Some(password) = password {
-            let account = service
-                .accounts
-                .first()
-                .map_or(crate::config::DEFAULT_ACCOUNT, |a| a.name.as_str());
-            self.set_password(id.as_str(), account, password).await?;
+            non_empty(&password, "password")?;
+            secrets.push((
+                SecretKey::account(id.as_str(), account, SecretKind::Password),
+                password,
+            ));
         }
-        self.config.upsert_service(id, service)?;
+        // What the keyring held before, to put back if a later step fails.
+        let mut previous = Vec::new();
+        let stored = async {
+            for (key, value) in secrets {
+                previous.push((key.clone(), self.vault.get(key.clone()).await?));
+                self.vault.set(key, value).await?;
+            }
+            self.config.upsert_service(id, service)
+        }
+        .await;
+        if let Err(e) = stored {
+            self.restore_secrets(previous).await;
+            return Err(e);
+        }
         discovery::forget(&self.dirs.cache, id.as_str());
         Ok(())
+    }
+
+    /// Puts keyring entries back to what they were (best effort: the keyring may be what
+    /// failed; the original error is the one reported).
+    async fn restore_secrets(&self, previous: Vec<(SecretKey, Option<Secret<String>>)>) {
+        for (key, old) in previous.into_iter().rev() {
+            let restored = match old {
+                Some(value) => self.vault.set(key, value).await,
+                None => self.vault.delete(key).await,
+            };
+            if let Err(e) = restored {
+                tracing::warn!("could not restore a keyring entry after a failed add: {e}");
+            }
+        }
     }
 
     /// Stores the service's client secret in the keyring.

@@ -265,3 +265,72 @@ async fn pasted_bearer_tokens_and_api_keys() {
     assert!(report.revocation_note.is_some());
     assert!(broker.token("k", None, 0).await.is_err());
 }
+
+/// A config write that fails (read-only directory, disk full) must not leave the
+/// keyring changed: the secrets stored just before are put back as they were.
+#[tokio::test]
+async fn a_failed_config_write_restores_the_keyring() {
+    use crate::vault::{SecretKey, SecretKind, SecretStore};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (broker, store) = broker(dir.path(), 1_000);
+    let id = crate::config::ServiceId::parse("svc").expect("id");
+    let mut svc = service(&[]);
+    svc.flow = Flow::Password;
+    svc.endpoints.token =
+        Some(crate::config::HttpUrl::parse("http://127.0.0.1:9/token").expect("url"));
+    broker
+        .add_service(
+            &id,
+            &svc,
+            false,
+            Some(Secret::from("old-secret")),
+            Some(Secret::from("old-password")),
+        )
+        .await
+        .expect("add");
+    let config_file = dir.path().join("config/services.toml");
+    let before = std::fs::read(&config_file).expect("config");
+
+    // Make the next config edit fail even for root: its lock file becomes a directory.
+    let lock = dir.path().join("config/.services.lock");
+    std::fs::remove_file(&lock).expect("remove lock");
+    std::fs::create_dir(&lock).expect("lock dir");
+
+    let replaced = broker
+        .add_service(
+            &id,
+            &svc,
+            true,
+            Some(Secret::from("new-secret")),
+            Some(Secret::from("new-password")),
+        )
+        .await;
+    assert!(replaced.is_err(), "{replaced:?}");
+    let other = crate::config::ServiceId::parse("other").expect("id");
+    let added = broker
+        .add_service(
+            &other,
+            &svc,
+            false,
+            Some(Secret::from("other-secret")),
+            None,
+        )
+        .await;
+    assert!(added.is_err(), "{added:?}");
+
+    let get = |key: SecretKey| store.get(&key).expect("get").map(|s| s.expose().clone());
+    assert_eq!(
+        get(SecretKey::service("svc", SecretKind::ClientSecret)).as_deref(),
+        Some("old-secret")
+    );
+    assert_eq!(
+        get(SecretKey::account("svc", "default", SecretKind::Password)).as_deref(),
+        Some("old-password")
+    );
+    assert_eq!(
+        get(SecretKey::service("other", SecretKind::ClientSecret)),
+        None
+    );
+    assert_eq!(store.len(), 2);
+    assert_eq!(std::fs::read(&config_file).expect("config"), before);
+}

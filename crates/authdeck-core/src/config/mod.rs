@@ -340,6 +340,22 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
     Ok(Config { services })
 }
 
+/// The file's bytes as text; bytes that are not UTF-8 (a corrupted or binary file) are a
+/// syntax error at their line and column, like any other mistake in the file.
+fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let before = String::from_utf8_lossy(&bytes[..valid]);
+        syntax_error(
+            path,
+            &before,
+            Some(valid..valid),
+            "the file is not UTF-8 text (corrupted?): fix or remove it".to_owned(),
+        )
+    })
+}
+
 pub(crate) fn syntax_error(
     path: &Path,
     text: &str,
@@ -382,8 +398,8 @@ impl ConfigFile {
     }
 
     fn read_text(&self) -> Result<Option<String>> {
-        match std::fs::read_to_string(&self.path) {
-            Ok(text) => Ok(Some(text)),
+        match std::fs::read(&self.path) {
+            Ok(bytes) => decode_text(&self.path, bytes).map(Some),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(Error::io("read", &self.path, e)),
         }

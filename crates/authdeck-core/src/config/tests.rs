@@ -232,3 +232,29 @@ swagger = { scheme = "api-key", param = "X-Key", in = "header" }
     .expect_err("param");
     assert!(err.to_string().contains("swagger.param"), "{err}");
 }
+
+/// A corrupted (non-UTF-8) file is a config error at the first bad byte (exit 2), not a
+/// local I/O error, and it is never overwritten.
+#[test]
+fn a_non_utf8_file_is_a_syntax_error_at_the_bad_byte() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("services.toml");
+    let bytes = b"[services.a]\nflow = \"device\"\nname\xff = \"x\"\n".to_vec();
+    std::fs::write(&path, &bytes).expect("write");
+    let file = ConfigFile::new(path.clone());
+    match file.load() {
+        Err(Error::ConfigSyntax {
+            line,
+            column,
+            message,
+            ..
+        }) => {
+            assert_eq!((line, column), (3, 5));
+            assert!(message.contains("not UTF-8"), "{message}");
+        }
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+    let id = ServiceId::parse("b").expect("id");
+    assert!(file.upsert_service(&id, &Service::default()).is_err());
+    assert_eq!(std::fs::read(&path).expect("read"), bytes);
+}

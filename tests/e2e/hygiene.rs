@@ -1,0 +1,157 @@
+//! Secret hygiene: a whole session — browser login, refresh with rotation, client
+//! credentials, password grant, logout — run with debug logs on, then every byte the CLI
+//! wrote to stdout (except `authdeck token`'s, whose job it is) and stderr, and every file
+//! under the config, state and cache dirs, is searched for every secret it handled.
+
+use authdeck_e2e::{Env, Outcome, Provider};
+
+/// Runs `authdeck` with `AUTHDECK_LOG=debug`, keeping what it printed.
+struct Session<'a> {
+    env: &'a Env,
+    printed: Vec<(String, String)>,
+}
+
+impl Session<'_> {
+    fn run(&mut self, args: &[&str], stdin: &str, stdout_may_hold_a_token: bool) -> Outcome {
+        let mut cmd = self.env.authdeck();
+        cmd.env("AUTHDECK_LOG", "debug");
+        let out = self.env.run_with(cmd, args, stdin);
+        assert_eq!(out.code, 0, "authdeck {args:?}: {out:?}");
+        let what = args.join(" ");
+        self.printed
+            .push((format!("stderr of `{what}`"), out.stderr.clone()));
+        if !stdout_may_hold_a_token {
+            self.printed
+                .push((format!("stdout of `{what}`"), out.stdout.clone()));
+        }
+        out
+    }
+
+    fn secrets(&self, users: &[&str]) -> Vec<String> {
+        users
+            .iter()
+            .filter_map(|u| self.env.keyring_lookup(u))
+            .collect()
+    }
+}
+
+#[test]
+fn no_secret_in_debug_logs_messages_or_files() {
+    let p = Provider::start(&[]);
+    let env = Env::new();
+    let mut s = Session {
+        env: &env,
+        printed: Vec::new(),
+    };
+    let mut secrets: Vec<String> = vec!["machine-basic-secret".into(), "alice-password".into()];
+
+    s.run(
+        &[
+            "service",
+            "add",
+            "oidc",
+            "--issuer",
+            &p.issuer,
+            "--client-id",
+            "native-app",
+            "--flow",
+            "auth-code",
+            "--scope",
+            "openid",
+            "--scope",
+            "offline_access",
+        ],
+        "",
+        false,
+    );
+    s.run(&["login", "oidc", "--json"], "", false);
+    let users = [
+        "oidc/default/access_token",
+        "oidc/default/refresh_token",
+        "oidc/default/id_token",
+    ];
+    secrets.extend(s.secrets(&users));
+    s.run(&["token", "oidc", "--min-valid", "999999"], "", true);
+    secrets.extend(s.secrets(&users));
+    s.run(&["status", "--json"], "", false);
+    s.run(&["service", "show", "oidc"], "", false);
+
+    s.run(
+        &[
+            "service",
+            "add",
+            "cc",
+            "--token-url",
+            &format!("{}/token", p.issuer),
+            "--client-id",
+            "machine-basic",
+            "--flow",
+            "client-credentials",
+            "--client-secret-stdin",
+            "--scope",
+            "api:read",
+        ],
+        "machine-basic-secret\n",
+        false,
+    );
+    s.run(&["login", "cc"], "", false);
+    secrets.extend(s.secrets(&["cc/default/access_token"]));
+
+    s.run(
+        &[
+            "service",
+            "add",
+            "pw",
+            "--issuer",
+            &p.issuer,
+            "--client-id",
+            "native-app",
+            "--flow",
+            "password",
+            "--username",
+            "alice",
+            "--password-stdin",
+            "--scope",
+            "openid",
+        ],
+        "alice-password\n",
+        false,
+    );
+    s.run(&["login", "pw"], "", false);
+    secrets.extend(s.secrets(&["pw/default/access_token", "pw/default/refresh_token"]));
+    s.run(&["token", "pw", "--min-valid", "999999"], "", true);
+    secrets.extend(s.secrets(&["pw/default/access_token", "pw/default/refresh_token"]));
+
+    s.run(&["logout", "oidc"], "", false);
+    s.run(&["status"], "", false);
+
+    assert!(
+        s.printed
+            .iter()
+            .any(|(_, text)| text.contains("DEBUG") || text.contains("debug")),
+        "debug logging did not take effect"
+    );
+    secrets.sort();
+    secrets.dedup();
+    assert!(
+        secrets.len() >= 8,
+        "too few secrets collected: {}",
+        secrets.len()
+    );
+    for secret in &secrets {
+        assert!(secret.len() >= 8, "a secret too short to search for");
+        for (what, text) in &s.printed {
+            assert!(
+                !text.contains(secret.as_str()),
+                "a secret ({}…) appears in {what}",
+                &secret[..4]
+            );
+        }
+        let hits = env.files_containing(secret);
+        assert!(
+            hits.is_empty(),
+            "a secret ({}…) is in {hits:?}",
+            &secret[..4]
+        );
+    }
+}
