@@ -198,6 +198,16 @@ def print_table():
         print(line(r))
 
 
+PRINTED = [0]
+
+
+def print_partial():
+    """New rows on stderr as soon as they exist: a long run that fails later shows them."""
+    for r in ROWS[PRINTED[0]:]:
+        print("bench: " + " | ".join(str(c) for c in r), file=sys.stderr, flush=True)
+    PRINTED[0] = len(ROWS)
+
+
 def item1(tmp, provider, runs):
     ad = Authdeck(tmp, "cached")
     ad.add_password_service("pw", provider.issuer)
@@ -314,13 +324,14 @@ def item4(tmp, provider, runs, services, refreshes):
             range(refreshes)))
     total = (time.perf_counter() - t0) * 1000
     rf.stop_agent()
-    lost = 0
-    for i in range(refreshes):
-        # Every account still works without the agent: its rotated refresh token was kept.
+    def still_refreshes(i):
+        # The account still refreshes without the agent: its rotated refresh token was kept.
         out = subprocess.run(rf.cmd("token", f"pw{i}", "--min-valid", "99999999"),
                              env=rf.env_without_agent(), capture_output=True, timeout=60)
-        if out.returncode != 0:
-            lost += 1
+        return out.returncode == 0
+
+    with ThreadPoolExecutor(8) as pool:
+        lost = sum(1 for ok in pool.map(still_refreshes, range(refreshes)) if not ok)
     ROWS.append(("4 scale: refreshes", f"{refreshes} refreshes due at once, 8 clients, 1 agent",
                  refreshes, f"{statistics.median(times):.2f}", f"{p95(times):.2f}",
                  f"total {total:.0f} ms", f"lost rotations: {lost}"))
@@ -349,8 +360,10 @@ def main():
     try:
         if "1" in items:
             item1(tmp, provider, a.runs)
+            print_partial()
         if "2" in items:
             item2(tmp, provider, a.refresh_runs)
+            print_partial()
         if "4" in items:
             item4(tmp, provider, max(5, a.runs // 10), a.services, a.refreshes)
     finally:
