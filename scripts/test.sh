@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 need_packages "${CORE_PACKAGES[@]}" "${DESKTOP_PACKAGES[@]}" "${DESKTOP_TEST_PACKAGES[@]}" \
-  "${BROWSER_TEST_PACKAGES[@]}"
+  "${BROWSER_TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}"
 need_rust
 need_node
 if ! command -v tauri-driver >/dev/null 2>&1; then
@@ -51,3 +51,9 @@ dbus-run-session -- sh -c '
   eval "$(printf %s test-password | gnome-keyring-daemon --unlock --components=secrets)"
   exec xvfb-run -a -s "-screen 0 1280x800x24" cargo test "$@"
 ' sh "${FEATURES[@]}" "$@"
+
+# One short pass of the benchmarks so they cannot rot: it checks that they run, never
+# their numbers. The debug CLI built above stands in for the release one here.
+echo "== bench/run.sh --smoke (no timing is asserted)"
+BENCH_NO_BUILD=1 AUTHDECK_BIN="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/authdeck" \
+  timeout 300 bench/run.sh --smoke

@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(name = "authdeck", version, propagate_version = true)]
 #[command(
     after_help = "Exit codes: 0 ok, 2 usage or config error, 3 login required, 4 provider or network error, 5 keyring unavailable, 130 cancelled.\n\
-Environment: AUTHDECK_CONFIG_DIR, AUTHDECK_STATE_DIR, AUTHDECK_CACHE_DIR (directories), AUTHDECK_BROWSER (command that opens URLs), AUTHDECK_LOG (log filter, e.g. debug)."
+Environment: AUTHDECK_CONFIG_DIR, AUTHDECK_STATE_DIR, AUTHDECK_CACHE_DIR (directories), AUTHDECK_BROWSER (command that opens URLs), AUTHDECK_LOG (log filter, e.g. debug), AUTHDECK_AGENT=0 (do not ask a running agent), AUTHDECK_AGENT_SOCKET (the agent's socket)."
 )]
 pub struct Cli {
     /// Use the offline demo: the five seed services emulated on loopback, with their own
@@ -35,9 +35,19 @@ pub enum Command {
     /// List or show the built-in service templates (the five seed services).
     #[command(subcommand)]
     Preset(PresetCommand),
+    /// Serve tokens from memory on a user-only Unix socket, so `authdeck token` needs no
+    /// keyring read (runs in the foreground until stopped).
+    Agent(AgentArgs),
     /// Run the demo server in the foreground (started automatically by --demo).
     #[command(hide = true)]
     DemoServer(DemoServerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AgentArgs {
+    /// Print the socket path and exit.
+    #[arg(long)]
+    pub print_socket: bool,
 }
 
 #[derive(Debug, Args)]

@@ -119,8 +119,13 @@ impl Broker {
         self.config.load()
     }
 
-    fn now(&self) -> i64 {
+    pub(crate) fn now(&self) -> i64 {
         self.ctx.clock.now()
+    }
+
+    /// The account's stored state (no secret), as the token agent compares it.
+    pub fn account_state(&self, service_id: &str, account: &str) -> Result<Option<AccountState>> {
+        self.state.load(service_id, account)
     }
 
     /// A token for `account` of `service_id` valid for at least `min_valid` seconds.
@@ -130,19 +135,33 @@ impl Broker {
         account: Option<&str>,
         min_valid: i64,
     ) -> Result<ValidToken> {
+        Ok(self
+            .token_for_account(service_id, account, min_valid)
+            .await?
+            .1)
+    }
+
+    /// Like [`Broker::token`], also naming the account used (the default one when
+    /// `account` is `None`).
+    pub async fn token_for_account(
+        &self,
+        service_id: &str,
+        account: Option<&str>,
+        min_valid: i64,
+    ) -> Result<(String, ValidToken)> {
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         let account = existing_account(service_id, service, account)?;
         if let Some(token) = self.cached(service_id, &account, min_valid).await? {
-            return Ok(token);
+            return Ok((account, token));
         }
         let _lock = self.lock_account(service_id, &account).await?;
         // Another process may have refreshed while we waited for the lock.
         if let Some(token) = self.cached(service_id, &account, min_valid).await? {
-            return Ok(token);
+            return Ok((account, token));
         }
         let tokens = self.renew(service_id, service, &account).await?;
-        Ok(valid_token(tokens))
+        Ok((account, valid_token(tokens)))
     }
 
     /// The stored token if it is valid long enough; `LoginRequired` if the account is

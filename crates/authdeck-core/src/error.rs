@@ -103,6 +103,9 @@ pub enum Error {
     /// Something local other than a file failed (e.g. starting the browser).
     #[error("{0}")]
     Local(String),
+    /// An error the token agent reported for a request, with the kind it had there.
+    #[error("{message}")]
+    Agent { kind: ErrorKind, message: String },
 }
 
 impl Error {
@@ -120,6 +123,7 @@ impl Error {
             Error::Keyring(_) => ErrorKind::Keyring,
             Error::Cancelled => ErrorKind::Cancelled,
             Error::Io { .. } | Error::Local(_) => ErrorKind::Local,
+            Error::Agent { kind, .. } => *kind,
         }
     }
 

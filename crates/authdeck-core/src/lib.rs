@@ -10,8 +10,11 @@
 //! - [`broker`]: a valid token for an account — cached, refreshed, re-fetched, or
 //!   "login required" — plus login, logout and service administration.
 //! - [`openapi`]: import services from OpenAPI / Swagger documents; paste hints.
+//! - `agent` (Unix): the token agent on a user-only socket, and the CLI's client of it.
 //! - [`paths`], [`http`], [`secret`], [`error`]: the plumbing.
 
+#[cfg(unix)]
+pub mod agent;
 pub mod broker;
 pub mod config;
 pub mod discovery;

@@ -1,5 +1,6 @@
 //! Runs the parsed command and turns errors into exit codes.
 
+mod agent;
 mod import;
 mod login;
 mod preset;
@@ -19,6 +20,14 @@ use crate::output;
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
+    if let Command::Token(args) = &cli.command {
+        if !cli.demo {
+            // The fast path: a running agent answers before any runtime or keyring.
+            if let Some(result) = token::from_agent(args) {
+                return token::exit_code(result);
+            }
+        }
+    }
     let json_errors = matches!(&cli.command, Command::Login(a) if a.json);
     let result = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -59,6 +68,7 @@ async fn run(cli: Cli) -> authdeck_core::Result<()> {
         Command::Status(args) => status::run(&broker, &args),
         Command::Logout(args) => login::logout(&broker, args).await,
         Command::Preset(cmd) => preset::run(&cmd),
+        Command::Agent(args) => agent::run(broker, &args).await,
         Command::DemoServer(_) => Ok(()),
     }
 }

@@ -1,5 +1,11 @@
 //! `authdeck token`: a valid token on stdout and nothing else.
+//!
+//! A running agent (`authdeck agent`) answers first, before the CLI starts its async
+//! runtime or touches the keyring; without one, the broker reads the keyring.
 
+use std::process::ExitCode;
+
+use authdeck_core::broker::ValidToken;
 use authdeck_core::{Broker, Result};
 
 use crate::args::{TokenArgs, TokenFormat};
@@ -15,14 +21,22 @@ pub async fn run(broker: &Broker, args: TokenArgs) -> Result<()> {
     } else {
         broker.token(&args.service, account, min_valid).await?
     };
+    print(&token, &args, || broker.load_config())
+}
+
+/// Prints the token in the asked format. `config` is read only for an API key's header.
+fn print(
+    token: &ValidToken,
+    args: &TokenArgs,
+    config: impl FnOnce() -> Result<authdeck_core::config::Config>,
+) -> Result<()> {
     let raw = token.access_token.expose();
     match args.format {
         TokenFormat::Raw => println!("{raw}"),
         TokenFormat::Bearer => println!("Bearer {raw}"),
         TokenFormat::Header if token.token_type == "ApiKey" => {
             // An API key travels in its own header, as is.
-            let config = broker.load_config()?;
-            let param = config
+            let param = config()?
                 .service(&args.service)?
                 .swagger
                 .as_ref()
@@ -43,4 +57,67 @@ pub async fn run(broker: &Broker, args: TokenArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The token from a running agent, printed; `None` when there is no usable agent (the
+/// caller then goes the usual way, through the keyring). Blocking, no async runtime.
+#[cfg(unix)]
+pub fn from_agent(args: &TokenArgs) -> Option<Result<()>> {
+    use authdeck_core::agent::{self, AgentAnswer, Reply, Request};
+    if args.app_token || !agent::enabled() {
+        return None;
+    }
+    let dirs = authdeck_core::paths::Dirs::from_env().ok()?;
+    let socket = agent::socket_path(&dirs, &authdeck_core::vault::default_namespace())?;
+    let request = Request {
+        service: args.service.clone(),
+        account: args.account.clone(),
+        min_valid: args.min_valid.max(0),
+    };
+    match agent::ask(&socket, &request) {
+        AgentAnswer::NoAgent => {
+            tracing::debug!("no agent on {}: reading the keyring", socket.display());
+            None
+        }
+        AgentAnswer::Unusable(why) => {
+            tracing::warn!("not using the agent ({why}): reading the keyring");
+            None
+        }
+        AgentAnswer::Reply(Reply::Token {
+            token_type,
+            expires_at,
+            scopes,
+            token,
+        }) => {
+            tracing::debug!("token served by the agent on {}", socket.display());
+            let token = ValidToken {
+                access_token: token,
+                token_type,
+                expires_at,
+                scopes,
+            };
+            let config = authdeck_core::config::ConfigFile::new(dirs.services_file());
+            Some(print(&token, args, || config.load()))
+        }
+        AgentAnswer::Reply(Reply::Error { kind, message }) => {
+            tracing::debug!("the agent on {} answered an error", socket.display());
+            Some(Err(authdeck_core::Error::Agent { kind, message }))
+        }
+    }
+}
+
+#[cfg(not(unix))]
+pub fn from_agent(_args: &TokenArgs) -> Option<Result<()>> {
+    None
+}
+
+/// Exit code of a finished command (for the agent path, which bypasses `run`).
+pub fn exit_code(result: Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("authdeck: {e}");
+            ExitCode::from(u8::try_from(e.kind().exit_code()).unwrap_or(1))
+        }
+    }
 }

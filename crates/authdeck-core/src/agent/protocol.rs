@@ -1,0 +1,288 @@
+//! The agent's wire format: one request line, one reply line, fields separated by tabs.
+//!
+//! ```text
+//! request:  token \t <service> \t <account, empty for the default> \t <min_valid> \n
+//! reply:    ok \t <token_type> \t <expires_at, empty if none> \t <scopes, space-separated> \t <token> \n
+//!           err \t <kind> \t <message> \n
+//! ```
+//!
+//! Tiny on purpose: the CLI's side parses it with no allocation beyond the fields, and the
+//! whole exchange fits one read. A field cannot hold a tab or a line break; requests that
+//! would need one are not sent (the CLI reads the keyring itself instead). Pure code: no
+//! I/O here.
+
+use crate::error::ErrorKind;
+use crate::secret::Secret;
+
+/// The longest line either side accepts (a token of a few KiB fits many times over).
+pub const MAX_LINE: usize = 64 * 1024;
+
+/// What the CLI asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub service: String,
+    /// `None`: the service's default (or only) account.
+    pub account: Option<String>,
+    pub min_valid: i64,
+}
+
+/// What the agent answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    Token {
+        token_type: String,
+        expires_at: Option<i64>,
+        scopes: Vec<String>,
+        token: Secret<String>,
+    },
+    Error {
+        kind: ErrorKind,
+        message: String,
+    },
+}
+
+fn field_ok(s: &str) -> bool {
+    !s.contains(['\t', '\n', '\r'])
+}
+
+impl Request {
+    /// The request line, or `None` when a field cannot be sent (tab or line break).
+    pub fn encode(&self) -> Option<String> {
+        let account = self.account.as_deref().unwrap_or("");
+        (field_ok(&self.service) && field_ok(account) && !self.service.is_empty())
+            .then(|| format!("token\t{}\t{account}\t{}\n", self.service, self.min_valid))
+    }
+
+    /// Parses a request line (with or without its newline).
+    pub fn decode(line: &str) -> Result<Request, String> {
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        let mut fields = line.split('\t');
+        let (Some("token"), Some(service), Some(account), Some(min_valid), None) = (
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+        ) else {
+            return Err("malformed request (expected: token, service, account, min_valid)".into());
+        };
+        if service.is_empty() || line.contains('\r') {
+            return Err("malformed request (empty service or a carriage return)".into());
+        }
+        let min_valid = min_valid
+            .parse()
+            .map_err(|_| format!("malformed request: min_valid '{min_valid}' is not a number"))?;
+        Ok(Request {
+            service: service.to_owned(),
+            account: (!account.is_empty()).then(|| account.to_owned()),
+            min_valid,
+        })
+    }
+}
+
+impl Reply {
+    /// The reply line. A token or type with a tab or line break (never seen from a real
+    /// provider) is answered as an error rather than sent garbled.
+    pub fn encode(&self) -> String {
+        match self {
+            Reply::Token {
+                token_type,
+                expires_at,
+                scopes,
+                token,
+            } => {
+                let scopes = scopes.join(" ");
+                if ![token_type.as_str(), &scopes, token.expose()]
+                    .into_iter()
+                    .all(field_ok)
+                {
+                    return Reply::Error {
+                        kind: ErrorKind::Local,
+                        message: "the token cannot be sent over the agent's protocol".into(),
+                    }
+                    .encode();
+                }
+                let expires = expires_at.map(|e| e.to_string()).unwrap_or_default();
+                format!(
+                    "ok\t{token_type}\t{expires}\t{scopes}\t{}\n",
+                    token.expose()
+                )
+            }
+            Reply::Error { kind, message } => {
+                let message: String = message
+                    .chars()
+                    .map(|c| {
+                        if matches!(c, '\t' | '\n' | '\r') {
+                            ' '
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+                format!("err\t{}\t{message}\n", kind.as_str())
+            }
+        }
+    }
+
+    /// Parses a reply line (with or without its newline).
+    pub fn decode(line: &str) -> Result<Reply, String> {
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        if let Some(rest) = line.strip_prefix("ok\t") {
+            let mut fields = rest.splitn(4, '\t');
+            let (Some(token_type), Some(expires), Some(scopes), Some(token)) =
+                (fields.next(), fields.next(), fields.next(), fields.next())
+            else {
+                return Err("malformed token reply".into());
+            };
+            if token.is_empty() || token.contains(['\t', '\r']) {
+                return Err("malformed token reply (token field)".into());
+            }
+            let expires_at = if expires.is_empty() {
+                None
+            } else {
+                Some(
+                    expires
+                        .parse()
+                        .map_err(|_| "malformed token reply (expires_at)".to_owned())?,
+                )
+            };
+            return Ok(Reply::Token {
+                token_type: token_type.to_owned(),
+                expires_at,
+                scopes: scopes
+                    .split(' ')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                token: Secret::new(token.to_owned()),
+            });
+        }
+        if let Some(rest) = line.strip_prefix("err\t") {
+            let (kind, message) = rest
+                .split_once('\t')
+                .ok_or_else(|| "malformed error reply".to_owned())?;
+            let kind = kind_from_str(kind).ok_or_else(|| format!("unknown error kind '{kind}'"))?;
+            return Ok(Reply::Error {
+                kind,
+                message: message.to_owned(),
+            });
+        }
+        Err("malformed reply (neither ok nor err)".into())
+    }
+}
+
+fn kind_from_str(s: &str) -> Option<ErrorKind> {
+    [
+        ErrorKind::Config,
+        ErrorKind::LoginRequired,
+        ErrorKind::Provider,
+        ErrorKind::Keyring,
+        ErrorKind::Cancelled,
+        ErrorKind::Local,
+    ]
+    .into_iter()
+    .find(|k| k.as_str() == s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_round_trip() {
+        for account in [None, Some("work".to_owned())] {
+            let req = Request {
+                service: "nomad".into(),
+                account,
+                min_valid: 60,
+            };
+            let line = req.encode().expect("encodable");
+            assert!(line.ends_with('\n'));
+            assert_eq!(Request::decode(&line), Ok(req));
+        }
+    }
+
+    #[test]
+    fn requests_that_cannot_be_sent_are_not() {
+        let bad = |service: &str, account: Option<&str>| Request {
+            service: service.into(),
+            account: account.map(str::to_owned),
+            min_valid: 0,
+        };
+        assert_eq!(bad("a\tb", None).encode(), None);
+        assert_eq!(bad("a", Some("x\ny")).encode(), None);
+        assert_eq!(bad("", None).encode(), None);
+    }
+
+    #[test]
+    fn malformed_requests_are_refused() {
+        for line in [
+            "",
+            "token\n",
+            "token\ts\t\n",
+            "token\ts\ta\tsoon\n",
+            "token\t\ta\t60\n",
+            "token\ts\ta\t60\textra\n",
+            "TOKEN\ts\ta\t60\n",
+            "token\ts\ta\r\t60\n",
+        ] {
+            assert!(Request::decode(line).is_err(), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn reply_round_trip() {
+        let token = Reply::Token {
+            token_type: "Bearer".into(),
+            expires_at: Some(1_700_000_000),
+            scopes: vec!["openid".into(), "api:read".into()],
+            token: Secret::from("eyJ.abc.def"),
+        };
+        assert_eq!(Reply::decode(&token.encode()), Ok(token));
+        let bare = Reply::Token {
+            token_type: "ApiKey".into(),
+            expires_at: None,
+            scopes: vec![],
+            token: Secret::from("k"),
+        };
+        assert_eq!(Reply::decode(&bare.encode()), Ok(bare));
+        let err = Reply::Error {
+            kind: ErrorKind::LoginRequired,
+            message: "s/default: not logged in: run `authdeck login s`".into(),
+        };
+        assert_eq!(Reply::decode(&err.encode()), Ok(err));
+    }
+
+    #[test]
+    fn error_messages_are_flattened_and_tokens_with_tabs_not_sent() {
+        let err = Reply::Error {
+            kind: ErrorKind::Provider,
+            message: "line one\nline\ttwo".into(),
+        };
+        assert_eq!(err.encode(), "err\tprovider\tline one line two\n");
+        let odd = Reply::Token {
+            token_type: "Bearer".into(),
+            expires_at: None,
+            scopes: vec![],
+            token: Secret::from("a\tb"),
+        };
+        let line = odd.encode();
+        assert!(line.starts_with("err\tlocal\t"), "{line}");
+        assert!(!line.contains("a\tb"));
+    }
+
+    #[test]
+    fn malformed_replies_are_refused() {
+        for line in [
+            "",
+            "ok\n",
+            "ok\tBearer\t\t\t\n",
+            "ok\tBearer\tsoon\t\tt\n",
+            "err\tweird\tmessage\n",
+            "err\n",
+            "hello\n",
+        ] {
+            assert!(Reply::decode(line).is_err(), "{line:?}");
+        }
+    }
+}

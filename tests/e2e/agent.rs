@@ -1,0 +1,218 @@
+//! `authdeck agent`: tokens served from memory on a user-only socket, with the keyring
+//! out of reach of the CLI process, refreshes through the agent, the fallback without an
+//! agent, and a refused other user.
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use authdeck_e2e::{eventually, Env, Outcome, Provider};
+
+/// A running `authdeck agent`; stopped with SIGTERM when dropped.
+struct Agent {
+    child: Child,
+    stopped: bool,
+}
+
+impl Agent {
+    fn start(mut cmd: Command, socket: &Path) -> Agent {
+        let child = cmd
+            .arg("agent")
+            .env("AUTHDECK_AGENT_SOCKET", socket)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn authdeck agent");
+        let up = eventually(Duration::from_secs(10), || {
+            std::os::unix::net::UnixStream::connect(socket).ok()
+        });
+        assert!(
+            up.is_some(),
+            "the agent did not start on {}",
+            socket.display()
+        );
+        Agent {
+            child,
+            stopped: false,
+        }
+    }
+
+    fn stop(&mut self) {
+        if std::mem::replace(&mut self.stopped, true) {
+            return;
+        }
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// `authdeck token …` with the agent's socket, debug logs, and (if `keyring` is false)
+/// no D-Bus session, so the keyring cannot be reached from this process.
+fn token(env: &Env, socket: &Path, args: &[&str], keyring: bool) -> Outcome {
+    let mut cmd = env.authdeck();
+    cmd.env("AUTHDECK_AGENT_SOCKET", socket)
+        .env("AUTHDECK_LOG", "authdeck=debug,authdeck_core=debug");
+    if !keyring {
+        cmd.env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env_remove("DISPLAY");
+    }
+    let mut all = vec!["token"];
+    all.extend_from_slice(args);
+    env.run_with(cmd, &all, "")
+}
+
+fn add_password_service(env: &Env, p: &Provider) {
+    env.ok(
+        &[
+            "service",
+            "add",
+            "pw",
+            "--issuer",
+            &p.issuer,
+            "--client-id",
+            "native-app",
+            "--flow",
+            "password",
+            "--username",
+            "alice",
+            "--password-stdin",
+            "--scope",
+            "openid",
+        ],
+        "alice-password\n",
+    );
+    env.ok(&["login", "pw"], "");
+}
+
+#[test]
+fn agent_serves_and_refreshes_tokens_without_the_cli_touching_the_keyring() {
+    let p = Provider::start(&[]);
+    let env = Env::new();
+    add_password_service(&env, &p);
+    let socket = env.dir("run").join("agent.sock");
+
+    // No agent: the CLI reads the keyring itself.
+    let out = token(&env, &socket, &["pw"], true);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("no agent"), "{out:?}");
+    let t0 = out.stdout.trim_end().to_owned();
+
+    let mut agent = Agent::start(env.authdeck(), &socket);
+    let mode = std::fs::metadata(&socket)
+        .expect("socket")
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600, "socket mode");
+
+    // The agent answers; the CLI has no D-Bus session at all.
+    let out = token(&env, &socket, &["pw"], false);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("served by the agent"), "{out:?}");
+    assert_eq!(out.stdout.trim_end(), t0);
+    // The same without the agent fails with the keyring error: the token above came
+    // from the agent, not from a keyring this process could reach.
+    let mut cmd = env.authdeck();
+    cmd.env("AUTHDECK_AGENT", "0")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env_remove("DISPLAY");
+    let out = env.run_with(cmd, &["token", "pw"], "");
+    assert_eq!(out.code, 5, "{out:?}");
+
+    // A refresh through the agent (the token is never valid 999999 s more): rotation stored.
+    let out = token(&env, &socket, &["pw", "--min-valid", "999999"], false);
+    assert_eq!(out.code, 0, "{out:?}");
+    let t1 = out.stdout.trim_end().to_owned();
+    assert_ne!(t1, t0, "a refreshed token");
+    assert_eq!(
+        env.keyring_lookup("pw/default/access_token"),
+        Some(t1.clone())
+    );
+    let out = token(&env, &socket, &["pw", "--format", "header"], false);
+    assert_eq!(out.stdout.trim_end(), format!("Authorization: Bearer {t1}"));
+
+    // The agent stops cleanly and removes its socket; the CLI falls back to the keyring.
+    agent.stop();
+    assert!(!socket.exists(), "socket left behind");
+    let out = token(&env, &socket, &["pw"], true);
+    assert_eq!(
+        (out.code, out.stdout.trim_end()),
+        (0, t1.as_str()),
+        "{out:?}"
+    );
+
+    // A logout by another process is seen at once: the agent serves no stale token.
+    let _agent = Agent::start(env.authdeck(), &socket);
+    assert_eq!(token(&env, &socket, &["pw"], false).code, 0);
+    env.ok(&["logout", "pw"], "");
+    let out = token(&env, &socket, &["pw"], false);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("authdeck login pw"), "{out:?}");
+    for secret in [&t0, &t1] {
+        assert!(env.files_containing(secret).is_empty(), "token on disk");
+    }
+}
+
+#[test]
+fn agent_refuses_another_user() {
+    if Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout != b"0\n")
+        .unwrap_or(true)
+        || Command::new("setpriv").arg("--version").output().is_err()
+    {
+        eprintln!("skipped: needs root and setpriv to run an agent as another user");
+        return;
+    }
+    let env = Env::new();
+    // A directory `nobody` can reach, holding the agent's own 0700 directory.
+    let base = tempfile::tempdir().expect("tempdir");
+    std::fs::set_permissions(base.path(), std::fs::Permissions::from_mode(0o711)).expect("chmod");
+    let dir = base.path().join("agent");
+    std::fs::create_dir(&dir).expect("mkdir");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+    let status = Command::new("chown")
+        .args(["nobody:nogroup", dir.to_str().expect("utf-8")])
+        .status()
+        .expect("chown");
+    assert!(status.success());
+    let socket = dir.join("agent.sock");
+    let mut cmd = Command::new("setpriv");
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(authdeck_e2e::authdeck_bin())
+        .env("AUTHDECK_CONFIG_DIR", dir.join("config"))
+        .env("AUTHDECK_STATE_DIR", dir.join("state"))
+        .env("AUTHDECK_CACHE_DIR", dir.join("cache"))
+        .env("AUTHDECK_KEYRING_NAMESPACE", &env.namespace)
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .stdin(Stdio::null());
+    let _agent = Agent::start(cmd, &socket);
+
+    // Root may open the socket (file modes do not stop it): SO_PEERCRED does.
+    let mut stream = std::os::unix::net::UnixStream::connect(&socket).expect("connect");
+    stream.write_all(b"token\tpw\t\t0\n").expect("write");
+    let mut reply = String::new();
+    BufReader::new(&stream).read_line(&mut reply).expect("read");
+    assert!(
+        reply.starts_with("err\tlocal\tthe agent serves its own user only"),
+        "{reply:?}"
+    );
+
+    // The CLI does not trust another user's agent: it says so and reads the keyring.
+    let mut cmd = env.authdeck();
+    cmd.env("AUTHDECK_AGENT_SOCKET", &socket);
+    let out = env.run_with(cmd, &["token", "pw"], "");
+    assert!(out.stderr.contains("not using the agent"), "{out:?}");
+    assert_eq!(out.code, 2, "no service 'pw' in this environment: {out:?}");
+}
