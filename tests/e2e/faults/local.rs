@@ -323,6 +323,10 @@ impl PrivateKeyring {
             .env("XDG_DATA_HOME", home.path().join("data"))
             .env("XDG_RUNTIME_DIR", home.path().join("run"))
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            // No display: gnome-keyring must not put an unlock prompt on the suite's Xvfb,
+            // where nobody answers it (the locked keyring would then wait forever).
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
