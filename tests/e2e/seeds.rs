@@ -10,6 +10,10 @@ use authdeck_e2e::{wait_for_event, Demo, Env};
 use demo_idp::credentials as creds;
 use demo_idp::DemoConfig;
 
+/// The access-token lifetime of the renewal tests: short enough to wait out, long enough
+/// that a debug CLI on a loaded machine uses a fresh token before it expires.
+const TTL: u64 = 6;
+
 fn demo(ttl_secs: Option<u64>, auto_approve: bool) -> Demo {
     Demo::start(DemoConfig {
         access_ttl: ttl_secs.map(Duration::from_secs),
@@ -73,7 +77,7 @@ fn login_use_expire_renew(env: &Env, demo: &Demo, id: &str, api: &str, ttl: u64)
 
 #[test]
 fn quamotion_v1_and_v2_client_credentials() {
-    let d = demo(Some(2), true);
+    let d = demo(Some(TTL), true);
     let env = Env::new();
     for (id, preset, token_path) in [
         ("q1", "quamotion", "oauth2/token"),
@@ -93,7 +97,7 @@ fn quamotion_v1_and_v2_client_credentials() {
             &["--client-secret-stdin"],
             &format!("{}\n", creds::QUAMOTION_CLIENT_SECRET),
         );
-        login_use_expire_renew(&env, &d, id, "/quamotion/api/version", 2);
+        login_use_expire_renew(&env, &d, id, "/quamotion/api/version", TTL);
     }
 }
 
@@ -142,7 +146,7 @@ fn quamotion_errors_carry_the_aadsts_description_and_change_nothing() {
 
 #[test]
 fn plantpredict_current_and_legacy_send_everything_in_the_query() {
-    let d = demo(Some(2), true);
+    let d = demo(Some(TTL), true);
     let env = Env::new();
     add_preset(
         &env,
@@ -155,7 +159,7 @@ fn plantpredict_current_and_legacy_send_everything_in_the_query() {
         &["--client-secret-stdin"],
         &format!("{}\n", creds::PLANTPREDICT_CLIENT_SECRET),
     );
-    login_use_expire_renew(&env, &d, "pp", "/plantpredict/Project", 2);
+    login_use_expire_renew(&env, &d, "pp", "/plantpredict/Project", TTL);
 
     add_preset(
         &env,
@@ -185,7 +189,7 @@ fn plantpredict_current_and_legacy_send_everything_in_the_query() {
         env.keyring_lookup("ppl/default/refresh_token")
             .expect("legacy refresh token")
     };
-    login_use_expire_renew(&env, &d, "ppl", "/plantpredict/Project", 2);
+    login_use_expire_renew(&env, &d, "ppl", "/plantpredict/Project", TTL);
     let r2 = env
         .keyring_lookup("ppl/default/refresh_token")
         .expect("refresh token");
@@ -208,7 +212,7 @@ fn plantpredict_current_and_legacy_send_everything_in_the_query() {
 
 #[test]
 fn nomad_current_legacy_refresh_and_app_tokens() {
-    let d = demo(Some(2), true);
+    let d = demo(Some(TTL), true);
     let env = Env::new();
     let api = format!("{}/nomad/api", d.base);
     let keycloak = format!(
@@ -226,7 +230,7 @@ fn nomad_current_legacy_refresh_and_app_tokens() {
         &["--username", creds::NOMAD_USERNAME, "--password-stdin"],
         &format!("{}\n", creds::NOMAD_PASSWORD),
     );
-    login_use_expire_renew(&env, &d, "nomad", "/nomad/api/v1/uploads", 2);
+    login_use_expire_renew(&env, &d, "nomad", "/nomad/api/v1/uploads", TTL);
     assert!(env.keyring_lookup("nomad/default/refresh_token").is_some());
 
     // An app token: its own token with its own expiry; it opens the API too.
@@ -265,7 +269,7 @@ fn nomad_current_legacy_refresh_and_app_tokens() {
         &["--username", creds::NOMAD_USERNAME, "--password-stdin"],
         &format!("{}\n", creds::NOMAD_PASSWORD),
     );
-    login_use_expire_renew(&env, &d, "nomad-old", "/nomad/api/v1/uploads", 2);
+    login_use_expire_renew(&env, &d, "nomad-old", "/nomad/api/v1/uploads", TTL);
 
     add_preset(
         &env,
