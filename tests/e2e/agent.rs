@@ -200,13 +200,22 @@ fn agent_refuses_another_user() {
     let _agent = Agent::start(cmd, &socket);
 
     // Root may open the socket (file modes do not stop it): SO_PEERCRED does.
+    // The agent answers a foreign peer at once, before reading anything, and
+    // closes: read its refusal first, then a request must find no one listening.
     let mut stream = std::os::unix::net::UnixStream::connect(&socket).expect("connect");
-    stream.write_all(b"token\tpw\t\t0\n").expect("write");
     let mut reply = String::new();
     BufReader::new(&stream).read_line(&mut reply).expect("read");
     assert!(
         reply.starts_with("err\tlocal\tthe agent serves its own user only"),
         "{reply:?}"
+    );
+    let mut rest = String::new();
+    let served = stream
+        .write_all(b"token\tpw\t\t0\n")
+        .and_then(|()| BufReader::new(&stream).read_line(&mut rest));
+    assert!(
+        matches!(served, Err(_) | Ok(0)),
+        "a refused peer got an answer: {rest:?}"
     );
 
     // The CLI does not trust another user's agent: it says so and reads the keyring.

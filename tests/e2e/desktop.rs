@@ -514,7 +514,17 @@ async fn eventually_js(c: &Client, script: &str) {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("never true: {script}");
+    // What the window says, to tell a failed action from a slow one.
+    let seen = c
+        .execute(
+            "return [...document.querySelectorAll(\".inline-error, [data-testid='notice'], [data-testid='token-panel']\")]\
+             .filter(e => !e.hidden && e.textContent.trim()).map(e => e.className + ': ' + e.textContent.trim()).join('\\n');",
+            vec![],
+        )
+        .await
+        .map(|v| v.as_str().unwrap_or_default().to_owned())
+        .unwrap_or_else(|e| format!("(could not read the window: {e})"));
+    panic!("never true: {script}\nthe window shows:\n{seen}");
 }
 
 /// The demo's `quamotion` expiry as `authdeck --demo status --json` reports it.
