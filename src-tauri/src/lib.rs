@@ -34,6 +34,7 @@ use crate::state::AppState;
 
 /// Starts the app (blocks until it quits).
 pub fn run() {
+    authdeck_core::panic_report::install("authdeck-desktop");
     init_logging();
     let demo = std::env::args().skip(1).any(|a| a == "--demo");
     let opener = Arc::new(AppOpener::default());

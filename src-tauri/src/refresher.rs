@@ -16,17 +16,36 @@ use crate::state::{account_key, AppState};
 /// How often the accounts are looked at.
 const TICK: Duration = Duration::from_secs(15);
 
+/// The look interval: [`TICK`], or `AUTHDECK_REFRESH_TICK_SECS` (1–3600; for tests that
+/// need many background refreshes in little time). A bad value keeps the default.
+fn tick_interval() -> Duration {
+    match std::env::var("AUTHDECK_REFRESH_TICK_SECS") {
+        Ok(v) => match v.trim().parse::<u64>() {
+            Ok(secs) if (1..=3600).contains(&secs) => Duration::from_secs(secs),
+            _ => {
+                tracing::warn!(
+                    "AUTHDECK_REFRESH_TICK_SECS must be 1 to 3600 seconds; using {} s",
+                    TICK.as_secs()
+                );
+                TICK
+            }
+        },
+        Err(_) => TICK,
+    }
+}
+
 /// Starts the refresh loop.
 pub fn spawn(app: AppHandle) {
+    let interval = tick_interval();
     tauri::async_runtime::spawn(async move {
         loop {
-            tokio::time::sleep(TICK).await;
-            tick(&app).await;
+            tokio::time::sleep(interval).await;
+            tick(&app, interval).await;
         }
     });
 }
 
-async fn tick(app: &AppHandle) {
+async fn tick(app: &AppHandle, interval: Duration) {
     let state = app.state::<AppState>();
     let broker = state.broker.clone();
     let statuses = match tokio::task::spawn_blocking(move || broker.status()).await {
@@ -42,7 +61,7 @@ async fn tick(app: &AppHandle) {
     };
     let margin = state.settings().refresh_margin_secs;
     // Look ahead by one tick so a token never expires between two looks.
-    let horizon = SystemClock.now() + margin + i64::try_from(TICK.as_secs()).unwrap_or(15);
+    let horizon = SystemClock.now() + margin + i64::try_from(interval.as_secs()).unwrap_or(15);
     let mut changed = false;
     for account in statuses {
         let due = matches!(account.status, StatusKind::LoggedIn | StatusKind::Expired)
@@ -50,7 +69,7 @@ async fn tick(app: &AppHandle) {
         if !due {
             continue;
         }
-        let lead = margin + i64::try_from(TICK.as_secs()).unwrap_or(15);
+        let lead = margin + i64::try_from(interval.as_secs()).unwrap_or(15);
         match state
             .broker
             .token(&account.service, Some(&account.account), lead)

@@ -8,6 +8,7 @@ use authdeck_e2e::faults::{Fault, FaultServer, SelfSignedServer};
 use authdeck_e2e::{Env, Provider};
 
 mod local;
+mod state_write;
 
 /// A client-credentials service logged in against the real provider, then pointed at a
 /// fault server (only its token URL changes), so a forced renewal hits the fault.

@@ -3,10 +3,13 @@
 
 mod agent;
 mod cli;
+mod concurrency;
 mod desktop;
+mod desktop_faults;
 mod faults;
 mod flows;
 mod hygiene;
 mod import;
+mod leaks;
 mod seeds;
 mod swagger;

@@ -194,11 +194,13 @@ impl Env {
             .write_all(stdin.as_bytes())
             .expect("write stdin");
         let out = child.wait_with_output().expect("authdeck output");
-        Outcome {
+        let outcome = Outcome {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        };
+        assert_no_known_secret(&format!("stderr of authdeck {args:?}"), &outcome.stderr);
+        outcome
     }
 
     /// Runs and asserts success, returning stdout.
@@ -274,6 +276,36 @@ impl Env {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn authdeck")
+    }
+}
+
+/// The fixed secrets of the test providers (oidc-provider's clients and users, demo-idp's
+/// credentials). Every `authdeck` run through [`Env::run`] has its stderr (messages and
+/// logs) searched for them, so the whole end-to-end suite checks that no error message
+/// or log line carries one.
+pub const KNOWN_SECRETS: &[&str] = &[
+    "conf-basic-secret",
+    "conf-post-secret",
+    "machine-basic-secret",
+    "machine-post-secret",
+    "introspector-secret",
+    "alice-password",
+    "bob-password",
+    demo_idp::credentials::QUAMOTION_CLIENT_SECRET,
+    demo_idp::credentials::AUTOLAB_CLIENT_SECRET,
+    demo_idp::credentials::PLANTPREDICT_CLIENT_SECRET,
+    demo_idp::credentials::PLANTPREDICT_PASSWORD,
+    demo_idp::credentials::NOMAD_PASSWORD,
+];
+
+/// Fails when `text` holds one of [`KNOWN_SECRETS`].
+pub fn assert_no_known_secret(what: &str, text: &str) {
+    for secret in KNOWN_SECRETS {
+        assert!(
+            !text.contains(secret),
+            "{what} holds a secret ({}…):\n{text}",
+            &secret[..4]
+        );
     }
 }
 

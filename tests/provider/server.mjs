@@ -33,6 +33,9 @@
 //   DISCOVERY=oauth-only    /.well-known/openid-configuration answers 404; the same metadata is
 //                           served at /.well-known/oauth-authorization-server (RFC 8414).
 //                           Without it both paths serve the metadata.
+// GET /test/grants answers the counts of token-endpoint successes by grant type and of
+// errors by code since start (tests check "zero invalid_grant" from the provider's side).
+//
 //   CLIENT_AUTH=lenient     accept a secret sent with basic for a *_post client and vice versa
 //                           (oidc-provider's own behaviour). Default: strict, the registered
 //                           token_endpoint_auth_method must be used, else 401 invalid_client.
@@ -368,6 +371,11 @@ provider.use(async (ctx, next) => {
     ctx.body = 'ok';
     return;
   }
+  if (ctx.method === 'GET' && ctx.path === '/test/grants') {
+    ctx.type = 'json';
+    ctx.body = grantCounts;
+    return;
+  }
   if (ctx.method === 'GET' && /^\/interaction\/[^/]+\/?$/.test(ctx.path)) {
     await autoFinishInteraction(ctx);
     return;
@@ -388,6 +396,17 @@ provider.use(async (ctx, next) => {
   }
 });
 
+// What the token endpoint did, for tests that check a whole run from the provider's side:
+// GET /test/grants -> {"success":{"<grant_type>":n,…},"error":{"<error code>":n,…}}.
+const grantCounts = { success: {}, error: {} };
+provider.on('grant.success', (ctx) => {
+  const type = String(ctx.oidc?.params?.grant_type ?? 'unknown');
+  grantCounts.success[type] = (grantCounts.success[type] ?? 0) + 1;
+});
+provider.on('grant.error', (_ctx, err) => {
+  const code = String(err.error ?? err.name ?? 'unknown');
+  grantCounts.error[code] = (grantCounts.error[code] ?? 0) + 1;
+});
 provider.on('server_error', (_ctx, err) => console.error('server_error', err));
 for (const event of [
   'grant.error', 'authorization.error', 'introspection.error', 'revocation.error',

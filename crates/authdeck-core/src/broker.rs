@@ -357,7 +357,13 @@ impl Broker {
             .state
             .load(service_id, account)?
             .and_then(|old| old.app_token_expires_at);
-        self.state.save(service_id, account, &state)
+        // The keyring already holds the new tokens, and a rotated refresh token is the
+        // only one the provider still accepts: they stay. The old state file stays too
+        // (the write is atomic); it is behind, never ahead — its expiry is the old
+        // token's, so the next request refreshes again with the stored refresh token.
+        self.state
+            .save(service_id, account, &state)
+            .map_err(|e| state_not_saved(service_id, account, e))
     }
 
     /// Deletes an account's tokens from the keyring (not its password).
@@ -471,6 +477,18 @@ impl Broker {
         tokio::task::spawn_blocking(move || paths::lock_exclusive(&path))
             .await
             .map_err(|e| Error::Local(format!("the lock task failed: {e}")))?
+    }
+}
+
+/// The error for new tokens that are in the keyring while the state file could not be
+/// written: what happened, that nothing is lost, and what to do.
+fn state_not_saved(service_id: &str, account: &str, e: Error) -> Error {
+    let message = format!(
+        "{service_id}/{account}: the new tokens are safe in the keyring, but {e}; free some space (or make the state directory writable) and run the command again"
+    );
+    match e {
+        Error::Io { source, .. } => Error::Io { message, source },
+        _ => Error::Local(message),
     }
 }
 

@@ -125,7 +125,7 @@ impl HttpClient {
     fn describe(&self, e: &reqwest::Error, what: &str) -> Error {
         let place = e
             .url()
-            .map(|u| format!("{}://{}", u.scheme(), u.authority()))
+            .map(|u| origin(u))
             .unwrap_or_else(|| "the provider".to_owned());
         if e.is_timeout() {
             return Error::Network(format!(
@@ -141,7 +141,9 @@ impl HttpClient {
             source = s.source();
         }
         if cause.is_empty() {
-            cause = e.to_string();
+            // reqwest's own text quotes the whole URL, query string included (where
+            // some providers want the client secret or a refresh token): never show it.
+            cause = e.without_url_text();
         }
         let hint = if e.is_connect() {
             "check the URL and your network"
@@ -151,6 +153,32 @@ impl HttpClient {
         Error::Network(format!(
             "could not reach {what} at {place}: {cause} ({hint})"
         ))
+    }
+}
+
+/// `scheme://host:port` of `url`: no user info, path or query (they may carry secrets).
+pub fn origin(url: &url::Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{}://{host}:{port}", url.scheme()),
+        (Some(host), None) => format!("{}://{host}", url.scheme()),
+        _ => url.scheme().to_owned(),
+    }
+}
+
+/// reqwest errors' text without the URL they carry.
+trait WithoutUrlText {
+    fn without_url_text(&self) -> String;
+}
+
+impl WithoutUrlText for reqwest::Error {
+    fn without_url_text(&self) -> String {
+        let text = self.to_string();
+        match self.url() {
+            Some(url) => text
+                .replace(&format!(" for url ({url})"), "")
+                .replace(url.as_str(), "the URL"),
+            None => text,
+        }
     }
 }
 
@@ -177,5 +205,17 @@ pub fn human_duration(d: Duration) -> String {
         format!("{} s", d.as_secs())
     } else {
         format!("{secs:.1} s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origin_drops_user_info_path_and_query() {
+        let url = url::Url::parse("https://id:pw-secret@id.test:8443/t?client_secret=s3cr3t")
+            .expect("url");
+        assert_eq!(origin(&url), "https://id.test:8443");
     }
 }

@@ -11,7 +11,8 @@
 //!   "login required" — plus login, logout and service administration.
 //! - [`openapi`]: import services from OpenAPI / Swagger documents; paste hints.
 //! - `agent` (Unix): the token agent on a user-only socket, and the CLI's client of it.
-//! - [`paths`], [`http`], [`secret`], [`error`]: the plumbing.
+//! - [`paths`], [`http`], [`secret`], [`error`]: the plumbing; [`panic_report`]: a panic
+//!   hook that never prints the panic's message (it could hold a secret).
 
 #[cfg(unix)]
 pub mod agent;
@@ -23,6 +24,7 @@ pub mod flows;
 pub mod http;
 pub mod loopback;
 pub mod openapi;
+pub mod panic_report;
 pub mod paths;
 pub mod secret;
 pub mod state;

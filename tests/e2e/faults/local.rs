@@ -10,7 +10,7 @@ use authdeck_e2e::{Env, Provider};
 
 /// Every file under the environment's directories with its bytes (lock files excepted:
 /// they are empty and may be created by any command).
-fn snapshot(env: &Env) -> Vec<(PathBuf, Vec<u8>)> {
+pub(super) fn snapshot(env: &Env) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
     let mut stack = vec![env.root.path().to_owned()];
     while let Some(dir) = stack.pop() {
@@ -32,7 +32,7 @@ fn snapshot(env: &Env) -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 /// The keyring entries of the environment: (user, value).
-fn keyring(env: &Env) -> Vec<(String, Option<String>)> {
+pub(super) fn keyring(env: &Env) -> Vec<(String, Option<String>)> {
     env.keyring_users()
         .into_iter()
         .map(|u| {
@@ -226,10 +226,10 @@ fn a_read_only_config_dir_is_a_clear_error_and_the_keyring_is_restored() {
 }
 
 /// A tiny tmpfs mounted over a directory (root only), unmounted when dropped.
-struct TinyFs(PathBuf);
+pub(super) struct TinyFs(PathBuf);
 
 impl TinyFs {
-    fn mount(dir: &Path) -> Option<TinyFs> {
+    pub(super) fn mount(dir: &Path) -> Option<TinyFs> {
         if !is_root() {
             return None;
         }
@@ -243,7 +243,7 @@ impl TinyFs {
     }
 
     /// Fills the file system up to the last byte.
-    fn fill(&self) {
+    pub(super) fn fill(&self) {
         use std::io::Write;
         let mut f = std::fs::File::create(self.0.join("filler")).expect("filler");
         let block = [0u8; 4096];

@@ -18,6 +18,7 @@ use crate::output;
 
 /// Parses the command line, runs the command, reports errors.
 pub fn main() -> ExitCode {
+    authdeck_core::panic_report::install("authdeck");
     let cli = Cli::parse();
     init_logging();
     if let Command::Token(args) = &cli.command {

@@ -362,6 +362,12 @@ pub(crate) fn syntax_error(
     span: Option<Range<usize>>,
     message: String,
 ) -> Error {
+    // The message may quote the bad value; the position says where it is, and the value
+    // could be a secret typed in the wrong place: it is never quoted back.
+    let message = match span.as_ref().and_then(|s| text.get(s.clone())) {
+        Some(raw) => without_value(&message, raw.trim().trim_matches(['"', '\''])),
+        None => message,
+    };
     let offset = span.map_or(0, |s| s.start.min(text.len()));
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
@@ -372,6 +378,18 @@ pub(crate) fn syntax_error(
         column,
         message,
     }
+}
+
+/// `message` without any quoted copy of `value` ('…', "…" or `…`).
+fn without_value(message: &str, value: &str) -> String {
+    if value.is_empty() {
+        return message.to_owned();
+    }
+    let mut out = message.to_owned();
+    for (open, close) in [("'", "'"), ("\"", "\""), ("`", "`")] {
+        out = out.replace(&format!("{open}{value}{close}"), &format!("{open}…{close}"));
+    }
+    out
 }
 
 /// The services file on disk: reads it and applies edits to it.

@@ -72,7 +72,9 @@ fn bad_values_are_reported_where_they_are() {
     let (line, col, msg) = error_at("[services.a]\nflow = \"implicit\"\n");
     assert_eq!(line, 2, "{msg}");
     assert_eq!(col, 8, "{msg}");
-    assert!(msg.contains("unknown flow 'implicit'"), "{msg}");
+    assert!(msg.contains("unknown flow"), "{msg}");
+    // The value is not quoted back: it could be a secret typed in the wrong place.
+    assert!(!msg.contains("implicit"), "{msg}");
 
     let (line, _, msg) =
         error_at("[services.a]\nflow = \"device\"\nclient_id = \"x\"\nissuer = \"ftp://x\"\n");

@@ -128,7 +128,75 @@ pub async fn send(
         Placement::PostQuery => req.header(reqwest::header::CONTENT_LENGTH, "0"),
         Placement::GetQuery => req,
     };
-    Ok(http.send(req, "the token endpoint").await?)
+    let mut resp = http.send(req, "the token endpoint").await?;
+    if !resp.is_success() {
+        // An error answer may echo what was sent (a refresh token in error_description, a
+        // debug page quoting the form): such text must never reach a message.
+        scrub(&mut resp.body, &sent_secrets(creds, params));
+    }
+    Ok(resp)
+}
+
+/// Parameters whose values are secrets (RFC 6749, 7009, 7636, 8628, 7523).
+const SECRET_PARAMS: &[&str] = &[
+    "refresh_token",
+    "code",
+    "code_verifier",
+    "password",
+    "client_secret",
+    "device_code",
+    "token",
+    "assertion",
+    "client_assertion",
+];
+
+/// The secret values a request carries, in the forms an echo may show them: as sent,
+/// form-urlencoded, and the Basic credentials' base64.
+fn sent_secrets(creds: ClientCreds<'_>, params: &[(String, String)]) -> Vec<String> {
+    use base64::Engine as _;
+    let mut values: Vec<String> = params
+        .iter()
+        .filter(|(k, _)| SECRET_PARAMS.contains(&k.as_str()))
+        .map(|(_, v)| v.clone())
+        .collect();
+    if let Some(secret) = creds.secret {
+        values.push(secret.expose().clone());
+        let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let basic = format!("{}:{}", enc(creds.id), enc(secret.expose()));
+        values.push(base64::engine::general_purpose::STANDARD.encode(basic));
+    }
+    let encoded: Vec<String> = values
+        .iter()
+        .map(|v| url::form_urlencoded::byte_serialize(v.as_bytes()).collect())
+        .collect();
+    values.extend(encoded);
+    // Very short values would blank out ordinary words; no real secret is that short.
+    values.retain(|v| v.len() >= 6);
+    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    values.dedup();
+    values
+}
+
+/// Replaces every occurrence of each secret in `body` with `[redacted]`.
+fn scrub(body: &mut Vec<u8>, secrets: &[String]) {
+    for secret in secrets {
+        let needle = secret.as_bytes();
+        if needle.is_empty() || body.len() < needle.len() {
+            continue;
+        }
+        let mut out = Vec::with_capacity(body.len());
+        let mut i = 0;
+        while i < body.len() {
+            if body[i..].starts_with(needle) {
+                out.extend_from_slice(b"[redacted]");
+                i += needle.len();
+            } else {
+                out.push(body[i]);
+                i += 1;
+            }
+        }
+        *body = out;
+    }
 }
 
 fn require_secret<'a>(creds: ClientCreds<'a>) -> Result<&'a Secret<String>, TokenError> {
@@ -181,12 +249,7 @@ pub fn clean_text(s: &str) -> String {
 
 /// An answer that is not a usable OAuth response, described without quoting its body.
 pub fn not_oauth(endpoint: &Url, resp: &HttpResponse) -> Error {
-    let place = format!(
-        "{}://{}{}",
-        endpoint.scheme(),
-        endpoint.authority(),
-        endpoint.path()
-    );
+    let place = format!("{}{}", crate::http::origin(endpoint), endpoint.path());
     let ct = resp
         .content_type
         .as_deref()
@@ -210,6 +273,34 @@ pub fn not_oauth(endpoint: &Url, resp: &HttpResponse) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn echoed_secrets_are_scrubbed_from_error_answers() {
+        let secret = Secret::new("client/secret+value".to_owned());
+        let creds = ClientCreds {
+            id: "app",
+            auth: ClientAuth::ClientSecretBasic,
+            secret: Some(&secret),
+        };
+        let params = vec![
+            ("grant_type".to_owned(), "refresh_token".to_owned()),
+            ("refresh_token".to_owned(), "rt-0123456789".to_owned()),
+            ("scope".to_owned(), "openid".to_owned()),
+        ];
+        let secrets = sent_secrets(creds, &params);
+        let mut body = br#"{"error":"invalid_grant","error_description":"token rt-0123456789 (client/secret+value, client%2Fsecret%2Bvalue) for openid"}"#.to_vec();
+        scrub(&mut body, &secrets);
+        let text = String::from_utf8(body).expect("utf-8");
+        assert!(!text.contains("rt-0123456789"), "{text}");
+        assert!(
+            !text.contains("secret+value") && !text.contains("secret%2Bvalue"),
+            "{text}"
+        );
+        assert!(
+            text.contains("[redacted]") && text.contains("for openid"),
+            "{text}"
+        );
+    }
 
     fn resp(status: u16, ct: &str, body: &str) -> HttpResponse {
         HttpResponse {

@@ -1,0 +1,375 @@
+//! The desktop app keeps running under faults, through the real window (tauri-driver,
+//! on an Xvfb display of its own so its clipboard is not shared with other tests), in
+//! normal (not demo) mode against the real oidc-provider:
+//!
+//! - the token endpoint answers 502 with an HTML page, or not at all (timeout): Copy
+//!   shows the error in the token panel, another account's Copy works meanwhile, and
+//!   once the fault is gone the same Copy works; the failing account's keyring entries
+//!   and state file are byte for byte unchanged;
+//! - the refresh token was spent elsewhere (`invalid_grant` from the provider): the
+//!   account is shown as needing a login, its dead tokens are gone from the keyring, the
+//!   other accounts are untouched, and a login from the window works again;
+//! - `services.toml` is corrupted while the app runs: the error names the file, nothing
+//!   is written, and after the repair Copy works.
+//!
+//! A refresh margin of an hour makes every Copy renew the token (so each Copy meets the
+//! fault); the background refresh is slowed down to once an hour so it does not race
+//! the checks.
+
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use authdeck_e2e::faults::{Fault, FaultServer};
+use authdeck_e2e::{eventually, occupy_port, tests_dir, Env, Provider};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+fn desktop_bin() -> PathBuf {
+    let bin = authdeck_e2e::authdeck_bin()
+        .with_file_name(format!("authdeck-desktop{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} is missing: build it with `cargo build -p authdeck-desktop --features custom-protocol`",
+        bin.display()
+    );
+    bin
+}
+
+/// tauri-driver (with its Xvfb, WebKitWebDriver and the app) in its own process group.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{}", self.0.id())])
+            .status();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    let (l, p) = occupy_port();
+    drop(l);
+    p
+}
+
+async fn testid(c: &Client, id: &str) -> fantoccini::elements::Element {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(&format!("[data-testid='{id}']")))
+        .await
+        .unwrap_or_else(|e| panic!("no element data-testid={id}: {e}"))
+}
+
+async fn click(c: &Client, id: &str) {
+    let el = testid(c, id).await;
+    let arg = vec![serde_json::to_value(&el).expect("element")];
+    let _ = c
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            arg.clone(),
+        )
+        .await;
+    if el.click().await.is_err() {
+        c.execute("arguments[0].click();", arg)
+            .await
+            .unwrap_or_else(|e| panic!("click {id}: {e}"));
+    }
+}
+
+/// Polls a script until it returns a non-empty string; that string.
+async fn eventually_text(c: &Client, script: &str, what: &str) -> String {
+    for _ in 0..400 {
+        if let Ok(v) = c.execute(script, vec![]).await {
+            if let Some(s) = v.as_str().filter(|s| !s.is_empty()) {
+                return s.to_owned();
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the window never showed {what}");
+}
+
+async fn wait_state(c: &Client, service: &str, state: &str) {
+    let script = format!(
+        "const e = document.querySelector(\"[data-testid='state-{service}']\"); return e && e.dataset.state === '{state}' ? 'yes' : '';"
+    );
+    eventually_text(c, &script, &format!("{service} as {state}")).await;
+}
+
+/// The copy error shown in the token panel (empty while hidden).
+const COPY_ERROR: &str = "const e = document.querySelector(\"[data-testid='token-panel'] .copy-section .inline-error\"); return e && !e.hidden ? e.textContent.trim() : '';";
+
+/// Selects `service`'s row, clears old notices, clicks Copy and waits for the outcome:
+/// `Ok(())` for the "Copied" notice, `Err(message)` for the panel's error.
+async fn copy(c: &Client, service: &str) -> Result<(), String> {
+    click(c, &format!("service-{service}")).await;
+    testid(c, &format!("copy-raw-{service}")).await;
+    c.execute(
+        "document.querySelectorAll(\"[data-testid='notice']\").forEach(n => n.remove()); \
+         const e = document.querySelector(\"[data-testid='token-panel'] .copy-section .inline-error\"); if (e) { e.hidden = true; e.textContent = ''; } return true;",
+        vec![],
+    )
+    .await
+    .expect("reset notices");
+    click(c, &format!("copy-raw-{service}")).await;
+    let script = format!(
+        "const err = (() => {{ {COPY_ERROR} }})(); if (err) return 'ERR ' + err; \
+         return [...document.querySelectorAll(\"[data-testid='notice']\")].some(n => n.textContent.includes('Copied')) ? 'OK' : '';"
+    );
+    let outcome = eventually_text(c, &script, &format!("the outcome of copying {service}")).await;
+    match outcome.strip_prefix("ERR ") {
+        Some(e) => Err(e.to_owned()),
+        None => Ok(()),
+    }
+}
+
+/// The keyring entries (user, value) of one service, read with `secret-tool`.
+fn entries_of(env: &Env, service: &str) -> Vec<(String, Option<String>)> {
+    env.keyring_users()
+        .into_iter()
+        .filter(|u| u.starts_with(&format!("{service}/")))
+        .map(|u| {
+            let v = env.keyring_lookup(&u);
+            (u, v)
+        })
+        .collect()
+}
+
+fn state_of(env: &Env, service: &str) -> Option<Vec<u8>> {
+    std::fs::read(
+        env.dir("state")
+            .join(format!("accounts/{service}/default.json")),
+    )
+    .ok()
+}
+
+fn machine_service(env: &Env, id: &str, client: &str, token_url: &str) {
+    env.ok(
+        &[
+            "service",
+            "add",
+            id,
+            "--token-url",
+            token_url,
+            "--client-id",
+            client,
+            "--flow",
+            "client-credentials",
+            "--client-secret-stdin",
+            "--scope",
+            "api:read",
+        ],
+        &format!("{client}-secret\n"),
+    );
+    env.ok(&["login", id], "");
+}
+
+#[test]
+fn the_desktop_app_shows_faults_and_keeps_working() {
+    assert!(
+        std::env::var("DISPLAY").is_ok_and(|d| !d.is_empty()),
+        "no DISPLAY: run the suite with scripts/test.sh (it starts Xvfb)"
+    );
+    let p = Provider::start(&[]);
+    let env = Env::new();
+    let real = format!("{}/token", p.issuer);
+    machine_service(&env, "svc", "machine-basic", &real);
+    machine_service(&env, "other", "machine-post", &real);
+    env.ok(
+        &[
+            "service",
+            "add",
+            "rot",
+            "--issuer",
+            &p.issuer,
+            "--client-id",
+            "native-app",
+            "--flow",
+            "auth-code",
+            "--scope",
+            "openid",
+        ],
+        "",
+    );
+    env.ok(&["login", "rot"], "");
+    std::fs::write(
+        env.dir("config").join("settings.toml"),
+        "refresh_margin_secs = 3600\n",
+    )
+    .expect("settings");
+
+    let (driver_port, native_port) = (free_port(), free_port());
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    // A display of its own: Copy must not race other tests for the X clipboard.
+    let mut driver = Command::new("xvfb-run");
+    std::os::unix::process::CommandExt::process_group(&mut driver, 0);
+    let driver = driver
+        .args(["-a", "-s", "-screen 0 1280x800x24", "tauri-driver"])
+        .args([
+            "--port",
+            &driver_port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .env("AUTHDECK_CONFIG_DIR", env.dir("config"))
+        .env("AUTHDECK_STATE_DIR", env.dir("state"))
+        .env("AUTHDECK_CACHE_DIR", env.dir("cache"))
+        .env("AUTHDECK_KEYRING_NAMESPACE", &env.namespace)
+        .env("AUTHDECK_HTTP_TIMEOUT", "4")
+        .env("AUTHDECK_REFRESH_TICK_SECS", "3600")
+        .env(
+            "AUTHDECK_BROWSER",
+            format!(
+                "node {}",
+                tests_dir().join("provider/browser.mjs").display()
+            ),
+        )
+        .env("NO_AT_BRIDGE", "1")
+        .env("GTK_USE_PORTAL", "0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start xvfb-run tauri-driver");
+    let _driver = Driver(driver);
+    eventually(Duration::from_secs(30), || {
+        TcpStream::connect(("127.0.0.1", driver_port)).ok()
+    })
+    .expect("tauri-driver listens");
+
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": desktop_bin() }),
+        );
+        let c = ClientBuilder::rustls()
+            .expect("tls")
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{driver_port}"))
+            .await
+            .expect("WebDriver session");
+        faults(&c, &p, &env, &real).await;
+        let _ = c.close().await;
+    });
+}
+
+async fn faults(c: &Client, p: &Provider, env: &Env, real: &str) {
+    for id in ["svc", "other", "rot"] {
+        testid(c, &format!("service-{id}")).await;
+    }
+    // Everything works to begin with.
+    copy(c, "svc").await.expect("copy svc");
+    let config = env.dir("config").join("services.toml");
+    let good_config = std::fs::read_to_string(&config).expect("config");
+
+    // 1. A proxy's 502 page, then a provider that never answers (4 s timeout).
+    for (fault, expected) in [
+        (Fault::BadGatewayHtml, "HTTP 502"),
+        (Fault::Silent, "did not answer within"),
+    ] {
+        let server = FaultServer::start(fault);
+        std::fs::write(&config, good_config.replacen(real, &server.url, 1))
+            .expect("point svc at the fault");
+        let (entries, state) = (entries_of(env, "svc"), state_of(env, "svc"));
+        let config_bytes = std::fs::read(&config).expect("config");
+        let error = copy(c, "svc")
+            .await
+            .expect_err("copy under a fault must fail");
+        assert!(
+            error.contains(expected),
+            "{fault:?}: the window says {error:?}"
+        );
+        assert!(
+            server.token_requests() >= 1,
+            "{fault:?}: the fault was not reached"
+        );
+        // The app still works: another account copies.
+        copy(c, "other")
+            .await
+            .expect("another account still copies");
+        assert_eq!(
+            entries_of(env, "svc"),
+            entries,
+            "{fault:?}: keyring changed"
+        );
+        assert_eq!(state_of(env, "svc"), state, "{fault:?}: state changed");
+        assert_eq!(
+            std::fs::read(&config).expect("config"),
+            config_bytes,
+            "{fault:?}: config changed"
+        );
+        // The fault gone, the same action works.
+        std::fs::write(&config, &good_config).expect("restore");
+        copy(c, "svc").await.expect("copy svc after the fault");
+        let token = env
+            .keyring_lookup("svc/default/access_token")
+            .expect("token");
+        assert_eq!(p.introspect(&token)["active"], true);
+    }
+
+    // 2. invalid_grant: the stored refresh token was spent elsewhere (a rotated one that
+    // another copy of the keyring used). The provider revokes the grant.
+    let spent = env
+        .keyring_lookup("rot/default/refresh_token")
+        .expect("refresh token");
+    let (status, _) = p.raw_refresh("native-app", &spent);
+    assert_eq!(status, 200, "spending the refresh token elsewhere");
+    let (others, other_state) = (entries_of(env, "other"), state_of(env, "other"));
+    let error = copy(c, "rot")
+        .await
+        .expect_err("copy with a dead refresh token");
+    assert!(
+        error.contains("log in") || error.contains("login"),
+        "the window says {error:?}"
+    );
+    wait_state(c, "rot", "login_required").await;
+    assert_eq!(
+        env.keyring_lookup("rot/default/refresh_token"),
+        None,
+        "a dead refresh token kept"
+    );
+    assert_eq!(
+        env.keyring_lookup("rot/default/access_token"),
+        None,
+        "a dead access token kept"
+    );
+    assert_eq!(
+        entries_of(env, "other"),
+        others,
+        "another account's keyring changed"
+    );
+    assert_eq!(
+        state_of(env, "other"),
+        other_state,
+        "another account's state changed"
+    );
+    // A new login from the window works, and so does Copy.
+    click(c, "login-rot").await;
+    wait_state(c, "rot", "logged_in").await;
+    copy(c, "rot").await.expect("copy after logging in again");
+
+    // 3. services.toml corrupted while the app runs.
+    let (all_entries, svc_state) = (env.keyring_users(), state_of(env, "svc"));
+    let mut corrupt = good_config.clone().into_bytes();
+    corrupt.extend_from_slice(b"\n[services.svc\nflow = \xff\n");
+    std::fs::write(&config, &corrupt).expect("corrupt");
+    let error = copy(c, "svc")
+        .await
+        .expect_err("copy with a corrupted config");
+    assert!(error.contains("services.toml"), "the window says {error:?}");
+    assert_eq!(
+        std::fs::read(&config).expect("config"),
+        corrupt,
+        "the corrupted file was rewritten"
+    );
+    assert_eq!(env.keyring_users(), all_entries, "keyring changed");
+    assert_eq!(state_of(env, "svc"), svc_state, "state changed");
+    std::fs::write(&config, &good_config).expect("repair");
+    copy(c, "svc").await.expect("copy after the repair");
+    copy(c, "other").await.expect("copy other after the repair");
+}
