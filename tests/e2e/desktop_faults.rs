@@ -102,13 +102,13 @@ async fn wait_state(c: &Client, service: &str, state: &str) {
 /// The copy error shown in the token panel (empty while hidden).
 const COPY_ERROR: &str = "const e = document.querySelector(\"[data-testid='token-panel'] .copy-section .inline-error\"); return e && !e.hidden ? e.textContent.trim() : '';";
 
-/// Selects `service`'s row, clears old notices, clicks Copy and waits for the outcome:
+/// Selects `service`'s row, marks the notices already shown, clicks Copy and waits for the outcome:
 /// `Ok(())` for the "Copied" notice, `Err(message)` for the panel's error.
 async fn copy(c: &Client, service: &str) -> Result<(), String> {
     click(c, &format!("service-{service}")).await;
     testid(c, &format!("copy-raw-{service}")).await;
     c.execute(
-        "document.querySelectorAll(\"[data-testid='notice']\").forEach(n => n.remove()); \
+        "document.querySelectorAll(\"[data-testid='notice']\").forEach(n => n.dataset.seen = '1'); \
          const e = document.querySelector(\"[data-testid='token-panel'] .copy-section .inline-error\"); if (e) { e.hidden = true; e.textContent = ''; } return true;",
         vec![],
     )
@@ -117,7 +117,7 @@ async fn copy(c: &Client, service: &str) -> Result<(), String> {
     click(c, &format!("copy-raw-{service}")).await;
     let script = format!(
         "const err = (() => {{ {COPY_ERROR} }})(); if (err) return 'ERR ' + err; \
-         return [...document.querySelectorAll(\"[data-testid='notice']\")].some(n => n.textContent.includes('Copied')) ? 'OK' : '';"
+         return [...document.querySelectorAll(\"[data-testid='notice']\")].some(n => !n.dataset.seen && n.textContent.includes('Copied')) ? 'OK' : '';"
     );
     let outcome = eventually_text(c, &script, &format!("the outcome of copying {service}")).await;
     match outcome.strip_prefix("ERR ") {
@@ -146,7 +146,7 @@ fn state_of(env: &Env, service: &str) -> Option<Vec<u8>> {
     .ok()
 }
 
-fn machine_service(env: &Env, id: &str, client: &str, token_url: &str) {
+fn machine_service(env: &Env, id: &str, client: &str, auth: &str, token_url: &str) {
     env.ok(
         &[
             "service",
@@ -156,6 +156,8 @@ fn machine_service(env: &Env, id: &str, client: &str, token_url: &str) {
             token_url,
             "--client-id",
             client,
+            "--client-auth",
+            auth,
             "--flow",
             "client-credentials",
             "--client-secret-stdin",
@@ -176,8 +178,8 @@ fn the_desktop_app_shows_faults_and_keeps_working() {
     let p = Provider::start(&[]);
     let env = Env::new();
     let real = format!("{}/token", p.issuer);
-    machine_service(&env, "svc", "machine-basic", &real);
-    machine_service(&env, "other", "machine-post", &real);
+    machine_service(&env, "svc", "machine-basic", "basic", &real);
+    machine_service(&env, "other", "machine-post", "post", &real);
     env.ok(
         &[
             "service",
@@ -309,7 +311,8 @@ async fn faults(c: &Client, p: &Provider, env: &Env, real: &str) {
         let token = env
             .keyring_lookup("svc/default/access_token")
             .expect("token");
-        assert_eq!(p.introspect(&token)["active"], true);
+        let info = tokio::task::block_in_place(|| p.introspect(&token));
+        assert_eq!(info["active"], true);
     }
 
     // 2. invalid_grant: the stored refresh token was spent elsewhere (a rotated one that
@@ -317,7 +320,8 @@ async fn faults(c: &Client, p: &Provider, env: &Env, real: &str) {
     let spent = env
         .keyring_lookup("rot/default/refresh_token")
         .expect("refresh token");
-    let (status, _) = p.raw_refresh("native-app", &spent);
+    // (blocking HTTP clients run outside the async context)
+    let (status, _) = tokio::task::block_in_place(|| p.raw_refresh("native-app", &spent));
     assert_eq!(status, 200, "spending the refresh token elsewhere");
     let (others, other_state) = (entries_of(env, "other"), state_of(env, "other"));
     let error = copy(c, "rot")
