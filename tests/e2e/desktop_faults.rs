@@ -10,7 +10,9 @@
 //!   account is shown as needing a login, its dead tokens are gone from the keyring, the
 //!   other accounts are untouched, and a login from the window works again;
 //! - `services.toml` is corrupted while the app runs: the error names the file, nothing
-//!   is written, and after the repair Copy works.
+//!   is written, and after the repair Copy works;
+//! - the keyring is locked while the app runs (a private gnome-keyring): the error says
+//!   to unlock it, the window still works, nothing is written; unlocked, Copy works.
 //!
 //! A refresh margin of an hour makes every Copy renew the token (so each Copy meets the
 //! fault); the background refresh is slowed down to once an hour so it does not race
@@ -22,6 +24,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use authdeck_e2e::faults::{Fault, FaultServer};
+
+use crate::faults::local::{snapshot, PrivateKeyring};
 use authdeck_e2e::{eventually, occupy_port, tests_dir, Env, Provider};
 use fantoccini::{Client, ClientBuilder, Locator};
 
@@ -203,12 +207,23 @@ fn the_desktop_app_shows_faults_and_keeps_working() {
     )
     .expect("settings");
 
+    let (_driver, port) = start_driver(&env, &[]);
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let c = session(port).await;
+        faults(&c, &p, &env, &real).await;
+        let _ = c.close().await;
+    });
+}
+
+/// tauri-driver on an Xvfb display of its own, for the app in `env` (plus `extra` env).
+fn start_driver(env: &Env, extra: &[(&str, &str)]) -> (Driver, u16) {
     let (driver_port, native_port) = (free_port(), free_port());
     let _ = rustls::crypto::ring::default_provider().install_default();
     // A display of its own: Copy must not race other tests for the X clipboard.
     let mut driver = Command::new("xvfb-run");
     std::os::unix::process::CommandExt::process_group(&mut driver, 0);
-    let driver = driver
+    driver
         .args(["-a", "-s", "-screen 0 1280x800x24", "tauri-driver"])
         .args([
             "--port",
@@ -232,32 +247,116 @@ fn the_desktop_app_shows_faults_and_keeps_working() {
         .env("NO_AT_BRIDGE", "1")
         .env("GTK_USE_PORTAL", "0")
         .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start xvfb-run tauri-driver");
-    let _driver = Driver(driver);
+        .stderr(Stdio::inherit());
+    for (k, v) in extra {
+        driver.env(k, v);
+    }
+    let driver = Driver(driver.spawn().expect("start xvfb-run tauri-driver"));
     eventually(Duration::from_secs(30), || {
         TcpStream::connect(("127.0.0.1", driver_port)).ok()
     })
     .expect("tauri-driver listens");
+    (driver, driver_port)
+}
 
+/// A WebDriver session: the app's window.
+async fn session(port: u16) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), "wry".into());
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": desktop_bin() }),
+    );
+    ClientBuilder::rustls()
+        .expect("tls")
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("WebDriver session")
+}
+
+/// The keyring locked while the app runs (a private gnome-keyring on its own D-Bus
+/// session, which the app is started on): Copy says the keyring is locked and how to
+/// unlock it, the window still works (Settings opens), nothing is written, the entry is
+/// still there; unlocked again, the same Copy works.
+#[test]
+fn the_desktop_app_reports_a_locked_keyring_and_keeps_working() {
+    assert!(
+        std::env::var("DISPLAY").is_ok_and(|d| !d.is_empty()),
+        "no DISPLAY: run the suite with scripts/test.sh (it starts Xvfb)"
+    );
+    let keyring = PrivateKeyring::start();
+    let env = Env::new();
+    let run = |args: &[&str], stdin: &str| {
+        let mut cmd = env.authdeck();
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", &keyring.bus)
+            .env_remove("DISPLAY");
+        env.run_with(cmd, args, stdin)
+    };
+    let out = run(&["service", "add", "p", "--flow", "bearer"], "");
+    assert_eq!(out.code, 0, "{out:?}");
+    // A pasted JWT that expires in 2100: no network needed.
+    let token = "eyJhbGciOiJub25lIn0.eyJleHAiOjQxMDI0NDQ4MDB9.ZGVza3RvcC1sb2NrZWQ";
+    let out = run(&["login", "p", "--token-stdin"], &format!("{token}\n"));
+    assert_eq!(out.code, 0, "{out:?}");
+    let (_driver, port) = start_driver(&env, &[("DBUS_SESSION_BUS_ADDRESS", &keyring.bus)]);
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
-        let mut caps = serde_json::Map::new();
-        caps.insert("browserName".into(), "wry".into());
-        caps.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": desktop_bin() }),
+        let c = session(port).await;
+        testid(&c, "service-p").await;
+        copy(&c, "p").await.expect("copy before the lock");
+        keyring.lock();
+        let locked = keyring
+            .command("secret-tool")
+            .args(["search", "--all", "service", &env.namespace])
+            .output()
+            .expect("secret-tool search");
+        assert!(
+            String::from_utf8_lossy(&locked.stderr).contains("locked"),
+            "the keyring did not lock: {locked:?}"
         );
-        let c = ClientBuilder::rustls()
-            .expect("tls")
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{driver_port}"))
-            .await
-            .expect("WebDriver session");
-        faults(&c, &p, &env, &real).await;
+        let files = snapshot(&env);
+        let error = copy(&c, "p").await.expect_err("copy from a locked keyring");
+        assert!(
+            error.contains("locked") && error.contains("unlock"),
+            "the window says {error:?}"
+        );
+        assert!(!error.contains(token), "the token in the message");
+        // The window still answers.
+        click(&c, "settings").await;
+        eventually_text(
+            &c,
+            "const v = document.querySelector(\"[data-testid='settings-view']\"); return v && !v.hidden ? 'yes' : '';",
+            "the settings view",
+        )
+        .await;
+        click(&c, "nav-services").await;
+        assert_eq!(snapshot(&env), files, "files changed");
+        let listed = keyring
+            .command("secret-tool")
+            .args(["search", "--all", "service", &env.namespace])
+            .output()
+            .expect("secret-tool search");
+        let text = String::from_utf8_lossy(&listed.stdout).into_owned()
+            + &String::from_utf8_lossy(&listed.stderr);
+        assert!(text.contains("username = p/default/access_token"), "{listed:?}");
+        // Unlocked again, the same action works and the token is the one stored.
+        keyring.unlock();
+        copy(&c, "p").await.expect("copy after unlocking");
         let _ = c.close().await;
     });
+    let stored = keyring
+        .command("secret-tool")
+        .args([
+            "lookup",
+            "service",
+            &env.namespace,
+            "username",
+            "p/default/access_token",
+        ])
+        .output()
+        .expect("secret-tool lookup");
+    assert_eq!(String::from_utf8_lossy(&stored.stdout).trim_end(), token);
 }
 
 async fn faults(c: &Client, p: &Provider, env: &Env, real: &str) {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use authdeck_e2e::faults::{Fault, FaultServer, SelfSignedServer};
 use authdeck_e2e::{Env, Provider};
 
-mod local;
+pub(crate) mod local;
 mod state_write;
 
 /// A client-credentials service logged in against the real provider, then pointed at a

@@ -10,7 +10,7 @@ use authdeck_e2e::{Env, Provider};
 
 /// Every file under the environment's directories with its bytes (lock files excepted:
 /// they are empty and may be created by any command).
-pub(super) fn snapshot(env: &Env) -> Vec<(PathBuf, Vec<u8>)> {
+pub(crate) fn snapshot(env: &Env) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
     let mut stack = vec![env.root.path().to_owned()];
     while let Some(dir) = stack.pop() {
@@ -294,14 +294,14 @@ fn a_full_disk_is_a_clear_error_and_changes_nothing() {
 
 /// A keyring of its own (a nested D-Bus session with its own gnome-keyring, files in a
 /// temp dir), so locking it does not disturb the tests sharing the suite's keyring.
-struct PrivateKeyring {
+pub(crate) struct PrivateKeyring {
     session: std::process::Child,
-    bus: String,
-    _home: tempfile::TempDir,
+    pub(crate) bus: String,
+    home: tempfile::TempDir,
 }
 
 impl PrivateKeyring {
-    fn start() -> PrivateKeyring {
+    pub(crate) fn start() -> PrivateKeyring {
         use std::io::BufRead;
         let home = tempfile::tempdir().expect("tempdir");
         for d in ["data", "run"] {
@@ -338,18 +338,42 @@ impl PrivateKeyring {
             .expect("bus address");
         let bus = line.trim().to_owned();
         assert!(bus.starts_with("unix:"), "no private bus: {line:?}");
-        PrivateKeyring {
-            session,
-            bus,
-            _home: home,
-        }
+        PrivateKeyring { session, bus, home }
     }
 
-    fn command(&self, program: &str) -> Command {
+    pub(crate) fn command(&self, program: &str) -> Command {
         let mut cmd = Command::new(program);
         cmd.env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
             .env_remove("DISPLAY");
         cmd
+    }
+
+    /// Locks the `login` collection (secret-tool may crash on the way out; callers check
+    /// that the lock took).
+    pub(crate) fn lock(&self) {
+        let _ = self
+            .command("secret-tool")
+            .args(["lock", "--collection=login"])
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+
+    /// Unlocks it again the way a login does: a new daemon replaces the running one,
+    /// unlocked with the password (an unlock request would need a prompt).
+    pub(crate) fn unlock(&self) {
+        use std::io::Write;
+        let mut child = self
+            .command("gnome-keyring-daemon")
+            .args(["--replace", "--unlock", "--components=secrets"])
+            .env("XDG_DATA_HOME", self.home.path().join("data"))
+            .env("XDG_RUNTIME_DIR", self.home.path().join("run"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("gnome-keyring-daemon --replace");
+        let _ = child.stdin.take().expect("stdin").write_all(b"pw");
+        let _ = child.wait();
     }
 
     fn lookup(&self, env: &Env, user: &str) -> std::process::Output {
