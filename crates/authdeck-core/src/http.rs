@@ -125,7 +125,7 @@ impl HttpClient {
     fn describe(&self, e: &reqwest::Error, what: &str) -> Error {
         let place = e
             .url()
-            .map(|u| origin(u))
+            .map(origin)
             .unwrap_or_else(|| "the provider".to_owned());
         if e.is_timeout() {
             return Error::Network(format!(

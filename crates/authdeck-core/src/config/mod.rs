@@ -364,9 +364,13 @@ pub(crate) fn syntax_error(
 ) -> Error {
     // The message may quote the bad value; the position says where it is, and the value
     // could be a secret typed in the wrong place: it is never quoted back.
+    // (Only a string value is left out: a key the message names, like an unknown field,
+    // is what the user needs to see.)
     let message = match span.as_ref().and_then(|s| text.get(s.clone())) {
-        Some(raw) => without_value(&message, raw.trim().trim_matches(['"', '\''])),
-        None => message,
+        Some(raw) if raw.trim_start().starts_with(['"', '\'']) => {
+            without_value(&message, raw.trim().trim_matches(['"', '\'']))
+        }
+        _ => message,
     };
     let offset = span.map_or(0, |s| s.start.min(text.len()));
     let before = &text[..offset];
