@@ -106,7 +106,7 @@ fn the_desktop_app_and_four_clis_never_spend_a_rotated_refresh_token_twice() {
         .env("AUTHDECK_CACHE_DIR", env.dir("cache"))
         .env("AUTHDECK_KEYRING_NAMESPACE", &env.namespace)
         .env("AUTHDECK_REFRESH_TICK_SECS", "1")
-        .env("AUTHDECK_LOG", "info")
+        .env("AUTHDECK_LOG", "debug")
         .env("NO_AT_BRIDGE", "1")
         .env("GTK_USE_PORTAL", "0")
         .stdout(Stdio::null())
@@ -215,6 +215,17 @@ fn the_desktop_app_and_four_clis_never_spend_a_rotated_refresh_token_twice() {
         true,
         "the keyring's refresh token is not the provider's current one"
     );
+    // The app's debug log holds none of the tokens it handled last (nor a known secret).
+    let at = env
+        .keyring_lookup("rot/default/access_token")
+        .expect("an access token in the keyring");
+    for secret in [&rt, &at] {
+        assert!(
+            !app_log.contains(secret.as_str()),
+            "a token in the app's debug log"
+        );
+    }
+    authdeck_e2e::assert_no_known_secret("the desktop app's debug log", &app_log);
     let state = std::fs::read_to_string(env.dir("state").join("accounts/rot/default.json"))
         .expect("state file");
     assert!(!state.contains("login_required"), "{state}");

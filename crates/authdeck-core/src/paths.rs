@@ -97,7 +97,10 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| Error::io("create a temporary file in", dir, e))?;
-    tmp.write_all(contents)
+    // Through the plain file: NamedTempFile's own writer adds the temp file's name to
+    // errors, and the message should name the file being written.
+    tmp.as_file_mut()
+        .write_all(contents)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| Error::io("write", path, e))?;
     tmp.persist(path)

@@ -70,7 +70,8 @@ fn a_full_disk_during_a_refresh_keeps_the_rotated_refresh_token() {
     assert!(
         out.stderr.contains("No space left on device")
             && out.stderr.contains("safe in the keyring")
-            && out.stderr.contains("default.json"),
+            && out.stderr.contains("default.json")
+            && !out.stderr.contains(".authdeck-"),
         "{}",
         out.stderr
     );
