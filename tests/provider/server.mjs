@@ -33,12 +33,12 @@
 //   DISCOVERY=oauth-only    /.well-known/openid-configuration answers 404; the same metadata is
 //                           served at /.well-known/oauth-authorization-server (RFC 8414).
 //                           Without it both paths serve the metadata.
-// GET /test/grants answers the counts of token-endpoint successes by grant type and of
-// errors by code since start (tests check "zero invalid_grant" from the provider's side).
-//
 //   CLIENT_AUTH=lenient     accept a secret sent with basic for a *_post client and vice versa
 //                           (oidc-provider's own behaviour). Default: strict, the registered
 //                           token_endpoint_auth_method must be used, else 401 invalid_client.
+//
+// GET /test/grants answers the counts of token-endpoint successes by grant type and of
+// errors by code since start (tests check "zero invalid_grant" from the provider's side).
 
 import * as crypto from 'node:crypto';
 import * as http from 'node:http';
