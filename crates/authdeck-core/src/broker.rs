@@ -10,6 +10,7 @@
 //! Login, logout and service administration live in `broker/accounts.rs`.
 
 mod accounts;
+mod memory;
 mod pasted;
 
 use std::sync::Arc;
@@ -53,6 +54,8 @@ pub struct Broker {
     vault: Vault,
     ctx: FlowContext,
     browser: Arc<dyn BrowserOpener>,
+    /// Refresh tokens and client secrets kept between refreshes (long-running brokers).
+    memory: Option<Arc<memory::Memory>>,
 }
 
 impl Broker {
@@ -75,6 +78,7 @@ impl Broker {
                 login_timeout: DEFAULT_LOGIN_TIMEOUT,
             },
             browser,
+            memory: None,
         }
     }
 
@@ -93,6 +97,17 @@ impl Broker {
     /// Replaces the browser opener (e.g. `--no-browser`).
     pub fn with_browser(mut self, browser: Arc<dyn BrowserOpener>) -> Self {
         self.browser = browser;
+        self
+    }
+
+    /// Keeps refresh tokens and client secrets in memory between refreshes, so a refresh
+    /// reads nothing from the keyring (for long-running processes: the token agent, the
+    /// desktop app). Clones share the memory. See `broker/memory.rs` for how it stays
+    /// honest.
+    pub fn remembering_secrets(mut self) -> Self {
+        if self.memory.is_none() {
+            self.memory = Some(Arc::new(memory::Memory::default()));
+        }
         self
     }
 
@@ -205,16 +220,15 @@ impl Broker {
             ));
         }
         let endpoints = self.endpoints(service_id, service).await?;
-        let client = self.client_identity(service_id, service).await?;
-        let refresh_key = SecretKey::account(service_id, account, SecretKind::RefreshToken);
-        let refresh_token = if state.has_refresh_token {
-            self.vault.get(refresh_key).await?
+        let (mut client, mut client_remembered) = self.renewal_client(service_id, service).await?;
+        let mut refresh = if state.has_refresh_token {
+            self.refresh_token(service_id, account, &state).await?
         } else {
             None
         };
-        if let Some(refresh_token) = refresh_token {
-            let mut extra = service.token_params.clone();
-            extra.extend(service.refresh_params.clone());
+        let mut extra = service.token_params.clone();
+        extra.extend(service.refresh_params.clone());
+        while let Some((refresh_token, remembered)) = refresh.take() {
             let result = flows::refresh::refresh(
                 &self.ctx,
                 &endpoints.refresh,
@@ -227,14 +241,38 @@ impl Broker {
             .await;
             match result {
                 Ok(tokens) => {
-                    self.store_tokens(service_id, account, &tokens).await?;
+                    self.store_tokens(service_id, account, &tokens, Some(&refresh_token))
+                        .await?;
                     return Ok(tokens);
+                }
+                Err(TokenError::OAuth(o)) if o.code == "invalid_client" && client_remembered => {
+                    // The secret may have changed in another process: the keyring's, once.
+                    tracing::info!("{service_id}: client secret rejected, reading it again");
+                    client = self.client_identity(service_id, service).await?;
+                    client_remembered = false;
+                    refresh = Some((refresh_token, remembered));
                 }
                 Err(TokenError::OAuth(o)) if o.code == "invalid_grant" => {
                     tracing::info!(
                         "{service_id}/{account}: refresh token rejected ({})",
                         o.code
                     );
+                    if remembered {
+                        // The keyring may hold a newer one than memory: try it, once.
+                        if let Some(memory) = &self.memory {
+                            memory.forget_refresh_token(service_id, account);
+                        }
+                        let key = SecretKey::account(service_id, account, SecretKind::RefreshToken);
+                        refresh = self
+                            .vault
+                            .get(key)
+                            .await?
+                            .filter(|stored| *stored != refresh_token)
+                            .map(|stored| (stored, false));
+                        if refresh.is_some() {
+                            continue;
+                        }
+                    }
                     if !can_refetch(service.flow) {
                         let reason = "the provider no longer accepts the refresh token (it expired or was revoked)";
                         self.forget_tokens(service_id, account).await?;
@@ -248,6 +286,10 @@ impl Broker {
                 }
                 Err(e) => return Err(e.into()),
             }
+        }
+        if client_remembered {
+            // Re-fetching is rare and cannot be retried as cheaply: the keyring's secret.
+            client = self.client_identity(service_id, service).await?;
         }
         let tokens = match service.flow {
             Flow::ClientCredentials | Flow::Password => {
@@ -263,7 +305,8 @@ impl Broker {
                 return Err(Error::login_required(service_id, account, reason));
             }
         };
-        self.store_tokens(service_id, account, &tokens).await?;
+        self.store_tokens(service_id, account, &tokens, None)
+            .await?;
         Ok(tokens)
     }
 
@@ -333,10 +376,18 @@ impl Broker {
     }
 
     /// Stores a new token set: the refresh token first (a rotated one must never be
-    /// lost), then the access and ID tokens, then the state file.
-    async fn store_tokens(&self, service_id: &str, account: &str, tokens: &TokenSet) -> Result<()> {
+    /// lost; not rewritten when it equals `used`, the one just spent), then the access and
+    /// ID tokens, then the state file.
+    async fn store_tokens(
+        &self,
+        service_id: &str,
+        account: &str,
+        tokens: &TokenSet,
+        used: Option<&Secret<String>>,
+    ) -> Result<()> {
         let key = |kind| SecretKey::account(service_id, account, kind);
         match &tokens.refresh_token {
+            Some(rt) if Some(rt) == used => {}
             Some(rt) => {
                 self.vault
                     .set(key(SecretKind::RefreshToken), rt.clone())
@@ -357,7 +408,37 @@ impl Broker {
             .state
             .load(service_id, account)?
             .and_then(|old| old.app_token_expires_at);
-        self.state.save(service_id, account, &state)
+        self.state.save(service_id, account, &state)?;
+        if let Some(memory) = &self.memory {
+            match &tokens.refresh_token {
+                Some(rt) => memory.keep_refresh_token(service_id, account, state, rt.clone()),
+                None => memory.forget_refresh_token(service_id, account),
+            }
+        }
+        Ok(())
+    }
+
+    /// The refresh token to spend (and whether it came from memory): the remembered one
+    /// while the state file is the one it was kept with, else the keyring's.
+    async fn refresh_token(
+        &self,
+        service_id: &str,
+        account: &str,
+        state: &AccountState,
+    ) -> Result<Option<(Secret<String>, bool)>> {
+        if let Some(token) = self
+            .memory
+            .as_ref()
+            .and_then(|m| m.refresh_token(service_id, account, state))
+        {
+            return Ok(Some((token, true)));
+        }
+        let key = SecretKey::account(service_id, account, SecretKind::RefreshToken);
+        let token = self.vault.get(key).await?;
+        if let (Some(memory), Some(token)) = (&self.memory, &token) {
+            memory.keep_refresh_token(service_id, account, state.clone(), token.clone());
+        }
+        Ok(token.map(|t| (t, false)))
     }
 
     /// Deletes an account's tokens from the keyring (not its password).
@@ -380,6 +461,31 @@ impl Broker {
         .await
     }
 
+    /// The client for a renewal (and whether its secret came from memory).
+    async fn renewal_client(
+        &self,
+        service_id: &str,
+        service: &Service,
+    ) -> Result<(ClientIdentity, bool)> {
+        let auth = service.effective_client_auth();
+        if auth.needs_secret() {
+            if let Some(secret) = self
+                .memory
+                .as_ref()
+                .and_then(|m| m.client_secret(service_id))
+            {
+                let client = ClientIdentity {
+                    client_id: service.client_id.clone(),
+                    auth,
+                    secret: Some(secret),
+                };
+                return Ok((client, true));
+            }
+        }
+        Ok((self.client_identity(service_id, service).await?, false))
+    }
+
+    /// The client, its secret read from the keyring (and kept in memory, if any).
     async fn client_identity(&self, service_id: &str, service: &Service) -> Result<ClientIdentity> {
         let auth = service.effective_client_auth();
         let secret = if auth.needs_secret() {
@@ -387,6 +493,9 @@ impl Broker {
                 .vault
                 .get(SecretKey::service(service_id, SecretKind::ClientSecret))
                 .await?;
+            if let (Some(memory), Some(secret)) = (&self.memory, &secret) {
+                memory.keep_client_secret(service_id, secret.clone());
+            }
             Some(secret.ok_or_else(|| {
                 Error::Config(format!(
                     "'{service_id}' authenticates with a client secret, but none is stored: run `authdeck service secret {service_id} --client-secret-stdin`"

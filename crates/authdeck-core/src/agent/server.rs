@@ -43,9 +43,11 @@ pub struct Agent {
 }
 
 impl Agent {
+    /// An agent over `broker`, which from now on keeps refresh tokens and client
+    /// secrets in memory between refreshes ([`Broker::remembering_secrets`]).
     pub fn new(broker: Broker) -> Self {
         Agent {
-            broker,
+            broker: broker.remembering_secrets(),
             kept: Mutex::new(HashMap::new()),
             uid: rustix::process::getuid().as_raw(),
         }

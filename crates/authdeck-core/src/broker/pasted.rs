@@ -103,7 +103,7 @@ impl Broker {
             )?;
         }
         let _lock = self.lock_account(service_id, account.as_str()).await?;
-        self.store_tokens(service_id, account.as_str(), &tokens)
+        self.store_tokens(service_id, account.as_str(), &tokens, None)
             .await?;
         Ok(super::valid_token(tokens))
     }

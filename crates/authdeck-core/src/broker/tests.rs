@@ -83,7 +83,7 @@ async fn cached_tokens_and_login_required_need_no_network() {
         obtained_at: 1_000,
     };
     broker
-        .store_tokens("svc", "default", &tokens)
+        .store_tokens("svc", "default", &tokens, None)
         .await
         .expect("store");
     assert_eq!(store.len(), 2);
