@@ -16,6 +16,8 @@ mod pasted;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio_util::task::TaskTracker;
+
 use crate::config::{Config, ConfigFile, Flow, Service};
 use crate::discovery::{self, ResolvedEndpoints};
 use crate::error::{Error, Result};
@@ -56,6 +58,8 @@ pub struct Broker {
     browser: Arc<dyn BrowserOpener>,
     /// Refresh tokens and client secrets kept between refreshes (long-running brokers).
     memory: Option<Arc<memory::Memory>>,
+    /// Where renewals finish storing after the token is handed out (the agent).
+    late_writes: Option<TaskTracker>,
 }
 
 impl Broker {
@@ -79,6 +83,7 @@ impl Broker {
             },
             browser,
             memory: None,
+            late_writes: None,
         }
     }
 
@@ -108,6 +113,17 @@ impl Broker {
         if self.memory.is_none() {
             self.memory = Some(Arc::new(memory::Memory::default()));
         }
+        self
+    }
+
+    /// Hands a renewed token out as soon as its refresh token and access token are
+    /// stored, and stores the ID token and the state file afterwards on a task of
+    /// `tracker`, which keeps the account's cross-process lock until it is done (another
+    /// renewal of the account waits for it; a reader meanwhile sees the new access token
+    /// with the previous, earlier expiry). For long-running processes (the agent), which
+    /// wait for `tracker` before they exit.
+    pub fn finishing_writes_on(mut self, tracker: TaskTracker) -> Self {
+        self.late_writes = Some(tracker);
         self
     }
 
@@ -170,13 +186,49 @@ impl Broker {
         if let Some(token) = self.cached(service_id, &account, min_valid).await? {
             return Ok((account, token));
         }
-        let _lock = self.lock_account(service_id, &account).await?;
+        let lock = self.lock_account(service_id, &account).await?;
         // Another process may have refreshed while we waited for the lock.
         if let Some(token) = self.cached(service_id, &account, min_valid).await? {
             return Ok((account, token));
         }
         let tokens = self.renew(service_id, service, &account).await?;
-        Ok((account, valid_token(tokens)))
+        let token = valid_token(&tokens);
+        self.finish_storing(service_id, &account, tokens, lock)
+            .await?;
+        Ok((account, token))
+    }
+
+    /// Stores the rest of a renewed token set (its refresh and access tokens are stored
+    /// already): at once, or, for a broker with [`Broker::finishing_writes_on`], on a
+    /// tracked task that keeps the account's lock until it is done.
+    async fn finish_storing(
+        &self,
+        service_id: &str,
+        account: &str,
+        tokens: TokenSet,
+        lock: std::fs::File,
+    ) -> Result<()> {
+        let Some(tracker) = &self.late_writes else {
+            let stored = self.store_after_handout(service_id, account, &tokens).await;
+            drop(lock);
+            return stored;
+        };
+        let broker = self.clone();
+        let (service_id, account) = (service_id.to_owned(), account.to_owned());
+        tracker.spawn(async move {
+            if let Err(e) = broker
+                .store_after_handout(&service_id, &account, &tokens)
+                .await
+            {
+                // The refresh and access tokens are stored; the state file still
+                // describes the previous token, so the next renewal comes early.
+                tracing::warn!(
+                    "{service_id}/{account}: storing the ID token or state of a renewal failed: {e}"
+                );
+            }
+            drop(lock);
+        });
+        Ok(())
     }
 
     /// The stored token if it is valid long enough; `LoginRequired` if the account is
@@ -241,7 +293,7 @@ impl Broker {
             .await;
             match result {
                 Ok(tokens) => {
-                    self.store_tokens(service_id, account, &tokens, Some(&refresh_token))
+                    self.store_before_handout(service_id, account, &tokens, Some(&refresh_token))
                         .await?;
                     return Ok(tokens);
                 }
@@ -305,7 +357,7 @@ impl Broker {
                 return Err(Error::login_required(service_id, account, reason));
             }
         };
-        self.store_tokens(service_id, account, &tokens, None)
+        self.store_before_handout(service_id, account, &tokens, None)
             .await?;
         Ok(tokens)
     }
@@ -376,15 +428,28 @@ impl Broker {
     }
 
     /// Stores a new token set: the refresh token first (a rotated one must never be
-    /// lost; not rewritten when it equals `used`, the one just spent), then the access and
-    /// ID tokens, then the state file.
-    async fn store_tokens(
+    /// lost), then the access and ID tokens, then the state file.
+    async fn store_tokens(&self, service_id: &str, account: &str, tokens: &TokenSet) -> Result<()> {
+        self.store_before_handout(service_id, account, tokens, None)
+            .await?;
+        self.store_after_handout(service_id, account, tokens).await
+    }
+
+    /// What must be stored before a new access token is handed out: the refresh token
+    /// first, so a rotation is never lost (not rewritten when it equals `used`, the one
+    /// just spent), then the access token, so whoever reads the keyring after the
+    /// handout finds the token handed out. The remembered refresh token is spent: it is
+    /// forgotten first.
+    async fn store_before_handout(
         &self,
         service_id: &str,
         account: &str,
         tokens: &TokenSet,
         used: Option<&Secret<String>>,
     ) -> Result<()> {
+        if let Some(memory) = &self.memory {
+            memory.forget_refresh_token(service_id, account);
+        }
         let key = |kind| SecretKey::account(service_id, account, kind);
         match &tokens.refresh_token {
             Some(rt) if Some(rt) == used => {}
@@ -397,10 +462,23 @@ impl Broker {
         }
         self.vault
             .set(key(SecretKind::AccessToken), tokens.access_token.clone())
-            .await?;
+            .await
+    }
+
+    /// The rest of a new token set: the ID token, then the state file (which describes
+    /// the access token stored before it). Until the state file is written, readers
+    /// see the previous expiry: earlier than the new token's, so never a token that
+    /// has expired.
+    async fn store_after_handout(
+        &self,
+        service_id: &str,
+        account: &str,
+        tokens: &TokenSet,
+    ) -> Result<()> {
+        let key = SecretKey::account(service_id, account, SecretKind::IdToken);
         match &tokens.id_token {
-            Some(id) => self.vault.set(key(SecretKind::IdToken), id.clone()).await?,
-            None => self.vault.delete(key(SecretKind::IdToken)).await?,
+            Some(id) => self.vault.set(key, id.clone()).await?,
+            None => self.vault.delete(key).await?,
         }
         let mut state = AccountState::from_tokens(tokens);
         // An app token lives on independently of the login that minted it.
@@ -409,11 +487,8 @@ impl Broker {
             .load(service_id, account)?
             .and_then(|old| old.app_token_expires_at);
         self.state.save(service_id, account, &state)?;
-        if let Some(memory) = &self.memory {
-            match &tokens.refresh_token {
-                Some(rt) => memory.keep_refresh_token(service_id, account, state, rt.clone()),
-                None => memory.forget_refresh_token(service_id, account),
-            }
+        if let (Some(memory), Some(rt)) = (&self.memory, &tokens.refresh_token) {
+            memory.keep_refresh_token(service_id, account, state, rt.clone());
         }
         Ok(())
     }
@@ -587,12 +662,12 @@ fn can_refetch(flow: Flow) -> bool {
     matches!(flow, Flow::ClientCredentials | Flow::Password)
 }
 
-fn valid_token(tokens: TokenSet) -> ValidToken {
+fn valid_token(tokens: &TokenSet) -> ValidToken {
     ValidToken {
-        access_token: tokens.access_token,
-        token_type: tokens.token_type,
+        access_token: tokens.access_token.clone(),
+        token_type: tokens.token_type.clone(),
         expires_at: tokens.expires_at,
-        scopes: tokens.scopes,
+        scopes: tokens.scopes.clone(),
     }
 }
 

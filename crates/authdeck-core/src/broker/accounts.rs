@@ -155,9 +155,8 @@ impl Broker {
             )?;
         }
         let _lock = self.lock_account(service_id, account_name).await?;
-        self.store_tokens(service_id, account_name, &tokens, None)
-            .await?;
-        Ok(super::valid_token(tokens))
+        self.store_tokens(service_id, account_name, &tokens).await?;
+        Ok(super::valid_token(&tokens))
     }
 
     /// Revokes the account's tokens at the provider (when it has a revocation endpoint)

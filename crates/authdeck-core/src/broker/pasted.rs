@@ -103,8 +103,8 @@ impl Broker {
             )?;
         }
         let _lock = self.lock_account(service_id, account.as_str()).await?;
-        self.store_tokens(service_id, account.as_str(), &tokens, None)
+        self.store_tokens(service_id, account.as_str(), &tokens)
             .await?;
-        Ok(super::valid_token(tokens))
+        Ok(super::valid_token(&tokens))
     }
 }
