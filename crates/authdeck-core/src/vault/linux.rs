@@ -238,17 +238,7 @@ fn unlock(found: &Found<'_>) -> Op<()> {
 /// Whether `e` may come from a connection or session that is no longer good (the bus or
 /// the keyring daemon went away), so a new session might succeed.
 fn may_be_stale(e: &SsError) -> bool {
-    match e {
-        SsError::Zbus(_) | SsError::ZbusFdo(_) | SsError::Unavailable => {
-            !matches!(failure(e), Failure::Locked)
-        }
-        SsError::Crypto(_)
-        | SsError::Zvariant(_)
-        | SsError::Locked
-        | SsError::NoResult
-        | SsError::Prompt => false,
-        _ => false,
-    }
+    matches!(e, SsError::Zbus(_) | SsError::ZbusFdo(_)) && failure(e) != Failure::Locked
 }
 
 /// D-Bus error names that mean "nobody owns org.freedesktop.secrets".
