@@ -16,11 +16,13 @@ need_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-# Packages the CLI needs to build and to keep secrets (Secret Service over D-Bus).
-CORE_PACKAGES=(pkg-config libdbus-1-dev dbus gnome-keyring libsecret-tools ca-certificates)
-# Packages the desktop app (Tauri 2 on WebKitGTK) needs to build and run.
+# Packages the CLI needs to build and to keep secrets (Secret Service over D-Bus; the CLI
+# speaks D-Bus in pure Rust, so it needs no libdbus).
+CORE_PACKAGES=(pkg-config dbus gnome-keyring libsecret-tools ca-certificates)
+# Packages the desktop app (Tauri 2 on WebKitGTK) needs to build and run (libdbus-1-dev:
+# Tauri's windowing crate, tao, links libdbus).
 DESKTOP_PACKAGES=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libayatana-appindicator3-dev
-  librsvg2-dev libxdo-dev dbus-x11)
+  librsvg2-dev libxdo-dev libdbus-1-dev dbus-x11)
 # Packages the desktop end-to-end tests need: a virtual display, the WebDriver, the clipboard.
 DESKTOP_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver xclip)
 # Packages the Swagger UI end-to-end test needs: the browser playwright-core drives

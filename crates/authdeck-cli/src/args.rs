@@ -304,6 +304,20 @@ pub struct LoginArgs {
     pub token_stdin: bool,
 }
 
+/// `authdeck token …` parsed on its own, for the agent fast path: building only this
+/// subcommand's arguments costs a fraction of the whole command tree. Anything it does
+/// not take (global flags, `--help`, `--version`, mistakes) goes to [`Cli`] instead.
+#[derive(Debug, Parser)]
+#[command(
+    name = "authdeck token",
+    disable_help_flag = true,
+    disable_version_flag = true
+)]
+pub struct TokenOnly {
+    #[command(flatten)]
+    pub args: TokenArgs,
+}
+
 #[derive(Debug, Args)]
 pub struct TokenArgs {
     pub service: String,

@@ -10,10 +10,13 @@
 //! Login, logout and service administration live in `broker/accounts.rs`.
 
 mod accounts;
+mod memory;
 mod pasted;
 
 use std::sync::Arc;
 use std::time::Duration;
+
+use tokio_util::task::TaskTracker;
 
 use crate::config::{Config, ConfigFile, Flow, Service};
 use crate::discovery::{self, ResolvedEndpoints};
@@ -53,6 +56,10 @@ pub struct Broker {
     vault: Vault,
     ctx: FlowContext,
     browser: Arc<dyn BrowserOpener>,
+    /// Refresh tokens and client secrets kept between refreshes (long-running brokers).
+    memory: Option<Arc<memory::Memory>>,
+    /// Where renewals finish storing after the token is handed out (the agent).
+    late_writes: Option<TaskTracker>,
 }
 
 impl Broker {
@@ -75,6 +82,8 @@ impl Broker {
                 login_timeout: DEFAULT_LOGIN_TIMEOUT,
             },
             browser,
+            memory: None,
+            late_writes: None,
         }
     }
 
@@ -93,6 +102,28 @@ impl Broker {
     /// Replaces the browser opener (e.g. `--no-browser`).
     pub fn with_browser(mut self, browser: Arc<dyn BrowserOpener>) -> Self {
         self.browser = browser;
+        self
+    }
+
+    /// Keeps refresh tokens and client secrets in memory between refreshes, so a refresh
+    /// reads nothing from the keyring (for long-running processes: the token agent, the
+    /// desktop app). Clones share the memory. See `broker/memory.rs` for how it stays
+    /// honest.
+    pub fn remembering_secrets(mut self) -> Self {
+        if self.memory.is_none() {
+            self.memory = Some(Arc::new(memory::Memory::default()));
+        }
+        self
+    }
+
+    /// Hands a renewed token out as soon as its refresh token and access token are
+    /// stored, and stores the ID token and the state file afterwards on a task of
+    /// `tracker`, which keeps the account's cross-process lock until it is done (another
+    /// renewal of the account waits for it; a reader meanwhile sees the new access token
+    /// with the previous, earlier expiry). For long-running processes (the agent), which
+    /// wait for `tracker` before they exit.
+    pub fn finishing_writes_on(mut self, tracker: TaskTracker) -> Self {
+        self.late_writes = Some(tracker);
         self
     }
 
@@ -155,13 +186,49 @@ impl Broker {
         if let Some(token) = self.cached(service_id, &account, min_valid).await? {
             return Ok((account, token));
         }
-        let _lock = self.lock_account(service_id, &account).await?;
+        let lock = self.lock_account(service_id, &account).await?;
         // Another process may have refreshed while we waited for the lock.
         if let Some(token) = self.cached(service_id, &account, min_valid).await? {
             return Ok((account, token));
         }
         let tokens = self.renew(service_id, service, &account).await?;
-        Ok((account, valid_token(tokens)))
+        let token = valid_token(&tokens);
+        self.finish_storing(service_id, &account, tokens, lock)
+            .await?;
+        Ok((account, token))
+    }
+
+    /// Stores the rest of a renewed token set (its refresh and access tokens are stored
+    /// already): at once, or, for a broker with [`Broker::finishing_writes_on`], on a
+    /// tracked task that keeps the account's lock until it is done.
+    async fn finish_storing(
+        &self,
+        service_id: &str,
+        account: &str,
+        tokens: TokenSet,
+        lock: std::fs::File,
+    ) -> Result<()> {
+        let Some(tracker) = &self.late_writes else {
+            let stored = self.store_after_handout(service_id, account, &tokens).await;
+            drop(lock);
+            return stored;
+        };
+        let broker = self.clone();
+        let (service_id, account) = (service_id.to_owned(), account.to_owned());
+        tracker.spawn(async move {
+            if let Err(e) = broker
+                .store_after_handout(&service_id, &account, &tokens)
+                .await
+            {
+                // The refresh and access tokens are stored; the state file still
+                // describes the previous token, so the next renewal comes early.
+                tracing::warn!(
+                    "{service_id}/{account}: storing the ID token or state of a renewal failed: {e}"
+                );
+            }
+            drop(lock);
+        });
+        Ok(())
     }
 
     /// The stored token if it is valid long enough; `LoginRequired` if the account is
@@ -205,16 +272,15 @@ impl Broker {
             ));
         }
         let endpoints = self.endpoints(service_id, service).await?;
-        let client = self.client_identity(service_id, service).await?;
-        let refresh_key = SecretKey::account(service_id, account, SecretKind::RefreshToken);
-        let refresh_token = if state.has_refresh_token {
-            self.vault.get(refresh_key).await?
+        let (mut client, mut client_remembered) = self.renewal_client(service_id, service).await?;
+        let mut refresh = if state.has_refresh_token {
+            self.refresh_token(service_id, account, &state).await?
         } else {
             None
         };
-        if let Some(refresh_token) = refresh_token {
-            let mut extra = service.token_params.clone();
-            extra.extend(service.refresh_params.clone());
+        let mut extra = service.token_params.clone();
+        extra.extend(service.refresh_params.clone());
+        while let Some((refresh_token, remembered)) = refresh.take() {
             let result = flows::refresh::refresh(
                 &self.ctx,
                 &endpoints.refresh,
@@ -227,14 +293,38 @@ impl Broker {
             .await;
             match result {
                 Ok(tokens) => {
-                    self.store_tokens(service_id, account, &tokens).await?;
+                    self.store_before_handout(service_id, account, &tokens, Some(&refresh_token))
+                        .await?;
                     return Ok(tokens);
+                }
+                Err(TokenError::OAuth(o)) if o.code == "invalid_client" && client_remembered => {
+                    // The secret may have changed in another process: the keyring's, once.
+                    tracing::info!("{service_id}: client secret rejected, reading it again");
+                    client = self.client_identity(service_id, service).await?;
+                    client_remembered = false;
+                    refresh = Some((refresh_token, remembered));
                 }
                 Err(TokenError::OAuth(o)) if o.code == "invalid_grant" => {
                     tracing::info!(
                         "{service_id}/{account}: refresh token rejected ({})",
                         o.code
                     );
+                    if remembered {
+                        // The keyring may hold a newer one than memory: try it, once.
+                        if let Some(memory) = &self.memory {
+                            memory.forget_refresh_token(service_id, account);
+                        }
+                        let key = SecretKey::account(service_id, account, SecretKind::RefreshToken);
+                        refresh = self
+                            .vault
+                            .get(key)
+                            .await?
+                            .filter(|stored| *stored != refresh_token)
+                            .map(|stored| (stored, false));
+                        if refresh.is_some() {
+                            continue;
+                        }
+                    }
                     if !can_refetch(service.flow) {
                         let reason = "the provider no longer accepts the refresh token (it expired or was revoked)";
                         self.forget_tokens(service_id, account).await?;
@@ -248,6 +338,10 @@ impl Broker {
                 }
                 Err(e) => return Err(e.into()),
             }
+        }
+        if client_remembered {
+            // Re-fetching is rare and cannot be retried as cheaply: the keyring's secret.
+            client = self.client_identity(service_id, service).await?;
         }
         let tokens = match service.flow {
             Flow::ClientCredentials | Flow::Password => {
@@ -263,7 +357,8 @@ impl Broker {
                 return Err(Error::login_required(service_id, account, reason));
             }
         };
-        self.store_tokens(service_id, account, &tokens).await?;
+        self.store_before_handout(service_id, account, &tokens, None)
+            .await?;
         Ok(tokens)
     }
 
@@ -335,8 +430,29 @@ impl Broker {
     /// Stores a new token set: the refresh token first (a rotated one must never be
     /// lost), then the access and ID tokens, then the state file.
     async fn store_tokens(&self, service_id: &str, account: &str, tokens: &TokenSet) -> Result<()> {
+        self.store_before_handout(service_id, account, tokens, None)
+            .await?;
+        self.store_after_handout(service_id, account, tokens).await
+    }
+
+    /// What must be stored before a new access token is handed out: the refresh token
+    /// first, so a rotation is never lost (not rewritten when it equals `used`, the one
+    /// just spent), then the access token, so whoever reads the keyring after the
+    /// handout finds the token handed out. The remembered refresh token is spent: it is
+    /// forgotten first.
+    async fn store_before_handout(
+        &self,
+        service_id: &str,
+        account: &str,
+        tokens: &TokenSet,
+        used: Option<&Secret<String>>,
+    ) -> Result<()> {
+        if let Some(memory) = &self.memory {
+            memory.forget_refresh_token(service_id, account);
+        }
         let key = |kind| SecretKey::account(service_id, account, kind);
         match &tokens.refresh_token {
+            Some(rt) if Some(rt) == used => {}
             Some(rt) => {
                 self.vault
                     .set(key(SecretKind::RefreshToken), rt.clone())
@@ -346,10 +462,23 @@ impl Broker {
         }
         self.vault
             .set(key(SecretKind::AccessToken), tokens.access_token.clone())
-            .await?;
+            .await
+    }
+
+    /// The rest of a new token set: the ID token, then the state file (which describes
+    /// the access token stored before it). Until the state file is written, readers
+    /// see the previous expiry: earlier than the new token's, so never a token that
+    /// has expired.
+    async fn store_after_handout(
+        &self,
+        service_id: &str,
+        account: &str,
+        tokens: &TokenSet,
+    ) -> Result<()> {
+        let key = SecretKey::account(service_id, account, SecretKind::IdToken);
         match &tokens.id_token {
-            Some(id) => self.vault.set(key(SecretKind::IdToken), id.clone()).await?,
-            None => self.vault.delete(key(SecretKind::IdToken)).await?,
+            Some(id) => self.vault.set(key, id.clone()).await?,
+            None => self.vault.delete(key).await?,
         }
         let mut state = AccountState::from_tokens(tokens);
         // An app token lives on independently of the login that minted it.
@@ -361,9 +490,41 @@ impl Broker {
         // only one the provider still accepts: they stay. The old state file stays too
         // (the write is atomic); it is behind, never ahead — its expiry is the old
         // token's, so the next request refreshes again with the stored refresh token.
-        self.state
-            .save(service_id, account, &state)
-            .map_err(|e| state_not_saved(service_id, account, e))
+        if let Err(e) = self.state.save(service_id, account, &state) {
+            // The remembered refresh token belongs to the old state file, which is still
+            // there: forget it, so the next renewal reads the keyring's rotated one.
+            if let Some(memory) = &self.memory {
+                memory.forget_refresh_token(service_id, account);
+            }
+            return Err(state_not_saved(service_id, account, e));
+        }
+        if let (Some(memory), Some(rt)) = (&self.memory, &tokens.refresh_token) {
+            memory.keep_refresh_token(service_id, account, state, rt.clone());
+        }
+        Ok(())
+    }
+
+    /// The refresh token to spend (and whether it came from memory): the remembered one
+    /// while the state file is the one it was kept with, else the keyring's.
+    async fn refresh_token(
+        &self,
+        service_id: &str,
+        account: &str,
+        state: &AccountState,
+    ) -> Result<Option<(Secret<String>, bool)>> {
+        if let Some(token) = self
+            .memory
+            .as_ref()
+            .and_then(|m| m.refresh_token(service_id, account, state))
+        {
+            return Ok(Some((token, true)));
+        }
+        let key = SecretKey::account(service_id, account, SecretKind::RefreshToken);
+        let token = self.vault.get(key).await?;
+        if let (Some(memory), Some(token)) = (&self.memory, &token) {
+            memory.keep_refresh_token(service_id, account, state.clone(), token.clone());
+        }
+        Ok(token.map(|t| (t, false)))
     }
 
     /// Deletes an account's tokens from the keyring (not its password).
@@ -386,6 +547,31 @@ impl Broker {
         .await
     }
 
+    /// The client for a renewal (and whether its secret came from memory).
+    async fn renewal_client(
+        &self,
+        service_id: &str,
+        service: &Service,
+    ) -> Result<(ClientIdentity, bool)> {
+        let auth = service.effective_client_auth();
+        if auth.needs_secret() {
+            if let Some(secret) = self
+                .memory
+                .as_ref()
+                .and_then(|m| m.client_secret(service_id))
+            {
+                let client = ClientIdentity {
+                    client_id: service.client_id.clone(),
+                    auth,
+                    secret: Some(secret),
+                };
+                return Ok((client, true));
+            }
+        }
+        Ok((self.client_identity(service_id, service).await?, false))
+    }
+
+    /// The client, its secret read from the keyring (and kept in memory, if any).
     async fn client_identity(&self, service_id: &str, service: &Service) -> Result<ClientIdentity> {
         let auth = service.effective_client_auth();
         let secret = if auth.needs_secret() {
@@ -393,6 +579,9 @@ impl Broker {
                 .vault
                 .get(SecretKey::service(service_id, SecretKind::ClientSecret))
                 .await?;
+            if let (Some(memory), Some(secret)) = (&self.memory, &secret) {
+                memory.keep_client_secret(service_id, secret.clone());
+            }
             Some(secret.ok_or_else(|| {
                 Error::Config(format!(
                     "'{service_id}' authenticates with a client secret, but none is stored: run `authdeck service secret {service_id} --client-secret-stdin`"
@@ -496,12 +685,12 @@ fn can_refetch(flow: Flow) -> bool {
     matches!(flow, Flow::ClientCredentials | Flow::Password)
 }
 
-fn valid_token(tokens: TokenSet) -> ValidToken {
+fn valid_token(tokens: &TokenSet) -> ValidToken {
     ValidToken {
-        access_token: tokens.access_token,
-        token_type: tokens.token_type,
+        access_token: tokens.access_token.clone(),
+        token_type: tokens.token_type.clone(),
         expires_at: tokens.expires_at,
-        scopes: tokens.scopes,
+        scopes: tokens.scopes.clone(),
     }
 }
 

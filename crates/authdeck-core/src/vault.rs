@@ -13,6 +13,9 @@ use std::sync::{Arc, Mutex};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 
+#[cfg(target_os = "linux")]
+mod linux;
+
 /// What a stored secret is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SecretKind {
@@ -107,93 +110,173 @@ pub fn default_namespace() -> String {
     }
 }
 
-/// The OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on
-/// Windows) through the `keyring` crate. Its calls block: call them off the async runtime.
+/// The OS keyring: the Secret Service on Linux (through [`linux`], one D-Bus connection
+/// and encrypted session for the life of this value, shared by its clones), Keychain on
+/// macOS and Credential Manager on Windows (through the `keyring` crate). Its calls block:
+/// call them off the async runtime.
 #[derive(Debug, Clone)]
 pub struct Keyring {
     namespace: String,
+    #[cfg(target_os = "linux")]
+    service: Arc<linux::SecretService>,
 }
 
 impl Keyring {
     pub fn new(namespace: impl Into<String>) -> Self {
         Keyring {
             namespace: namespace.into(),
+            #[cfg(target_os = "linux")]
+            service: Arc::new(linux::SecretService::default()),
         }
     }
 
     pub fn namespace(&self) -> &str {
         &self.namespace
     }
+}
 
-    fn entry(&self, key: &SecretKey) -> Result<keyring::Entry> {
-        keyring::Entry::new(&self.namespace, &key.user()).map_err(|e| keyring_error(&e, key))
+#[cfg(target_os = "linux")]
+impl SecretStore for Keyring {
+    fn get(&self, key: &SecretKey) -> Result<Option<Secret<String>>> {
+        self.service
+            .get(&self.namespace, &key.user())
+            .map_err(|f| failure_error(&f, key))
+    }
+
+    fn set(&self, key: &SecretKey, value: &Secret<String>) -> Result<()> {
+        self.service
+            .set(&self.namespace, &key.user(), value)
+            .map_err(|f| failure_error(&f, key))
+    }
+
+    fn delete(&self, key: &SecretKey) -> Result<()> {
+        self.service
+            .delete(&self.namespace, &key.user())
+            .map_err(|f| failure_error(&f, key))
     }
 }
 
+#[cfg(not(target_os = "linux"))]
+impl Keyring {
+    fn entry(&self, key: &SecretKey) -> Result<keyring::Entry> {
+        keyring::Entry::new(&self.namespace, &key.user())
+            .map_err(|e| failure_error(&keyring_failure(e), key))
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
 impl SecretStore for Keyring {
     fn get(&self, key: &SecretKey) -> Result<Option<Secret<String>>> {
         match self.entry(key)?.get_password() {
             Ok(value) => Ok(Some(Secret::new(value))),
             Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(keyring_error(&e, key)),
+            Err(e) => Err(failure_error(&keyring_failure(e), key)),
         }
     }
 
     fn set(&self, key: &SecretKey, value: &Secret<String>) -> Result<()> {
         self.entry(key)?
             .set_password(value.expose())
-            .map_err(|e| keyring_error(&e, key))
+            .map_err(|e| failure_error(&keyring_failure(e), key))
     }
 
     fn delete(&self, key: &SecretKey) -> Result<()> {
         match self.entry(key)?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(keyring_error(&e, key)),
+            Err(e) => Err(failure_error(&keyring_failure(e), key)),
         }
     }
 }
 
+/// Why the keyring failed, whatever the platform (never carrying a secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// The keyring (or the entry) is locked, or the user dismissed the unlock prompt.
+    Locked,
+    /// No D-Bus session bus at all (`DBUS_SESSION_BUS_ADDRESS` unset, none at the default
+    /// place).
+    NoBus,
+    /// `DBUS_SESSION_BUS_ADDRESS` names a bus that cannot be reached (why, and the address).
+    BusUnreachable(String),
+    /// The session bus runs, but no Secret Service provider is on it.
+    NoSecretService,
+    /// The Secret Service has no default collection to create an entry in.
+    NoDefaultCollection,
+    /// The stored value is not UTF-8 (the bytes are not kept).
+    NotUtf8,
+    /// Several entries match one key.
+    Ambiguous,
+    /// The platform refused an attribute (name, limit or reason).
+    #[cfg_attr(target_os = "linux", allow(dead_code))]
+    Refused(String),
+    /// Anything else, described.
+    Other(String),
+}
+
 /// Turns a keyring failure into a message that says what to do. Never includes the
-/// secret (`BadEncoding` carries the stored bytes: they are not shown).
-fn keyring_error(e: &keyring::Error, key: &SecretKey) -> Error {
+/// secret.
+pub(crate) fn failure_error(failure: &Failure, key: &SecretKey) -> Error {
     let what = format!(
         "the {} of {}",
         key.kind.as_str().replace('_', " "),
         key_label(key)
     );
-    let message = match e {
-        keyring::Error::NoStorageAccess(_) => format!(
+    let message = match failure {
+        Failure::Locked => format!(
             "the OS keyring is locked, so {what} cannot be read or stored: unlock it (log in to your desktop session, or unlock the 'login' keyring in your keyring app) and try again"
         ),
+        Failure::NoBus => format!(
+            "no D-Bus session is running, so there is no keyring to keep {what} in: run Authdeck inside a desktop session (or `dbus-run-session`) with gnome-keyring or KWallet"
+        ),
+        Failure::BusUnreachable(detail) => format!(
+            "the D-Bus session named by DBUS_SESSION_BUS_ADDRESS is not running, so there is no keyring to keep {what} in: run Authdeck in your desktop session (or fix DBUS_SESSION_BUS_ADDRESS) with gnome-keyring or KWallet ({detail})"
+        ),
+        Failure::NoSecretService => format!(
+            "no Secret Service is running on this session's D-Bus, so {what} cannot be kept: start gnome-keyring (`gnome-keyring-daemon --start --components=secrets`) or KWallet and try again"
+        ),
+        Failure::NoDefaultCollection => format!(
+            "the OS keyring has no default collection to store {what} in: create a keyring and make it the default in your keyring app (Seahorse: 'Passwords and Keys'), then try again"
+        ),
+        Failure::NotUtf8 => format!(
+            "the keyring entry holding {what} is not valid UTF-8: remove it (`authdeck logout`) and log in again"
+        ),
+        Failure::Ambiguous => format!(
+            "the keyring holds several entries for {what}: remove the duplicates with your keyring app (or `secret-tool`)"
+        ),
+        Failure::Refused(why) => format!("the keyring refused {what}: {why}"),
+        Failure::Other(text) => format!("the OS keyring failed while handling {what}: {text}"),
+    };
+    Error::Keyring(message)
+}
+
+/// What a `keyring` crate error means (`BadEncoding` carries the stored bytes: they are
+/// dropped here).
+#[cfg(not(target_os = "linux"))]
+fn keyring_failure(e: keyring::Error) -> Failure {
+    match e {
+        keyring::Error::NoStorageAccess(_) => Failure::Locked,
         keyring::Error::PlatformFailure(inner) => {
             let text = inner.to_string();
             if text.contains("autolaunch") || text.contains("DBUS_SESSION_BUS_ADDRESS") {
-                format!("no D-Bus session is running, so there is no keyring to keep {what} in: run Authdeck inside a desktop session (or `dbus-run-session`) with gnome-keyring or KWallet")
+                Failure::NoBus
             } else if text.contains("Failed to connect to socket")
                 || text.contains("Connection refused")
             {
-                format!("the D-Bus session named by DBUS_SESSION_BUS_ADDRESS is not running, so there is no keyring to keep {what} in: run Authdeck in your desktop session (or fix DBUS_SESSION_BUS_ADDRESS) with gnome-keyring or KWallet ({text})")
+                Failure::BusUnreachable(text)
             } else if text.contains("org.freedesktop.secrets") || text.contains("ServiceUnknown") {
-                format!("no Secret Service is running on this session's D-Bus, so {what} cannot be kept: start gnome-keyring (`gnome-keyring-daemon --start --components=secrets`) or KWallet and try again")
+                Failure::NoSecretService
             } else {
-                format!("the OS keyring failed while handling {what}: {text}")
+                Failure::Other(text)
             }
         }
-        keyring::Error::BadEncoding(_) => format!(
-            "the keyring entry holding {what} is not valid UTF-8: remove it (`authdeck logout`) and log in again"
-        ),
-        keyring::Error::TooLong(attr, limit) => format!(
-            "the keyring refused {what}: its {attr} is longer than the limit of {limit}"
-        ),
-        keyring::Error::Invalid(attr, reason) => {
-            format!("the keyring refused {what}: {attr} {reason}")
+        keyring::Error::BadEncoding(_) => Failure::NotUtf8,
+        keyring::Error::TooLong(attr, limit) => {
+            Failure::Refused(format!("its {attr} is longer than the limit of {limit}"))
         }
-        keyring::Error::Ambiguous(_) => format!(
-            "the keyring holds several entries for {what}: remove the duplicates with your keyring app (or `secret-tool`)"
-        ),
-        other => format!("the OS keyring failed while handling {what}: {other}"),
-    };
-    Error::Keyring(message)
+        keyring::Error::Invalid(attr, reason) => Failure::Refused(format!("{attr} {reason}")),
+        keyring::Error::Ambiguous(_) => Failure::Ambiguous,
+        other => Failure::Other(other.to_string()),
+    }
 }
 
 fn key_label(key: &SecretKey) -> String {
@@ -300,23 +383,37 @@ mod tests {
     #[test]
     fn keyring_errors_say_what_to_do() {
         let key = SecretKey::account("s", "a", SecretKind::AccessToken);
-        let locked = keyring_error(&keyring::Error::NoStorageAccess("locked".into()), &key);
+        let locked = failure_error(&Failure::Locked, &key);
         assert!(locked.to_string().contains("unlock"), "{locked}");
-        let enc = keyring_error(&keyring::Error::BadEncoding(b"SECRET".to_vec()), &key);
-        assert!(!enc.to_string().contains("SECRET"), "{enc}");
-        assert_eq!(enc.kind(), crate::ErrorKind::Keyring);
-        // A bus address that points nowhere (a stale DBUS_SESSION_BUS_ADDRESS).
-        let gone = keyring_error(
-            &keyring::Error::PlatformFailure(
-                "DBus error: Failed to connect to socket /nowhere: No such file or directory"
-                    .into(),
-            ),
+        assert_eq!(locked.kind(), crate::ErrorKind::Keyring);
+        let gone = failure_error(
+            &Failure::BusUnreachable("unix:path=/nowhere: No such file or directory".into()),
             &key,
         );
         assert!(
             gone.to_string()
                 .contains("the D-Bus session named by DBUS_SESSION_BUS_ADDRESS is not running"),
             "{gone}"
+        );
+        let none = failure_error(&Failure::NoBus, &key);
+        assert!(none.to_string().contains("dbus-run-session"), "{none}");
+        let service = failure_error(&Failure::NoSecretService, &key);
+        assert!(
+            service.to_string().contains("gnome-keyring-daemon"),
+            "{service}"
+        );
+        let enc = failure_error(&Failure::NotUtf8, &key);
+        assert!(enc.to_string().contains("authdeck logout"), "{enc}");
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    #[test]
+    fn keyring_crate_errors_keep_no_secret() {
+        let f = keyring_failure(keyring::Error::BadEncoding(b"SECRET".to_vec()));
+        assert_eq!(f, Failure::NotUtf8);
+        assert_eq!(
+            keyring_failure(keyring::Error::NoStorageAccess("locked".into())),
+            Failure::Locked
         );
     }
 

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
+use tokio_util::task::TaskTracker;
 
 use super::protocol::{Reply, Request, MAX_LINE};
 use crate::broker::{Broker, ValidToken};
@@ -25,6 +26,8 @@ use crate::state::AccountState;
 
 /// How long a client may take to send its request line.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long shutdown waits for renewals still storing their tokens.
+const WRITES_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A token kept in memory, with the state file it was read under.
 #[derive(Debug)]
@@ -43,9 +46,11 @@ pub struct Agent {
 }
 
 impl Agent {
+    /// An agent over `broker`, which from now on keeps refresh tokens and client
+    /// secrets in memory between refreshes ([`Broker::remembering_secrets`]).
     pub fn new(broker: Broker) -> Self {
         Agent {
-            broker,
+            broker: broker.remembering_secrets(),
             kept: Mutex::new(HashMap::new()),
             uid: rustix::process::getuid().as_raw(),
         }
@@ -193,7 +198,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> Result<()> {
     let listener = bind(socket)?;
-    let agent = Arc::new(Agent::new(broker));
+    // Renewals hand their token out once the refresh token is stored; the rest of their
+    // writes finish on `writes`, which shutdown waits for.
+    let writes = TaskTracker::new();
+    let agent = Arc::new(Agent::new(broker.finishing_writes_on(writes.clone())));
     tracing::info!("agent listening on {}", socket.display());
     tokio::pin!(shutdown);
     let result = loop {
@@ -209,6 +217,13 @@ pub async fn serve(
         }
     };
     let _ = std::fs::remove_file(socket);
+    writes.close();
+    if tokio::time::timeout(WRITES_TIMEOUT, writes.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!("agent: stopped before the last token writes finished");
+    }
     result
 }
 

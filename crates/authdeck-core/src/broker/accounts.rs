@@ -156,7 +156,7 @@ impl Broker {
         }
         let _lock = self.lock_account(service_id, account_name).await?;
         self.store_tokens(service_id, account_name, &tokens).await?;
-        Ok(super::valid_token(tokens))
+        Ok(super::valid_token(&tokens))
     }
 
     /// Revokes the account's tokens at the provider (when it has a revocation endpoint)
@@ -272,6 +272,9 @@ impl Broker {
                 password,
             ));
         }
+        if let Some(memory) = &self.memory {
+            memory.forget_service(id.as_str());
+        }
         // What the keyring held before, to put back if a later step fails.
         let mut previous = Vec::new();
         let stored = async {
@@ -307,6 +310,9 @@ impl Broker {
     /// Stores the service's client secret in the keyring.
     pub async fn set_client_secret(&self, service_id: &str, secret: Secret<String>) -> Result<()> {
         non_empty(&secret, "client secret")?;
+        if let Some(memory) = &self.memory {
+            memory.forget_service(service_id);
+        }
         self.vault
             .set(
                 SecretKey::service(service_id, SecretKind::ClientSecret),
@@ -336,6 +342,9 @@ impl Broker {
     pub async fn remove_service(&self, service_id: &str) -> Result<()> {
         let config = self.config.load()?;
         let service = config.service(service_id)?;
+        if let Some(memory) = &self.memory {
+            memory.forget_service(service_id);
+        }
         let mut keys = vec![SecretKey::service(service_id, SecretKind::ClientSecret)];
         for account in service.account_names() {
             for kind in SecretKind::ACCOUNT {

@@ -105,6 +105,6 @@ impl Broker {
         let _lock = self.lock_account(service_id, account.as_str()).await?;
         self.store_tokens(service_id, account.as_str(), &tokens)
             .await?;
-        Ok(super::valid_token(tokens))
+        Ok(super::valid_token(&tokens))
     }
 }

@@ -334,3 +334,210 @@ async fn a_failed_config_write_restores_the_keyring() {
     assert_eq!(store.len(), 2);
     assert_eq!(std::fs::read(&config_file).expect("config"), before);
 }
+
+/// A secret store that counts reads (to see which renewals touch the keyring).
+#[derive(Debug, Default)]
+struct CountingStore {
+    inner: crate::vault::MemoryStore,
+    reads: std::sync::atomic::AtomicUsize,
+}
+
+impl crate::vault::SecretStore for CountingStore {
+    fn get(&self, key: &SecretKey) -> Result<Option<Secret<String>>> {
+        self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.inner.get(key)
+    }
+    fn set(&self, key: &SecretKey, value: &Secret<String>) -> Result<()> {
+        self.inner.set(key, value)
+    }
+    fn delete(&self, key: &SecretKey) -> Result<()> {
+        self.inner.delete(key)
+    }
+}
+
+/// A token endpoint that rotates refresh tokens: `rt-N` buys `at-N+1` and `rt-N+1`,
+/// and only the newest refresh token and the client secret `cs` are accepted.
+async fn rotating_provider() -> (String, Arc<std::sync::Mutex<u32>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}/token", listener.local_addr().expect("addr"));
+    let current = Arc::new(std::sync::Mutex::new(0u32));
+    let state = Arc::clone(&current);
+    tokio::spawn(async move {
+        while let Ok((mut conn, _)) = listener.accept().await {
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            // Headers, then the body by Content-Length.
+            let body = loop {
+                let n = conn.read(&mut chunk).await.unwrap_or(0);
+                if n == 0 {
+                    break String::new();
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                let text = String::from_utf8_lossy(&buf).into_owned();
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let len = text[..end]
+                        .lines()
+                        .find_map(|l| {
+                            let (k, v) = l.split_once(':')?;
+                            k.eq_ignore_ascii_case("content-length")
+                                .then(|| v.trim().parse::<usize>().ok())?
+                        })
+                        .unwrap_or(0);
+                    if text.len() >= end + 4 + len {
+                        break text[end + 4..end + 4 + len].to_owned();
+                    }
+                }
+            };
+            let form: std::collections::HashMap<String, String> =
+                url::form_urlencoded::parse(body.as_bytes())
+                    .into_owned()
+                    .collect();
+            let (status, json) = {
+                let mut n = state.lock().expect("state");
+                if form.get("client_secret").map(String::as_str) != Some("cs") {
+                    (
+                        "401 Unauthorized",
+                        r#"{"error":"invalid_client"}"#.to_owned(),
+                    )
+                } else if form.get("refresh_token") == Some(&format!("rt-{n}")) {
+                    *n += 1;
+                    (
+                        "200 OK",
+                        format!(
+                            r#"{{"access_token":"at-{n}","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-{n}"}}"#
+                        ),
+                    )
+                } else {
+                    ("400 Bad Request", r#"{"error":"invalid_grant"}"#.to_owned())
+                }
+            };
+            let reply = format!(
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{json}",
+                json.len()
+            );
+            let _ = conn.write_all(reply.as_bytes()).await;
+        }
+    });
+    (url, current)
+}
+
+/// Waits until the renewals' late writes are done.
+async fn settle(tracker: &TaskTracker) {
+    tracker.close();
+    tracker.wait().await;
+    tracker.reopen();
+}
+
+#[tokio::test]
+async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (url, provider) = rotating_provider().await;
+    let store = Arc::new(CountingStore::default());
+    let broker = Broker::new(
+        Dirs::under(dir.path()),
+        Arc::clone(&store) as Arc<dyn crate::vault::SecretStore>,
+        HttpClient::new(Duration::from_secs(5)).expect("http"),
+        Arc::new(FixedClock(1_000)),
+        Arc::new(flows::NoBrowser),
+    );
+    let tracker = TaskTracker::new();
+    let agent = broker
+        .clone()
+        .remembering_secrets()
+        .finishing_writes_on(tracker.clone());
+    let id = crate::config::ServiceId::parse("svc").expect("id");
+    let mut svc = service(&[]);
+    svc.flow = Flow::AuthCode;
+    svc.client_auth = Some(crate::config::ClientAuth::ClientSecretPost);
+    svc.endpoints.token = Some(crate::config::HttpUrl::parse(&url).expect("url"));
+    svc.endpoints.authorization =
+        Some(crate::config::HttpUrl::parse("http://127.0.0.1:9/authorize").expect("url"));
+    broker
+        .add_service(&id, &svc, false, Some(Secret::from("cs")), None)
+        .await
+        .expect("add");
+    let login = TokenSet {
+        access_token: Secret::from("at-0"),
+        refresh_token: Some(Secret::from("rt-0")),
+        id_token: None,
+        token_type: "Bearer".into(),
+        scopes: vec![],
+        expires_at: Some(1_000 + 600),
+        obtained_at: 1_000,
+    };
+    broker
+        .store_tokens("svc", "default", &login)
+        .await
+        .expect("store");
+    let stored = |kind| {
+        store
+            .inner
+            .get(&SecretKey::account("svc", "default", kind))
+            .expect("get")
+            .map(|s| s.expose().clone())
+    };
+
+    // The first renewal reads the client secret and refresh token; the later ones
+    // nothing. Each hands out a token whose rotated refresh token is already stored.
+    for round in 1..=3u32 {
+        let before = store.reads.load(std::sync::atomic::Ordering::SeqCst);
+        let t = agent.token("svc", None, 99_999).await.expect("refresh");
+        assert_eq!(t.access_token.expose(), &format!("at-{round}"));
+        assert_eq!(
+            stored(SecretKind::RefreshToken),
+            Some(format!("rt-{round}"))
+        );
+        assert_eq!(stored(SecretKind::AccessToken), Some(format!("at-{round}")));
+        settle(&tracker).await;
+        let reads = store.reads.load(std::sync::atomic::Ordering::SeqCst) - before;
+        assert_eq!(reads, if round == 1 { 2 } else { 0 }, "round {round}");
+    }
+
+    // Another process rotates behind the agent's back without writing the state file
+    // (it died in between): memory is stale, the provider says invalid_grant, and the
+    // keyring's newer refresh token is used instead.
+    let other = broker.clone();
+    *provider.lock().expect("provider") = 7;
+    other
+        .vault
+        .set(
+            SecretKey::account("svc", "default", SecretKind::RefreshToken),
+            Secret::from("rt-7"),
+        )
+        .await
+        .expect("set");
+    let t = agent.token("svc", None, 99_999).await.expect("fallback");
+    assert_eq!(t.access_token.expose(), "at-8");
+    assert_eq!(stored(SecretKind::RefreshToken), Some("rt-8".to_owned()));
+    settle(&tracker).await;
+
+    // A client secret changed by another process: rejected once, then read again.
+    other
+        .vault
+        .set(
+            SecretKey::service("svc", SecretKind::ClientSecret),
+            Secret::from("cs"),
+        )
+        .await
+        .expect("set");
+    agent
+        .memory
+        .as_ref()
+        .expect("memory")
+        .keep_client_secret("svc", Secret::from("old"));
+    let t = agent
+        .token("svc", None, 99_999)
+        .await
+        .expect("client secret");
+    assert_eq!(t.access_token.expose(), "at-9");
+    settle(&tracker).await;
+    let state = broker
+        .account_state("svc", "default")
+        .expect("state")
+        .expect("some");
+    assert_eq!(state.obtained_at, Some(1_000));
+    assert!(state.has_refresh_token);
+}

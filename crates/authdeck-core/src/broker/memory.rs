@@ -1,0 +1,113 @@
+//! What a long-running broker (the token agent, the desktop app) keeps in memory so a
+//! refresh reads nothing from the keyring: each account's refresh token and each
+//! service's client secret.
+//!
+//! Nothing here is trusted blindly:
+//! - a refresh token is used only while the account's state file is exactly the one
+//!   written (or read) with it: a login, logout or refresh by any process rewrites that
+//!   file, and the keyring is read again. If the provider still rejects it
+//!   (`invalid_grant`), the broker reads the keyring's refresh token and tries that one
+//!   before giving up (another process may have stored a newer one without its state
+//!   file, e.g. if it died in between);
+//! - a client secret is used until the provider rejects it (`invalid_client`); then the
+//!   keyring is read again and the request retried once. Changing or removing a service
+//!   in this process forgets it at once.
+//!
+//! The memory is never written to disk, and [`Secret`]s keep it out of logs.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use crate::secret::Secret;
+use crate::state::AccountState;
+
+type AccountKey = (String, String);
+
+/// Refresh tokens (with the state file they belong to) and client secrets.
+#[derive(Debug, Default)]
+pub(crate) struct Memory {
+    refresh_tokens: Mutex<HashMap<AccountKey, (AccountState, Secret<String>)>>,
+    client_secrets: Mutex<HashMap<String, Secret<String>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn account_key(service: &str, account: &str) -> AccountKey {
+    (service.to_owned(), account.to_owned())
+}
+
+impl Memory {
+    /// The refresh token kept for the account, if `state` is the state it was kept with.
+    pub(crate) fn refresh_token(
+        &self,
+        service: &str,
+        account: &str,
+        state: &AccountState,
+    ) -> Option<Secret<String>> {
+        let kept = lock(&self.refresh_tokens);
+        let (kept_state, token) = kept.get(&account_key(service, account))?;
+        (kept_state == state).then(|| token.clone())
+    }
+
+    pub(crate) fn keep_refresh_token(
+        &self,
+        service: &str,
+        account: &str,
+        state: AccountState,
+        token: Secret<String>,
+    ) {
+        lock(&self.refresh_tokens).insert(account_key(service, account), (state, token));
+    }
+
+    pub(crate) fn forget_refresh_token(&self, service: &str, account: &str) {
+        lock(&self.refresh_tokens).remove(&account_key(service, account));
+    }
+
+    pub(crate) fn client_secret(&self, service: &str) -> Option<Secret<String>> {
+        lock(&self.client_secrets).get(service).cloned()
+    }
+
+    pub(crate) fn keep_client_secret(&self, service: &str, secret: Secret<String>) {
+        lock(&self.client_secrets).insert(service.to_owned(), secret);
+    }
+
+    /// Forgets everything about `service` (changed or removed in this process).
+    pub(crate) fn forget_service(&self, service: &str) {
+        lock(&self.client_secrets).remove(service);
+        lock(&self.refresh_tokens).retain(|(s, _), _| s != service);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refresh_token_is_kept_only_with_its_state() {
+        let memory = Memory::default();
+        let state = AccountState {
+            obtained_at: Some(1),
+            has_refresh_token: true,
+            ..AccountState::default()
+        };
+        memory.keep_refresh_token("s", "a", state.clone(), Secret::from("rt"));
+        assert_eq!(
+            memory
+                .refresh_token("s", "a", &state)
+                .map(|t| t.expose().clone()),
+            Some("rt".to_owned())
+        );
+        let newer = AccountState {
+            obtained_at: Some(2),
+            ..state.clone()
+        };
+        assert!(memory.refresh_token("s", "a", &newer).is_none());
+        assert!(memory.refresh_token("s", "b", &state).is_none());
+        memory.keep_client_secret("s", Secret::from("cs"));
+        memory.forget_service("s");
+        assert!(memory.refresh_token("s", "a", &state).is_none());
+        assert!(memory.client_secret("s").is_none());
+    }
+}
