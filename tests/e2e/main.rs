@@ -4,6 +4,7 @@
 mod agent;
 mod cli;
 mod desktop;
+mod desktop_agent;
 mod faults;
 mod flows;
 mod hygiene;
