@@ -86,6 +86,39 @@ impl Driver {
     }
 }
 
+impl Driver {
+    /// The app's pid: the `authdeck-desktop` process in tauri-driver's process group.
+    fn app_pid(&self) -> Option<u32> {
+        let group = self.child.id().to_string();
+        std::fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+            let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
+            let (name, rest) = stat.split_once(" (")?.1.rsplit_once(") ")?;
+            // After the name: state, ppid, pgrp.
+            let pgrp = rest.split_whitespace().nth(2)?;
+            if name.starts_with("authdeck-deskto") && pgrp == group {
+                e.file_name().to_str()?.parse().ok()
+            } else {
+                None
+            }
+        })
+    }
+
+    /// Quits the app the way a session's end does (SIGTERM; WebKitWebDriver's own end of
+    /// a session kills the app outright) and waits until it has exited.
+    fn quit_app(&self) {
+        let pid = self.app_pid().expect("the app's process");
+        let _ = Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status();
+        let exited = eventually(Duration::from_secs(30), || {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"));
+            // Gone, or a zombie its parent has not reaped yet.
+            stat.map_or(true, |s| s.contains(") Z ")).then_some(())
+        });
+        assert!(exited.is_some(), "the app did not quit on SIGTERM");
+    }
+}
+
 impl Drop for Driver {
     fn drop(&mut self) {
         let _ = Command::new("kill")
@@ -183,10 +216,10 @@ fn desktop_app_serves_tokens_to_the_cli_without_dbus() {
         assert_eq!(out.stdout.trim_end(), t0);
 
         // Quitting the app stops its agent and removes the socket.
+        driver.quit_app();
         let _ = c.close().await;
     });
-    let gone = eventually(Duration::from_secs(30), || (!socket.exists()).then_some(()));
-    assert!(gone.is_some(), "the app left {} behind", socket.display());
+    assert!(!socket.exists(), "the app left {} behind", socket.display());
     assert_eq!(
         token_without_dbus(&env).code,
         5,
@@ -212,10 +245,10 @@ fn desktop_app_serves_tokens_to_the_cli_without_dbus() {
         wait_for_list(&c).await;
         let out = token_without_dbus(&env);
         assert_eq!(out.code, 0, "{out:?}");
+        // The app quits the normal way, running its cleanup.
+        driver.quit_app();
         let _ = c.close().await;
     });
-    // Give a (wrong) cleanup by the quitting app the time it would need.
-    std::thread::sleep(Duration::from_secs(1));
     let still = std::fs::metadata(&socket).map(|m| m.ino()).ok();
     assert_eq!(
         still,
