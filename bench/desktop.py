@@ -11,9 +11,11 @@ contenders, interleaved round-robin like the other items.
   task runs after the frame is painted) and calls the `first_paint` command; the app
   prints it when `AUTHDECK_BENCH_STARTUP=1`. So it includes process start, WebKit's
   processes, the UI's load, `list_accounts` and the first paint, plus one IPC.
-- **idle memory**: `idle` seconds after start, the sum of PSS (and of RSS) from
-  `/proc/<pid>/smaps_rollup` over the whole process tree (the app, WebKitWebProcess,
-  WebKitNetworkProcess, and any sandbox helpers in between).
+- **idle memory**: `idle` seconds after start, the sums of PSS, USS (private pages) and
+  RSS from `/proc/<pid>/smaps_rollup` over the whole process tree (the app,
+  WebKitWebProcess, WebKitNetworkProcess, and any sandbox helpers in between). PSS
+  shares library pages among every process on the machine that maps them, so other
+  WebKit processes running at the same time lower it; USS does not move with them.
 
 The peer is a hello-world WebKitGTK window (bench/hello_webkit.py: the same
 libwebkit2gtk-4.1, from Debian's python3-gi, with no Tauri), measured the same way.
@@ -77,8 +79,8 @@ def descendants(root):
 
 
 def tree_memory(root):
-    """(PSS MiB, RSS MiB, process count, names) of root's process tree."""
-    pss = rss = 0
+    """(PSS MiB, RSS MiB, process count, names, USS MiB) of root's process tree."""
+    pss = rss = uss = 0
     names = []
     for pid in descendants(root):
         try:
@@ -88,11 +90,13 @@ def tree_memory(root):
                         pss += int(line.split()[1])
                     elif line.startswith("Rss:"):
                         rss += int(line.split()[1])
+                    elif line.startswith(("Private_Clean:", "Private_Dirty:")):
+                        uss += int(line.split()[1])
             with open(f"/proc/{pid}/comm") as f:
                 names.append(f.read().strip())
         except OSError:
             continue
-    return pss / 1024, rss / 1024, len(names), names
+    return pss / 1024, rss / 1024, len(names), names, uss / 1024
 
 
 def start_and_measure(cmd, env, marker, idle, timeout=60):
@@ -272,12 +276,14 @@ def run(tmp, authdeck_bin, rows, *, paint_runs, mem_runs, idle, services, items)
             for label, ms in mems.items():
                 pss = [m[0] for m in ms]
                 rss = [m[1] for m in ms]
+                uss = [m[4] for m in ms]
                 rows.append((f"5 desktop: idle tree after {idle:g} s", label, len(ms),
                              f"PSS {statistics.median(pss):.1f} MiB",
                              f"PSS max {max(pss):.1f}",
-                             f"RSS {statistics.median(rss):.1f} MiB; {ms[-1][2]} procs: "
+                             f"USS {statistics.median(uss):.1f}, RSS {statistics.median(rss):.1f}"
+                             f" MiB; {ms[-1][2]} procs: "
                              + ",".join(sorted(set(ms[-1][3]))),
-                             "PSS <= 250 MiB" if label.startswith("authdeck") else ""))
+                             "PSS <= 250 MiB" if label == next(iter(mems)) else ""))
             rows.append(("5 desktop: binary", "target/.../authdeck-desktop", 1,
                          f"{size / 1e6:.1f} MB", "-", f"{size:,} bytes", ""))
         if items & {"4", "4d"}:

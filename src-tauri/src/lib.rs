@@ -51,6 +51,7 @@ pub fn run() {
             std::process::exit(e.kind().exit_code());
         }
     };
+    startup::stamp("prepared");
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
@@ -58,6 +59,7 @@ pub fn run() {
         .manage(state)
         .invoke_handler(commands::handler())
         .setup(|app| {
+            startup::stamp("setup");
             let handle = app.handle().clone();
             if let Some(window) = app.get_webview_window("main") {
                 webview::tune(&window);
@@ -73,6 +75,7 @@ pub fn run() {
             state.agent.start(state.broker.clone(), &state.namespace);
             quit_on_signals(&handle);
             refresher::spawn(handle);
+            startup::stamp("setup done");
             Ok(())
         })
         .on_window_event(|window, event| {

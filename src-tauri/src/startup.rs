@@ -15,6 +15,16 @@ pub fn mark() {
     let _ = START.get_or_init(Instant::now);
 }
 
+/// A step of start-up, printed (with the time since `main`) under the same variable.
+pub fn stamp(step: &str) {
+    if std::env::var(ENV).is_ok_and(|v| v == "1") {
+        let since_main = START
+            .get()
+            .map_or(0.0, |t| t.elapsed().as_secs_f64() * 1000.0);
+        eprintln!("authdeck-desktop: start-up {step} main_ms={since_main:.1}");
+    }
+}
+
 /// The page painted its first service list: `page_ms` after its navigation start,
 /// showing `rows` rows.
 pub fn first_paint(page_ms: f64, rows: u32) {
