@@ -7,8 +7,11 @@ session with an unlocked gnome-keyring. Each item runs its contenders interleave
 reports median, p95 and the ratio of medians to the reference. No absolute numbers are
 asserted anywhere: this prints a table and exits 0 unless something fails to *work*.
 
-Items: 1 cached token (vs oidc-token), 2 one refresh (vs curl), 4 scale (status over
-1,000 services / 2,000 accounts; 500 refreshes due at once through the agent).
+Items: 1 cached token (vs oidc-token), 2 one refresh (vs curl), 3 login overhead (auth
+code + PKCE through the loopback listener; bench/login.py), 4 scale (status over 1,000
+services / 2,000 accounts; 500 refreshes due at once through the agent; the desktop
+list's first render, bench/desktop.py), 5 desktop cold start and idle memory
+(bench/desktop.py).
 """
 
 import argparse
@@ -340,17 +343,37 @@ def item4(tmp, provider, runs, services, refreshes):
         die(f"{lost} accounts lost their refresh token")
 
 
+def item3(tmp, provider, runs):
+    import login
+    login.run(Authdeck(tmp, "login"), provider.issuer, runs, ROWS, p95)
+
+
+def item45_desktop(tmp, a, items):
+    import desktop
+    try:
+        desktop.run(tmp, AUTHDECK, ROWS, paint_runs=a.desktop_runs, mem_runs=a.memory_runs,
+                    idle=a.idle, services=a.services, items=items)
+    except RuntimeError as e:
+        die(f"desktop: {e}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--smoke", action="store_true", help="a few runs of everything (CI)")
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--refresh-runs", type=int, default=50)
-    ap.add_argument("--items", default="1,2,4")
+    ap.add_argument("--items", default="1,2,3,4,5",
+                    help="comma-separated; 4d is item 4's desktop part alone")
+    ap.add_argument("--login-runs", type=int, default=50)
+    ap.add_argument("--desktop-runs", type=int, default=15, help="cold starts per contender")
+    ap.add_argument("--memory-runs", type=int, default=5)
+    ap.add_argument("--idle", type=float, default=10.0, help="seconds before reading memory")
     ap.add_argument("--services", type=int, default=1000)
     ap.add_argument("--refreshes", type=int, default=500)
     a = ap.parse_args()
     if a.smoke:
         a.runs, a.refresh_runs, a.services, a.refreshes = 5, 3, 20, 5
+        a.login_runs, a.desktop_runs, a.memory_runs, a.idle = 3, 1, 1, 2.0
     if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         die("no D-Bus session: run bench/run.sh")
     if not os.path.exists(AUTHDECK):
@@ -365,8 +388,15 @@ def main():
         if "2" in items:
             item2(tmp, provider, a.refresh_runs)
             print_partial()
+        if "3" in items:
+            item3(tmp, provider, a.login_runs)
+            print_partial()
         if "4" in items:
             item4(tmp, provider, max(5, a.runs // 10), a.services, a.refreshes)
+            print_partial()
+        if items & {"4", "4d", "5"}:
+            item45_desktop(tmp, a, items)
+            print_partial()
     finally:
         provider.stop()
         shutil.rmtree(tmp, ignore_errors=True)

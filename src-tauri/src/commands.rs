@@ -230,6 +230,11 @@ pub fn open_url(state: State<'_, AppState>, url: String) -> CmdResult<()> {
     )?)
 }
 
+#[tauri::command]
+pub fn first_paint(since_navigation: f64, rows: u32) {
+    crate::startup::first_paint(since_navigation, rows);
+}
+
 /// One command for the TypeScript bindings: JS name, Rust name, parameters (TS) and the
 /// result type (TS). The argument object passed to `invoke` is made of the parameter
 /// names.
@@ -287,4 +292,5 @@ command_table! {
     get_settings as "getSettings" ("") -> "Settings";
     set_settings as "setSettings" ("settings: Settings") -> "Settings";
     open_url as "openUrl" ("url: string") -> "null";
+    first_paint as "firstPaint" ("sinceNavigation: number, rows: number") -> "null";
 }

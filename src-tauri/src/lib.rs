@@ -6,10 +6,14 @@
 //! - `login`, `clipboard`, `services`, `views`: what the commands call.
 //! - `refresher` (background refresh), `tray`, `opener` (URLs: AUTHDECK_BROWSER or the
 //!   opener plugin).
+//! - `agent_host`: the token agent for `authdeck token`, served while the app runs.
+//! - `startup`: first-paint timing for the benchmarks; `webview`: WebKit's memory-lean
+//!   settings.
 //!
 //! `authdeck-desktop --demo` starts `demo-idp` in-process and shows the five demo
 //! services, fully working offline.
 
+mod agent_host;
 #[cfg(test)]
 mod bindings;
 mod clipboard;
@@ -20,20 +24,23 @@ mod login;
 mod opener;
 mod refresher;
 mod services;
+mod startup;
 mod state;
 mod tray;
 mod views;
+mod webview;
 
 use std::sync::Arc;
 
 use authdeck_core::{Broker, Error, Result};
-use tauri::{Listener, Manager, WindowEvent};
+use tauri::{Listener, Manager, RunEvent, WindowEvent};
 
 use crate::opener::AppOpener;
 use crate::state::AppState;
 
 /// Starts the app (blocks until it quits).
 pub fn run() {
+    startup::mark();
     authdeck_core::panic_report::install("authdeck-desktop");
     init_logging();
     let demo = std::env::args().skip(1).any(|a| a == "--demo");
@@ -45,6 +52,7 @@ pub fn run() {
             std::process::exit(e.kind().exit_code());
         }
     };
+    startup::stamp("prepared");
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
@@ -52,7 +60,11 @@ pub fn run() {
         .manage(state)
         .invoke_handler(commands::handler())
         .setup(|app| {
+            startup::stamp("setup");
             let handle = app.handle().clone();
+            if let Some(window) = app.get_webview_window("main") {
+                webview::tune(&window);
+            }
             app.state::<AppState>().opener.attach(handle.clone());
             if let Err(e) = tray::create(&handle) {
                 tracing::warn!("no tray icon: {e}");
@@ -60,7 +72,11 @@ pub fn run() {
             refresh_tray(&handle);
             let for_tray = handle.clone();
             handle.listen("accounts-changed", move |_| refresh_tray(&for_tray));
+            let state = app.state::<AppState>();
+            state.agent.start(state.broker.clone(), &state.namespace);
+            quit_on_signals(&handle);
             refresher::spawn(handle);
+            startup::stamp("setup done");
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -75,7 +91,11 @@ pub fn run() {
         })
         .build(tauri::generate_context!());
     match app {
-        Ok(app) => app.run(|_, _| {}),
+        Ok(app) => app.run(|app, event| {
+            if let RunEvent::Exit = event {
+                app.state::<AppState>().agent.stop();
+            }
+        }),
         Err(e) => {
             eprintln!("authdeck-desktop: could not start the window: {e}");
             std::process::exit(1);
@@ -87,7 +107,8 @@ pub fn run() {
 async fn prepare(demo: bool, opener: Arc<AppOpener>) -> Result<AppState> {
     if !demo {
         let broker = Broker::from_env()?.with_browser(opener.clone());
-        return AppState::new(broker, opener, None);
+        let namespace = authdeck_core::vault::default_namespace();
+        return AppState::new(broker, opener, namespace, None);
     }
     let port = authdeck_demo::port_from_env()?;
     let config = demo_idp::DemoConfig {
@@ -106,7 +127,35 @@ async fn prepare(demo: bool, opener: Arc<AppOpener>) -> Result<AppState> {
     };
     let broker = authdeck_demo::broker(opener.clone())?;
     authdeck_demo::configure(&broker, &server.base_url()).await?;
-    AppState::new(broker, opener, Some(server))
+    let namespace = authdeck_demo::namespace();
+    AppState::new(broker, opener, namespace, Some(server))
+}
+
+/// SIGTERM and SIGINT quit the app the normal way (so the agent removes its socket).
+fn quit_on_signals(app: &tauri::AppHandle) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            let (Ok(mut term), Ok(mut int)) = (
+                signal(SignalKind::terminate()),
+                signal(SignalKind::interrupt()),
+            ) else {
+                tracing::warn!(
+                    "cannot watch SIGTERM/SIGINT: the app quits without cleanup on them"
+                );
+                return;
+            };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+            app.exit(0);
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = app;
 }
 
 fn refresh_tray(app: &tauri::AppHandle) {

@@ -8,6 +8,7 @@ use authdeck_core::config::settings::{self, AppSettings};
 use authdeck_core::{Broker, Error, Result};
 use tokio_util::sync::CancellationToken;
 
+use crate::agent_host::AgentHost;
 use crate::opener::AppOpener;
 
 /// Everything the commands share. Plain data sits behind std mutexes, never held across
@@ -17,6 +18,10 @@ pub struct AppState {
     pub broker: Broker,
     pub demo: bool,
     pub opener: Arc<AppOpener>,
+    /// The keyring namespace of `broker` (names the agent's socket).
+    pub namespace: String,
+    /// The token agent the app hosts while it runs.
+    pub agent: AgentHost,
     settings: Mutex<AppSettings>,
     /// Logins in progress, by `service/account`, to cancel them.
     logins: Mutex<HashMap<String, CancellationToken>>,
@@ -42,6 +47,7 @@ impl AppState {
     pub fn new(
         broker: Broker,
         opener: Arc<AppOpener>,
+        namespace: String,
         demo_server: Option<demo_idp::DemoIdp>,
     ) -> Result<Self> {
         let settings = settings::load(&broker.dirs().config)?;
@@ -49,6 +55,8 @@ impl AppState {
             demo: demo_server.is_some(),
             broker,
             opener,
+            namespace,
+            agent: AgentHost::default(),
             settings: Mutex::new(settings),
             logins: Mutex::new(HashMap::new()),
             notified: Mutex::new(HashSet::new()),

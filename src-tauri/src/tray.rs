@@ -1,5 +1,7 @@
 //! The tray icon: per account "Copy token" and "Log in", plus "Open Authdeck" and
-//! "Quit". The menu is rebuilt when accounts change. A desktop without a tray (no
+//! "Quit". The menu is rebuilt when accounts change, with the first [`MAX_ACCOUNTS`]
+//! accounts only: a menu of thousands of items is of no use, and building it blocks the
+//! main thread (and so the window) for seconds. A desktop without a tray (no
 //! StatusNotifier host) just has no tray: the window works the same.
 
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
@@ -10,6 +12,9 @@ use crate::dto::{AccountView, CopyFormat, NoticeDto, NoticeLevel};
 use crate::state::AppState;
 
 const TRAY_ID: &str = "authdeck";
+
+/// Accounts listed in the tray menu; the others are reached through the window.
+const MAX_ACCOUNTS: usize = 12;
 
 /// Creates the tray icon.
 pub fn create(app: &AppHandle) -> tauri::Result<TrayIcon> {
@@ -40,7 +45,7 @@ pub fn update(app: &AppHandle, accounts: &[AccountView]) {
 
 fn menu(app: &AppHandle, accounts: &[AccountView]) -> tauri::Result<Menu<tauri::Wry>> {
     let menu = Menu::new(app)?;
-    for a in accounts {
+    for a in accounts.iter().take(MAX_ACCOUNTS) {
         let label = if a.account == "default" {
             a.service_name.clone()
         } else {
@@ -65,13 +70,12 @@ fn menu(app: &AppHandle, accounts: &[AccountView]) -> tauri::Result<Menu<tauri::
     if !accounts.is_empty() {
         menu.append(&PredefinedMenuItem::separator(app)?)?;
     }
-    menu.append(&MenuItem::with_id(
-        app,
-        "open",
-        "Open Authdeck",
-        true,
-        None::<&str>,
-    )?)?;
+    let open = if accounts.len() > MAX_ACCOUNTS {
+        format!("Open Authdeck (all {} accounts)", accounts.len())
+    } else {
+        "Open Authdeck".to_owned()
+    };
+    menu.append(&MenuItem::with_id(app, "open", open, true, None::<&str>)?)?;
     menu.append(&MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?)?;
     Ok(menu)
 }

@@ -5,6 +5,7 @@ mod agent;
 mod cli;
 mod concurrency;
 mod desktop;
+mod desktop_agent;
 mod desktop_faults;
 mod faults;
 mod flows;

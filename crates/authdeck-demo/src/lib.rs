@@ -43,6 +43,11 @@ pub fn access_ttl_from_env() -> Result<Option<Duration>> {
     }
 }
 
+/// The keyring namespace of demo mode.
+pub fn namespace() -> String {
+    format!("{}-demo", default_namespace())
+}
+
 /// The directories of demo mode.
 pub fn dirs() -> Result<Dirs> {
     Ok(Dirs::from_env()?.demo())
@@ -52,7 +57,7 @@ pub fn dirs() -> Result<Dirs> {
 pub fn broker(browser: Arc<dyn BrowserOpener>) -> Result<Broker> {
     Ok(Broker::new(
         dirs()?,
-        Arc::new(Keyring::new(format!("{}-demo", default_namespace()))),
+        Arc::new(Keyring::new(namespace())),
         HttpClient::from_env()?,
         Arc::new(SystemClock),
         browser,

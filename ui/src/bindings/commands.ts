@@ -50,6 +50,7 @@ export const commands = {
   getSettings: () => invoke<Settings>("get_settings"),
   setSettings: (settings: Settings) => invoke<Settings>("set_settings", { settings }),
   openUrl: (url: string) => invoke<null>("open_url", { url }),
+  firstPaint: (sinceNavigation: number, rows: number) => invoke<null>("first_paint", { sinceNavigation, rows }),
 };
 
 /** Event names the shell emits (payload types in ./types). */

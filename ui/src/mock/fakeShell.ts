@@ -233,6 +233,8 @@ async function handle(cmd: string, a: Args): Promise<unknown> {
     case "open_url":
       console.info("mock: open", a["url"]);
       return null;
+    case "first_paint":
+      return null;
     default:
       throw fail("local", `mock: unknown command ${cmd}`);
   }
