@@ -150,6 +150,25 @@ const SECRET_PARAMS: &[&str] = &[
     "client_assertion",
 ];
 
+/// The error codes of RFC 6749, 6750, 7009 and 8628.
+const OAUTH_ERROR_CODES: &[&str] = &[
+    "invalid_request",
+    "invalid_client",
+    "invalid_grant",
+    "unauthorized_client",
+    "unsupported_grant_type",
+    "invalid_scope",
+    "access_denied",
+    "server_error",
+    "temporarily_unavailable",
+    "invalid_token",
+    "insufficient_scope",
+    "unsupported_token_type",
+    "authorization_pending",
+    "slow_down",
+    "expired_token",
+];
+
 /// The secret values a request carries, in the forms an echo may show them: as sent,
 /// form-urlencoded, and the Basic credentials' base64.
 fn sent_secrets(creds: ClientCreds<'_>, params: &[(String, String)]) -> Vec<String> {
@@ -170,8 +189,10 @@ fn sent_secrets(creds: ClientCreds<'_>, params: &[(String, String)]) -> Vec<Stri
         .map(|v| url::form_urlencoded::byte_serialize(v.as_bytes()).collect())
         .collect();
     values.extend(encoded);
-    // Very short values would blank out ordinary words; no real secret is that short.
-    values.retain(|v| v.len() >= 6);
+    // Very short values would blank out ordinary words; no real secret is that short. A
+    // value inside a standard error code ("invalid" as a password) is left alone: the
+    // code must stay readable, and it tells nothing about the secret.
+    values.retain(|v| v.len() >= 6 && !OAUTH_ERROR_CODES.iter().any(|c| c.contains(v.as_str())));
     values.sort_by_key(|v| std::cmp::Reverse(v.len()));
     values.dedup();
     values
@@ -300,6 +321,17 @@ mod tests {
             text.contains("[redacted]") && text.contains("for openid"),
             "{text}"
         );
+
+        // A password that is part of an error code does not garble the code.
+        let params = vec![("password".to_owned(), "invalid".to_owned())];
+        let creds = ClientCreds {
+            id: "app",
+            auth: ClientAuth::None,
+            secret: None,
+        };
+        let mut body = br#"{"error":"invalid_grant"}"#.to_vec();
+        scrub(&mut body, &sent_secrets(creds, &params));
+        assert_eq!(body, br#"{"error":"invalid_grant"}"#.to_vec());
     }
 
     fn resp(status: u16, ct: &str, body: &str) -> HttpResponse {
