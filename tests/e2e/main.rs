@@ -8,5 +8,6 @@ mod faults;
 mod flows;
 mod hygiene;
 mod import;
+mod keyring_compat;
 mod seeds;
 mod swagger;
