@@ -11,6 +11,7 @@ mod faults;
 mod flows;
 mod hygiene;
 mod import;
+mod keyring_compat;
 mod leaks;
 mod seeds;
 mod swagger;
