@@ -10,70 +10,19 @@
 
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use authdeck_e2e::{eventually, occupy_port, tests_dir, Env};
-use fantoccini::{Client, ClientBuilder, Locator};
-
-fn desktop_bin() -> PathBuf {
-    let bin = authdeck_e2e::authdeck_bin()
-        .with_file_name(format!("authdeck-desktop{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.exists(),
-        "{} is missing: build it with `cargo build -p authdeck-desktop --features custom-protocol`",
-        bin.display()
-    );
-    bin
-}
+use crate::window::{
+    click, desktop_bin, eventually_js, free_port, shows, testid, wait_state, Driver,
+};
+use authdeck_e2e::{eventually, tests_dir, Env};
+use fantoccini::{Client, ClientBuilder};
 
 fn artifacts() -> PathBuf {
     let dir = tests_dir().join("../artifacts");
     std::fs::create_dir_all(&dir).expect("artifacts dir");
     dir
-}
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        // tauri-driver runs in its own process group with WebKitWebDriver and the app:
-        // end them all.
-        let _ = Command::new("kill")
-            .args(["-TERM", "--", &format!("-{}", self.0.id())])
-            .status();
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    let (l, p) = occupy_port();
-    drop(l);
-    p
-}
-
-async fn testid(c: &Client, id: &str) -> fantoccini::elements::Element {
-    c.wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css(&format!("[data-testid='{id}']")))
-        .await
-        .unwrap_or_else(|e| panic!("no element data-testid={id}: {e}"))
-}
-
-async fn wait_state(c: &Client, service: &str, state: &str) {
-    for _ in 0..300 {
-        if let Ok(el) = c
-            .find(Locator::Css(&format!("[data-testid='state-{service}']")))
-            .await
-        {
-            if el.attr("data-state").await.ok().flatten().as_deref() == Some(state) {
-                return;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{service} never reached state {state}");
 }
 
 /// The element's text as the page has it (`textContent`).
@@ -404,26 +353,6 @@ async fn set_value(c: &Client, id: &str, value: &str) {
     assert_eq!(set.as_str(), Some(value), "{id} took the value");
 }
 
-async fn click(c: &Client, id: &str) {
-    let el = testid(c, id).await;
-    let arg = vec![serde_json::to_value(&el).expect("element")];
-    // Into the middle of the view: a toast in a corner must not take the click.
-    let _ = c
-        .execute(
-            "arguments[0].scrollIntoView({block: 'center'});",
-            arg.clone(),
-        )
-        .await;
-    if let Err(e) = el.click().await {
-        // WebKitWebDriver sometimes refuses a click on a visible, enabled button below
-        // the fold with an empty error; the page's own click() is the same event.
-        eprintln!("WebDriver click on {id} failed ({e}); clicking from the page");
-        c.execute("arguments[0].click();", arg)
-            .await
-            .unwrap_or_else(|e| panic!("click {id}: {e}"));
-    }
-}
-
 /// Settings: a short clipboard delay clears a copied token; the dark theme applies.
 async fn settings_and_clipboard_clearing(c: &Client) {
     click(c, "settings").await;
@@ -508,43 +437,6 @@ async fn edit_service_and_accounts(c: &Client, env: &Env) {
         "return !document.querySelector(\"[data-testid='service-quamotion-second']\");",
     )
     .await;
-}
-
-/// Whether an element with this test id appears within 5 s.
-async fn shows(c: &Client, id: &str) -> bool {
-    let script = format!("return !!document.querySelector(\"[data-testid='{id}']\");");
-    for _ in 0..50 {
-        if let Ok(v) = c.execute(&script, vec![]).await {
-            if v.as_bool() == Some(true) {
-                return true;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    false
-}
-
-/// Polls a script until it returns true.
-async fn eventually_js(c: &Client, script: &str) {
-    for _ in 0..200 {
-        if let Ok(v) = c.execute(script, vec![]).await {
-            if v.as_bool() == Some(true) {
-                return;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    // What the window says, to tell a failed action from a slow one.
-    let seen = c
-        .execute(
-            "return [...document.querySelectorAll(\".inline-error, [data-testid='notice'], [data-testid='token-panel']\")]\
-             .filter(e => !e.hidden && e.textContent.trim()).map(e => e.className + ': ' + e.textContent.trim()).join('\\n');",
-            vec![],
-        )
-        .await
-        .map(|v| v.as_str().unwrap_or_default().to_owned())
-        .unwrap_or_else(|e| format!("(could not read the window: {e})"));
-    panic!("never true: {script}\nthe window shows:\n{seen}");
 }
 
 /// The demo's `quamotion` expiry as `authdeck --demo status --json` reports it.

@@ -10,25 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use authdeck_e2e::{eventually, occupy_port, Env, Outcome, Provider};
+use crate::window::{desktop_bin, free_port};
+use authdeck_e2e::{eventually, Env, Outcome, Provider};
 use fantoccini::{Client, ClientBuilder, Locator};
-
-fn desktop_bin() -> PathBuf {
-    let bin = authdeck_e2e::authdeck_bin()
-        .with_file_name(format!("authdeck-desktop{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.exists(),
-        "{} is missing: build it with `cargo build -p authdeck-desktop --features custom-protocol`",
-        bin.display()
-    );
-    bin
-}
-
-fn free_port() -> u16 {
-    let (l, p) = occupy_port();
-    drop(l);
-    p
-}
 
 /// tauri-driver (with WebKitWebDriver and the app) in a process group of its own.
 struct Driver {

@@ -19,69 +19,15 @@
 //! the checks.
 
 use std::net::TcpStream;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use authdeck_e2e::faults::{Fault, FaultServer};
 
 use crate::faults::local::{snapshot, PrivateKeyring};
-use authdeck_e2e::{eventually, occupy_port, tests_dir, Env, Provider};
-use fantoccini::{Client, ClientBuilder, Locator};
-
-fn desktop_bin() -> PathBuf {
-    let bin = authdeck_e2e::authdeck_bin()
-        .with_file_name(format!("authdeck-desktop{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.exists(),
-        "{} is missing: build it with `cargo build -p authdeck-desktop --features custom-protocol`",
-        bin.display()
-    );
-    bin
-}
-
-/// tauri-driver (with its Xvfb, WebKitWebDriver and the app) in its own process group.
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", "--", &format!("-{}", self.0.id())])
-            .status();
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    let (l, p) = occupy_port();
-    drop(l);
-    p
-}
-
-async fn testid(c: &Client, id: &str) -> fantoccini::elements::Element {
-    c.wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css(&format!("[data-testid='{id}']")))
-        .await
-        .unwrap_or_else(|e| panic!("no element data-testid={id}: {e}"))
-}
-
-async fn click(c: &Client, id: &str) {
-    let el = testid(c, id).await;
-    let arg = vec![serde_json::to_value(&el).expect("element")];
-    let _ = c
-        .execute(
-            "arguments[0].scrollIntoView({block: 'center'});",
-            arg.clone(),
-        )
-        .await;
-    if el.click().await.is_err() {
-        c.execute("arguments[0].click();", arg)
-            .await
-            .unwrap_or_else(|e| panic!("click {id}: {e}"));
-    }
-}
+use crate::window::{click, desktop_bin, free_port, testid, wait_state, Driver};
+use authdeck_e2e::{eventually, tests_dir, Env, Provider};
+use fantoccini::{Client, ClientBuilder};
 
 /// Polls a script until it returns a non-empty string; that string.
 async fn eventually_text(c: &Client, script: &str, what: &str) -> String {
@@ -94,13 +40,6 @@ async fn eventually_text(c: &Client, script: &str, what: &str) -> String {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("the window never showed {what}");
-}
-
-async fn wait_state(c: &Client, service: &str, state: &str) {
-    let script = format!(
-        "const e = document.querySelector(\"[data-testid='state-{service}']\"); return e && e.dataset.state === '{state}' ? 'yes' : '';"
-    );
-    eventually_text(c, &script, &format!("{service} as {state}")).await;
 }
 
 /// The copy error shown in the token panel (empty while hidden).

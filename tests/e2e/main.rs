@@ -15,3 +15,4 @@ mod keyring_compat;
 mod leaks;
 mod seeds;
 mod swagger;
+mod window;
