@@ -71,34 +71,11 @@ fn token(env: &Env, socket: &Path, args: &[&str], keyring: bool) -> Outcome {
     env.run_with(cmd, &all, "")
 }
 
-fn add_password_service(env: &Env, p: &Provider) {
-    env.ok(
-        &[
-            "service",
-            "add",
-            "pw",
-            "--issuer",
-            &p.issuer,
-            "--client-id",
-            "native-app",
-            "--flow",
-            "password",
-            "--username",
-            "alice",
-            "--password-stdin",
-            "--scope",
-            "openid",
-        ],
-        "alice-password\n",
-    );
-    env.ok(&["login", "pw"], "");
-}
-
 #[test]
 fn agent_serves_and_refreshes_tokens_without_the_cli_touching_the_keyring() {
     let p = Provider::start(&[]);
     let env = Env::new();
-    add_password_service(&env, &p);
+    env.logged_in_password(&p, "pw");
     let socket = env.dir("run").join("agent.sock");
 
     // No agent: the CLI reads the keyring itself.

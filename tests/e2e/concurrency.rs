@@ -75,23 +75,7 @@ fn the_desktop_app_and_four_clis_never_spend_a_rotated_refresh_token_twice() {
         .unwrap_or(60);
     let p = Provider::start(&[("ACCESS_TOKEN_TTL", "6")]);
     let env = Env::new();
-    env.ok(
-        &[
-            "service",
-            "add",
-            "rot",
-            "--issuer",
-            &p.issuer,
-            "--client-id",
-            "native-app",
-            "--flow",
-            "auth-code",
-            "--scope",
-            "openid",
-        ],
-        "",
-    );
-    env.ok(&["login", "rot"], "");
+    env.logged_in_auth_code(&p, "rot");
     std::fs::write(
         env.dir("config").join("settings.toml"),
         "refresh_margin_secs = 3600\n",

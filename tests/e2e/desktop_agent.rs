@@ -153,26 +153,7 @@ fn desktop_app_serves_tokens_to_the_cli_without_dbus() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let p = Provider::start(&[]);
     let env = Env::new();
-    env.ok(
-        &[
-            "service",
-            "add",
-            "pw",
-            "--issuer",
-            &p.issuer,
-            "--client-id",
-            "native-app",
-            "--flow",
-            "password",
-            "--username",
-            "alice",
-            "--password-stdin",
-            "--scope",
-            "openid",
-        ],
-        "alice-password\n",
-    );
-    env.ok(&["login", "pw"], "");
+    env.logged_in_password(&p, "pw");
     let t0 = env.ok(&["token", "pw"], "").trim_end().to_owned();
     let socket = socket_of(&env);
     assert!(!socket.exists(), "no agent yet: {}", socket.display());

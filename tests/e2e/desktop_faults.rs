@@ -123,23 +123,7 @@ fn the_desktop_app_shows_faults_and_keeps_working() {
     let real = format!("{}/token", p.issuer);
     machine_service(&env, "svc", "machine-basic", "basic", &real);
     machine_service(&env, "other", "machine-post", "post", &real);
-    env.ok(
-        &[
-            "service",
-            "add",
-            "rot",
-            "--issuer",
-            &p.issuer,
-            "--client-id",
-            "native-app",
-            "--flow",
-            "auth-code",
-            "--scope",
-            "openid",
-        ],
-        "",
-    );
-    env.ok(&["login", "rot"], "");
+    env.logged_in_auth_code(&p, "rot");
     std::fs::write(
         env.dir("config").join("settings.toml"),
         "refresh_margin_secs = 3600\n",

@@ -210,6 +210,53 @@ impl Env {
         out.stdout
     }
 
+    /// Adds service `id`: auth code + PKCE for the provider's public client `native-app`
+    /// (scope `openid`), and logs it in (the provider logs `alice` in without a person).
+    pub fn logged_in_auth_code(&self, p: &Provider, id: &str) {
+        self.ok(
+            &[
+                "service",
+                "add",
+                id,
+                "--issuer",
+                &p.issuer,
+                "--client-id",
+                "native-app",
+                "--flow",
+                "auth-code",
+                "--scope",
+                "openid",
+            ],
+            "",
+        );
+        self.ok(&["login", id], "");
+    }
+
+    /// Adds service `id`: the password grant for `alice` at the provider's public client
+    /// `native-app` (scope `openid`), and logs it in.
+    pub fn logged_in_password(&self, p: &Provider, id: &str) {
+        self.ok(
+            &[
+                "service",
+                "add",
+                id,
+                "--issuer",
+                &p.issuer,
+                "--client-id",
+                "native-app",
+                "--flow",
+                "password",
+                "--username",
+                "alice",
+                "--password-stdin",
+                "--scope",
+                "openid",
+            ],
+            "alice-password\n",
+        );
+        self.ok(&["login", id], "");
+    }
+
     /// The value of a keyring entry, read independently with `secret-tool`.
     pub fn keyring_lookup(&self, user: &str) -> Option<String> {
         let out = Command::new("secret-tool")

@@ -36,23 +36,7 @@ fn a_full_disk_during_a_refresh_keeps_the_rotated_refresh_token() {
         eprintln!("skipped: simulating a full disk needs root (a tmpfs mount)");
         return;
     };
-    env.ok(
-        &[
-            "service",
-            "add",
-            "rot",
-            "--issuer",
-            &p.issuer,
-            "--client-id",
-            "native-app",
-            "--flow",
-            "auth-code",
-            "--scope",
-            "openid",
-        ],
-        "",
-    );
-    env.ok(&["login", "rot"], "");
+    env.logged_in_auth_code(&p, "rot");
     let state_file = env.dir("state").join("accounts/rot/default.json");
     let old_state = std::fs::read(&state_file).expect("state file");
     let old_rt = env
