@@ -85,10 +85,7 @@ fn the_desktop_app_and_four_clis_never_spend_a_rotated_refresh_token_twice() {
     let mut app = Command::new(desktop_bin());
     std::os::unix::process::CommandExt::process_group(&mut app, 0);
     let app = app
-        .env("AUTHDECK_CONFIG_DIR", env.dir("config"))
-        .env("AUTHDECK_STATE_DIR", env.dir("state"))
-        .env("AUTHDECK_CACHE_DIR", env.dir("cache"))
-        .env("AUTHDECK_KEYRING_NAMESPACE", &env.namespace)
+        .envs(env.app_env())
         .env("AUTHDECK_REFRESH_TICK_SECS", "1")
         .env("AUTHDECK_LOG", "debug")
         .env("NO_AT_BRIDGE", "1")

@@ -84,10 +84,7 @@ fn desktop_demo_journey() {
             "--native-port",
             &native_port.to_string(),
         ])
-        .env("AUTHDECK_CONFIG_DIR", env.dir("config"))
-        .env("AUTHDECK_STATE_DIR", env.dir("state"))
-        .env("AUTHDECK_CACHE_DIR", env.dir("cache"))
-        .env("AUTHDECK_KEYRING_NAMESPACE", &env.namespace)
+        .envs(env.app_env())
         .env("AUTHDECK_DEMO_PORT", demo_port.to_string())
         .env(
             "AUTHDECK_BROWSER",
@@ -476,10 +473,7 @@ fn desktop_refreshes_tokens_in_the_background() {
     std::os::unix::process::CommandExt::process_group(&mut app, 0);
     let app = app
         .arg("--demo")
-        .env("AUTHDECK_CONFIG_DIR", env.dir("config"))
-        .env("AUTHDECK_STATE_DIR", env.dir("state"))
-        .env("AUTHDECK_CACHE_DIR", env.dir("cache"))
-        .env("AUTHDECK_KEYRING_NAMESPACE", &env.namespace)
+        .envs(env.app_env())
         .env("AUTHDECK_DEMO_PORT", port.to_string())
         .env("AUTHDECK_DEMO_ACCESS_TTL", "30")
         .env("NO_AT_BRIDGE", "1")

@@ -32,10 +32,7 @@ impl Driver {
                 "--native-port",
                 &native_port.to_string(),
             ])
-            .env("AUTHDECK_CONFIG_DIR", env.dir("config"))
-            .env("AUTHDECK_STATE_DIR", env.dir("state"))
-            .env("AUTHDECK_CACHE_DIR", env.dir("cache"))
-            .env("AUTHDECK_KEYRING_NAMESPACE", &env.namespace)
+            .envs(env.app_env())
             .env("AUTHDECK_LOG", "authdeck_desktop=info")
             .env_remove("AUTHDECK_AGENT_SOCKET")
             .env_remove("AUTHDECK_DESKTOP_AGENT")

@@ -154,10 +154,7 @@ fn start_driver(env: &Env, extra: &[(&str, &str)]) -> (Driver, u16) {
             "--native-port",
             &native_port.to_string(),
         ])
-        .env("AUTHDECK_CONFIG_DIR", env.dir("config"))
-        .env("AUTHDECK_STATE_DIR", env.dir("state"))
-        .env("AUTHDECK_CACHE_DIR", env.dir("cache"))
-        .env("AUTHDECK_KEYRING_NAMESPACE", &env.namespace)
+        .envs(env.app_env())
         .env("AUTHDECK_HTTP_TIMEOUT", "4")
         .env("AUTHDECK_REFRESH_TICK_SECS", "3600")
         .env(

@@ -158,10 +158,7 @@ impl Env {
     /// redirect-following stand-in.
     pub fn authdeck(&self) -> Command {
         let mut cmd = Command::new(authdeck_bin());
-        cmd.env("AUTHDECK_CONFIG_DIR", self.dir("config"))
-            .env("AUTHDECK_STATE_DIR", self.dir("state"))
-            .env("AUTHDECK_CACHE_DIR", self.dir("cache"))
-            .env("AUTHDECK_KEYRING_NAMESPACE", &self.namespace)
+        cmd.envs(self.app_env())
             .env(
                 "AUTHDECK_BROWSER",
                 format!(
@@ -208,6 +205,17 @@ impl Env {
         let out = self.run(args, stdin);
         assert_eq!(out.code, 0, "authdeck {args:?} failed: {out:?}");
         out.stdout
+    }
+
+    /// The variables that point an Authdeck process (CLI or app) at this environment's
+    /// directories and keyring namespace.
+    pub fn app_env(&self) -> [(&'static str, std::ffi::OsString); 4] {
+        [
+            ("AUTHDECK_CONFIG_DIR", self.dir("config").into_os_string()),
+            ("AUTHDECK_STATE_DIR", self.dir("state").into_os_string()),
+            ("AUTHDECK_CACHE_DIR", self.dir("cache").into_os_string()),
+            ("AUTHDECK_KEYRING_NAMESPACE", self.namespace.clone().into()),
+        ]
     }
 
     /// Adds service `id`: auth code + PKCE for the provider's public client `native-app`
