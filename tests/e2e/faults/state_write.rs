@@ -5,6 +5,8 @@
 //! the old token's), no temp file is left, the user gets a clear error, and once there
 //! is space again the account refreshes with the stored token — no `invalid_grant`.
 
+use std::os::unix::fs::MetadataExt;
+
 use authdeck_e2e::{Env, Provider};
 
 use super::local::{keyring, TinyFs};
@@ -39,6 +41,7 @@ fn a_full_disk_during_a_refresh_keeps_the_rotated_refresh_token() {
     env.logged_in_auth_code(&p, "rot");
     let state_file = env.dir("state").join("accounts/rot/default.json");
     let old_state = std::fs::read(&state_file).expect("state file");
+    let old_inode = std::fs::metadata(&state_file).expect("state file").ino();
     let old_rt = env
         .keyring_lookup("rot/default/refresh_token")
         .expect("refresh token");
@@ -82,6 +85,8 @@ fn a_full_disk_during_a_refresh_keeps_the_rotated_refresh_token() {
     assert_eq!(p.introspect(&old_rt)["active"], false);
     // The state still says what the keyring has: an access and a refresh token.
     let state: serde_json::Value = serde_json::from_slice(&old_state).expect("state JSON");
+    let old_obtained_at = state["obtained_at"].as_u64();
+    assert!(old_obtained_at.is_some(), "{state}");
     assert_eq!(state["has_refresh_token"], true);
     assert_eq!(state["has_access_token"], true);
     let entries = keyring(&env);
@@ -105,11 +110,18 @@ fn a_full_disk_during_a_refresh_keeps_the_rotated_refresh_token() {
     let out = env.run_with(cmd, &["token", "rot", "--min-valid", "999999"], "");
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(p.introspect(out.stdout.trim())["active"], true);
+    // The state is written by an atomic rename, so a rewrite is a new inode. (Its text can
+    // be the same as before: expiry and time of issue have a resolution of one second,
+    // and the whole test can run inside one.)
+    let rewritten = std::fs::metadata(&state_file).expect("state file").ino();
     assert_ne!(
-        std::fs::read(&state_file).expect("state file"),
-        old_state,
+        rewritten, old_inode,
         "the state was not written once there was space"
     );
+    let state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&state_file).expect("state file"))
+            .expect("state JSON");
+    assert!(state["obtained_at"].as_u64() >= old_obtained_at, "{state}");
     assert_eq!(p.introspect(&new_rt)["active"], false, "rotated again");
     assert!(temp_files(&env).is_empty());
 }
