@@ -12,7 +12,7 @@ need_rust
 need_node
 build_ui
 cargo build --release --locked -p authdeck-cli -p authdeck-desktop --features authdeck-desktop/custom-protocol >&2
-echo "Built target/release/authdeck-desktop and target/release/authdeck (copy them onto your PATH)." >&2
+echo "Built target/release/authdeck-desktop, target/release/authdeck and target/release/authdeck-full (copy all three onto your PATH)." >&2
 if [ "${1:-}" = "--no-demo" ]; then
   shift
   exec target/release/authdeck-desktop "$@"

@@ -318,7 +318,10 @@ pub struct TokenOnly {
     pub args: TokenArgs,
 }
 
-#[derive(Debug, Args)]
+/// `authdeck token --min-valid`'s default, in seconds.
+pub const DEFAULT_MIN_VALID: i64 = 60;
+
+#[derive(Debug, PartialEq, Args)]
 pub struct TokenArgs {
     pub service: String,
     #[arg(long, value_name = "NAME")]
@@ -326,7 +329,7 @@ pub struct TokenArgs {
     #[arg(long, value_enum, default_value_t = TokenFormat::Raw)]
     pub format: TokenFormat,
     /// Refresh if the token has fewer seconds left than this.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_MIN_VALID)]
     pub min_valid: i64,
     /// The account's app token (NOMAD) instead of its access token.
     #[arg(long)]

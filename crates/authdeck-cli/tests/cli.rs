@@ -209,3 +209,35 @@ fn the_keyring_being_unreachable_is_exit_5() {
         .code(5)
         .stderr(predicate::str::contains("a-secret-value").not());
 }
+
+/// `authdeck` is a front that hands most command lines to `authdeck-full` beside it:
+/// usage lines still say `authdeck`, and a missing `authdeck-full` is a clear error.
+#[cfg(unix)]
+#[test]
+fn the_front_hands_over_to_authdeck_full_or_says_it_is_missing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    authdeck(&dir)
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Usage: authdeck "));
+    authdeck(&dir)
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("authdeck "));
+
+    let alone = dir.path().join("bin");
+    std::fs::create_dir(&alone).expect("dir");
+    let front = assert_cmd::cargo::cargo_bin("authdeck");
+    std::fs::copy(&front, alone.join("authdeck")).expect("copy the front");
+    let mut cmd = Command::new(alone.join("authdeck"));
+    cmd.args(["status"])
+        .env("AUTHDECK_CONFIG_DIR", dir.path().join("config"))
+        .env("AUTHDECK_STATE_DIR", dir.path().join("state"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("cannot start"))
+        .stderr(predicate::str::contains("authdeck-full"))
+        .stderr(predicate::str::contains("same directory"));
+}

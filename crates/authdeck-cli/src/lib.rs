@@ -1,0 +1,16 @@
+//! The whole `authdeck` command line: every subcommand, its parsing, output and exit
+//! codes. It runs as the `authdeck-full` executable, which the `authdeck` front
+//! (`src/main.rs`) replaces itself with for everything it does not answer itself.
+//! See `authdeck --help`.
+
+mod args;
+mod commands;
+mod demo;
+mod output;
+pub mod quick;
+
+pub use commands::main;
+
+/// `authdeck token --min-valid`'s default, in seconds: a token with fewer seconds left
+/// is refreshed first.
+pub const DEFAULT_MIN_VALID: i64 = 60;
