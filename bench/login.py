@@ -7,7 +7,9 @@ then one request to the loopback callback), so no browser process start is count
 
 `authdeck login lo --no-browser --json` prints the authorization URL as an
 `open_browser` event; the script times its browser step from reading that event to the
-callback's answer. Interleaved with it, the script does the same login alone (the same
+moment it sends the callback request (Authdeck answers the callback only once it has
+exchanged the code, so the wait for that answer is Authdeck's time, token request
+included). Interleaved with it, the script does the same login alone (the same
 browser step against its own loopback listener, then the code-for-token request with the
 PKCE verifier), timing the token request. Authdeck's own time per round is
 
@@ -40,7 +42,10 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def browser_step(url):
     """Follows the provider's redirects from `url`; requests the first URL on another
-    origin (the app's callback) once. Returns that callback's status."""
+    origin (the app's callback) once. Returns that callback's status and the
+    `time.perf_counter()` at which the callback request started: the callback's answer
+    is the app's own work (Authdeck answers once it has exchanged the code), so it is not
+    part of the browser step."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
     origin = urllib.parse.urlsplit(url)[:2]
@@ -56,9 +61,10 @@ def browser_step(url):
             e.read()
         url = location
         if urllib.parse.urlsplit(url)[:2] != origin:
+            started = time.perf_counter()
             with opener.open(url, timeout=30) as resp:
                 resp.read()
-                return resp.status
+                return resp.status, started
     raise RuntimeError("browser step: too many redirects")
 
 
@@ -120,8 +126,8 @@ def authdeck_login(cmd, env):
         event = json.loads(line)
         if event.get("event") == "open_browser":
             b0 = time.perf_counter()
-            browser_step(event["url"])
-            step = (time.perf_counter() - b0) * 1000
+            _, callback_sent = browser_step(event["url"])
+            step = (callback_sent - b0) * 1000
     proc.wait()
     wall = (time.perf_counter() - t0) * 1000
     if proc.returncode != 0 or step is None:

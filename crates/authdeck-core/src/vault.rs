@@ -98,6 +98,9 @@ pub trait SecretStore: Send + Sync + fmt::Debug {
     fn set(&self, key: &SecretKey, value: &Secret<String>) -> Result<()>;
     /// Deletes the entry; deleting a missing entry is fine.
     fn delete(&self, key: &SecretKey) -> Result<()>;
+    /// Opens what the store needs (a connection, a session) now, so that the next read
+    /// or write does not wait for it. Failures are left to that read or write to report.
+    fn prepare(&self) {}
 }
 
 /// The keyring namespace of this build: `AUTHDECK_KEYRING_NAMESPACE` if set, else
@@ -153,6 +156,10 @@ impl SecretStore for Keyring {
         self.service
             .delete(&self.namespace, &key.user())
             .map_err(|f| failure_error(&f, key))
+    }
+
+    fn prepare(&self) {
+        self.service.prepare();
     }
 }
 
@@ -355,6 +362,15 @@ impl Vault {
 
     pub async fn delete(&self, key: SecretKey) -> Result<()> {
         self.run(move |s| s.delete(&key)).await
+    }
+
+    /// Opens the keyring's connection and session on a blocking thread, without waiting:
+    /// for a login, while the user is in the browser or the token request is under way,
+    /// so storing the tokens afterwards does not wait for the connection and the key
+    /// exchange.
+    pub fn prepare_in_background(&self) {
+        let store = Arc::clone(&self.store);
+        drop(tokio::task::spawn_blocking(move || store.prepare()));
     }
 
     /// Deletes several entries, stopping at the first failure.

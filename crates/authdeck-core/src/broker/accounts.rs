@@ -85,6 +85,8 @@ impl Broker {
         }
         let endpoints = self.endpoints(service_id, service).await?;
         let client = self.client_identity(service_id, service).await?;
+        // The tokens will be stored once the flow ends: connect to the keyring meanwhile.
+        self.vault.prepare_in_background();
         let tokens = match service.flow {
             Flow::AuthCode => {
                 let req = auth_code::AuthCodeLogin {

@@ -89,6 +89,13 @@ impl SecretService {
         })
     }
 
+    /// Opens the shared session if it is not open yet (see `SecretStore::prepare`).
+    pub fn prepare(&self) {
+        if let Err(e) = self.session() {
+            tracing::debug!("keyring: opening the session ahead failed: {e:?}");
+        }
+    }
+
     /// Runs `op` on the shared session, opening it first if needed. If `op` fails on a
     /// session opened earlier with an error that can mean the connection died, the session
     /// is replaced and `op` runs once more (every operation here is idempotent).
