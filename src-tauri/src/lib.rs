@@ -93,7 +93,7 @@ pub fn run() {
     match app {
         Ok(app) => app.run(|app, event| {
             if let RunEvent::Exit = event {
-                app.state::<AppState>().agent.stop();
+                app.state::<AppState>().finish();
             }
         }),
         Err(e) => {

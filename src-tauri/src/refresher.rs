@@ -40,7 +40,13 @@ pub fn spawn(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
         loop {
             tokio::time::sleep(interval).await;
-            tick(&app, interval).await;
+            // Quitting closes the tracker: no new look starts, and the one under way is
+            // waited for (`AppState::finish`).
+            let refreshes = app.state::<AppState>().refreshes.clone();
+            if refreshes.is_closed() {
+                break;
+            }
+            refreshes.track_future(tick(&app, interval)).await;
         }
     });
 }
@@ -64,6 +70,10 @@ async fn tick(app: &AppHandle, interval: Duration) {
     let horizon = SystemClock.now() + margin + i64::try_from(interval.as_secs()).unwrap_or(15);
     let mut changed = false;
     for account in statuses {
+        if state.refreshes.is_closed() {
+            // Quitting: finish the refresh under way, start no other.
+            break;
+        }
         let due = matches!(account.status, StatusKind::LoggedIn | StatusKind::Expired)
             && account.expires_at.is_some_and(|at| at <= horizon);
         if !due {

@@ -7,9 +7,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use authdeck_core::config::settings::{self, AppSettings};
 use authdeck_core::{Broker, Error, Result};
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::agent_host::AgentHost;
 use crate::opener::AppOpener;
+
+/// How long quitting waits for a background refresh under way (one token request is
+/// bounded by the HTTP client's timeout, 30 s).
+const QUIT_WAIT: std::time::Duration = std::time::Duration::from_secs(35);
 
 /// Everything the commands share. Plain data sits behind std mutexes, never held across
 /// an `.await`; the broker does its own locking and runs keyring calls off the runtime.
@@ -22,6 +27,8 @@ pub struct AppState {
     pub namespace: String,
     /// The token agent the app hosts while it runs.
     pub agent: AgentHost,
+    /// Background refreshes under way: quitting waits for them (see [`Self::finish`]).
+    pub refreshes: TaskTracker,
     settings: Mutex<AppSettings>,
     /// Logins in progress, by `service/account`, to cancel them.
     logins: Mutex<HashMap<String, CancellationToken>>,
@@ -57,12 +64,30 @@ impl AppState {
             opener,
             namespace,
             agent: AgentHost::default(),
+            refreshes: TaskTracker::new(),
             settings: Mutex::new(settings),
             logins: Mutex::new(HashMap::new()),
             notified: Mutex::new(HashSet::new()),
             clipboard_generation: AtomicU64::new(0),
             _demo_server: demo_server,
         })
+    }
+
+    /// On quit: stops the agent, and lets a background refresh under way finish (up to
+    /// [`QUIT_WAIT`]). A refresh cut off after the provider rotated the refresh token, but
+    /// before the new one is in the keyring, would log the account out.
+    pub fn finish(&self) {
+        self.refreshes.close();
+        self.agent.stop();
+        let waited = tauri::async_runtime::block_on(async {
+            tokio::time::timeout(QUIT_WAIT, self.refreshes.wait()).await
+        });
+        if waited.is_err() {
+            tracing::warn!(
+                "quit before a background refresh finished (waited {} s)",
+                QUIT_WAIT.as_secs()
+            );
+        }
     }
 
     pub fn settings(&self) -> AppSettings {

@@ -97,6 +97,26 @@ fn agent_serves_and_refreshes_tokens_without_the_cli_touching_the_keyring() {
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stderr.contains("served by the agent"), "{out:?}");
     assert_eq!(out.stdout.trim_end(), t0);
+    // Without a log asked for, the `authdeck` front answers itself, in every format it
+    // prints (a wrong token or format here would be the front's).
+    for (args, want) in [
+        (&["pw"][..], t0.clone()),
+        (&["pw", "--format", "bearer"], format!("Bearer {t0}")),
+        (
+            &["--format=header", "pw", "--min-valid", "5"],
+            format!("Authorization: Bearer {t0}"),
+        ),
+    ] {
+        let mut cmd = env.authdeck();
+        cmd.env("AUTHDECK_AGENT_SOCKET", &socket)
+            .env_remove("AUTHDECK_LOG")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env_remove("DISPLAY");
+        let out = env.run_with(cmd, &[&["token"][..], args].concat(), "");
+        assert_eq!(out.code, 0, "{args:?}: {out:?}");
+        assert_eq!(out.stdout, format!("{want}\n"), "{args:?}");
+        assert!(out.stderr.is_empty(), "{args:?}: {out:?}");
+    }
     // The same without the agent fails with the keyring error: the token above came
     // from the agent, not from a keyring this process could reach.
     let mut cmd = env.authdeck();

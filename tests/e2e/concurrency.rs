@@ -40,9 +40,23 @@ fn desktop_bin() -> std::path::PathBuf {
 struct App(Child);
 
 impl Drop for App {
+    /// Quits the app as a user's session would (SIGTERM), and gives it time to finish a
+    /// background refresh under way, as it must (killing it outright at that moment would
+    /// lose a rotated refresh token: nothing can store what never arrives).
     fn drop(&mut self) {
         let _ = Command::new("kill")
-            .args(["-TERM", "--", &format!("-{}", self.0.id())])
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let deadline = std::time::Instant::now() + Duration::from_secs(40);
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // Then whatever is left of its process group (WebKit's processes).
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.0.id())])
             .status();
         let _ = self.0.kill();
         let _ = self.0.wait();

@@ -47,7 +47,8 @@ mod front {
     pub fn token_from_agent() -> Option<ExitCode> {
         let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
         let quick = quick::parse(&args)?;
-        if !agent::enabled() {
+        // With a log asked for (`AUTHDECK_LOG`), `authdeck-full` answers: it logs.
+        if !agent::enabled() || std::env::var_os("AUTHDECK_LOG").is_some() {
             return None;
         }
         let dirs = authdeck_core::paths::Dirs::from_env().ok()?;

@@ -199,7 +199,7 @@ pub async fn serve(
 ) -> Result<()> {
     let listener = bind(socket)?;
     // Renewals hand their token out once the refresh token is stored; the rest of their
-    // writes finish on `writes`, which shutdown waits for.
+    // writes finish on `writes`, which shutdown waits for, as for requests under way.
     let writes = TaskTracker::new();
     let agent = Arc::new(Agent::new(broker.finishing_writes_on(writes.clone())));
     tracing::info!("agent listening on {}", socket.display());
@@ -209,8 +209,10 @@ pub async fn serve(
             () = &mut shutdown => break Ok(()),
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
+                    // Tracked like the late writes: a refresh under way when the agent
+                    // stops is finished (and its rotated refresh token stored), not cut.
                     let agent = Arc::clone(&agent);
-                    tokio::spawn(async move { agent.connection(stream).await });
+                    writes.spawn(async move { agent.connection(stream).await });
                 }
                 Err(e) => break Err(Error::io("accept on", socket, e)),
             },
