@@ -222,3 +222,60 @@ fn agent_refuses_another_user() {
     assert!(out.stderr.contains("not using the agent"), "{out:?}");
     assert_eq!(out.code, 2, "no service 'pw' in this environment: {out:?}");
 }
+
+/// SIGTERM while the agent is refreshing: it finishes the refresh (the provider has
+/// already spent the old refresh token) and stores the rotated one before it exits, and
+/// the waiting CLI gets its token. Cut off instead, the account would need a new login.
+#[test]
+fn a_stopped_agent_finishes_the_refresh_under_way() {
+    let p = Provider::start(&[("REFRESH_ANSWER_DELAY_MS", "3000")]);
+    let env = Env::new();
+    // A browser login: no stored password to fall back on if the refresh token is lost.
+    env.logged_in_auth_code(&p, "rot");
+    let socket = env.dir("run").join("agent.sock");
+    let before = env
+        .keyring_lookup("rot/default/refresh_token")
+        .expect("refresh token");
+    assert_eq!(p.introspect(&before)["active"], true);
+    let mut agent = Agent::start(env.authdeck(), &socket);
+
+    // A refresh through the agent (`--min-valid` longer than the token lives).
+    let mut cli = env.authdeck();
+    cli.env("AUTHDECK_AGENT_SOCKET", &socket)
+        .args(["token", "rot", "--min-valid", "99999999"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let cli = cli.spawn().expect("spawn authdeck token");
+    // Stop the agent while the provider holds its answer back: the grant is done (the
+    // old refresh token spent), the answer not yet sent.
+    let grants = || -> serde_json::Value {
+        reqwest::blocking::get(format!("{}/test/grants", p.issuer))
+            .and_then(|r| r.json())
+            .expect("grant counts")
+    };
+    let refreshed = || grants()["success"]["refresh_token"].as_u64().unwrap_or(0) >= 1;
+    let granted = eventually(Duration::from_secs(20), || refreshed().then_some(()));
+    assert!(granted.is_some(), "the refresh never reached the provider");
+    assert_eq!(p.introspect(&before)["active"], false, "not spent yet");
+    agent.stop();
+
+    let out = cli.wait_with_output().expect("authdeck token");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let token = String::from_utf8_lossy(&out.stdout).trim_end().to_owned();
+    assert_eq!(p.introspect(&token)["active"], true, "{stderr}");
+    let after = env
+        .keyring_lookup("rot/default/refresh_token")
+        .expect("refresh token");
+    assert_ne!(after, before, "the rotated refresh token was not stored");
+    assert_eq!(
+        grants()["error"],
+        serde_json::json!({}),
+        "a spent refresh token was sent again"
+    );
+    assert_eq!(
+        p.introspect(&after)["active"],
+        true,
+        "the keyring's refresh token is not the provider's current one"
+    );
+}

@@ -70,6 +70,10 @@ const DEVICE_INTERVAL = process.env.DEVICE_INTERVAL ? seconds('DEVICE_INTERVAL',
 const LENIENT_CLIENT_AUTH = process.env.CLIENT_AUTH === 'lenient';
 const OAUTH_ONLY = process.env.DISCOVERY === 'oauth-only';
 const PORT = process.env.PORT ? Number(process.env.PORT) : 0;
+// Holds back the answer to a refresh_token grant this long after the grant is done (the
+// old refresh token already spent): the window in which a client that stops loses the
+// rotated one unless it finishes the request.
+const REFRESH_ANSWER_DELAY_MS = Number(process.env.REFRESH_ANSWER_DELAY_MS || 0);
 // Long enough that grants, sessions and interactions never expire before the tokens do.
 const LONG_TTL = Math.max(REFRESH_TOKEN_TTL, ACCESS_TOKEN_TTL, CLIENT_CREDENTIALS_TTL, 14 * 24 * 3600);
 
@@ -390,6 +394,10 @@ provider.use(async (ctx, next) => {
     ctx.path = '/.well-known/openid-configuration';
   }
   await next();
+  if (REFRESH_ANSWER_DELAY_MS && ctx.oidc?.route === 'token'
+      && ctx.oidc?.params?.grant_type === 'refresh_token') {
+    await new Promise((resolve) => setTimeout(resolve, REFRESH_ANSWER_DELAY_MS));
+  }
   if (DEVICE_INTERVAL && ctx.oidc?.route === 'device_authorization' && ctx.status === 200
       && ctx.body && typeof ctx.body === 'object') {
     ctx.body.interval = DEVICE_INTERVAL;
