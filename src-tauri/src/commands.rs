@@ -18,6 +18,7 @@ use crate::{clipboard, login as logins, services, views};
 
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    crate::startup::stamp("ipc app_info");
     AppInfo {
         demo: state.demo,
         version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -26,7 +27,10 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 
 #[tauri::command]
 pub async fn list_accounts(state: State<'_, AppState>) -> CmdResult<Vec<AccountView>> {
-    Ok(views::accounts(&state).await?)
+    crate::startup::stamp("ipc list_accounts");
+    let accounts = views::accounts(&state).await?;
+    crate::startup::stamp("ipc list_accounts answered");
+    Ok(accounts)
 }
 
 #[tauri::command]
@@ -214,6 +218,7 @@ pub async fn create_app_token(
 
 #[tauri::command]
 pub fn get_settings(state: State<'_, AppState>) -> Settings {
+    crate::startup::stamp("ipc get_settings");
     Settings::from(&state.settings())
 }
 
@@ -231,8 +236,9 @@ pub fn open_url(state: State<'_, AppState>, url: String) -> CmdResult<()> {
 }
 
 #[tauri::command]
-pub fn first_paint(since_navigation: f64, rows: u32) {
+pub fn first_paint(app: AppHandle, since_navigation: f64, rows: u32) {
     crate::startup::first_paint(since_navigation, rows);
+    crate::after_first_paint(&app);
 }
 
 /// One command for the TypeScript bindings: JS name, Rust name, parameters (TS) and the

@@ -66,18 +66,23 @@ pub fn run() {
                 webview::tune(&window);
             }
             app.state::<AppState>().opener.attach(handle.clone());
-            if let Err(e) = tray::create(&handle) {
-                tracing::warn!("no tray icon: {e}");
-            }
-            refresh_tray(&handle);
-            let for_tray = handle.clone();
-            handle.listen("accounts-changed", move |_| refresh_tray(&for_tray));
-            let state = app.state::<AppState>();
-            state.agent.start(state.broker.clone(), &state.namespace);
             quit_on_signals(&handle);
-            refresher::spawn(handle);
+            refresher::spawn(handle.clone());
+            // The tray and the agent wait until the page has painted its list (or
+            // DEFERRED_AT_LATEST, for a window that never paints: hidden, or a page that
+            // failed), so the window's start does not wait for them.
+            tauri::async_runtime::spawn(async move {
+                tokio::time::sleep(DEFERRED_AT_LATEST).await;
+                after_first_paint(&handle);
+            });
             startup::stamp("setup done");
             Ok(())
+        })
+        .on_page_load(|_, payload| {
+            startup::stamp(match payload.event() {
+                tauri::webview::PageLoadEvent::Started => "page load started",
+                tauri::webview::PageLoadEvent::Finished => "page load finished",
+            });
         })
         .on_window_event(|window, event| {
             if let WindowEvent::CloseRequested { api, .. } = event {
@@ -91,15 +96,49 @@ pub fn run() {
         })
         .build(tauri::generate_context!());
     match app {
-        Ok(app) => app.run(|app, event| {
-            if let RunEvent::Exit = event {
-                app.state::<AppState>().finish();
-            }
+        Ok(app) => app.run(|app, event| match event {
+            RunEvent::Ready => startup::stamp("event loop ready"),
+            RunEvent::Exit => app.state::<AppState>().finish(),
+            _ => {}
         }),
         Err(e) => {
             eprintln!("authdeck-desktop: could not start the window: {e}");
             std::process::exit(1);
         }
+    }
+}
+
+/// How long after setup the tray and the agent start when the page has not reported its
+/// first paint by then.
+const DEFERRED_AT_LATEST: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Starts what the first paint does not need: the tray icon (and its menu of accounts)
+/// and the token agent. Runs once, on the first call: the page's first paint (the
+/// `first_paint` command) or [`DEFERRED_AT_LATEST`] after setup.
+pub(crate) fn after_first_paint(app: &tauri::AppHandle) {
+    static STARTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if STARTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    let handle = app.clone();
+    // The tray is GTK: build it on the main thread.
+    let run = app.run_on_main_thread(move || {
+        if let Err(e) = tray::create(&handle) {
+            tracing::warn!("no tray icon: {e}");
+        }
+        refresh_tray(&handle);
+        let for_tray = handle.clone();
+        handle.listen("accounts-changed", move |_| refresh_tray(&for_tray));
+        let state = handle.state::<AppState>();
+        // Not when the app is already quitting (`AppState::finish` has run): nothing
+        // would stop this agent and remove its socket.
+        if !state.refreshes.is_closed() {
+            state.agent.start(state.broker.clone(), &state.namespace);
+        }
+        startup::stamp("tray and agent started");
+    });
+    if let Err(e) = run {
+        tracing::warn!("no tray icon and no agent: {e}");
     }
 }
 

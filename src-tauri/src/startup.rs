@@ -15,9 +15,15 @@ pub fn mark() {
     let _ = START.get_or_init(Instant::now);
 }
 
+static ON: OnceLock<bool> = OnceLock::new();
+
+fn on() -> bool {
+    *ON.get_or_init(|| std::env::var(ENV).is_ok_and(|v| v == "1"))
+}
+
 /// A step of start-up, printed (with the time since `main`) under the same variable.
 pub fn stamp(step: &str) {
-    if std::env::var(ENV).is_ok_and(|v| v == "1") {
+    if on() {
         let since_main = START
             .get()
             .map_or(0.0, |t| t.elapsed().as_secs_f64() * 1000.0);
@@ -28,7 +34,7 @@ pub fn stamp(step: &str) {
 /// The page painted its first service list: `page_ms` after its navigation start,
 /// showing `rows` rows.
 pub fn first_paint(page_ms: f64, rows: u32) {
-    if std::env::var(ENV).is_ok_and(|v| v == "1") {
+    if on() {
         let since_main = START
             .get()
             .map_or(0.0, |t| t.elapsed().as_secs_f64() * 1000.0);

@@ -17,6 +17,9 @@ import { mountToasts, toast } from "./toasts";
 import { mountTokenPanel } from "./tokenPanel";
 
 export function startApp(root: HTMLElement): void {
+  // The list first: its request runs while the views are built (the answer is handled
+  // after this function returns, once the list has subscribed to the store).
+  void refreshAccounts();
   const demoBadge = h("span", { class: "badge badge-demo", testid: "demo-badge", text: "Demo", attrs: { title: "Demo mode: local stand-ins of the services, no real accounts" } });
   demoBadge.hidden = true;
 
@@ -82,7 +85,6 @@ export function startApp(root: HTMLElement): void {
     (settings) => setTheme(settings.theme),
     () => undefined,
   );
-  void refreshAccounts();
 }
 
 async function wireEvents(): Promise<void> {

@@ -13,5 +13,9 @@ import "./styles.css";
 import { startApp } from "./app";
 import { initTheme } from "./theme";
 
+// Linux's WebKitGTK gets short font lists (see styles.css, data-platform).
+if (/\bLinux\b/.test(navigator.userAgent) && !/\bAndroid\b/.test(navigator.userAgent)) {
+  document.documentElement.dataset["platform"] = "linux";
+}
 initTheme();
 startApp(document.getElementById("app")!);
