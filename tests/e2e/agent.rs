@@ -5,16 +5,13 @@
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use authdeck_e2e::{eventually, Env, Outcome, Provider};
+use authdeck_e2e::{eventually, Env, Outcome, Provider, StopOnDrop};
 
 /// A running `authdeck agent`; stopped with SIGTERM when dropped.
-struct Agent {
-    child: Child,
-    stopped: bool,
-}
+struct Agent(StopOnDrop);
 
 impl Agent {
     fn start(mut cmd: Command, socket: &Path) -> Agent {
@@ -25,6 +22,7 @@ impl Agent {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("spawn authdeck agent");
+        let agent = Agent(StopOnDrop::new(child));
         let up = eventually(Duration::from_secs(10), || {
             std::os::unix::net::UnixStream::connect(socket).ok()
         });
@@ -33,26 +31,11 @@ impl Agent {
             "the agent did not start on {}",
             socket.display()
         );
-        Agent {
-            child,
-            stopped: false,
-        }
+        agent
     }
 
     fn stop(&mut self) {
-        if std::mem::replace(&mut self.stopped, true) {
-            return;
-        }
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Agent {
-    fn drop(&mut self) {
-        self.stop();
+        self.0.stop();
     }
 }
 

@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::window::{desktop_bin, free_port};
-use authdeck_e2e::{eventually, Env, Outcome, Provider};
+use authdeck_e2e::{eventually, Env, Outcome, Provider, StopOnDrop};
 use fantoccini::{Client, ClientBuilder, Locator};
 
 /// tauri-driver (with WebKitWebDriver and the app) in a process group of its own.
@@ -189,14 +189,15 @@ fn desktop_app_serves_tokens_to_the_cli_without_dbus() {
     );
 
     // A user-started `authdeck agent` already serves: an app started after it leaves it be.
-    let mut agent = env
-        .authdeck()
-        .arg("agent")
-        .env_remove("AUTHDECK_AGENT_SOCKET")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn authdeck agent");
+    let mut agent = StopOnDrop::new(
+        env.authdeck()
+            .arg("agent")
+            .env_remove("AUTHDECK_AGENT_SOCKET")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn authdeck agent"),
+    );
     let up = eventually(Duration::from_secs(10), || answers(&socket).then_some(()));
     assert!(up.is_some(), "authdeck agent did not start");
     let inode = std::fs::metadata(&socket).expect("socket").ino();
@@ -220,8 +221,5 @@ fn desktop_app_serves_tokens_to_the_cli_without_dbus() {
     let out = token_without_dbus(&env);
     assert_eq!(out.code, 0, "the user's agent no longer serves: {out:?}");
     assert!(out.stderr.contains("served by the agent"), "{out:?}");
-    let _ = Command::new("kill")
-        .args(["-TERM", &agent.id().to_string()])
-        .status();
-    let _ = agent.wait();
+    agent.stop();
 }

@@ -396,6 +396,45 @@ pub fn occupy_port() -> (TcpListener, u16) {
     (l, port)
 }
 
+/// A child process that gets SIGTERM (and is waited for) when dropped: a test that fails
+/// halfway leaves no process behind — one still holding the test runner's output open
+/// would keep the whole run from finishing.
+#[derive(Debug)]
+pub struct StopOnDrop {
+    child: Child,
+    stopped: bool,
+}
+
+impl StopOnDrop {
+    pub fn new(child: Child) -> Self {
+        StopOnDrop {
+            child,
+            stopped: false,
+        }
+    }
+
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// SIGTERM, then waits for the exit (once).
+    pub fn stop(&mut self) {
+        if std::mem::replace(&mut self.stopped, true) {
+            return;
+        }
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
 /// Polls `f` until it returns `Some`, for up to `timeout`.
 pub fn eventually<T>(timeout: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
     let start = std::time::Instant::now();
