@@ -304,23 +304,6 @@ pub struct LoginArgs {
     pub token_stdin: bool,
 }
 
-/// `authdeck token …` parsed on its own, for the agent fast path: building only this
-/// subcommand's arguments costs a fraction of the whole command tree. Anything it does
-/// not take (global flags, `--help`, `--version`, mistakes) goes to [`Cli`] instead.
-#[derive(Debug, Parser)]
-#[command(
-    name = "authdeck token",
-    disable_help_flag = true,
-    disable_version_flag = true
-)]
-pub struct TokenOnly {
-    #[command(flatten)]
-    pub args: TokenArgs,
-}
-
-/// `authdeck token --min-valid`'s default, in seconds.
-pub const DEFAULT_MIN_VALID: i64 = 60;
-
 #[derive(Debug, PartialEq, Args)]
 pub struct TokenArgs {
     pub service: String,
@@ -329,7 +312,7 @@ pub struct TokenArgs {
     #[arg(long, value_enum, default_value_t = TokenFormat::Raw)]
     pub format: TokenFormat,
     /// Refresh if the token has fewer seconds left than this.
-    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_MIN_VALID)]
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::DEFAULT_MIN_VALID)]
     pub min_valid: i64,
     /// The account's app token (NOMAD) instead of its access token.
     #[arg(long)]

@@ -19,16 +19,12 @@ use crate::output;
 /// Parses the command line, runs the command, reports errors.
 pub fn main() -> ExitCode {
     authdeck_core::panic_report::install("authdeck");
-    // The fast path: `authdeck token …` answered by a running agent, before the whole
-    // command tree is built, and before any runtime or keyring.
-    if let Some(code) = token::fast_path() {
-        return code;
-    }
     let cli = Cli::parse();
     init_logging();
     if let Command::Token(args) = &cli.command {
         if !cli.demo {
-            // `authdeck token` in a form the fast path leaves to the full parser.
+            // A running agent answers before any runtime or keyring (the `authdeck` front
+            // answers the common forms itself; these are the ones it hands over).
             if let Some(result) = token::from_agent(args) {
                 return token::exit_code(result);
             }

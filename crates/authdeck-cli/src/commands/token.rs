@@ -8,9 +8,7 @@ use std::process::ExitCode;
 use authdeck_core::broker::ValidToken;
 use authdeck_core::{Broker, Result};
 
-use clap::Parser;
-
-use crate::args::{TokenArgs, TokenFormat, TokenOnly};
+use crate::args::{TokenArgs, TokenFormat};
 use crate::output;
 
 pub async fn run(broker: &Broker, args: TokenArgs) -> Result<()> {
@@ -59,22 +57,6 @@ fn print(
         }
     }
     Ok(())
-}
-
-/// `authdeck token …` (the subcommand first, no global flag) answered by a running agent,
-/// with only the `token` subcommand's arguments parsed; `None` when that does not apply
-/// (other command lines, anything the small parser does not take, no usable agent),
-/// and the caller parses the full command line.
-pub fn fast_path() -> Option<ExitCode> {
-    let mut argv = std::env::args_os().skip(1);
-    if argv.next()? != "token" {
-        return None;
-    }
-    let args = TokenOnly::try_parse_from(std::iter::once("authdeck token".into()).chain(argv))
-        .ok()?
-        .args;
-    super::init_logging();
-    from_agent(&args).map(exit_code)
 }
 
 /// The token from a running agent, printed; `None` when there is no usable agent (the
