@@ -231,12 +231,7 @@ fn a_stopped_agent_finishes_the_refresh_under_way() {
     let cli = cli.spawn().expect("spawn authdeck token");
     // Stop the agent while the provider holds its answer back: the grant is done (the
     // old refresh token spent), the answer not yet sent.
-    let grants = || -> serde_json::Value {
-        reqwest::blocking::get(format!("{}/test/grants", p.issuer))
-            .and_then(|r| r.json())
-            .expect("grant counts")
-    };
-    let refreshed = || grants()["success"]["refresh_token"].as_u64().unwrap_or(0) >= 1;
+    let refreshed = || p.grants()["success"]["refresh_token"].as_u64().unwrap_or(0) >= 1;
     let granted = eventually(Duration::from_secs(20), || refreshed().then_some(()));
     assert!(granted.is_some(), "the refresh never reached the provider");
     assert_eq!(p.introspect(&before)["active"], false, "not spent yet");
@@ -252,7 +247,7 @@ fn a_stopped_agent_finishes_the_refresh_under_way() {
         .expect("refresh token");
     assert_ne!(after, before, "the rotated refresh token was not stored");
     assert_eq!(
-        grants()["error"],
+        p.grants()["error"],
         serde_json::json!({}),
         "a spent refresh token was sent again"
     );

@@ -63,16 +63,8 @@ impl Drop for App {
     }
 }
 
-/// The provider's token-endpoint counts (`GET /test/grants`).
-fn grants(p: &Provider) -> serde_json::Value {
-    reqwest::blocking::get(format!("{}/test/grants", p.issuer))
-        .expect("grant counts")
-        .json()
-        .expect("grant counts JSON")
-}
-
 fn refreshes(p: &Provider) -> usize {
-    grants(p)["success"]["refresh_token"]
+    p.grants()["success"]["refresh_token"]
         .as_u64()
         .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX))
 }
@@ -176,7 +168,7 @@ fn the_desktop_app_and_four_clis_never_spend_a_rotated_refresh_token_twice() {
         errors.join("\n")
     );
 
-    let counts = grants(&p);
+    let counts = p.grants();
     let total = refreshes(&p);
     let cli = cli_runs.load(Ordering::SeqCst);
     eprintln!(
@@ -229,5 +221,5 @@ fn the_desktop_app_and_four_clis_never_spend_a_rotated_refresh_token_twice() {
     let out = env.run_with(cmd, &["token", "rot", "--min-valid", "999999"], "");
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(p.introspect(out.stdout.trim())["active"], true);
-    assert_eq!(grants(&p)["error"], serde_json::json!({}));
+    assert_eq!(p.grants()["error"], serde_json::json!({}));
 }

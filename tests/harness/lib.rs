@@ -78,6 +78,15 @@ impl Provider {
         Provider { issuer, child }
     }
 
+    /// The token endpoint's counts, `{"success": {grant_type: n}, "error": {code: n}}`
+    /// (`GET /test/grants`).
+    pub fn grants(&self) -> serde_json::Value {
+        reqwest::blocking::get(format!("{}/test/grants", self.issuer))
+            .expect("grant counts")
+            .json()
+            .expect("grant counts JSON")
+    }
+
     /// Asks the provider whether `token` is active (RFC 7662, as the `introspector` client).
     pub fn introspect(&self, token: &str) -> serde_json::Value {
         let resp = reqwest::blocking::Client::new()
