@@ -7,8 +7,8 @@
 //! - `refresher` (background refresh), `tray`, `opener` (URLs: AUTHDECK_BROWSER or the
 //!   opener plugin).
 //! - `agent_host`: the token agent for `authdeck token`, served while the app runs.
-//! - `startup`: first-paint timing for the benchmarks; `webview`: WebKit's memory-lean
-//!   settings.
+//! - `startup`: first-paint timing for the benchmarks; `webview`: GTK and WebKit started
+//!   without OpenGL probes, and WebKit's memory-lean settings.
 //!
 //! `authdeck-desktop --demo` starts `demo-idp` in-process and shows the five demo
 //! services, fully working offline.
@@ -43,6 +43,9 @@ pub fn run() {
     startup::mark();
     authdeck_core::panic_report::install("authdeck-desktop");
     init_logging();
+    // Before the app starts any thread (see there).
+    webview::start_gtk();
+    startup::stamp("gtk started");
     let demo = std::env::args().skip(1).any(|a| a == "--demo");
     let opener = Arc::new(AppOpener::default());
     let state = match tauri::async_runtime::block_on(prepare(demo, Arc::clone(&opener))) {
@@ -53,17 +56,25 @@ pub fn run() {
         }
     };
     startup::stamp("prepared");
+    let first_list = tauri::async_runtime::block_on(first_list_script(&state));
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_notification::init())
         .manage(state)
         .invoke_handler(commands::handler())
-        .setup(|app| {
+        .setup(move |app| {
             startup::stamp("setup");
             let handle = app.handle().clone();
-            if let Some(window) = app.get_webview_window("main") {
-                webview::tune(&window);
+            // The window of tauri.conf.json (`"create": false`), made here to hand the page
+            // its first list.
+            if let Some(config) = app.config().app.windows.first().cloned() {
+                let mut window = tauri::WebviewWindowBuilder::from_config(&handle, &config)?;
+                if let Some(script) = first_list {
+                    window = window.initialization_script(script);
+                }
+                webview::tune(&window.build()?);
+                startup::stamp("window created");
             }
             app.state::<AppState>().opener.attach(handle.clone());
             quit_on_signals(&handle);
@@ -140,6 +151,22 @@ pub(crate) fn after_first_paint(app: &tauri::AppHandle) {
     if let Err(e) = run {
         tracing::warn!("no tray icon and no agent: {e}");
     }
+}
+
+/// The first service list for the page, as an initialization script that sets
+/// `window.__AUTHDECK_FIRST_LIST__` (ui/src/actions.ts `takeFirstList`): the page paints
+/// it without waiting for a `list_accounts` round trip (which costs 15-30 ms of a cold
+/// start), then asks `list_accounts` as usual for the current list. The same views that
+/// command returns: no secrets. `None` when the list cannot be read: the page asks, and
+/// shows the error the usual way.
+async fn first_list_script(state: &AppState) -> Option<String> {
+    let accounts = views::accounts(state).await.ok()?;
+    // A JSON text inside a JS string literal (serde_json escapes it), parsed by the page.
+    let json = serde_json::to_string(&serde_json::to_string(&accounts).ok()?).ok()?;
+    Some(format!(
+        "Object.defineProperty(window, \"__AUTHDECK_FIRST_LIST__\", \
+         {{ value: JSON.parse({json}), configurable: true }});"
+    ))
 }
 
 /// The state: the user's broker, or in demo mode the demo broker with its server.

@@ -26,7 +26,7 @@ use authdeck_e2e::faults::{Fault, FaultServer};
 
 use crate::faults::local::{snapshot, PrivateKeyring};
 use crate::window::{click, desktop_bin, free_port, testid, wait_state, Driver};
-use authdeck_e2e::{eventually, tests_dir, Env, Provider};
+use authdeck_e2e::{eventually, tests_dir, token_in_entry, Env, Provider};
 use fantoccini::{Client, ClientBuilder};
 
 /// Polls a script until it returns a non-empty string; that string.
@@ -259,7 +259,7 @@ fn the_desktop_app_reports_a_locked_keyring_and_keeps_working() {
             .expect("secret-tool search");
         let text = String::from_utf8_lossy(&listed.stdout).into_owned()
             + &String::from_utf8_lossy(&listed.stderr);
-        assert!(text.contains("username = p/default/access_token"), "{listed:?}");
+        assert!(text.contains("username = p/default/tokens"), "{listed:?}");
         // Unlocked again, the same action works and the token is the one stored.
         keyring.unlock();
         copy(&c, "p").await.expect("copy after unlocking");
@@ -272,11 +272,14 @@ fn the_desktop_app_reports_a_locked_keyring_and_keeps_working() {
             "service",
             &env.namespace,
             "username",
-            "p/default/access_token",
+            "p/default/tokens",
         ])
         .output()
         .expect("secret-tool lookup");
-    assert_eq!(String::from_utf8_lossy(&stored.stdout).trim_end(), token);
+    assert_eq!(
+        token_in_entry(&String::from_utf8_lossy(&stored.stdout), "access_token").as_deref(),
+        Some(token)
+    );
 }
 
 async fn faults(c: &Client, p: &Provider, env: &Env, real: &str) {

@@ -274,8 +274,23 @@ impl Env {
         self.ok(&["login", id], "");
     }
 
-    /// The value of a keyring entry, read independently with `secret-tool`.
+    /// A stored secret, read independently with `secret-tool`: the entry `user`, or, for
+    /// `service/account/access_token` (`refresh_token`, `id_token`) when there is no
+    /// such entry, that token from the account's one `service/account/tokens` entry (the
+    /// layout Authdeck writes; see `vault/tokens.rs`).
     pub fn keyring_lookup(&self, user: &str) -> Option<String> {
+        if let Some(value) = self.keyring_entry(user) {
+            return Some(value);
+        }
+        let (account, field) = user.rsplit_once('/')?;
+        if !["access_token", "refresh_token", "id_token"].contains(&field) {
+            return None;
+        }
+        token_in_entry(&self.keyring_entry(&format!("{account}/tokens"))?, field)
+    }
+
+    /// The value of the keyring entry `user`, read with `secret-tool`.
+    pub fn keyring_entry(&self, user: &str) -> Option<String> {
         let out = Command::new("secret-tool")
             .args(["lookup", "service", &self.namespace, "username", user])
             .output()
@@ -506,4 +521,13 @@ impl Drop for Demo {
             rt.shutdown_background();
         }
     }
+}
+
+/// One token (`access_token`, `refresh_token`, `id_token`) from the text of an account's
+/// `service/account/tokens` keyring entry.
+pub fn token_in_entry(text: &str, field: &str) -> Option<String> {
+    let bundle: serde_json::Value =
+        serde_json::from_str(text.trim_end_matches('\n')).expect("the tokens entry is JSON");
+    assert_eq!(bundle["v"], 1, "tokens entry format version");
+    bundle[field].as_str().map(str::to_owned)
 }

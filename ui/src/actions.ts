@@ -30,16 +30,7 @@ export function refreshAccounts(): Promise<void> {
     do {
       refreshAgain = false;
       try {
-        const accounts = await commands.listAccounts();
-        const { selected } = getState();
-        const stillThere = selected !== null && accounts.some((a) => accountKey(a) === selected);
-        setState({
-          accounts,
-          loaded: true,
-          loadError: null,
-          selected: stillThere ? selected : null,
-          panelOpen: stillThere ? getState().panelOpen : false,
-        });
+        showAccounts(await commands.listAccounts());
       } catch (e) {
         setState({ loaded: true, loadError: errorMessage(e) });
       }
@@ -48,6 +39,34 @@ export function refreshAccounts(): Promise<void> {
     refreshing = null;
   });
   return refreshing;
+}
+
+/** Shows a loaded account list (keeping the selection while its account is still there). */
+export function showAccounts(accounts: AccountView[]): void {
+  const { selected } = getState();
+  const stillThere = selected !== null && accounts.some((a) => accountKey(a) === selected);
+  setState({
+    accounts,
+    loaded: true,
+    loadError: null,
+    selected: stillThere ? selected : null,
+    panelOpen: stillThere ? getState().panelOpen : false,
+  });
+}
+
+/** The global the shell's initialization script sets (src-tauri/src/lib.rs). */
+const FIRST_LIST = "__AUTHDECK_FIRST_LIST__";
+
+/**
+ * The account list the shell handed over with the page, so the first list paints without
+ * waiting for a `listAccounts` round trip; taken once (null without one: a plain browser,
+ * the mock page, or a shell that could not read the list).
+ */
+export function takeFirstList(): AccountView[] | null {
+  const w = window as unknown as Record<string, unknown>;
+  const list = w[FIRST_LIST];
+  delete w[FIRST_LIST];
+  return Array.isArray(list) ? (list as AccountView[]) : null;
 }
 
 export async function startLogin(view: AccountView): Promise<void> {

@@ -4,7 +4,7 @@
 import { listen } from "@tauri-apps/api/event";
 import { commands, events } from "./bindings/commands";
 import type { LoginEventDto, NoticeDto } from "./bindings/types";
-import { handleLoginEvent, refreshAccounts } from "./actions";
+import { handleLoginEvent, refreshAccounts, showAccounts, takeFirstList } from "./actions";
 import { mountAddService } from "./addService";
 import { mountDeviceDialog } from "./deviceDialog";
 import { mountEditService } from "./editService";
@@ -17,9 +17,12 @@ import { mountToasts, toast } from "./toasts";
 import { mountTokenPanel } from "./tokenPanel";
 
 export function startApp(root: HTMLElement): void {
-  // The list first: its request runs while the views are built (the answer is handled
-  // after this function returns, once the list has subscribed to the store).
-  void refreshAccounts();
+  // The list first. The shell hands the page the list it read at start: the list shows
+  // it as soon as it is built, and asks for the current list once the window is built
+  // (it may have changed since). Without it, the request runs while the views are built
+  // (the answer is handled after this function returns, once the list has subscribed).
+  const firstList = takeFirstList();
+  if (!firstList) void refreshAccounts();
   const demoBadge = h("span", { class: "badge badge-demo", testid: "demo-badge", text: "Demo", attrs: { title: "Demo mode: local stand-ins of the services, no real accounts" } });
   demoBadge.hidden = true;
 
@@ -39,6 +42,7 @@ export function startApp(root: HTMLElement): void {
   const services = h("div", { class: "services-view" });
   mountList(services);
   mountTokenPanel(services);
+  if (firstList) showAccounts(firstList);
   const main = h("main", { class: "app-main" }, services);
   const add = mountAddService(main);
   const edit = mountEditService(main);
@@ -77,6 +81,7 @@ export function startApp(root: HTMLElement): void {
   });
 
   void wireEvents();
+  if (firstList) void refreshAccounts();
   commands.appInfo().then(
     (appInfo) => setState({ appInfo }),
     () => undefined,

@@ -99,6 +99,28 @@ describe("service list", () => {
     expect((byId("login-autolab") as HTMLButtonElement).disabled).toBe(false);
   });
 
+  it("paints the list the shell handed over with the page at once, then asks for the current one", async () => {
+    let answer: (v: AccountView[]) => void = () => undefined;
+    mockIPC((cmd) => {
+      calls.push({ cmd, args: {} });
+      if (cmd === "list_accounts") return new Promise((r) => (answer = r));
+      if (cmd === "get_settings") return { clipboardClearSecs: 60, refreshMarginSecs: 60, keepInTray: true, theme: "system" };
+      return cmd === "app_info" ? { demo: false, version: "0.0.0" } : null;
+    }, { shouldMockEvents: true });
+    Object.defineProperty(window, "__AUTHDECK_FIRST_LIST__", { value: structuredClone(ACCOUNTS.slice(0, 2)), configurable: true });
+    const { startApp } = await import("./app");
+    startApp(document.getElementById("app")!);
+    // Shown while startApp runs, before any answer of the shell; taken once.
+    expect(document.querySelectorAll(".row").length).toBe(2);
+    expect(document.querySelector(".list-count")!.textContent).toBe("2 services");
+    expect("__AUTHDECK_FIRST_LIST__" in window).toBe(false);
+    await settle();
+    expect(calls.filter((c) => c.cmd === "list_accounts").length).toBe(1);
+    answer(structuredClone(ACCOUNTS));
+    await settle();
+    expect(document.querySelectorAll(".row").length).toBe(3);
+  });
+
   it("'/' focuses the filter", async () => {
     await boot(() => null);
     document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "/", bubbles: true }));

@@ -28,7 +28,7 @@ use crate::paths::{self, Dirs};
 use crate::secret::Secret;
 use crate::state::{AccountState, StateStore};
 use crate::token::{Clock, SystemClock, TokenSet};
-use crate::vault::{Keyring, SecretKey, SecretKind, SecretStore, Vault};
+use crate::vault::{Keyring, SecretKey, SecretKind, SecretStore, StoredTokens, Vault};
 
 pub use accounts::{AccountStatus, LogoutReport, StatusKind};
 
@@ -116,8 +116,8 @@ impl Broker {
         self
     }
 
-    /// Hands a renewed token out as soon as its refresh token and access token are
-    /// stored, and stores the ID token and the state file afterwards on a task of
+    /// Hands a renewed token out as soon as its tokens are in the keyring, and writes
+    /// the state file afterwards on a task of
     /// `tracker`, which keeps the account's cross-process lock until it is done (another
     /// renewal of the account waits for it; a reader meanwhile sees the new access token
     /// with the previous, earlier expiry). For long-running processes (the agent), which
@@ -198,8 +198,8 @@ impl Broker {
         Ok((account, token))
     }
 
-    /// Stores the rest of a renewed token set (its refresh and access tokens are stored
-    /// already): at once, or, for a broker with [`Broker::finishing_writes_on`], on a
+    /// Stores the rest of a renewed token set (its state file; the tokens are in the
+    /// keyring already): at once, or, for a broker with [`Broker::finishing_writes_on`], on a
     /// tracked task that keeps the account's lock until it is done.
     async fn finish_storing(
         &self,
@@ -220,10 +220,10 @@ impl Broker {
                 .store_after_handout(&service_id, &account, &tokens)
                 .await
             {
-                // The refresh and access tokens are stored; the state file still
-                // describes the previous token, so the next renewal comes early.
+                // The tokens are stored; the state file still describes the previous
+                // token, so the next renewal comes early.
                 tracing::warn!(
-                    "{service_id}/{account}: storing the ID token or state of a renewal failed: {e}"
+                    "{service_id}/{account}: storing the state of a renewal failed: {e}"
                 );
             }
             drop(lock);
@@ -250,8 +250,11 @@ impl Broker {
         {
             return Ok(None);
         }
-        let key = SecretKey::account(service_id, account, SecretKind::AccessToken);
-        Ok(self.vault.get(key).await?.map(|access_token| ValidToken {
+        let stored = self
+            .vault
+            .get_token(service_id, account, SecretKind::AccessToken)
+            .await?;
+        Ok(stored.map(|access_token| ValidToken {
             access_token,
             token_type: state.token_type.clone().unwrap_or_else(|| "Bearer".into()),
             expires_at: state.expires_at,
@@ -293,7 +296,7 @@ impl Broker {
             .await;
             match result {
                 Ok(tokens) => {
-                    self.store_before_handout(service_id, account, &tokens, Some(&refresh_token))
+                    self.store_before_handout(service_id, account, &tokens)
                         .await?;
                     return Ok(tokens);
                 }
@@ -314,10 +317,9 @@ impl Broker {
                         if let Some(memory) = &self.memory {
                             memory.forget_refresh_token(service_id, account);
                         }
-                        let key = SecretKey::account(service_id, account, SecretKind::RefreshToken);
                         refresh = self
                             .vault
-                            .get(key)
+                            .get_token(service_id, account, SecretKind::RefreshToken)
                             .await?
                             .filter(|stored| *stored != refresh_token)
                             .map(|stored| (stored, false));
@@ -357,7 +359,7 @@ impl Broker {
                 return Err(Error::login_required(service_id, account, reason));
             }
         };
-        self.store_before_handout(service_id, account, &tokens, None)
+        self.store_before_handout(service_id, account, &tokens)
             .await?;
         Ok(tokens)
     }
@@ -427,77 +429,112 @@ impl Broker {
         .await
     }
 
-    /// Stores a new token set: the refresh token first (a rotated one must never be
-    /// lost), then the access and ID tokens, then the state file.
+    /// Stores a new token set: the tokens in the keyring first (a rotated refresh token
+    /// must never be lost), then the state file. The state file is written to disk beside
+    /// its place while the keyring stores the tokens (its sync to disk overlaps the
+    /// keyring's), and put in place only once they are stored: never ahead of them.
     async fn store_tokens(&self, service_id: &str, account: &str, tokens: &TokenSet) -> Result<()> {
-        self.store_before_handout(service_id, account, tokens, None)
-            .await?;
-        self.store_after_handout(service_id, account, tokens).await
+        let writing = self.store_before_handout(service_id, account, tokens);
+        let staged = self
+            .new_state(service_id, account, tokens)
+            .and_then(|state| {
+                let file = self.state.stage(service_id, account, &state)?;
+                Ok((state, file))
+            });
+        // On a keyring failure the staged file is dropped: the old state stays.
+        writing.await?;
+        let saved = staged.and_then(|(state, file)| file.commit().map(|()| state));
+        self.state_written(service_id, account, tokens, saved)
     }
 
-    /// What must be stored before a new access token is handed out: the refresh token
-    /// first, so a rotation is never lost (not rewritten when it equals `used`, the one
-    /// just spent), then the access token, so whoever reads the keyring after the
-    /// handout finds the token handed out. The remembered refresh token is spent: it is
-    /// forgotten first.
-    async fn store_before_handout(
+    /// What must be stored before a new access token is handed out: the access, refresh
+    /// and ID tokens, in one keyring write that replaces the previous three at once, so a
+    /// rotated refresh token is never lost and whoever reads the keyring after the
+    /// handout finds the token handed out. The write starts at once, on a blocking
+    /// thread; the returned future is its outcome. The remembered refresh token is spent:
+    /// it is forgotten first. The first time an account is stored this way after an
+    /// earlier build's per-token entries, those are removed (see `vault/tokens.rs`).
+    fn store_before_handout(
         &self,
         service_id: &str,
         account: &str,
         tokens: &TokenSet,
-        used: Option<&Secret<String>>,
-    ) -> Result<()> {
+    ) -> impl std::future::Future<Output = Result<()>> + Send + 'static {
         if let Some(memory) = &self.memory {
             memory.forget_refresh_token(service_id, account);
         }
-        let key = |kind| SecretKey::account(service_id, account, kind);
-        match &tokens.refresh_token {
-            Some(rt) if Some(rt) == used => {}
-            Some(rt) => {
-                self.vault
-                    .set(key(SecretKind::RefreshToken), rt.clone())
-                    .await?
-            }
-            None => self.vault.delete(key(SecretKind::RefreshToken)).await?,
-        }
+        // Only an account whose state file predates the one-entry layout may have
+        // per-token entries left (an unreadable state file is left to its reader).
+        let remove_old = matches!(
+            self.state.load(service_id, account),
+            Ok(Some(state)) if !state.tokens_in_one_entry
+        );
+        let stored = StoredTokens {
+            access_token: Some(tokens.access_token.clone()),
+            refresh_token: tokens.refresh_token.clone(),
+            id_token: tokens.id_token.clone(),
+        };
         self.vault
-            .set(key(SecretKind::AccessToken), tokens.access_token.clone())
-            .await
+            .set_tokens(service_id, account, stored, remove_old)
     }
 
-    /// The rest of a new token set: the ID token, then the state file (which describes
-    /// the access token stored before it). Until the state file is written, readers
-    /// see the previous expiry: earlier than the new token's, so never a token that
-    /// has expired.
+    /// The rest of a new token set: the state file (which describes the tokens stored
+    /// before it). Until it is written, readers see the previous expiry: earlier than
+    /// the new token's, so never a token that has expired.
     async fn store_after_handout(
         &self,
         service_id: &str,
         account: &str,
         tokens: &TokenSet,
     ) -> Result<()> {
-        let key = SecretKey::account(service_id, account, SecretKind::IdToken);
-        match &tokens.id_token {
-            Some(id) => self.vault.set(key, id.clone()).await?,
-            None => self.vault.delete(key).await?,
-        }
+        let saved = self
+            .new_state(service_id, account, tokens)
+            .and_then(|state| self.state.save(service_id, account, &state).map(|()| state));
+        self.state_written(service_id, account, tokens, saved)
+    }
+
+    /// The state file that describes a new token set.
+    fn new_state(
+        &self,
+        service_id: &str,
+        account: &str,
+        tokens: &TokenSet,
+    ) -> Result<AccountState> {
         let mut state = AccountState::from_tokens(tokens);
+        state.tokens_in_one_entry = true;
         // An app token lives on independently of the login that minted it.
         state.app_token_expires_at = self
             .state
             .load(service_id, account)?
             .and_then(|old| old.app_token_expires_at);
-        // The keyring already holds the new tokens, and a rotated refresh token is the
-        // only one the provider still accepts: they stay. The old state file stays too
-        // (the write is atomic); it is behind, never ahead — its expiry is the old
-        // token's, so the next request refreshes again with the stored refresh token.
-        if let Err(e) = self.state.save(service_id, account, &state) {
-            // The remembered refresh token belongs to the old state file, which is still
-            // there: forget it, so the next renewal reads the keyring's rotated one.
-            if let Some(memory) = &self.memory {
-                memory.forget_refresh_token(service_id, account);
+        Ok(state)
+    }
+
+    /// After the state file of a new token set was written (`saved`: its content) or not.
+    fn state_written(
+        &self,
+        service_id: &str,
+        account: &str,
+        tokens: &TokenSet,
+        saved: Result<AccountState>,
+    ) -> Result<()> {
+        let state = match saved {
+            Ok(state) => state,
+            // The keyring already holds the new tokens, and a rotated refresh token is the
+            // only one the provider still accepts: they stay. The old state file stays
+            // too (the write is atomic); it is behind, never ahead — its expiry is the
+            // old token's, so the next request refreshes again with the stored refresh
+            // token.
+            Err(e) => {
+                // The remembered refresh token belongs to the old state file, which is
+                // still there: forget it, so the next renewal reads the keyring's rotated
+                // one.
+                if let Some(memory) = &self.memory {
+                    memory.forget_refresh_token(service_id, account);
+                }
+                return Err(state_not_saved(service_id, account, e));
             }
-            return Err(state_not_saved(service_id, account, e));
-        }
+        };
         if let (Some(memory), Some(rt)) = (&self.memory, &tokens.refresh_token) {
             memory.keep_refresh_token(service_id, account, state, rt.clone());
         }
@@ -519,8 +556,10 @@ impl Broker {
         {
             return Ok(Some((token, true)));
         }
-        let key = SecretKey::account(service_id, account, SecretKind::RefreshToken);
-        let token = self.vault.get(key).await?;
+        let token = self
+            .vault
+            .get_token(service_id, account, SecretKind::RefreshToken)
+            .await?;
         if let (Some(memory), Some(token)) = (&self.memory, &token) {
             memory.keep_refresh_token(service_id, account, state.clone(), token.clone());
         }
@@ -529,11 +568,7 @@ impl Broker {
 
     /// Deletes an account's tokens from the keyring (not its password).
     async fn forget_tokens(&self, service_id: &str, account: &str) -> Result<()> {
-        let keys = SecretKind::TOKENS
-            .iter()
-            .map(|k| SecretKey::account(service_id, account, *k))
-            .collect();
-        self.vault.delete_all(keys).await
+        self.vault.delete_tokens(service_id, account).await
     }
 
     async fn endpoints(&self, service_id: &str, service: &Service) -> Result<ResolvedEndpoints> {

@@ -87,6 +87,13 @@ pub fn ensure_private_dir(dir: &Path) -> Result<()> {
 /// written, flushed to disk and renamed over the target, so a reader sees either the old
 /// or the new file, and a failure (disk full, crash) leaves the old one intact.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    stage_atomic(path, contents)?.commit()
+}
+
+/// The first step of [`write_atomic`]: `contents` written and flushed to disk in a
+/// temporary file beside `path`, which [`Staged::commit`] renames over `path`. Dropping
+/// it instead removes the temporary file and leaves `path` as it was.
+pub fn stage_atomic(path: &Path, contents: &[u8]) -> Result<Staged> {
     use std::io::Write;
     let dir = path
         .parent()
@@ -103,9 +110,27 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
         .write_all(contents)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| Error::io("write", path, e))?;
-    tmp.persist(path)
-        .map_err(|e| Error::io("replace", path, e.error))?;
-    Ok(())
+    Ok(Staged {
+        tmp,
+        path: path.to_owned(),
+    })
+}
+
+/// A file on disk beside its place, not yet in it (see [`stage_atomic`]).
+#[derive(Debug)]
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+impl Staged {
+    /// Puts the file in its place (one rename).
+    pub fn commit(self) -> Result<()> {
+        let Staged { tmp, path } = self;
+        tmp.persist(&path)
+            .map_err(|e| Error::io("replace", &path, e.error))?;
+        Ok(())
+    }
 }
 
 /// An exclusive advisory lock on `path` (created if needed), held until the returned

@@ -35,6 +35,11 @@ pub struct AccountState {
     /// Set when only the user can get a new token (refresh rejected, logged out).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_required: Option<String>,
+    /// Whether the account's tokens are in its one `tokens` keyring entry with no
+    /// per-token entry of an earlier build left (see `vault/tokens.rs`). Until it is
+    /// set, storing the tokens also removes those entries.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tokens_in_one_entry: bool,
 }
 
 impl AccountState {
@@ -49,6 +54,7 @@ impl AccountState {
             has_refresh_token: tokens.refresh_token.is_some(),
             app_token_expires_at: None,
             login_required: None,
+            tokens_in_one_entry: false,
         }
     }
 
@@ -109,9 +115,20 @@ impl StateStore {
 
     /// Stores the account's state atomically.
     pub fn save(&self, service: &str, account: &str, state: &AccountState) -> Result<()> {
+        self.stage(service, account, state)?.commit()
+    }
+
+    /// Writes the account's state to disk beside its file, to be put in place by
+    /// [`paths::Staged::commit`] (dropping it leaves the old state).
+    pub fn stage(
+        &self,
+        service: &str,
+        account: &str,
+        state: &AccountState,
+    ) -> Result<paths::Staged> {
         let bytes = serde_json::to_vec_pretty(state)
             .map_err(|e| Error::Local(format!("could not encode the account state: {e}")))?;
-        paths::write_atomic(&self.file(service, account), &bytes)
+        paths::stage_atomic(&self.file(service, account), &bytes)
     }
 
     /// Forgets the account's state (and its lock file).

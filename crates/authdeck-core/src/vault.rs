@@ -1,6 +1,7 @@
 //! The OS keyring: the only place a secret is ever stored.
 //!
-//! One keyring entry per service/account/kind, in a namespace (the Secret Service
+//! One keyring entry per service/account/kind (an account's access, refresh and ID tokens
+//! share one, see [`tokens`]), in a namespace (the Secret Service
 //! `service` attribute) that differs between release builds (`authdeck`), debug builds
 //! (`authdeck-dev`) and demo mode (`authdeck-demo`), so development never touches a
 //! user's real tokens. A missing entry is `Ok(None)`; every other failure becomes a
@@ -15,10 +16,16 @@ use crate::secret::Secret;
 
 #[cfg(target_os = "linux")]
 mod linux;
+mod tokens;
+
+pub use tokens::StoredTokens;
 
 /// What a stored secret is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SecretKind {
+    /// An account's access, refresh and ID tokens together (see [`tokens`]).
+    Tokens,
+    /// An access token alone: the layout of earlier builds, still read.
     AccessToken,
     RefreshToken,
     IdToken,
@@ -32,6 +39,7 @@ pub enum SecretKind {
 impl SecretKind {
     pub fn as_str(self) -> &'static str {
         match self {
+            SecretKind::Tokens => "tokens",
             SecretKind::AccessToken => "access_token",
             SecretKind::RefreshToken => "refresh_token",
             SecretKind::IdToken => "id_token",
@@ -41,15 +49,17 @@ impl SecretKind {
         }
     }
 
-    /// The kinds that make up an account's login (forgotten when it ends).
-    pub const TOKENS: [SecretKind; 3] = [
+    /// The tokens earlier builds kept in an entry each (now in one [`SecretKind::Tokens`]
+    /// entry).
+    pub const OLD_TOKENS: [SecretKind; 3] = [
         SecretKind::AccessToken,
         SecretKind::RefreshToken,
         SecretKind::IdToken,
     ];
 
-    /// Everything an account holds.
-    pub const ACCOUNT: [SecretKind; 5] = [
+    /// Everything an account holds, in either layout.
+    pub const ACCOUNT: [SecretKind; 6] = [
+        SecretKind::Tokens,
         SecretKind::AccessToken,
         SecretKind::RefreshToken,
         SecretKind::IdToken,
@@ -342,14 +352,18 @@ impl Vault {
         Vault { store }
     }
 
-    async fn run<T: Send + 'static>(
+    /// Runs `f` on the blocking pool, starting at once (before the returned future is
+    /// awaited, so a caller can do other work meanwhile).
+    fn run<T: Send + 'static>(
         &self,
         f: impl FnOnce(&dyn SecretStore) -> Result<T> + Send + 'static,
-    ) -> Result<T> {
+    ) -> impl std::future::Future<Output = Result<T>> + Send + 'static {
         let store = Arc::clone(&self.store);
-        tokio::task::spawn_blocking(move || f(store.as_ref()))
-            .await
-            .map_err(|e| Error::Keyring(format!("the keyring task failed: {e}")))?
+        let task = tokio::task::spawn_blocking(move || f(store.as_ref()));
+        async move {
+            task.await
+                .map_err(|e| Error::Keyring(format!("the keyring task failed: {e}")))?
+        }
     }
 
     pub async fn get(&self, key: SecretKey) -> Result<Option<Secret<String>>> {
@@ -371,6 +385,52 @@ impl Vault {
     pub fn prepare_in_background(&self) {
         let store = Arc::clone(&self.store);
         drop(tokio::task::spawn_blocking(move || store.prepare()));
+    }
+
+    /// The account's tokens (from its one entry, else from the entries of earlier builds,
+    /// reading only the kinds in `wanted` there).
+    pub async fn get_tokens(
+        &self,
+        service: &str,
+        account: &str,
+        wanted: &[SecretKind],
+    ) -> Result<StoredTokens> {
+        let (service, account) = (service.to_owned(), account.to_owned());
+        let wanted = wanted.to_vec();
+        self.run(move |s| tokens::read(s, &service, &account, &wanted))
+            .await
+    }
+
+    /// One stored token of the account (`kind` one of [`SecretKind::OLD_TOKENS`]).
+    pub async fn get_token(
+        &self,
+        service: &str,
+        account: &str,
+        kind: SecretKind,
+    ) -> Result<Option<Secret<String>>> {
+        let mut stored = self.get_tokens(service, account, &[kind]).await?;
+        Ok(stored.slot(kind).and_then(Option::take))
+    }
+
+    /// Stores the account's tokens in one write; with `remove_old`, then deletes the
+    /// entries of earlier builds. The write starts at once, before the returned future is
+    /// awaited (so the caller can do other work meanwhile).
+    pub fn set_tokens(
+        &self,
+        service: &str,
+        account: &str,
+        tokens: StoredTokens,
+        remove_old: bool,
+    ) -> impl std::future::Future<Output = Result<()>> + Send + 'static {
+        let (service, account) = (service.to_owned(), account.to_owned());
+        self.run(move |s| tokens::write(s, &service, &account, &tokens, remove_old))
+    }
+
+    /// Deletes the account's tokens, in both layouts (not its password or app token).
+    pub async fn delete_tokens(&self, service: &str, account: &str) -> Result<()> {
+        let (service, account) = (service.to_owned(), account.to_owned());
+        self.run(move |s| tokens::delete(s, &service, &account))
+            .await
     }
 
     /// Deletes several entries, stopping at the first failure.

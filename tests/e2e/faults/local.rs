@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use authdeck_e2e::{Env, Provider};
+use authdeck_e2e::{token_in_entry, Env, Provider};
 
 /// Every file under the environment's directories with its bytes (lock files excepted:
 /// they are empty and may be created by any command).
@@ -408,8 +408,11 @@ fn a_keyring_locked_mid_session_is_exit_5_and_changes_nothing() {
     let out = run(&["login", "p", "--token-stdin"], &format!("{token}\n"));
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(run(&["token", "p"], "").stdout.trim_end(), token);
-    let stored = keyring.lookup(&env, "p/default/access_token");
-    assert_eq!(String::from_utf8_lossy(&stored.stdout).trim_end(), token);
+    let stored = keyring.lookup(&env, "p/default/tokens");
+    assert_eq!(
+        token_in_entry(&String::from_utf8_lossy(&stored.stdout), "access_token").as_deref(),
+        Some(token)
+    );
 
     // Lock it (secret-tool may crash on the way out; whether the lock took is checked).
     let _ = keyring
@@ -451,8 +454,5 @@ fn a_keyring_locked_mid_session_is_exit_5_and_changes_nothing() {
         .expect("secret-tool search");
     let text = String::from_utf8_lossy(&listed.stdout).into_owned()
         + &String::from_utf8_lossy(&listed.stderr);
-    assert!(
-        text.contains("username = p/default/access_token"),
-        "{listed:?}"
-    );
+    assert!(text.contains("username = p/default/tokens"), "{listed:?}");
 }

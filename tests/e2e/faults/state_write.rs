@@ -93,7 +93,7 @@ fn a_full_disk_during_a_refresh_keeps_the_rotated_refresh_token() {
     assert!(
         entries
             .iter()
-            .any(|(u, v)| u == "rot/default/access_token" && v.is_some()),
+            .any(|(u, v)| u == "rot/default/tokens" && v.is_some()),
         "{entries:?}"
     );
     // Still full: the token handed out (its old expiry is still ahead) is a live one.

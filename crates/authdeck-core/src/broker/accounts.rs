@@ -69,6 +69,10 @@ impl Broker {
         observer: &dyn LoginObserver,
         cancel: &CancellationToken,
     ) -> Result<ValidToken> {
+        // The tokens will be stored once the flow ends (and a confidential client's
+        // secret is read before it starts): open the keyring's session meanwhile, the
+        // earlier the better (its key exchange is ~2.5 ms of CPU).
+        self.vault.prepare_in_background();
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         let account = match account {
@@ -85,8 +89,6 @@ impl Broker {
         }
         let endpoints = self.endpoints(service_id, service).await?;
         let client = self.client_identity(service_id, service).await?;
-        // The tokens will be stored once the flow ends: connect to the keyring meanwhile.
-        self.vault.prepare_in_background();
         let tokens = match service.flow {
             Flow::AuthCode => {
                 let req = auth_code::AuthCodeLogin {
@@ -169,9 +171,12 @@ impl Broker {
         let service = config.service(service_id)?;
         let account = super::existing_account(service_id, service, account)?;
         let _lock = self.lock_account(service_id, &account).await?;
-        let key = |kind| SecretKey::account(service_id, &account, kind);
-        let access = self.vault.get(key(SecretKind::AccessToken)).await?;
-        let refresh = self.vault.get(key(SecretKind::RefreshToken)).await?;
+        let revocable = [SecretKind::AccessToken, SecretKind::RefreshToken];
+        let stored = self
+            .vault
+            .get_tokens(service_id, &account, &revocable)
+            .await?;
+        let (access, refresh) = (stored.access_token, stored.refresh_token);
         let mut report = LogoutReport::default();
         if service.flow.is_pasted() && access.is_some() {
             report.revocation_note = Some(format!(
@@ -373,14 +378,17 @@ impl Broker {
         let Some(state) = self.state.load(service_id, &account)? else {
             return Ok(None);
         };
-        let key = |kind| SecretKey::account(service_id, &account, kind);
-        let Some(access_token) = self.vault.get(key(SecretKind::AccessToken)).await? else {
+        let stored = self
+            .vault
+            .get_tokens(service_id, &account, &SecretKind::OLD_TOKENS)
+            .await?;
+        let Some(access_token) = stored.access_token else {
             return Ok(None);
         };
         Ok(Some(TokenSet {
             access_token,
-            refresh_token: self.vault.get(key(SecretKind::RefreshToken)).await?,
-            id_token: self.vault.get(key(SecretKind::IdToken)).await?,
+            refresh_token: stored.refresh_token,
+            id_token: stored.id_token,
             token_type: state.token_type.unwrap_or_else(|| "Bearer".into()),
             scopes: state.scopes,
             expires_at: state.expires_at,

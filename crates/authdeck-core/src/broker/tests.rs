@@ -86,7 +86,7 @@ async fn cached_tokens_and_login_required_need_no_network() {
         .store_tokens("svc", "default", &tokens)
         .await
         .expect("store");
-    assert_eq!(store.len(), 2);
+    assert_eq!(store.len(), 1, "access and refresh token in one entry");
     let t = broker.token("svc", None, 60).await.expect("cached");
     assert_eq!(t.access_token.expose(), "cached-access");
 
@@ -473,11 +473,15 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
         .await
         .expect("store");
     let stored = |kind| {
-        store
-            .inner
-            .get(&SecretKey::account("svc", "default", kind))
-            .expect("get")
-            .map(|s| s.expose().clone())
+        let broker = broker.clone();
+        async move {
+            broker
+                .vault
+                .get_token("svc", "default", kind)
+                .await
+                .expect("get")
+                .map(|s| s.expose().clone())
+        }
     };
 
     // The first renewal reads the client secret and refresh token; the later ones
@@ -486,13 +490,16 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
         let before = store.reads.load(std::sync::atomic::Ordering::SeqCst);
         let t = agent.token("svc", None, 99_999).await.expect("refresh");
         assert_eq!(t.access_token.expose(), &format!("at-{round}"));
+        let reads = store.reads.load(std::sync::atomic::Ordering::SeqCst) - before;
         assert_eq!(
-            stored(SecretKind::RefreshToken),
+            stored(SecretKind::RefreshToken).await,
             Some(format!("rt-{round}"))
         );
-        assert_eq!(stored(SecretKind::AccessToken), Some(format!("at-{round}")));
+        assert_eq!(
+            stored(SecretKind::AccessToken).await,
+            Some(format!("at-{round}"))
+        );
         settle(&tracker).await;
-        let reads = store.reads.load(std::sync::atomic::Ordering::SeqCst) - before;
         assert_eq!(reads, if round == 1 { 2 } else { 0 }, "round {round}");
     }
 
@@ -503,15 +510,24 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
     *provider.lock().expect("provider") = 7;
     other
         .vault
-        .set(
-            SecretKey::account("svc", "default", SecretKind::RefreshToken),
-            Secret::from("rt-7"),
+        .set_tokens(
+            "svc",
+            "default",
+            crate::vault::StoredTokens {
+                access_token: Some(Secret::from("at-7")),
+                refresh_token: Some(Secret::from("rt-7")),
+                id_token: None,
+            },
+            false,
         )
         .await
         .expect("set");
     let t = agent.token("svc", None, 99_999).await.expect("fallback");
     assert_eq!(t.access_token.expose(), "at-8");
-    assert_eq!(stored(SecretKind::RefreshToken), Some("rt-8".to_owned()));
+    assert_eq!(
+        stored(SecretKind::RefreshToken).await,
+        Some("rt-8".to_owned())
+    );
     settle(&tracker).await;
 
     // A client secret changed by another process: rejected once, then read again.
@@ -540,4 +556,77 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
         .expect("some");
     assert_eq!(state.obtained_at, Some(1_000));
     assert!(state.has_refresh_token);
+}
+
+/// A secret store whose writes fail while `fail` is set.
+#[derive(Debug, Default)]
+struct FailingStore {
+    inner: crate::vault::MemoryStore,
+    fail: std::sync::atomic::AtomicBool,
+}
+
+impl crate::vault::SecretStore for FailingStore {
+    fn get(&self, key: &SecretKey) -> Result<Option<Secret<String>>> {
+        self.inner.get(key)
+    }
+    fn set(&self, key: &SecretKey, value: &Secret<String>) -> Result<()> {
+        if self.fail.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(Error::Keyring("the keyring is locked".into()));
+        }
+        self.inner.set(key, value)
+    }
+    fn delete(&self, key: &SecretKey) -> Result<()> {
+        self.inner.delete(key)
+    }
+}
+
+#[tokio::test]
+async fn a_failed_keyring_write_leaves_the_state_file_as_it_was() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(FailingStore::default());
+    let broker = Broker::new(
+        Dirs::under(dir.path()),
+        Arc::clone(&store) as Arc<dyn crate::vault::SecretStore>,
+        HttpClient::new(Duration::from_secs(1)).expect("http"),
+        Arc::new(FixedClock(1_000)),
+        Arc::new(flows::NoBrowser),
+    );
+    let tokens = |at: &str, expires_at: i64| TokenSet {
+        access_token: Secret::from(at),
+        refresh_token: Some(Secret::from(format!("rt-{at}"))),
+        id_token: None,
+        token_type: "Bearer".into(),
+        scopes: vec![],
+        expires_at: Some(expires_at),
+        obtained_at: 1_000,
+    };
+    broker
+        .store_tokens("svc", "default", &tokens("first", 2_000))
+        .await
+        .expect("store");
+    let state_dir = dir.path().join("state/accounts/svc");
+    let before = std::fs::read(state_dir.join("default.json")).expect("state");
+
+    store.fail.store(true, std::sync::atomic::Ordering::SeqCst);
+    let err = broker
+        .store_tokens("svc", "default", &tokens("second", 9_000))
+        .await
+        .expect_err("the keyring write fails");
+    assert!(err.to_string().contains("locked"), "{err}");
+    // The state staged meanwhile was not put in place, and nothing is left of it.
+    assert_eq!(
+        std::fs::read(state_dir.join("default.json")).expect("state"),
+        before
+    );
+    let files: Vec<_> = std::fs::read_dir(&state_dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(files, ["default.json"], "{files:?}");
+    let stored = broker
+        .vault
+        .get_token("svc", "default", SecretKind::AccessToken)
+        .await
+        .expect("get");
+    assert_eq!(stored.map(|s| s.expose().clone()).as_deref(), Some("first"));
 }
