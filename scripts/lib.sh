@@ -58,3 +58,54 @@ build_ui() {
   echo "== ui: npm ci, build"
   (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
 }
+
+# The process ids of every descendant of process $1.
+descendants() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do
+    echo "$child"
+    descendants "$child"
+  done
+}
+
+# Runs "$@"; if it still runs after $1 seconds, prints the process tree and what the
+# threads of every authdeck process wait in (with stacks, where gdb is installed), stops
+# the command and all its descendants, and fails. A hung test then fails the run with a
+# diagnosis instead of running into CI's time limit.
+run_bounded() {
+  local limit=$1
+  shift
+  "$@" &
+  local pid=$!
+  (
+    waited=0
+    while kill -0 "$pid" 2>/dev/null; do
+      if [ "$waited" -ge "$limit" ]; then
+        echo "== still running after $limit s: stopping it. The processes:"
+        ps -eo pid,ppid,etimes,wchan:24,args --forest | grep -v ' ps -eo '
+        for p in $(pgrep -f 'target/[a-z]*/authdeck' 2>/dev/null); do
+          echo "-- $p: $(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null)"
+          for t in /proc/"$p"/task/*; do
+            echo "   thread $(cat "$t/comm" 2>/dev/null) waits in $(cat "$t/wchan" 2>/dev/null)"
+          done
+          if command -v gdb >/dev/null; then
+            timeout 60 gdb -p "$p" -batch -ex 'thread apply all bt 25' 2>/dev/null | grep '^#\|^Thread'
+          fi
+        done
+        # shellcheck disable=SC2046
+        kill -TERM $(descendants "$pid") "$pid" 2>/dev/null
+        sleep 10
+        # shellcheck disable=SC2046
+        kill -KILL $(descendants "$pid") "$pid" 2>/dev/null
+        break
+      fi
+      sleep 5
+      waited=$((waited + 5))
+    done
+  ) &
+  local watchdog=$!
+  local status=0
+  wait "$pid" || status=$?
+  wait "$watchdog" || true
+  return "$status"
+}

@@ -46,8 +46,10 @@ export NO_AT_BRIDGE=1 GTK_USE_PORTAL=0
 unset DBUS_SESSION_BUS_ADDRESS
 rm -rf artifacts && mkdir -p artifacts
 
+# The tests take ~5 min; a hung one fails the run after TEST_TIME_LIMIT seconds, with
+# what its processes were waiting in.
 echo "== cargo test (private D-Bus session + gnome-keyring + Xvfb); screenshots in artifacts/"
-dbus-run-session -- sh -c '
+run_bounded "${TEST_TIME_LIMIT:-1500}" dbus-run-session -- sh -c '
   eval "$(printf %s test-password | gnome-keyring-daemon --unlock --components=secrets)"
   exec xvfb-run -a -s "-screen 0 1280x800x24" cargo test "$@"
 ' sh "${FEATURES[@]}" "$@"

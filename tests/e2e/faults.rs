@@ -386,33 +386,35 @@ fn a_cancelled_login_exits_130_and_stores_nothing() {
         "",
     );
     let config = std::fs::read(env.dir("config").join("services.toml")).expect("config");
-    let mut cmd = env.authdeck();
-    cmd.env("AUTHDECK_BROWSER", "true")
-        .args(["login", "cancel", "--json"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn login");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    authdeck_e2e::wait_for_event(&mut lines, "open_browser");
-    // Ctrl-C, as a terminal would send it.
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill -INT");
-    assert!(status.success());
-    let rest: Vec<String> = lines.map_while(Result::ok).collect();
-    let out = child.wait_with_output().expect("wait");
-    assert_eq!(out.status.code(), Some(130), "{rest:?} {out:?}");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        rest.iter().any(|l| l.contains("cancel")) || stderr.contains("cancel"),
-        "{rest:?} {stderr}"
-    );
-    assert!(env.keyring_users().is_empty(), "{:?}", env.keyring_users());
-    assert_eq!(
-        std::fs::read(env.dir("config").join("services.toml")).expect("config"),
-        config
-    );
+    // The first login fetches the provider's metadata before it opens the browser; the
+    // second has it cached, so it opens the browser without waiting on anything first.
+    for attempt in ["first", "second, metadata cached"] {
+        let mut cmd = env.authdeck();
+        // A short timeout: if the Ctrl-C were lost, the login ends (and the test fails) soon.
+        cmd.env("AUTHDECK_BROWSER", "true")
+            .args(["login", "cancel", "--json", "--timeout", "30"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn login");
+        let _watchdog = authdeck_e2e::Watchdog::new(child.id(), Duration::from_secs(60));
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        authdeck_e2e::wait_for_event(&mut lines, "open_browser");
+        // Ctrl-C, as a terminal sends it: at once, while the browser is only just opening.
+        authdeck_e2e::interrupt(child.id());
+        let rest: Vec<String> = lines.map_while(Result::ok).collect();
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(out.status.code(), Some(130), "{attempt}: {rest:?} {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            rest.iter().any(|l| l.contains("cancel")) || stderr.contains("cancel"),
+            "{attempt}: {rest:?} {stderr}"
+        );
+        assert!(env.keyring_users().is_empty(), "{:?}", env.keyring_users());
+        assert_eq!(
+            std::fs::read(env.dir("config").join("services.toml")).expect("config"),
+            config
+        );
+    }
     assert_eq!(env.run(&["token", "cancel"], "").code, 3);
 }

@@ -413,6 +413,59 @@ pub fn wait_for_event(
     panic!("the process ended before the '{event}' event");
 }
 
+/// Sends SIGINT to process `pid`, as a terminal's Ctrl-C does: straight from this process,
+/// with no `kill` command started in between to give the process time.
+pub fn interrupt(pid: u32) {
+    use rustix::process::{kill_process, Pid, Signal};
+    let pid = i32::try_from(pid)
+        .ok()
+        .and_then(Pid::from_raw)
+        .expect("a process id");
+    kill_process(pid, Signal::INT).expect("send SIGINT");
+}
+
+/// Kills process `pid` if it is still running after `limit`, first printing what each of
+/// its threads was waiting in (and their stacks, where gdb is installed), so a hung
+/// process fails its test with a diagnosis instead of hanging the whole run. Dropping the
+/// watchdog disarms it.
+#[derive(Debug)]
+pub struct Watchdog {
+    disarm: Option<std::sync::mpsc::Sender<()>>,
+}
+
+impl Watchdog {
+    pub fn new(pid: u32, limit: Duration) -> Self {
+        let (disarm, disarmed) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            if disarmed.recv_timeout(limit) != Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+                return;
+            }
+            eprintln!(
+                "watchdog: process {pid} still runs after {limit:?}: its threads, then SIGKILL"
+            );
+            let threads = format!(
+                "for t in /proc/{pid}/task/*; do echo \"$t $(cat $t/comm) wchan=$(cat $t/wchan)\"; done; \
+                 command -v gdb >/dev/null && gdb -p {pid} -batch -ex 'thread apply all bt 25' 2>/dev/null"
+            );
+            let _ = Command::new("sh").args(["-c", &threads]).status();
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        });
+        Watchdog {
+            disarm: Some(disarm),
+        }
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        if let Some(disarm) = self.disarm.take() {
+            let _ = disarm.send(());
+        }
+    }
+}
+
 /// A free loopback port that is then held busy until the listener is dropped.
 pub fn occupy_port() -> (TcpListener, u16) {
     let l = TcpListener::bind("127.0.0.1:0").expect("bind");

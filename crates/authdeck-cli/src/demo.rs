@@ -83,6 +83,7 @@ pub async fn serve(
     access_ttl: Option<u64>,
     lifetime: Duration,
 ) -> Result<()> {
+    let stop = crate::signals::stop_requested(false)?;
     let config = demo_idp::DemoConfig {
         port,
         auto_approve,
@@ -95,7 +96,7 @@ pub async fn serve(
     eprintln!("demo server on {}", server.base_url());
     tokio::select! {
         () = tokio::time::sleep(lifetime) => {}
-        _ = tokio::signal::ctrl_c() => {}
+        () = stop => {}
     }
     server.shutdown().await;
     Ok(())

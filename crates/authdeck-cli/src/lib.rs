@@ -8,6 +8,7 @@ mod commands;
 mod demo;
 mod output;
 pub mod quick;
+mod signals;
 
 pub use commands::main;
 

@@ -18,11 +18,13 @@ pub async fn run(broker: Broker, args: &AgentArgs) -> Result<()> {
         println!("{}", socket.display());
         return Ok(());
     }
+    // Listening before the socket exists: a client that sees it can already stop us.
+    let stop = crate::signals::stop_requested(true)?;
     eprintln!(
         "authdeck agent: serving tokens on {} (stop with Ctrl-C)",
         socket.display()
     );
-    agent::serve(broker, &socket, stop_signal()).await
+    agent::serve(broker, &socket, stop).await
 }
 
 #[cfg(not(unix))]
@@ -30,21 +32,4 @@ pub async fn run(_broker: Broker, _args: &AgentArgs) -> Result<()> {
     Err(Error::Config(
         "the agent needs Unix sockets: it is not available on this platform".into(),
     ))
-}
-
-/// Ctrl-C or SIGTERM.
-#[cfg(unix)]
-async fn stop_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
-    match signal(SignalKind::terminate()) {
-        Ok(mut term) => {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-        }
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
-        }
-    }
 }

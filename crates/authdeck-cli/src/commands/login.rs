@@ -27,11 +27,12 @@ pub async fn run(mut broker: Broker, args: LoginArgs) -> Result<()> {
     }
     let broker = broker.with_login_timeout(Duration::from_secs(args.timeout.max(1)));
     let cancel = CancellationToken::new();
+    // Listening from here on: a Ctrl-C while the browser opens cancels the login too.
+    let ctrl_c = crate::signals::stop_requested(false)?;
     let on_ctrl_c = cancel.clone();
     tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_ctrl_c.cancel();
-        }
+        ctrl_c.await;
+        on_ctrl_c.cancel();
     });
     let json = args.json;
     let no_browser = args.no_browser;
