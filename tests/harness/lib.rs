@@ -193,6 +193,8 @@ impl Env {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("spawn authdeck");
+        // No command here takes minutes: one that does is hung, and fails with its stacks.
+        let _watchdog = Watchdog::new(child.id(), Duration::from_secs(180));
         child
             .stdin
             .take()
@@ -583,4 +585,26 @@ pub fn token_in_entry(text: &str, field: &str) -> Option<String> {
         serde_json::from_str(text.trim_end_matches('\n')).expect("the tokens entry is JSON");
     assert_eq!(bundle["v"], 1, "tokens entry format version");
     bundle[field].as_str().map(str::to_owned)
+}
+
+#[cfg(test)]
+mod watchdog_tests {
+    use super::*;
+    use std::os::unix::process::ExitStatusExt;
+
+    #[test]
+    fn a_watchdog_kills_a_process_that_outlives_its_limit() {
+        let mut child = Command::new("sleep").arg("30").spawn().expect("sleep");
+        let _watchdog = Watchdog::new(child.id(), Duration::from_millis(300));
+        let status = child.wait().expect("wait");
+        assert_eq!(status.signal(), Some(9), "{status:?}");
+    }
+
+    #[test]
+    fn a_disarmed_watchdog_leaves_the_process_alone() {
+        let mut child = Command::new("sleep").arg("1").spawn().expect("sleep");
+        drop(Watchdog::new(child.id(), Duration::from_millis(100)));
+        let status = child.wait().expect("wait");
+        assert!(status.success(), "{status:?}");
+    }
 }
