@@ -415,15 +415,19 @@ pub fn wait_for_event(
     panic!("the process ended before the '{event}' event");
 }
 
-/// Sends SIGINT to process `pid`, as a terminal's Ctrl-C does: straight from this process,
-/// with no `kill` command started in between to give the process time.
-pub fn interrupt(pid: u32) {
-    use rustix::process::{kill_process, Pid, Signal};
+/// Sends `signal` to process `pid` straight from this process (no `kill` command).
+pub fn send_signal(pid: u32, signal: rustix::process::Signal) -> std::io::Result<()> {
     let pid = i32::try_from(pid)
         .ok()
-        .and_then(Pid::from_raw)
-        .expect("a process id");
-    kill_process(pid, Signal::INT).expect("send SIGINT");
+        .and_then(rustix::process::Pid::from_raw)
+        .ok_or_else(|| std::io::Error::other(format!("{pid} is not a process id")))?;
+    rustix::process::kill_process(pid, signal).map_err(std::io::Error::from)
+}
+
+/// Sends SIGINT to process `pid`, as a terminal's Ctrl-C does: at once, with no `kill`
+/// command started in between to give the process time.
+pub fn interrupt(pid: u32) {
+    send_signal(pid, rustix::process::Signal::INT).expect("send SIGINT");
 }
 
 /// Kills process `pid` if it is still running after `limit`, first printing what each of
@@ -450,9 +454,7 @@ impl Watchdog {
                  command -v gdb >/dev/null && gdb -p {pid} -batch -ex 'thread apply all bt 25' 2>/dev/null"
             );
             let _ = Command::new("sh").args(["-c", &threads]).status();
-            let _ = Command::new("kill")
-                .args(["-KILL", &pid.to_string()])
-                .status();
+            let _ = send_signal(pid, rustix::process::Signal::KILL);
         });
         Watchdog {
             disarm: Some(disarm),
@@ -501,9 +503,7 @@ impl StopOnDrop {
         if std::mem::replace(&mut self.stopped, true) {
             return;
         }
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
+        let _ = send_signal(self.child.id(), rustix::process::Signal::TERM);
         let _ = self.child.wait();
     }
 }
