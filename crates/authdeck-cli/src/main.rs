@@ -10,7 +10,7 @@
 //! replaces itself with `authdeck-full`, the whole command line, installed beside it.
 //! `exec` keeps the process, its arguments, environment, terminal and signals, so users
 //! see one command.
-//! See ARCHITECTURE.md ("The `authdeck` front").
+//! See docs/design.md ("The `authdeck` front").
 
 use std::process::ExitCode;
 

@@ -1,7 +1,7 @@
 //! Autolab (CMU): stands in for one Autolab deployment — its Doorkeeper OAuth2 server,
 //! Autolab's own device flow, the `/activate` page and the `/api/v1` API.
 //!
-//! Facts from SERVICES.md (github autolab/Autolab: `config/initializers/doorkeeper.rb`,
+//! Facts from docs/services.md (github autolab/Autolab: `config/initializers/doorkeeper.rb`,
 //! `app/controllers/oauth/device_flow_controller.rb`, `config/initializers/rack-attack.rb`;
 //! Autolab-CLI): confidential client (HTTP Basic or form credentials), authorization_code
 //! grant only, no PKCE, access token 7200 s, refresh tokens that do not expire and rotate,

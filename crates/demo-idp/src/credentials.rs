@@ -1,7 +1,7 @@
 //! The demo clients and users registered on the demo server.
 //!
 //! Only Oqtant's client id is the real one (it is a public client, published in the
-//! `oqtant` package, see SERVICES.md); everything else is made up for the demo.
+//! `oqtant` package, see docs/services.md); everything else is made up for the demo.
 
 /// Oqtant (Auth0): the real public client id of the `oqtant` package (no secret).
 pub const OQTANT_CLIENT_ID: &str = "cTWqizVsJj2WrLtBgzgo3KZFgEY3k2OC";

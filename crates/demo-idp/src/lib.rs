@@ -3,7 +3,7 @@
 //! tested (and demoed offline) against them.
 //!
 //! Each service lives under its own path prefix and, below the prefix, mirrors the real
-//! paths (see `/work/shared/SERVICES.md`), so a preset only changes host + prefix:
+//! paths (see `docs/services.md`), so a preset only changes host + prefix:
 //!
 //! | prefix          | stands in for                                                   |
 //! |-----------------|-----------------------------------------------------------------|

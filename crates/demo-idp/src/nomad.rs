@@ -2,7 +2,7 @@
 //! and its Keycloak realm `fairdi_nomad_prod`
 //! (`https://nomad-lab.eu/fairdi/keycloak/auth/realms/fairdi_nomad_prod`).
 //!
-//! Facts from SERVICES.md (PyPI `nomad-lab` 1.3.17, 1.4.3, 2.0.0) and NOMAD's
+//! Facts from docs/services.md (PyPI `nomad-lab` 1.3.17, 1.4.3, 2.0.0) and NOMAD's
 //! `nomad/app/v1/routers/auth.py`: current `POST /v1/auth/token`, form
 //! `grant_type=password&username&password` (FastAPI `OAuth2PasswordRequestFormStrict`:
 //! missing fields → 422) → Keycloak-shaped `{access_token, token_type, expires_in,

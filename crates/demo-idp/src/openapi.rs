@@ -1,5 +1,5 @@
 //! OpenAPI 3.x documents, one per service, describing its protected endpoint and its
-//! security scheme as the real service does (SERVICES.md):
+//! security scheme as the real service does (docs/services.md):
 //!
 //! - Oqtant: FastAPI `HTTPBearer` (`type: http, scheme: bearer`) — the user pastes the raw token.
 //! - Quamotion: `http` bearer, `bearerFormat: JWT` (an Azure AD token for `https://cloud.quamotion.mobi/`).

@@ -1,7 +1,7 @@
 //! Oqtant (Infleqtion): stands in for the Auth0 tenant `coldquanta.auth0.com` and the
 //! Oqtant REST API `https://oqtant.infleqtion.com/api`.
 //!
-//! Facts from SERVICES.md (PyPI `oqtant` 3.3.4): public client
+//! Facts from docs/services.md (PyPI `oqtant` 3.3.4): public client
 //! `cTWqizVsJj2WrLtBgzgo3KZFgEY3k2OC` (no secret), scope `profile openid mail`, audience
 //! `https://oqtant.infleqtion.com/oqtant`; authorization code with PKCE S256; redirect URI
 //! `http://localhost:<port>` with NO path, only ports 8080–8085 registered; the Oqtant

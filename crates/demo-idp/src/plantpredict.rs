@@ -2,7 +2,7 @@
 //! (current SDK), the legacy Okta authorization server `afse.okta.com/oauth2/aus3jzhulkrINTdnc356`
 //! (SDK 0.8–1.0.3, what the seed describes) and the PlantPredict API.
 //!
-//! Facts from SERVICES.md (PyPI `plantpredict` 0.8.0–1.0.24, github plantpredict/python-sdk):
+//! Facts from docs/services.md (PyPI `plantpredict` 0.8.0–1.0.24, github plantpredict/python-sdk):
 //! the current SDK posts client credentials to `POST /oauth2/token` with ALL parameters in the
 //! URL query string and an empty body (`grant_type=client_credentials&scope=transactions/post
 //! transactions/get&client_id&client_secret`); no refresh token. The legacy SDK posts, again

@@ -1,7 +1,7 @@
 //! Quamotion Cloud: stands in for Azure AD (Entra) `login.microsoftonline.com` and the
 //! Quamotion Cloud API `http://cloud.quamotion.mobi/api`.
 //!
-//! Facts from SERVICES.md (Quamotion docs; PyPI `adal` 1.2.7): client credentials at
+//! Facts from docs/services.md (Quamotion docs; PyPI `adal` 1.2.7): client credentials at
 //! `POST /<tenant>/oauth2/token` (v1), form body `grant_type=client_credentials`,
 //! `client_id`, `client_secret`, `resource=https://cloud.quamotion.mobi/` — the trailing
 //! `/` is part of the audience, without it authentication fails. The tenant is a setting

@@ -4,7 +4,7 @@
 //! `authdeck token` otherwise needs. The agent (`authdeck agent`, or later the desktop
 //! app) keeps the tokens it has read in memory and serves them on a Unix socket that only
 //! its own user can reach; the CLI asks it first and falls back to the keyring when no
-//! agent runs. See ARCHITECTURE.md ("Why an agent on a Unix socket") for the choice.
+//! agent runs. See docs/design.md ("Why an agent on a Unix socket") for the choice.
 //!
 //! Security, in layers:
 //! - the socket lives in a directory of its own, created `0700` and checked to be owned by

@@ -1,5 +1,5 @@
 //! Built-in templates for the five seed services (and their variants), as their real
-//! servers behave (shared/SERVICES.md). A preset asks only for what the user must supply;
+//! servers behave (docs/services.md). A preset asks only for what the user must supply;
 //! everything else — every endpoint included — can be overridden with `key=value`
 //! settings using the service's own TOML keys (`endpoints.token=https://…`), so a preset
 //! also works against a local NOMAD Oasis or a test server.

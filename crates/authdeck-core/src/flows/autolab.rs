@@ -1,4 +1,4 @@
-//! Autolab's own device login (see shared/SERVICES.md): not RFC 8628, but close.
+//! Autolab's own device login (see docs/services.md): not RFC 8628, but close.
 //!
 //! 1. `GET <device_flow_init>?client_id=…` → `device_code`, `user_code`, `verification_uri`.
 //! 2. Poll `GET <device_flow_authorize>?client_id=…&device_code=…`: 400

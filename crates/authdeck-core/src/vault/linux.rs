@@ -5,7 +5,7 @@
 //! connection with one encrypted session (Diffie-Hellman key exchange, AES-128 for every
 //! secret on the bus) serves every operation of the process. A connection that breaks
 //! (the bus or the keyring daemon restarted under a long-running agent) is replaced once,
-//! and the operation retried on the new one. See ARCHITECTURE.md, "Secret Service".
+//! and the operation retried on the new one. See docs/design.md, "Secret Service".
 //!
 //! Entries are the ones the `keyring` crate (3.x, which Authdeck used before) writes and
 //! reads, so nothing stored by an earlier Authdeck is lost: searched in all collections
