@@ -30,6 +30,7 @@ pub fn types_ts() -> String {
         ServiceUpdate::decl(),
         NewAccount::decl(),
         PasteHintView::decl(),
+        HeaderCopyView::decl(),
         ScopeView::decl(),
         ProposalView::decl(),
         OpenApiView::decl(),

@@ -5,6 +5,8 @@
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use authdeck_core::config::{HttpUrl, Service};
+use authdeck_core::format::{self, TokenKind};
 use authdeck_core::{Error, Result, Secret};
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -12,17 +14,21 @@ use tauri_plugin_clipboard_manager::ClipboardExt;
 use crate::dto::{CopyFormat, CopyOutcome, ExportOutcome, NoticeDto, NoticeLevel};
 use crate::state::AppState;
 
-/// The text to copy for `format`.
-pub fn render(format: CopyFormat, token: &str, api_base: Option<&str>) -> String {
-    match format {
-        CopyFormat::Raw => token.to_owned(),
-        CopyFormat::Bearer => format!("Bearer {token}"),
-        CopyFormat::Header => format!("Authorization: Bearer {token}"),
-        CopyFormat::Curl => format!(
-            "curl -H 'Authorization: Bearer {token}' '{}'",
-            api_base.unwrap_or("https://api.example.org/")
-        ),
-    }
+/// The text to copy: `token` of service `id` in `format`, written by core's formatter
+/// (an API key in its own header, query parameter or cookie).
+pub fn text_to_copy(
+    format: CopyFormat,
+    token: &str,
+    id: &str,
+    service: &Service,
+) -> Result<String> {
+    let api_base = service.api_base.as_ref().map(HttpUrl::as_str);
+    format::render(format.into(), token, &TokenKind::of(service), api_base).map_err(|e| {
+        Error::Config(format!(
+            "'{}': {e}: copy the key itself or the curl command instead",
+            service.display_name(id)
+        ))
+    })
 }
 
 /// Copies a valid token (refreshed if needed) of `service`/`account` in `format`.
@@ -39,16 +45,12 @@ pub async fn copy(
         .token(service, Some(account), settings.refresh_margin_secs)
         .await?;
     let config = state.broker.load_config()?;
-    let api_base = config
-        .service(service)?
-        .api_base
-        .as_ref()
-        .map(|u| u.to_string());
-    let text = Secret::new(render(
+    let text = Secret::new(text_to_copy(
         format,
         token.access_token.expose(),
-        api_base.as_deref(),
-    ));
+        service,
+        config.service(service)?,
+    )?);
     app.clipboard()
         .write_text(text.expose().clone())
         .map_err(|e| Error::Local(format!("could not write to the clipboard: {e}")))?;
@@ -125,18 +127,55 @@ pub async fn copy_and_open_docs(
 
 #[cfg(test)]
 mod tests {
+    use authdeck_core::config::{Flow, KeyLocation, SwaggerKind, SwaggerScheme};
+
     use super::*;
 
+    fn api_key_service(param: &str, location: KeyLocation) -> Service {
+        Service {
+            flow: Flow::ApiKey,
+            api_base: HttpUrl::parse("https://api.test/v1").ok(),
+            swagger: Some(SwaggerScheme {
+                scheme: SwaggerKind::ApiKey,
+                name: None,
+                param: Some(param.into()),
+                location: Some(location),
+            }),
+            ..Service::default()
+        }
+    }
+
     #[test]
-    fn formats() {
-        assert_eq!(render(CopyFormat::Raw, "t", None), "t");
-        assert_eq!(render(CopyFormat::Bearer, "t", None), "Bearer t");
+    fn an_api_keys_header_copy_is_the_keys_own_header() {
+        let service = api_key_service("X-Demo-Key", KeyLocation::Header);
         assert_eq!(
-            render(CopyFormat::Header, "t", None),
-            "Authorization: Bearer t"
+            text_to_copy(CopyFormat::Header, "k3y", "demo", &service).expect("text"),
+            "X-Demo-Key: k3y"
         );
         assert_eq!(
-            render(CopyFormat::Curl, "t", Some("https://api.test/v1")),
+            text_to_copy(CopyFormat::Curl, "k3y", "demo", &service).expect("text"),
+            "curl -H 'X-Demo-Key: k3y' 'https://api.test/v1'"
+        );
+        // A key sent in the query has no header: an error that says what to copy.
+        let query = api_key_service("key", KeyLocation::Query);
+        let err = text_to_copy(CopyFormat::Header, "k3y", "demo", &query).expect_err("no header");
+        assert!(err.to_string().contains("query parameter 'key'"), "{err}");
+        assert!(!err.to_string().contains("k3y"), "{err}");
+    }
+
+    #[test]
+    fn an_oauth_token_is_copied_as_a_bearer_token() {
+        let service = Service {
+            flow: Flow::AuthCode,
+            api_base: HttpUrl::parse("https://api.test/v1").ok(),
+            ..Service::default()
+        };
+        let copy = |format| text_to_copy(format, "t", "s", &service).expect("text");
+        assert_eq!(copy(CopyFormat::Raw), "t");
+        assert_eq!(copy(CopyFormat::Bearer), "Bearer t");
+        assert_eq!(copy(CopyFormat::Header), "Authorization: Bearer t");
+        assert_eq!(
+            copy(CopyFormat::Curl),
             "curl -H 'Authorization: Bearer t' 'https://api.test/v1'"
         );
     }

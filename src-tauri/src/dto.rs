@@ -60,6 +60,9 @@ pub struct AccountView {
     pub pasted: bool,
     /// What the service's Swagger "Authorize" dialog wants, for people.
     pub paste_hint: PasteHintView,
+    /// The header copy button; `null` when no header carries the token (an API key in
+    /// the query string).
+    pub header_copy: Option<HeaderCopyView>,
 }
 
 /// Which box of the docs' Authorize dialog the token goes into.
@@ -118,6 +121,7 @@ impl AccountView {
                 },
                 |s| PasteHintView::of(&status.service, s),
             ),
+            header_copy: HeaderCopyView::of(service),
         }
     }
 }
@@ -157,6 +161,46 @@ pub enum CopyFormat {
     Bearer,
     Header,
     Curl,
+}
+
+impl From<CopyFormat> for authdeck_core::format::TokenFormat {
+    fn from(f: CopyFormat) -> Self {
+        use authdeck_core::format::TokenFormat as F;
+        match f {
+            CopyFormat::Raw => F::Raw,
+            CopyFormat::Bearer => F::Bearer,
+            CopyFormat::Header => F::Header,
+            CopyFormat::Curl => F::Curl,
+        }
+    }
+}
+
+/// The header copy button of an account: what it copies, for people. The sample is
+/// core's formatter run on a placeholder, so it shows the very shape that is copied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HeaderCopyView {
+    /// "Authorization header" for a bearer token, "Header line" for an API key.
+    pub label: String,
+    /// E.g. `X-API-Key: ‹key›`.
+    pub sample: String,
+}
+
+impl HeaderCopyView {
+    /// `None` for an API key sent in the query string: no header carries it.
+    pub fn of(service: Option<&authdeck_core::config::Service>) -> Option<Self> {
+        use authdeck_core::format::{render, TokenFormat, TokenKind};
+        let kind = service.map_or(TokenKind::Bearer, TokenKind::of);
+        let (label, placeholder) = match kind {
+            TokenKind::Bearer => ("Authorization header", "‹token›"),
+            TokenKind::ApiKey { .. } => ("Header line", "‹key›"),
+        };
+        let sample = render(TokenFormat::Header, placeholder, &kind, None).ok()?;
+        Some(HeaderCopyView {
+            label: label.into(),
+            sample,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

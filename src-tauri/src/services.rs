@@ -1,7 +1,10 @@
 //! Adding services from the app (from a preset, by hand, or from an issuer's metadata),
 //! editing them, and adding or removing accounts.
 
-use authdeck_core::config::{optional_url, presets, ClientAuth, HttpUrl, ServiceDraft, ServiceId};
+use authdeck_core::config::{
+    check_secrets, presets, Field, FieldError, HttpUrl, SecretsGiven, ServiceDraft, ServiceEdit,
+    ServiceId,
+};
 use authdeck_core::vault::{SecretKey, SecretKind};
 use authdeck_core::{discovery, Error, Result, Secret};
 
@@ -16,6 +19,35 @@ use std::path::Path;
 
 fn secret(value: Option<String>) -> Option<Secret<String>> {
     value.filter(|v| !v.is_empty()).map(Secret::new)
+}
+
+/// The form label of `field`, which names it in errors.
+fn label(field: Field) -> Option<&'static str> {
+    Some(match field {
+        Field::Name => "Display name",
+        Field::Flow => "Login flow",
+        Field::Issuer => "Issuer URL",
+        Field::AuthorizationUrl => "Authorization endpoint",
+        Field::TokenUrl => "Token endpoint",
+        Field::DeviceUrl => "Device authorization endpoint",
+        Field::RevocationUrl => "Revocation endpoint",
+        Field::ClientId => "Client id",
+        Field::ClientAuth => "Client authentication",
+        Field::ClientSecret => "Client secret",
+        Field::Scopes => "Scopes",
+        Field::Ports => "Redirect ports",
+        Field::RedirectHost => "Redirect host",
+        Field::RedirectPath => "Redirect path",
+        Field::DocsUrl => "API docs URL",
+        Field::ApiBase => "API base URL",
+        Field::Username => "User name",
+        Field::Password => "Password",
+        Field::Settings => return None,
+    })
+}
+
+fn labelled(e: FieldError) -> Error {
+    e.into_error(label)
 }
 
 /// Adds a service from a preset; the typed secrets go straight to the keyring.
@@ -33,18 +65,11 @@ pub async fn add_from_preset(state: &AppState, req: NewServiceFromPreset) -> Res
     let service = preset.build(&settings)?;
     let client_secret = secret(req.client_secret);
     let password = secret(req.password);
-    if preset.needs_client_secret && client_secret.is_none() {
-        return Err(Error::Config(format!(
-            "{} needs its client secret",
-            preset.title
-        )));
-    }
-    if preset.needs_password && password.is_none() {
-        return Err(Error::Config(format!(
-            "{} needs the account's password",
-            preset.title
-        )));
-    }
+    let given = SecretsGiven {
+        client_secret: client_secret.is_some(),
+        password: password.is_some(),
+    };
+    check_secrets(&service, given, preset.needs_password).map_err(labelled)?;
     state
         .broker
         .add_service(&id, &service, false, client_secret, password)
@@ -70,16 +95,18 @@ pub async fn add_manual(state: &AppState, req: NewServiceManual) -> Result<()> {
         username: req.username,
         ..ServiceDraft::default()
     }
-    .build()?;
+    .build()
+    .map_err(labelled)?;
     let client_secret = secret(req.client_secret);
-    if service.effective_client_auth().needs_secret() && client_secret.is_none() {
-        return Err(Error::Config(
-            "client secret: this client authentication needs the client secret".into(),
-        ));
-    }
+    let password = secret(req.password);
+    let given = SecretsGiven {
+        client_secret: client_secret.is_some(),
+        password: password.is_some(),
+    };
+    check_secrets(&service, given, false).map_err(labelled)?;
     state
         .broker
-        .add_service(&id, &service, false, client_secret, secret(req.password))
+        .add_service(&id, &service, false, client_secret, password)
         .await
 }
 
@@ -130,43 +157,34 @@ pub async fn settings_of(state: &AppState, id: &str) -> Result<ServiceSettings> 
 pub async fn update(state: &AppState, req: ServiceUpdate) -> Result<()> {
     let id = ServiceId::parse(&req.id).map_err(Error::Config)?;
     let config = state.broker.load_config()?;
-    let mut service = config.service(id.as_str())?.clone();
-    service.name = req.name.filter(|n| !n.trim().is_empty());
-    service.issuer = optional_url(&req.issuer, "issuer")?;
-    service.endpoints.authorization =
-        optional_url(&req.authorization_url, "authorization endpoint")?;
-    service.endpoints.token = optional_url(&req.token_url, "token endpoint")?;
-    service.endpoints.device_authorization = optional_url(&req.device_url, "device endpoint")?;
-    service.endpoints.revocation = optional_url(&req.revocation_url, "revocation endpoint")?;
-    service.docs_url = optional_url(&req.docs_url, "API docs URL")?;
-    service.api_base = optional_url(&req.api_base, "API base URL")?;
-    if req.client_id.trim().is_empty() {
-        return Err(Error::Config("client id: the client id is empty".into()));
+    let service = ServiceEdit {
+        name: req.name,
+        issuer: req.issuer,
+        auth_url: req.authorization_url,
+        token_url: req.token_url,
+        device_url: req.device_url,
+        revoke_url: req.revocation_url,
+        client_id: req.client_id,
+        client_auth: req.client_auth,
+        scopes: req.scopes,
+        docs_url: req.docs_url,
+        api_base: req.api_base,
     }
-    service.client_id = req.client_id.trim().to_owned();
-    let auth: ClientAuth = req
-        .client_auth
-        .parse()
-        .map_err(|e| Error::Config(format!("client authentication: {e}")))?;
-    service.client_auth = Some(auth);
-    service.scopes = req
-        .scopes
-        .into_iter()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
-        .collect();
+    .apply(config.service(id.as_str())?)
+    .map_err(labelled)?;
     let client_secret = secret(req.client_secret);
-    if auth.needs_secret() && client_secret.is_none() {
-        let stored = state
+    // A secret already in the keyring counts as given: it is kept.
+    let stored = client_secret.is_none()
+        && service.effective_client_auth().needs_secret()
+        && state
             .broker
             .has_secret(SecretKey::service(id.as_str(), SecretKind::ClientSecret))
             .await?;
-        if !stored {
-            return Err(Error::Config(
-                "client secret: this client authentication needs the client secret".into(),
-            ));
-        }
-    }
+    let given = SecretsGiven {
+        client_secret: client_secret.is_some() || stored,
+        password: false,
+    };
+    check_secrets(&service, given, false).map_err(labelled)?;
     state
         .broker
         .add_service(&id, &service, true, client_secret, None)

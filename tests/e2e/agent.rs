@@ -257,3 +257,80 @@ fn a_stopped_agent_finishes_the_refresh_under_way() {
         "the keyring's refresh token is not the provider's current one"
     );
 }
+
+/// API-key services whose keys travel in a header, a cookie and the query string.
+const API_KEY_SERVICES: &str = r#"
+[services.hdr]
+flow = "api-key"
+[services.hdr.swagger]
+scheme = "api-key"
+param = "X-Demo-Key"
+in = "header"
+
+[services.ck]
+flow = "api-key"
+[services.ck.swagger]
+scheme = "api-key"
+param = "sid"
+in = "cookie"
+
+[services.qry]
+flow = "api-key"
+[services.qry.swagger]
+scheme = "api-key"
+param = "api_key"
+in = "query"
+
+[services.plain]
+flow = "api-key"
+"#;
+
+/// `authdeck token --format header` of an API key prints the key's own header line (a
+/// cookie's as a `Cookie:` line), read from the keyring or served by the agent alike,
+/// through the `authdeck` front; a key sent in the query string has no header line: exit
+/// 2, and the key is not shown.
+#[test]
+fn an_api_keys_header_format_is_the_keys_own_header() {
+    let env = Env::new();
+    let config = env.dir("config");
+    std::fs::create_dir_all(&config).expect("config dir");
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o700)).expect("mode");
+    std::fs::write(config.join("services.toml"), API_KEY_SERVICES).expect("services.toml");
+    for id in ["hdr", "ck", "qry", "plain"] {
+        env.ok(&["login", id, "--token-stdin"], &format!("key-{id}-1\n"));
+    }
+    let socket = env.dir("run").join("agent.sock");
+    let check = |how: &str| {
+        for (id, want) in [
+            ("hdr", "X-Demo-Key: key-hdr-1"),
+            ("ck", "Cookie: sid=key-ck-1"),
+            ("plain", "X-API-Key: key-plain-1"),
+        ] {
+            let mut cmd = env.authdeck();
+            cmd.env("AUTHDECK_AGENT_SOCKET", &socket);
+            let out = env.run_with(cmd, &["token", id, "--format", "header"], "");
+            assert_eq!(
+                (out.code, out.stdout.as_str()),
+                (0, format!("{want}\n").as_str()),
+                "{how}, {id}: {out:?}"
+            );
+        }
+        let mut cmd = env.authdeck();
+        cmd.env("AUTHDECK_AGENT_SOCKET", &socket);
+        let out = env.run_with(cmd, &["token", "qry", "--format", "header"], "");
+        assert_eq!(out.code, 2, "{how}: {out:?}");
+        assert!(out.stdout.is_empty(), "{how}: {out:?}");
+        assert!(
+            out.stderr.contains("query parameter 'api_key'"),
+            "{how}: {out:?}"
+        );
+        assert!(!out.stderr.contains("key-qry-1"), "{how}: {out:?}");
+    };
+    check("without an agent");
+    let _agent = Agent::start(env.authdeck(), &socket);
+    // Served by the agent: this process cannot reach the keyring.
+    let out = token(&env, &socket, &["hdr", "--format", "header"], false);
+    assert_eq!(out.stdout, "X-Demo-Key: key-hdr-1\n", "{out:?}");
+    assert!(out.stderr.contains("served by the agent"), "{out:?}");
+    check("with the agent");
+}

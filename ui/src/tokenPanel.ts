@@ -125,8 +125,11 @@ function build(view: AccountView): Panel {
   const raw = copyButton("raw", "copy-raw", "Token (for Swagger's Bearer dialog)", "", "copy-primary");
   // The samples show the shape of what is copied, never the token (which the page does not have).
   const bearer = copyButton("bearer", "copy-bearer", "Bearer …", "Bearer ‹token›");
-  const header = copyButton("header", "copy-header", "Authorization header", "Authorization: Bearer ‹token›");
-  const curl = copyButton("curl", "copy-curl", "curl command", view.apiBase ? `curl -H '…' ${view.apiBase}` : "curl -H '…'");
+  // The header button says what the header is (an API key travels in its own header or
+  // a cookie); a key sent in the query string has none (headerCopy null).
+  const header = copyButton("header", "copy-header", view.headerCopy?.label ?? "Header line", view.headerCopy?.sample ?? "");
+  header.hidden = view.headerCopy === null;
+  const curl = copyButton("curl", "copy-curl", "curl command", view.apiBase ? `curl … ${view.apiBase}` : "curl …");
   const copyButtons = [raw, bearer, header, curl];
   let docs: HTMLButtonElement | null = null;
   if (view.docsUrl) {

@@ -213,6 +213,21 @@ describe("token panel", () => {
     expect(notices[0]!.textContent).toContain("Clipboard cleared");
   });
 
+  it("labels the header copy of an API key by its own header, and hides it for a query key", async () => {
+    await boot(() => null, [
+      view({ service: "keyed", flow: "api-key", pasted: true, status: "logged_in", headerCopy: { label: "Header line", sample: "X-Demo-Key: ‹key›" } }),
+      view({ service: "queried", flow: "api-key", pasted: true, status: "logged_in", headerCopy: null }),
+    ]);
+    byId("service-keyed")!.click();
+    await settle();
+    expect(byId("copy-header-keyed")!.textContent).toContain("Header line");
+    expect(byId("copy-header-keyed")!.textContent).toContain("X-Demo-Key: ‹key›");
+    expect(byId("copy-header-keyed")!.textContent).not.toContain("Authorization");
+    byId("service-queried")!.click();
+    await settle();
+    expect((byId("copy-header-queried") as HTMLButtonElement).hidden).toBe(true);
+  });
+
   it("reveals the token only on request and forgets it on Hide", async () => {
     await boot((cmd) => (cmd === "reveal_token" ? "secret-token-value" : null));
     byId("service-oqtant")!.click();

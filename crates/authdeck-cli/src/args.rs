@@ -349,10 +349,24 @@ pub enum TokenFormat {
     Raw,
     /// `Bearer <token>`.
     Bearer,
-    /// `Authorization: Bearer <token>`.
+    /// The request header line that carries it: `Authorization: Bearer <token>`, or an API
+    /// key's own header (`X-API-Key: <key>`, `Cookie: <name>=<key>`).
     Header,
     /// A JSON object with the token, its type, expiry and scopes.
     Json,
+}
+
+impl TokenFormat {
+    /// Core's format, for all but `json` (the CLI's own structured output).
+    pub fn written(self) -> Option<authdeck_core::format::TokenFormat> {
+        use authdeck_core::format::TokenFormat as F;
+        match self {
+            TokenFormat::Raw => Some(F::Raw),
+            TokenFormat::Bearer => Some(F::Bearer),
+            TokenFormat::Header => Some(F::Header),
+            TokenFormat::Json => None,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

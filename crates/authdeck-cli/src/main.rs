@@ -34,8 +34,9 @@ mod front {
     use std::os::unix::process::CommandExt;
     use std::process::{Command, ExitCode};
 
-    use authdeck_cli::quick::{self, QuickFormat};
+    use authdeck_cli::quick;
     use authdeck_core::agent::{self, AgentAnswer, Reply, Request};
+    use authdeck_core::format;
 
     /// The executable with the whole command line, in the front's own directory.
     pub const FULL: &str = "authdeck-full";
@@ -64,15 +65,10 @@ mod front {
         else {
             return None;
         };
-        let raw = token.expose();
+        // An API key's header is named in the service's config: `authdeck-full` reads it.
+        let text = format::render_by_type(quick.format, token.expose(), &token_type, None)?.ok()?;
         let mut out = std::io::stdout().lock();
-        let written = match quick.format {
-            QuickFormat::Raw => writeln!(out, "{raw}"),
-            QuickFormat::Bearer => writeln!(out, "Bearer {raw}"),
-            // An API key's header is named in the service's config: the full path reads it.
-            QuickFormat::Header if token_type == "ApiKey" => return None,
-            QuickFormat::Header => writeln!(out, "Authorization: Bearer {raw}"),
-        };
+        let written = writeln!(out, "{text}");
         match written.and_then(|()| out.flush()) {
             Ok(()) => Some(ExitCode::SUCCESS),
             Err(e) => {

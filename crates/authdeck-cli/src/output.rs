@@ -1,5 +1,6 @@
 //! Small helpers for what the CLI prints.
 
+use authdeck_core::config::{Flow, Service, ServiceId};
 use authdeck_core::token::{relative_time, rfc3339};
 
 /// Prints one JSON value as a line on stdout.
@@ -56,4 +57,13 @@ pub fn read_stdin_secrets(
         out.push(authdeck_core::Secret::new(line));
     }
     Ok(out)
+}
+
+/// What to run after adding a service.
+pub fn next_step(id: &ServiceId, service: &Service) -> String {
+    match service.flow {
+        Flow::Bearer => format!("Paste its token with `authdeck login {id}` (read from stdin)."),
+        Flow::ApiKey => format!("Paste its API key with `authdeck login {id}` (read from stdin)."),
+        _ => format!("Log in with `authdeck login {id}`."),
+    }
 }

@@ -5,21 +5,17 @@
 
 use std::ffi::OsString;
 
+use authdeck_core::format::TokenFormat;
+
 /// A token request as the front reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuickToken {
     pub service: String,
     pub account: Option<String>,
     pub min_valid: i64,
-    pub format: QuickFormat,
-}
-
-/// The output formats the front prints itself (`json` is left to `authdeck-full`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QuickFormat {
-    Raw,
-    Bearer,
-    Header,
+    /// Raw, bearer or header: the front prints these itself (`json` is left to
+    /// `authdeck-full`).
+    pub format: TokenFormat,
 }
 
 /// The request on a command line (`args` without the program name), or `None` when the
@@ -52,9 +48,9 @@ pub fn parse(args: &[OsString]) -> Option<QuickToken> {
             "--format" => set_once(
                 &mut format,
                 match value {
-                    "raw" => QuickFormat::Raw,
-                    "bearer" => QuickFormat::Bearer,
-                    "header" => QuickFormat::Header,
+                    "raw" => TokenFormat::Raw,
+                    "bearer" => TokenFormat::Bearer,
+                    "header" => TokenFormat::Header,
                     _ => return None,
                 },
             )?,
@@ -65,7 +61,7 @@ pub fn parse(args: &[OsString]) -> Option<QuickToken> {
         service: service?.to_owned(),
         account,
         min_valid: min_valid.unwrap_or(crate::DEFAULT_MIN_VALID),
-        format: format.unwrap_or(QuickFormat::Raw),
+        format: format.unwrap_or(TokenFormat::Raw),
     })
 }
 
@@ -94,7 +90,7 @@ mod tests {
     use clap::Parser;
 
     use super::*;
-    use crate::args::{Cli, Command, TokenFormat};
+    use crate::args::{Cli, Command};
 
     fn os(line: &str) -> Vec<OsString> {
         line.split(' ').map(Into::into).collect()
@@ -112,12 +108,7 @@ mod tests {
             service: a.service,
             account: a.account,
             min_valid: a.min_valid,
-            format: match a.format {
-                TokenFormat::Raw => QuickFormat::Raw,
-                TokenFormat::Bearer => QuickFormat::Bearer,
-                TokenFormat::Header => QuickFormat::Header,
-                TokenFormat::Json => return None,
-            },
+            format: a.format.written()?,
         })
     }
 

@@ -137,7 +137,7 @@ impl Error {
 
     /// "Log in again" for `service`/`account`, with the reason shown to the user.
     pub fn login_required(service: &str, account: &str, reason: impl Into<String>) -> Self {
-        let account_flag = if account == crate::config::DEFAULT_ACCOUNT {
+        let account_flag = if account == crate::ids::DEFAULT_ACCOUNT {
             String::new()
         } else {
             format!(" --account {account}")

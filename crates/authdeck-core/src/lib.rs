@@ -5,12 +5,14 @@
 //! - [`flows`]: one module per OAuth grant, over one token-endpoint client.
 //! - [`loopback`]: the redirect listener of browser logins.
 //! - [`token`]: `TokenSet`, expiry, JWT claims for display.
+//! - [`format`]: a token written out for use (raw, bearer, its header line, curl).
 //! - [`vault`]: the OS keyring, the only place secrets are stored.
 //! - [`state`]: per-account expiry and status (never a token).
 //! - [`broker`]: a valid token for an account — cached, refreshed, re-fetched, or
 //!   "login required" — plus login, logout and service administration.
 //! - [`openapi`]: import services from OpenAPI / Swagger documents; paste hints.
 //! - `agent` (Unix): the token agent on a user-only socket, and the CLI's client of it.
+//! - [`ids`]: service ids and account names (a leaf every layer uses).
 //! - [`paths`], [`http`], [`secret`], [`error`]: the plumbing; [`panic_report`]: a panic
 //!   hook that never prints the panic's message (it could hold a secret).
 
@@ -21,7 +23,9 @@ pub mod config;
 pub mod discovery;
 pub mod error;
 pub mod flows;
+pub mod format;
 pub mod http;
+pub mod ids;
 pub mod loopback;
 pub mod openapi;
 pub mod panic_report;

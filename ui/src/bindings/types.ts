@@ -24,7 +24,12 @@ pasted: boolean,
 /**
  * What the service's Swagger "Authorize" dialog wants, for people.
  */
-pasteHint: PasteHintView, };
+pasteHint: PasteHintView, 
+/**
+ * The header copy button; `null` when no header carries the token (an API key in
+ * the query string).
+ */
+headerCopy: HeaderCopyView | null, };
 
 export type TokenSummary = { tokenType: string, expiresAt: number | null, obtainedAt: number | null, scopes: Array<string>, 
 /**
@@ -71,6 +76,16 @@ export type PasteHintView = {
  * raw_token, bearer_prefix, as_is, cannot_paste or unknown.
  */
 kind: string, message: string, };
+
+export type HeaderCopyView = { 
+/**
+ * "Authorization header" for a bearer token, "Header line" for an API key.
+ */
+label: string, 
+/**
+ * E.g. `X-API-Key: ‹key›`.
+ */
+sample: string, };
 
 export type ScopeView = { name: string, description: string, };
 

@@ -17,6 +17,7 @@ export function view(p: Partial<AccountView> & Pick<AccountView, "service">): Ac
     appTokenExpiresAt: null,
     pasted: false,
     pasteHint: { kind: "raw_token", message: "Paste the raw token into the HTTP bearer box." },
+    headerCopy: { label: "Authorization header", sample: "Authorization: Bearer ‹token›" },
     ...p,
   };
 }

@@ -16,6 +16,7 @@ function account(p: Partial<AccountView> & Pick<AccountView, "service" | "servic
     appTokenExpiresAt: null,
     pasted: false,
     pasteHint: { kind: "raw_token", message: `In the docs' Authorize dialog, paste the raw token into the HTTP bearer box, without a \`Bearer \` prefix: \`authdeck token ${p.service}\` prints it.` },
+    headerCopy: { label: "Authorization header", sample: "Authorization: Bearer ‹token›" },
     ...p,
   };
 }

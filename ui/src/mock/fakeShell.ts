@@ -96,7 +96,7 @@ function copy(a: Args): { clearsInSecs: number } {
 
 function addAccount(id: string, name: string, flow: string, p: Partial<AccountView> = {}): null {
   if (accounts.some((x) => x.service === id)) throw fail("config", `A service called '${id}' already exists in services.toml.`);
-  accounts = [...accounts, { service: id, serviceName: name, account: "default", flow, status: "not_logged_in", expiresAt: null, obtainedAt: null, reason: null, scopes: [], docsUrl: null, apiBase: null, supportsAppToken: false, appTokenExpiresAt: null, pasted: false, pasteHint: { kind: "unknown", message: "" }, ...p }];
+  accounts = [...accounts, { service: id, serviceName: name, account: "default", flow, status: "not_logged_in", expiresAt: null, obtainedAt: null, reason: null, scopes: [], docsUrl: null, apiBase: null, supportsAppToken: false, appTokenExpiresAt: null, pasted: false, pasteHint: { kind: "unknown", message: "" }, headerCopy: { label: "Authorization header", sample: "Authorization: Bearer ‹token›" }, ...p }];
   void emit(events.accountsChanged, null);
   return null;
 }

@@ -7,7 +7,6 @@ use authdeck_core::config::{team, Flow, Service, ServiceId};
 use authdeck_core::openapi::{self, Completion, Need, Proposal, Source};
 use authdeck_core::{Broker, Error, Result};
 
-use super::service::next_step;
 use crate::args::ImportArgs;
 use crate::output;
 
@@ -206,7 +205,7 @@ fn report_created(id: &ServiceId, service: &Service, p: &Proposal, json: bool) {
                 "flow": service.flow.as_str(),
                 "scheme": p.scheme,
                 "paste_hint": hint,
-                "next": next_step(id, service),
+                "next": output::next_step(id, service),
             }],
         }));
         return;
@@ -215,7 +214,7 @@ fn report_created(id: &ServiceId, service: &Service, p: &Proposal, json: bool) {
         "Created service '{id}' ({}) from scheme '{}'. {}",
         service.flow,
         p.scheme,
-        next_step(id, service)
+        output::next_step(id, service)
     );
     if service.effective_client_auth().needs_secret() {
         println!("Its client secret is in the keyring.");
@@ -286,7 +285,7 @@ async fn import_team(broker: &Broker, args: &ImportArgs, text: &str) -> Result<(
         } else {
             String::new()
         };
-        println!("  {id}:{secret} {}", next_step(id, service));
+        println!("  {id}:{secret} {}", output::next_step(id, service));
     }
     Ok(())
 }

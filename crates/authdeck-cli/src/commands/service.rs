@@ -1,6 +1,9 @@
 //! `authdeck service add|list|show|remove|secret`.
 
-use authdeck_core::config::{presets, Flow, HttpUrl, PortList, Service, ServiceDraft, ServiceId};
+use authdeck_core::config::{
+    check_secrets, presets, Field, Flow, HttpUrl, PortList, SecretsGiven, Service, ServiceDraft,
+    ServiceId,
+};
 use authdeck_core::openapi::{paste_hint, PasteHint};
 use authdeck_core::vault::{SecretKey, SecretKind};
 use authdeck_core::{Broker, Error, Result};
@@ -38,16 +41,6 @@ fn service_from(args: &AddArgs) -> Result<Service> {
         FlowArg::Bearer => Flow::Bearer,
         FlowArg::ApiKey => Flow::ApiKey,
     };
-    if !flow.is_pasted()
-        && args
-            .client_id
-            .as_deref()
-            .is_none_or(|c| c.trim().is_empty())
-    {
-        return Err(Error::Config(format!(
-            "--client-id is required for --flow {flow} (only bearer and api-key services have no OAuth client)"
-        )));
-    }
     ServiceDraft {
         name: args.name.clone(),
         flow: flow.to_string(),
@@ -76,12 +69,31 @@ fn service_from(args: &AddArgs) -> Result<Service> {
         username: args.username.clone(),
     }
     .build()
-    .map_err(|e| match e {
-        Error::Config(m) if m.starts_with("give ") => Error::Config(
-            "give --issuer URL (endpoints are discovered) or --token-url URL (and the other endpoints the flow needs)".into(),
-        ),
-        Error::Config(m) => Error::Config(format!("--{m}")),
-        other => other,
+    .map_err(|e| e.into_error(flag))
+}
+
+/// The flag that sets `field`.
+fn flag(field: Field) -> Option<&'static str> {
+    Some(match field {
+        Field::Name => "--name",
+        Field::Flow => "--flow",
+        Field::Issuer => "--issuer",
+        Field::AuthorizationUrl => "--auth-url",
+        Field::TokenUrl => "--token-url",
+        Field::DeviceUrl => "--device-url",
+        Field::RevocationUrl => "--revoke-url",
+        Field::ClientId => "--client-id",
+        Field::ClientAuth => "--client-auth",
+        Field::ClientSecret => "--client-secret-stdin",
+        Field::Scopes => "--scope",
+        Field::Ports => "--port",
+        Field::RedirectHost => "--redirect-host",
+        Field::RedirectPath => "--redirect-path",
+        Field::DocsUrl => "--docs-url",
+        Field::ApiBase => "--api-base",
+        Field::Username => "--username",
+        Field::Password => "--password-stdin",
+        Field::Settings => return None,
     })
 }
 
@@ -89,16 +101,16 @@ fn service_from(args: &AddArgs) -> Result<Service> {
 fn preset_service(name: &str, args: &AddArgs) -> Result<Service> {
     let preset = presets::find(name)?;
     let mut settings = args.settings.clone();
-    let mut flag = |key: &str, value: &Option<String>| {
+    let mut set = |key: &str, value: &Option<String>| {
         if let Some(v) = value {
             settings.push((key.to_owned(), v.clone()));
         }
     };
-    flag("client_id", &args.client_id);
-    flag("username", &args.username);
-    flag("name", &args.name);
-    flag("docs_url", &args.docs_url);
-    flag("api_base", &args.api_base);
+    set("client_id", &args.client_id);
+    set("username", &args.username);
+    set("name", &args.name);
+    set("docs_url", &args.docs_url);
+    set("api_base", &args.api_base);
     let mut service = preset.build(&settings)?;
     if let Some(p) = &args.port {
         service.redirect.ports =
@@ -111,28 +123,21 @@ fn preset_service(name: &str, args: &AddArgs) -> Result<Service> {
     service
         .token_params
         .extend(args.token_params.iter().cloned());
-    if preset.needs_password && !args.password_stdin {
-        return Err(Error::Config(format!(
-            "preset '{name}' logs in with a password: pass --password-stdin and write it to stdin"
-        )));
-    }
     Ok(service)
 }
 
 async fn add(broker: &Broker, args: AddArgs) -> Result<()> {
     let id = ServiceId::parse(&args.id).map_err(Error::Config)?;
     let service = service_from(&args)?;
-    if service.effective_client_auth().needs_secret() && !args.client_secret_stdin {
-        return Err(Error::Config(format!(
-            "client authentication '{}' needs a secret: pass --client-secret-stdin and write it to stdin",
-            service.effective_client_auth()
-        )));
-    }
-    if args.password_stdin && service.flow != Flow::Password {
-        return Err(Error::Config(
-            "--password-stdin is only for --flow password".into(),
-        ));
-    }
+    let password_needed = match &args.preset {
+        Some(name) => presets::find(name)?.needs_password,
+        None => false,
+    };
+    let given = SecretsGiven {
+        client_secret: args.client_secret_stdin,
+        password: args.password_stdin,
+    };
+    check_secrets(&service, given, password_needed).map_err(|e| e.into_error(flag))?;
     let wanted = usize::from(args.client_secret_stdin) + usize::from(args.password_stdin);
     let mut secrets = output::read_stdin_secrets(wanted)?.into_iter();
     let client_secret = if args.client_secret_stdin {
@@ -151,7 +156,7 @@ async fn add(broker: &Broker, args: AddArgs) -> Result<()> {
     println!(
         "Added service '{id}' ({}). {}",
         service.flow,
-        next_step(&id, &service)
+        output::next_step(&id, &service)
     );
     Ok(())
 }
@@ -302,13 +307,4 @@ async fn secret(broker: &Broker, args: &SecretArgs) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// What to run after adding a service.
-pub fn next_step(id: &ServiceId, service: &Service) -> String {
-    match service.flow {
-        Flow::Bearer => format!("Paste its token with `authdeck login {id}` (read from stdin)."),
-        Flow::ApiKey => format!("Paste its API key with `authdeck login {id}` (read from stdin)."),
-        _ => format!("Log in with `authdeck login {id}`."),
-    }
 }

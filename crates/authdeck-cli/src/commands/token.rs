@@ -6,9 +6,10 @@
 use std::process::ExitCode;
 
 use authdeck_core::broker::ValidToken;
-use authdeck_core::{Broker, Result};
+use authdeck_core::format::{self, TokenKind};
+use authdeck_core::{Broker, Error, Result};
 
-use crate::args::{TokenArgs, TokenFormat};
+use crate::args::TokenArgs;
 use crate::output;
 
 pub async fn run(broker: &Broker, args: TokenArgs) -> Result<()> {
@@ -24,38 +25,41 @@ pub async fn run(broker: &Broker, args: TokenArgs) -> Result<()> {
     print(&token, &args, || broker.load_config())
 }
 
-/// Prints the token in the asked format. `config` is read only for an API key's header.
+/// Prints the token in the asked format. `config` is read only when the format depends
+/// on how the service takes an API key (its header, query parameter or cookie).
 fn print(
     token: &ValidToken,
     args: &TokenArgs,
     config: impl FnOnce() -> Result<authdeck_core::config::Config>,
 ) -> Result<()> {
     let raw = token.access_token.expose();
-    match args.format {
-        TokenFormat::Raw => println!("{raw}"),
-        TokenFormat::Bearer => println!("Bearer {raw}"),
-        TokenFormat::Header if token.token_type == "ApiKey" => {
-            // An API key travels in its own header, as is.
-            let param = config()?
-                .service(&args.service)?
-                .swagger
-                .as_ref()
-                .and_then(|s| s.param.clone())
-                .unwrap_or_else(|| "X-API-Key".to_owned());
-            println!("{param}: {raw}");
-        }
-        TokenFormat::Header => println!("Authorization: Bearer {raw}"),
-        TokenFormat::Json => {
-            let now = output::now();
-            output::json_line(&serde_json::json!({
-                "access_token": raw,
-                "token_type": token.token_type,
-                "expires_at": token.expires_at.map(authdeck_core::token::rfc3339),
-                "expires_in": token.expires_at.map(|at| at - now),
-                "scopes": token.scopes,
-            }));
+    let Some(written) = args.format.written() else {
+        let now = output::now();
+        output::json_line(&serde_json::json!({
+            "access_token": raw,
+            "token_type": token.token_type,
+            "expires_at": token.expires_at.map(authdeck_core::token::rfc3339),
+            "expires_in": token.expires_at.map(|at| at - now),
+            "scopes": token.scopes,
+        }));
+        return Ok(());
+    };
+    let text = match format::render_by_type(written, raw, &token.token_type, None) {
+        Some(text) => text,
+        None => {
+            let config = config()?;
+            let service = config.service(&args.service)?;
+            let api_base = service.api_base.as_ref().map(|u| u.as_str());
+            format::render(written, raw, &TokenKind::of(service), api_base)
         }
     }
+    .map_err(|e| {
+        Error::Config(format!(
+            "'{}': {e}: print it with --format raw and add it to the URL yourself",
+            args.service
+        ))
+    })?;
+    println!("{text}");
     Ok(())
 }
 

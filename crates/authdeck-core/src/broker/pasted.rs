@@ -76,7 +76,7 @@ impl Broker {
             refresh_token: None,
             id_token: None,
             token_type: if service.flow == Flow::ApiKey {
-                "ApiKey".into()
+                crate::format::API_KEY_TOKEN_TYPE.into()
             } else {
                 "Bearer".into()
             },

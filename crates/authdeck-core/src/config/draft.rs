@@ -1,15 +1,78 @@
-//! A service described field by field (command-line flags, a form in the app), turned
-//! into a validated [`Service`] with errors that name the field.
+//! The rules of creating and editing a service field by field (command-line flags, a form
+//! in the app), in one place: [`ServiceDraft`] makes a new [`Service`], [`ServiceEdit`]
+//! changes the settings a form shows on an existing one, and [`check_secrets`] says which
+//! secrets must come with it. Every error is a [`FieldError`] that names its [`Field`];
+//! each front words the field itself (the CLI by its flag, the app by its label).
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use super::{
     Account, AccountName, ClientAuth, Endpoints, Flow, HttpUrl, PortList, Redirect, RedirectHost,
     Service,
 };
-use crate::error::{Error, Result};
+use crate::error::Error;
 
-/// The fields of a new service, as text. `field` names in errors are the CLI's flag names.
+/// A field of a service's form (or a command-line flag).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Name,
+    Flow,
+    Issuer,
+    AuthorizationUrl,
+    TokenUrl,
+    DeviceUrl,
+    RevocationUrl,
+    ClientId,
+    ClientAuth,
+    ClientSecret,
+    Scopes,
+    Ports,
+    RedirectHost,
+    RedirectPath,
+    DocsUrl,
+    ApiBase,
+    Username,
+    Password,
+    /// The settings together (a rule no one field breaks, e.g. a device flow with
+    /// neither an issuer nor a device endpoint).
+    Settings,
+}
+
+/// A field whose value is wrong or missing, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: Field,
+    /// What is wrong, without the field's name.
+    pub message: String,
+}
+
+impl FieldError {
+    fn new(field: Field, message: impl Into<String>) -> Self {
+        FieldError {
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// The core error, with the field named as `name` calls it (`None`: no prefix).
+    pub fn into_error(self, name: impl FnOnce(Field) -> Option<&'static str>) -> Error {
+        match name(self.field) {
+            Some(name) => Error::Config(format!("{name}: {}", self.message)),
+            None => Error::Config(self.message),
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for FieldError {}
+
+/// The fields of a new service, as text.
 #[derive(Debug, Clone, Default)]
 pub struct ServiceDraft {
     pub name: Option<String>,
@@ -32,50 +95,124 @@ pub struct ServiceDraft {
     pub username: Option<String>,
 }
 
-/// An optional URL field of a form: blank means "not set"; a bad URL names the field.
-pub fn optional_url(value: &Option<String>, field: &str) -> Result<Option<HttpUrl>> {
+/// The settings an edit form shows of an existing service, as text. What it does not
+/// show (flow, a preset's quirks, accounts, Swagger scheme) is kept.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceEdit {
+    pub name: Option<String>,
+    pub issuer: Option<String>,
+    pub auth_url: Option<String>,
+    pub token_url: Option<String>,
+    pub device_url: Option<String>,
+    pub revoke_url: Option<String>,
+    pub client_id: String,
+    pub client_auth: String,
+    pub scopes: Vec<String>,
+    pub docs_url: Option<String>,
+    pub api_base: Option<String>,
+}
+
+/// An optional URL field: blank means "not set"; a bad URL is an error of `field`.
+fn optional_url(value: &Option<String>, field: Field) -> Result<Option<HttpUrl>, FieldError> {
     value
         .as_deref()
         .map(str::trim)
         .filter(|v| !v.is_empty())
-        .map(|v| HttpUrl::parse(v).map_err(|e| Error::Config(format!("{field}: {e}"))))
+        .map(|v| HttpUrl::parse(v).map_err(|e| FieldError::new(field, e)))
         .transpose()
+}
+
+/// The display name: blank means none (the id is shown).
+fn name(value: &Option<String>) -> Option<String> {
+    value.clone().filter(|n| !n.trim().is_empty())
+}
+
+/// The client id, which every flow but the pasted ones needs.
+fn client_id(flow: Flow, value: &str) -> Result<String, FieldError> {
+    let value = value.trim();
+    if value.is_empty() && !flow.is_pasted() {
+        return Err(FieldError::new(
+            Field::ClientId,
+            format!("the {flow} flow needs the client id registered at the provider (only bearer and api-key services have no OAuth client)"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+fn client_auth(value: &str) -> Result<ClientAuth, FieldError> {
+    value
+        .trim()
+        .parse()
+        .map_err(|e| FieldError::new(Field::ClientAuth, e))
+}
+
+/// The scopes, blank ones left out.
+fn scopes(values: &[String]) -> Vec<String> {
+    values
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A flow that logs in at a provider needs its endpoints: an issuer, or a token URL.
+fn endpoints_given(
+    flow: Flow,
+    issuer: &Option<HttpUrl>,
+    endpoints: &Endpoints,
+) -> Result<(), FieldError> {
+    if !flow.is_pasted() && issuer.is_none() && endpoints.token.is_none() {
+        return Err(FieldError::new(
+            Field::Issuer,
+            "give an issuer URL (endpoints are discovered) or a token URL (and the other endpoints the flow needs)",
+        ));
+    }
+    Ok(())
+}
+
+/// What [`Service::validate`] says of the whole.
+fn validated(service: Service) -> Result<Service, FieldError> {
+    service
+        .validate()
+        .map_err(|m| FieldError::new(Field::Settings, m))?;
+    Ok(service)
 }
 
 impl ServiceDraft {
     /// The service, validated.
-    pub fn build(&self) -> Result<Service> {
+    pub fn build(&self) -> Result<Service, FieldError> {
         let flow: Flow = self
             .flow
             .parse()
-            .map_err(|e| Error::Config(format!("flow: {e}")))?;
-        let issuer = optional_url(&self.issuer, "issuer")?;
+            .map_err(|e| FieldError::new(Field::Flow, e))?;
+        let client_id = client_id(flow, &self.client_id)?;
+        let issuer = optional_url(&self.issuer, Field::Issuer)?;
         let endpoints = Endpoints {
-            authorization: optional_url(&self.auth_url, "auth-url")?,
-            token: optional_url(&self.token_url, "token-url")?,
-            device_authorization: optional_url(&self.device_url, "device-url")?,
-            revocation: optional_url(&self.revoke_url, "revoke-url")?,
+            authorization: optional_url(&self.auth_url, Field::AuthorizationUrl)?,
+            token: optional_url(&self.token_url, Field::TokenUrl)?,
+            device_authorization: optional_url(&self.device_url, Field::DeviceUrl)?,
+            revocation: optional_url(&self.revoke_url, Field::RevocationUrl)?,
             ..Endpoints::default()
         };
-        if !flow.is_pasted() && issuer.is_none() && endpoints.token.is_none() {
-            return Err(Error::Config(
-                "give an issuer URL (endpoints are discovered) or a token URL (and the other endpoints the flow needs)".into(),
-            ));
-        }
-        if !flow.is_pasted() && self.client_id.trim().is_empty() {
-            return Err(Error::Config("client-id: the client id is empty".into()));
-        }
+        endpoints_given(flow, &issuer, &endpoints)?;
         let mut redirect = Redirect::default();
         if let Some(p) = &self.ports {
-            redirect.ports = PortList::parse(p).map_err(|e| Error::Config(format!("port: {e}")))?;
+            redirect.ports = PortList::parse(p).map_err(|e| FieldError::new(Field::Ports, e))?;
         }
         if let Some(h) = &self.redirect_host {
             redirect.host = h
                 .parse::<RedirectHost>()
-                .map_err(|e| Error::Config(format!("redirect-host: {e}")))?;
+                .map_err(|e| FieldError::new(Field::RedirectHost, e))?;
         }
         if let Some(p) = &self.redirect_path {
             redirect.path = p.clone();
+            if !(p.is_empty() || p.starts_with('/')) {
+                return Err(FieldError::new(
+                    Field::RedirectPath,
+                    format!("'{p}' must be empty or start with '/'"),
+                ));
+            }
         }
         let username = self
             .username
@@ -83,32 +220,21 @@ impl ServiceDraft {
             .map(str::trim)
             .filter(|u| !u.is_empty());
         if flow == Flow::Password && username.is_none() {
-            return Err(Error::Config(
-                "username: the password flow needs a user name".into(),
+            return Err(FieldError::new(
+                Field::Username,
+                "the password flow needs a user name",
             ));
         }
-        let service = Service {
-            name: self.name.clone().filter(|n| !n.trim().is_empty()),
-            docs_url: optional_url(&self.docs_url, "docs-url")?,
-            api_base: optional_url(&self.api_base, "api-base")?,
+        validated(Service {
+            name: name(&self.name),
+            docs_url: optional_url(&self.docs_url, Field::DocsUrl)?,
+            api_base: optional_url(&self.api_base, Field::ApiBase)?,
             flow,
             issuer,
             endpoints,
-            client_id: self.client_id.trim().to_owned(),
-            client_auth: self
-                .client_auth
-                .as_deref()
-                .map(|a| {
-                    a.parse::<ClientAuth>()
-                        .map_err(|e| Error::Config(format!("client-auth: {e}")))
-                })
-                .transpose()?,
-            scopes: self
-                .scopes
-                .iter()
-                .filter(|s| !s.trim().is_empty())
-                .cloned()
-                .collect(),
+            client_id,
+            client_auth: self.client_auth.as_deref().map(client_auth).transpose()?,
+            scopes: scopes(&self.scopes),
             authorize_params: self
                 .authorize_params
                 .iter()
@@ -129,49 +255,218 @@ impl ServiceDraft {
                 })
                 .unwrap_or_default(),
             ..Service::default()
-        };
-        service.validate().map_err(Error::Config)?;
-        Ok(service)
+        })
     }
+}
+
+impl ServiceEdit {
+    /// `service` with this form's settings, validated by the same rules as a new one.
+    pub fn apply(&self, service: &Service) -> Result<Service, FieldError> {
+        let mut service = service.clone();
+        service.name = name(&self.name);
+        service.issuer = optional_url(&self.issuer, Field::Issuer)?;
+        service.endpoints.authorization = optional_url(&self.auth_url, Field::AuthorizationUrl)?;
+        service.endpoints.token = optional_url(&self.token_url, Field::TokenUrl)?;
+        service.endpoints.device_authorization = optional_url(&self.device_url, Field::DeviceUrl)?;
+        service.endpoints.revocation = optional_url(&self.revoke_url, Field::RevocationUrl)?;
+        service.docs_url = optional_url(&self.docs_url, Field::DocsUrl)?;
+        service.api_base = optional_url(&self.api_base, Field::ApiBase)?;
+        endpoints_given(service.flow, &service.issuer, &service.endpoints)?;
+        service.client_id = client_id(service.flow, &self.client_id)?;
+        service.client_auth = Some(client_auth(&self.client_auth)?);
+        service.scopes = scopes(&self.scopes);
+        validated(service)
+    }
+}
+
+/// The secrets that come with a new or edited service (they go to the keyring, never
+/// into its settings): whether each is given now — or, for an edit, already stored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SecretsGiven {
+    pub client_secret: bool,
+    pub password: bool,
+}
+
+/// Checks the secrets that come with `service`: its client secret when its client
+/// authentication needs one, the account's password when `password_needed` (a preset
+/// that logs in with one), and no password for a flow that takes none.
+pub fn check_secrets(
+    service: &Service,
+    given: SecretsGiven,
+    password_needed: bool,
+) -> Result<(), FieldError> {
+    let auth = service.effective_client_auth();
+    if auth.needs_secret() && !given.client_secret {
+        return Err(FieldError::new(
+            Field::ClientSecret,
+            format!("client authentication '{auth}' needs the client secret"),
+        ));
+    }
+    if given.password && service.flow != Flow::Password {
+        return Err(FieldError::new(
+            Field::Password,
+            format!(
+                "the {} flow takes no password (only the password flow does)",
+                service.flow
+            ),
+        ));
+    }
+    if password_needed && !given.password {
+        return Err(FieldError::new(
+            Field::Password,
+            "the account's password is needed to log in with this service",
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn builds_and_names_the_bad_field() {
-        let draft = ServiceDraft {
+    fn draft() -> ServiceDraft {
+        ServiceDraft {
             flow: "client-credentials".into(),
             token_url: Some("https://id.test/token".into()),
             client_id: "c".into(),
             client_auth: Some("post".into()),
             scopes: vec!["a".into(), " ".into()],
             ..ServiceDraft::default()
-        };
-        let s = draft.build().expect("valid");
+        }
+    }
+
+    fn field_of(result: Result<Service, FieldError>) -> Field {
+        result.expect_err("invalid").field
+    }
+
+    #[test]
+    fn builds_and_names_the_bad_field() {
+        let s = draft().build().expect("valid");
         assert_eq!(s.effective_client_auth(), ClientAuth::ClientSecretPost);
         assert_eq!(s.scopes, vec!["a"]);
-        let err = ServiceDraft {
-            docs_url: Some("ftp://x".into()),
-            ..draft.clone()
-        }
-        .build()
-        .expect_err("bad url");
-        assert!(err.to_string().starts_with("docs-url:"), "{err}");
-        let err = ServiceDraft {
+        let with = |change: fn(&mut ServiceDraft)| {
+            let mut d = draft();
+            change(&mut d);
+            d.build()
+        };
+        assert_eq!(
+            field_of(with(|d| d.docs_url = Some("ftp://x".into()))),
+            Field::DocsUrl
+        );
+        assert_eq!(
+            field_of(with(|d| d.flow = "password".into())),
+            Field::Username
+        );
+        assert_eq!(field_of(with(|d| d.token_url = None)), Field::Issuer);
+        assert_eq!(
+            field_of(with(|d| d.client_id = " ".into())),
+            Field::ClientId
+        );
+        assert_eq!(field_of(with(|d| d.flow = "nope".into())), Field::Flow);
+        assert_eq!(
+            field_of(with(|d| d.client_auth = Some("none".into()))),
+            Field::Settings
+        );
+        assert_eq!(
+            field_of(with(|d| d.redirect_path = Some("cb".into()))),
+            Field::RedirectPath
+        );
+        assert_eq!(field_of(with(|d| d.ports = Some("x".into()))), Field::Ports);
+        // Pasted flows have no client and no endpoints.
+        let pasted = ServiceDraft {
+            flow: "api-key".into(),
+            ..ServiceDraft::default()
+        };
+        assert_eq!(pasted.build().expect("valid").flow, Flow::ApiKey);
+    }
+
+    #[test]
+    fn an_edit_keeps_what_the_form_does_not_show_and_follows_the_same_rules() {
+        let mut before = draft().build().expect("valid");
+        before.token_params.insert("resource".into(), "r".into());
+        before.preset = Some("quamotion".into());
+        let edit = ServiceEdit {
+            name: Some("Lab".into()),
+            token_url: Some("https://id.test/v2/token".into()),
+            client_id: " c2 ".into(),
+            client_auth: "basic".into(),
+            scopes: vec!["x".into(), "".into()],
+            ..ServiceEdit::default()
+        };
+        let after = edit.apply(&before).expect("valid");
+        assert_eq!(after.name.as_deref(), Some("Lab"));
+        assert_eq!(after.client_id, "c2");
+        assert_eq!(after.scopes, vec!["x"]);
+        assert_eq!(after.token_params, before.token_params);
+        assert_eq!(after.preset, before.preset);
+        assert_eq!(after.flow, before.flow);
+        let bad = |change: fn(&mut ServiceEdit)| {
+            let mut e = edit.clone();
+            change(&mut e);
+            e.apply(&before).expect_err("invalid").field
+        };
+        assert_eq!(bad(|e| e.client_id = "".into()), Field::ClientId);
+        assert_eq!(bad(|e| e.token_url = None), Field::Issuer);
+        assert_eq!(bad(|e| e.client_auth = "nope".into()), Field::ClientAuth);
+        assert_eq!(bad(|e| e.api_base = Some("x".into())), Field::ApiBase);
+    }
+
+    #[test]
+    fn secrets_that_must_come_with_a_service() {
+        let confidential = draft().build().expect("valid");
+        let none = SecretsGiven::default();
+        let secret = SecretsGiven {
+            client_secret: true,
+            password: false,
+        };
+        let both = SecretsGiven {
+            client_secret: true,
+            password: true,
+        };
+        assert_eq!(
+            check_secrets(&confidential, none, false)
+                .expect_err("secret")
+                .field,
+            Field::ClientSecret
+        );
+        assert_eq!(check_secrets(&confidential, secret, false), Ok(()));
+        assert_eq!(
+            check_secrets(&confidential, both, false)
+                .expect_err("no password")
+                .field,
+            Field::Password
+        );
+        let password = ServiceDraft {
             flow: "password".into(),
-            ..draft.clone()
+            username: Some("u".into()),
+            ..draft()
         }
         .build()
-        .expect_err("username");
-        assert!(err.to_string().starts_with("username:"), "{err}");
-        let err = ServiceDraft {
-            token_url: None,
-            ..draft
+        .expect("valid");
+        assert_eq!(
+            check_secrets(&password, secret, true)
+                .expect_err("password")
+                .field,
+            Field::Password
+        );
+        assert_eq!(check_secrets(&password, both, true), Ok(()));
+        assert_eq!(check_secrets(&password, secret, false), Ok(()));
+        let public = ServiceDraft {
+            client_auth: None,
+            flow: "auth-code".into(),
+            auth_url: Some("https://id.test/authorize".into()),
+            ..draft()
         }
         .build()
-        .expect_err("endpoint");
-        assert!(err.to_string().contains("issuer URL"), "{err}");
+        .expect("valid");
+        assert_eq!(check_secrets(&public, none, false), Ok(()));
+        let err = check_secrets(&confidential, none, false)
+            .expect_err("secret")
+            .into_error(|_| Some("--client-secret-stdin"));
+        assert!(
+            err.to_string()
+                .starts_with("--client-secret-stdin: client authentication"),
+            "{err}"
+        );
     }
 }

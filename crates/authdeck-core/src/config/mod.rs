@@ -20,17 +20,15 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-pub use draft::{optional_url, ServiceDraft};
+pub use crate::ids::{AccountName, ServiceId, DEFAULT_ACCOUNT};
+pub use draft::{check_secrets, Field, FieldError, SecretsGiven, ServiceDraft, ServiceEdit};
 pub use types::{
-    AccountName, ClientAuth, DeviceProtocol, Flow, HttpUrl, KeyLocation, PortList, RedirectHost,
-    ServiceId, SwaggerKind, TokenPlacement,
+    ClientAuth, DeviceProtocol, Flow, HttpUrl, KeyLocation, PortList, RedirectHost, SwaggerKind,
+    TokenPlacement,
 };
 
 use crate::error::{Error, Result};
 use crate::paths;
-
-/// The account used when none is named.
-pub const DEFAULT_ACCOUNT: &str = "default";
 
 /// All configured services, by id.
 #[derive(Debug, Clone, Default, PartialEq)]

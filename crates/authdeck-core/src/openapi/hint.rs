@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::config::{Flow, KeyLocation, Service, SwaggerKind};
+use crate::format::TokenKind;
 
 /// What to paste into a service's Swagger UI "Authorize" dialog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -74,15 +75,13 @@ impl PasteHint {
             .as_ref()
             .map_or("https://api.example.org/", |u| u.as_str());
         let base = base.trim_end_matches('/');
-        match (&service.swagger, service.flow) {
-            (Some(sw), Flow::ApiKey) if sw.location == Some(KeyLocation::Query) => format!(
-                "curl \"{base}/…?{}=$(authdeck token {service_id})\"",
-                sw.param.as_deref().unwrap_or("api_key")
-            ),
-            (Some(sw), Flow::ApiKey) => format!(
-                "curl -H \"{}: $(authdeck token {service_id})\" {base}/…",
-                sw.param.as_deref().unwrap_or("X-API-Key")
-            ),
+        // How the API takes the token is `format`'s rule; `--format header` prints an API
+        // key's own header (or cookie) line too.
+        match TokenKind::of(service) {
+            TokenKind::ApiKey {
+                location: KeyLocation::Query,
+                name,
+            } => format!("curl \"{base}/…?{name}=$(authdeck token {service_id})\""),
             _ => format!("curl -H \"$(authdeck token {service_id} --format header)\" {base}/…"),
         }
     }

@@ -1,0 +1,100 @@
+//! The names every layer uses: service ids and account names, validated, and the
+//! account used when none is named. A leaf module: config, state, vault and errors all
+//! use it, and it uses none of them.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The account used when none is named.
+pub const DEFAULT_ACCOUNT: &str = "default";
+
+/// Implements `Deserialize` (through `FromStr`) and `Serialize` (through `Display`).
+macro_rules! string_serde {
+    ($ty:ty) => {
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+    };
+}
+pub(crate) use string_serde;
+
+/// A service id: a slug of lowercase letters, digits, `-` and `_`, at most 64 long.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ServiceId(String);
+
+impl ServiceId {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        s.parse()
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for ServiceId {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let ok_char =
+            |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
+        let starts_ok = s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+        if s.is_empty() || s.len() > 64 || !starts_ok || !s.chars().all(ok_char) {
+            return Err(format!(
+                "'{s}' is not a valid service id: use 1-64 lowercase letters, digits, '-' or '_', starting with a letter or digit"
+            ));
+        }
+        Ok(ServiceId(s.to_owned()))
+    }
+}
+
+impl fmt::Display for ServiceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+string_serde!(ServiceId);
+
+/// An account name: 1-64 of letters, digits and `._@+-`, not starting with `.`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AccountName(String);
+
+impl AccountName {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        s.parse()
+    }
+    pub fn default_account() -> Self {
+        AccountName(DEFAULT_ACCOUNT.to_owned())
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for AccountName {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let ok_char = |c: char| c.is_ascii_alphanumeric() || "._@+-".contains(c);
+        if s.is_empty() || s.len() > 64 || s.starts_with('.') || !s.chars().all(ok_char) {
+            return Err(format!(
+                "'{s}' is not a valid account name: use 1-64 letters, digits or '._@+-', not starting with '.'"
+            ));
+        }
+        Ok(AccountName(s.to_owned()))
+    }
+}
+
+impl fmt::Display for AccountName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+string_serde!(AccountName);
