@@ -408,7 +408,7 @@ fn password_grant_public_and_confidential_and_wrong_password() {
         "not-the-password\n",
     );
     let out = env.run(&["login", "pw-bad"], "");
-    assert_eq!(out.code, 4, "{out:?}");
+    assert_eq!(out.code, 3, "bad user credentials: {out:?}");
     assert!(
         out.stderr.contains("user name or password") && !out.stderr.contains("not-the-password"),
         "{}",

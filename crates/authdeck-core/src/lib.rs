@@ -11,7 +11,9 @@
 //!   "login required" — plus login, logout and service administration.
 //! - [`openapi`]: import services from OpenAPI / Swagger documents; paste hints.
 //! - `agent` (Unix): the token agent on a user-only socket, and the CLI's client of it.
-//! - [`paths`], [`http`], [`secret`], [`error`]: the plumbing; [`panic_report`]: a panic
+//! - [`error`]: the one error type, its [`Refusal`] types (credentials refused) and
+//!   [`Hint`]s (what to do, worded by each front end).
+//! - [`paths`], [`http`], [`secret`]: the plumbing; [`panic_report`]: a panic
 //!   hook that never prints the panic's message (it could hold a secret).
 
 #[cfg(unix)]
@@ -21,6 +23,7 @@ pub mod config;
 pub mod discovery;
 pub mod error;
 pub mod flows;
+pub mod hint;
 pub mod http;
 pub mod loopback;
 pub mod openapi;
@@ -32,5 +35,6 @@ pub mod token;
 pub mod vault;
 
 pub use broker::Broker;
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Refusal, Result};
+pub use hint::Hint;
 pub use secret::Secret;

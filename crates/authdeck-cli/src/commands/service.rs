@@ -177,7 +177,11 @@ fn list(broker: &Broker, json: bool) -> Result<()> {
         return Ok(());
     }
     if config.services.is_empty() {
-        println!("No services configured. Add one with `authdeck service add` (see `authdeck service add --help`).");
+        println!(
+            "No services configured. Add one with `{}` (see `{}`).",
+            crate::hints::command("service add"),
+            crate::hints::command("service add --help")
+        );
         return Ok(());
     }
     let rows: Vec<[String; 4]> = config
@@ -236,7 +240,10 @@ async fn show(broker: &Broker, id: &str, json: bool) -> Result<()> {
     }
     match has_secret {
         Some(true) => println!("  client secret: stored in the keyring"),
-        Some(false) => println!("  client secret: MISSING — store it with `authdeck service secret {id} --client-secret-stdin`"),
+        Some(false) => println!(
+            "  client secret: MISSING — store it with `{}`",
+            crate::hints::command(&format!("service secret {id} --client-secret-stdin"))
+        ),
         None => {}
     }
     println!("Accounts:");
@@ -307,8 +314,17 @@ async fn secret(broker: &Broker, args: &SecretArgs) -> Result<()> {
 /// What to run after adding a service.
 pub fn next_step(id: &ServiceId, service: &Service) -> String {
     match service.flow {
-        Flow::Bearer => format!("Paste its token with `authdeck login {id}` (read from stdin)."),
-        Flow::ApiKey => format!("Paste its API key with `authdeck login {id}` (read from stdin)."),
-        _ => format!("Log in with `authdeck login {id}`."),
+        Flow::Bearer => format!(
+            "Paste its token with `{}` (read from stdin).",
+            crate::hints::command(&format!("login {id}"))
+        ),
+        Flow::ApiKey => format!(
+            "Paste its API key with `{}` (read from stdin).",
+            crate::hints::command(&format!("login {id}"))
+        ),
+        _ => format!(
+            "Log in with `{}`.",
+            crate::hints::command(&format!("login {id}"))
+        ),
     }
 }
