@@ -114,9 +114,9 @@ fn demo_mode_hints_keep_demo_and_the_account_and_work_as_printed() {
     assert!(listed.stdout.contains("oqtant"), "{}", listed.stdout);
 
     // A service that exists: the printed removal removes the demo's one.
-    let out = demo.run(&["service", "add", "autolab", "--preset", "autolab"], "");
+    let out = demo.run(&["service", "add", "oqtant", "--preset", "oqtant"], "");
     assert_eq!(out.code, 2, "{out:?}");
-    let remove = demo_hint(&out, "authdeck --demo service remove autolab");
+    let remove = demo_hint(&out, "authdeck --demo service remove oqtant");
     assert_eq!(demo.run_printed(&remove, "").code, 0);
 
     // Nothing of this touched the user's own configuration or keyring.
