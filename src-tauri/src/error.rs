@@ -111,11 +111,12 @@ mod tests {
 
     #[test]
     fn a_refusal_has_its_code_and_a_desktop_hint() {
-        let e = authdeck_core::Error::refused(Refusal::BadUserCredentials, "refused")
-            .with_hint(Hint::StorePassword {
+        let e = authdeck_core::Error::refused(Refusal::BadUserCredentials, "refused").with_hint(
+            Hint::StorePassword {
                 service: "nomad".into(),
                 account: "default".into(),
-            });
+            },
+        );
         let dto = ErrorDto::from(e);
         assert_eq!(dto.code, ErrorCode::BadUserCredentials);
         let hint = dto.hint.unwrap_or_default();

@@ -57,7 +57,11 @@ fn demo_hint(out: &Outcome, expected: &str) -> Vec<String> {
         out.stderr
     );
     let printed = printed_command(&out.stderr);
-    assert_eq!(printed.get(1).map(String::as_str), Some("--demo"), "{printed:?}");
+    assert_eq!(
+        printed.get(1).map(String::as_str),
+        Some("--demo"),
+        "{printed:?}"
+    );
     printed
 }
 
@@ -79,13 +83,22 @@ fn demo_mode_hints_keep_demo_and_the_account_and_work_as_printed() {
     assert_eq!(out.code, 2, "{out:?}");
     let login = demo_hint(&out, "authdeck --demo login oqtant --account work");
     assert_eq!(demo.run_printed(&login, "").code, 0);
-    assert_eq!(demo.run(&["token", "oqtant", "--account", "work"], "").code, 0);
+    assert_eq!(
+        demo.run(&["token", "oqtant", "--account", "work"], "").code,
+        0
+    );
 
     // A wrong password: store the right one with the printed command.
-    demo.run(&["service", "secret", "nomad", "--password-stdin"], "wrong-password\n");
+    demo.run(
+        &["service", "secret", "nomad", "--password-stdin"],
+        "wrong-password\n",
+    );
     let out = demo.run(&["token", "nomad"], "");
     assert_eq!(out.code, 3, "{out:?}");
-    let store = demo_hint(&out, "authdeck --demo service secret nomad --password-stdin");
+    let store = demo_hint(
+        &out,
+        "authdeck --demo service secret nomad --password-stdin",
+    );
     let done = demo.run_printed(&store, &format!("{}\n", creds::NOMAD_PASSWORD));
     assert_eq!(done.code, 0, "{done:?}");
     assert_eq!(demo.run(&["token", "nomad"], "").code, 0);
@@ -134,12 +147,19 @@ fn hints_outside_demo_mode_work_as_printed() {
     env.ok(&["service", "add", "lab", "--flow", "bearer"], "");
     let out = env.run(&["token", "lab"], "");
     assert_eq!(out.code, 3, "{out:?}");
-    assert!(out.stderr.contains("`authdeck login lab`"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("`authdeck login lab`"),
+        "{}",
+        out.stderr
+    );
     let printed = printed_command(&out.stderr);
     let args: Vec<&str> = printed[1..].iter().map(String::as_str).collect();
     let done = env.run(&args, "pasted-token-value-123\n");
     assert_eq!(done.code, 0, "{done:?}");
-    assert_eq!(env.ok(&["token", "lab"], "").trim_end(), "pasted-token-value-123");
+    assert_eq!(
+        env.ok(&["token", "lab"], "").trim_end(),
+        "pasted-token-value-123"
+    );
 
     // A document without security schemes: the hint shows how to add one by hand.
     let doc = env.dir("doc.json");
@@ -148,7 +168,10 @@ fn hints_outside_demo_mode_work_as_printed() {
         r#"{"openapi":"3.0.3","info":{"title":"Bare","version":"1"},"paths":{}}"#,
     )
     .expect("write doc");
-    let out = env.run(&["service", "import", doc.to_str().expect("utf-8 path")], "");
+    let out = env.run(
+        &["service", "import", doc.to_str().expect("utf-8 path")],
+        "",
+    );
     assert_eq!(out.code, 2, "{out:?}");
     let printed = printed_command(&out.stderr);
     assert_eq!(printed, ["authdeck", "service", "add", "--help"]);

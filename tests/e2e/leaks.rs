@@ -245,7 +245,11 @@ fn providers_echoing_secrets_do_not_put_them_in_messages() {
             let out = run(&env, &["token", id, "--min-valid", "999999"], "");
             let what = format!("{id} {mode:?}");
             // invalid_grant to a password grant: the password was refused (exit 3).
-            let exit = if matches!(mode, Echo::InvalidGrant) { 3 } else { 4 };
+            let exit = if matches!(mode, Echo::InvalidGrant) {
+                3
+            } else {
+                4
+            };
             assert_eq!(out.code, exit, "{what}: {out:?}");
             assert!(!out.stderr.trim().is_empty(), "{what}: no message");
             assert!(

@@ -64,7 +64,11 @@ fn refused(env: &Env, args: &[&str], exit: i32, code: &str, says: &[&str]) -> Ou
     let out = env.run(args, "");
     assert_eq!(out.code, exit, "{args:?}: {out:?}");
     for s in says {
-        assert!(out.stderr.contains(s), "{args:?}: '{s}' not in: {}", out.stderr);
+        assert!(
+            out.stderr.contains(s),
+            "{args:?}: '{s}' not in: {}",
+            out.stderr
+        );
     }
     if args[0] == "login" {
         let mut json = args.to_vec();
@@ -110,11 +114,19 @@ fn nomad_wrong_password_is_bad_user_credentials_not_a_broken_service() {
                 "`authdeck service secret nomad --password-stdin`",
             ],
         );
-        assert!(!out.stderr.contains("check the service's settings"), "{}", out.stderr);
+        assert!(
+            !out.stderr.contains("check the service's settings"),
+            "{}",
+            out.stderr
+        );
     }
     // The printed command stores the right password, and the token comes.
     let out = env.run(&["token", "nomad"], "");
-    let fix = run_printed(&env, &printed_command(&out.stderr), &format!("{}\n", creds::NOMAD_PASSWORD));
+    let fix = run_printed(
+        &env,
+        &printed_command(&out.stderr),
+        &format!("{}\n", creds::NOMAD_PASSWORD),
+    );
     assert_eq!(fix.code, 0, "{fix:?}");
     env.ok(&["token", "nomad"], "");
 }
@@ -324,7 +336,8 @@ fn oqtant_denied_in_the_browser_is_consent_denied() {
     assert_eq!(out.code, 3, "{out:?}");
     assert!(out.stdout.contains("\"consent_denied\""), "{}", out.stdout);
     assert!(
-        out.stderr.contains("refused in the browser") && out.stderr.contains("`authdeck login oqtant`"),
+        out.stderr.contains("refused in the browser")
+            && out.stderr.contains("`authdeck login oqtant`"),
         "{}",
         out.stderr
     );

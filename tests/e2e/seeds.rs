@@ -335,7 +335,12 @@ fn oqtant_browser_login_with_audience_and_localhost_ports() {
 }
 
 /// Runs an Autolab device login, approving or denying on the activation page like a person.
-pub(crate) fn autolab_login(env: &Env, d: &Demo, account: &str, approve: bool) -> std::process::Child {
+pub(crate) fn autolab_login(
+    env: &Env,
+    d: &Demo,
+    account: &str,
+    approve: bool,
+) -> std::process::Child {
     let mut child = env.spawn(&["login", "autolab", "--account", account, "--json"]);
     let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
     let code = wait_for_event(&mut lines, "device_code");

@@ -56,7 +56,10 @@ fn target(service: &str, account: &str) -> String {
 pub fn wording(hint: &Hint) -> String {
     match hint {
         Hint::LogIn { service, account } => {
-            format!("run `{}`", command(&format!("login {}", target(service, account))))
+            format!(
+                "run `{}`",
+                command(&format!("login {}", target(service, account)))
+            )
         }
         Hint::PasteToken { service, account } => format!(
             "paste it with `{}` (it reads it from stdin)",
@@ -80,18 +83,15 @@ pub fn wording(hint: &Hint) -> String {
             "check the service's client id (`{}` shows it) and correct it in services.toml",
             command(&format!("service show {}", word(service)))
         ),
-        Hint::SetUsername { service, account } => format!(
-            "give account '{account}' of '{service}' a `username` in services.toml"
-        ),
+        Hint::SetUsername { service, account } => {
+            format!("give account '{account}' of '{service}' a `username` in services.toml")
+        }
         Hint::LogOutAndIn { service, account } => format!(
             "log out and in again: `{}`, then `{}`",
             command(&format!("logout {}", target(service, account))),
             command(&format!("login {}", target(service, account)))
         ),
-        Hint::ListServices => format!(
-            "`{}` shows the configured ones",
-            command("service list")
-        ),
+        Hint::ListServices => format!("`{}` shows the configured ones", command("service list")),
         Hint::RemoveService { service } => format!(
             "remove the service with `{}`",
             command(&format!("service remove {}", word(service)))

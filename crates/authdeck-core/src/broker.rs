@@ -23,8 +23,8 @@ use crate::discovery::{self, ResolvedEndpoints};
 use crate::error::{Error, Refusal, Result};
 use crate::flows::refusal::{self, Grant};
 use crate::flows::token_endpoint::TokenError;
-use crate::hint::Hint;
 use crate::flows::{self, BrowserOpener, ClientIdentity, FlowContext};
+use crate::hint::Hint;
 use crate::http::HttpClient;
 use crate::paths::{self, Dirs};
 use crate::secret::Secret;
@@ -422,7 +422,11 @@ impl Broker {
             })?;
         let password = self
             .vault
-            .get(SecretKey::account(service_id, account, SecretKind::Password))
+            .get(SecretKey::account(
+                service_id,
+                account,
+                SecretKind::Password,
+            ))
             .await?
             .ok_or_else(|| {
                 Error::login_required(service_id, account, "no password is stored").with_hint(

@@ -54,9 +54,7 @@ impl Broker {
             ))
             .with_hint(Hint::LogIn {
                 service: service_id.to_owned(),
-                account: account
-                    .unwrap_or(crate::config::DEFAULT_ACCOUNT)
-                    .to_owned(),
+                account: account.unwrap_or(crate::config::DEFAULT_ACCOUNT).to_owned(),
             }));
         }
         let account = match account {

@@ -54,7 +54,10 @@ const NAMED: &[(ErrorCode, &str)] = &[
     (ErrorCode::InvalidGrant, "invalid_grant"),
     (ErrorCode::UnauthorizedClient, "unauthorized_client"),
     (ErrorCode::UnsupportedGrantType, "unsupported_grant_type"),
-    (ErrorCode::UnsupportedResponseType, "unsupported_response_type"),
+    (
+        ErrorCode::UnsupportedResponseType,
+        "unsupported_response_type",
+    ),
     (ErrorCode::InvalidScope, "invalid_scope"),
     (ErrorCode::AccessDenied, "access_denied"),
     (ErrorCode::ServerError, "server_error"),
@@ -73,7 +76,10 @@ const NAMED: &[(ErrorCode, &str)] = &[
         ErrorCode::AuthorizationDeniedByUser,
         "authorization denied by user",
     ),
-    (ErrorCode::TooManyRequests, "Too Many Requests. Retry Later."),
+    (
+        ErrorCode::TooManyRequests,
+        "Too Many Requests. Retry Later.",
+    ),
     (ErrorCode::Unauthenticated, "unauthenticated"),
 ];
 

@@ -103,9 +103,7 @@ pub fn classify(grant: Grant, answer: &OAuthError) -> Option<Refusal> {
             }
             _ => None,
         },
-        ErrorCode::Unauthenticated if grant == Grant::Password => {
-            Some(Refusal::BadUserCredentials)
-        }
+        ErrorCode::Unauthenticated if grant == Grant::Password => Some(Refusal::BadUserCredentials),
         // Auth0 answers an unknown client at its token endpoint with 401 access_denied.
         ErrorCode::AccessDenied if grant.at_token_endpoint() && answer.status == 401 => {
             Some(Refusal::BadClientCredentials)
@@ -113,9 +111,7 @@ pub fn classify(grant: Grant, answer: &OAuthError) -> Option<Refusal> {
         ErrorCode::AccessDenied
         | ErrorCode::AuthorizationDeniedByUser
         | ErrorCode::ConsentRequired => Some(Refusal::ConsentDenied),
-        ErrorCode::ServerError | ErrorCode::TemporarilyUnavailable => {
-            Some(Refusal::ProviderBroken)
-        }
+        ErrorCode::ServerError | ErrorCode::TemporarilyUnavailable => Some(Refusal::ProviderBroken),
         _ => None,
     }
 }
@@ -260,7 +256,11 @@ mod tests {
     fn the_error_says_what_happened_without_a_command() {
         let e = to_error(
             Grant::Password,
-            &answer(401, "unauthenticated", Some("Incorrect username or password")),
+            &answer(
+                401,
+                "unauthenticated",
+                Some("Incorrect username or password"),
+            ),
             "the login",
         );
         assert_eq!(e.refusal(), Some(Refusal::BadUserCredentials));
@@ -268,7 +268,11 @@ mod tests {
         let text = e.to_string();
         assert!(text.contains("user name or password"), "{text}");
         assert!(!text.contains("authdeck"), "{text}");
-        let e = to_error(Grant::Password, &answer(400, "invalid_scope", None), "the login");
+        let e = to_error(
+            Grant::Password,
+            &answer(400, "invalid_scope", None),
+            "the login",
+        );
         assert!(matches!(e, Error::Provider(_)), "{e:?}");
     }
 }

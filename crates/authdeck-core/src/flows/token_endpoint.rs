@@ -181,9 +181,8 @@ fn sent_secrets(creds: ClientCreds<'_>, params: &[(String, String)]) -> Vec<Stri
     // Very short values would blank out ordinary words; no real secret is that short. A
     // value inside a standard error code ("invalid" as a password) is left alone: the
     // code must stay readable, and it tells nothing about the secret.
-    values.retain(|v| {
-        v.len() >= 6 && !ErrorCode::known_wire_forms().any(|c| c.contains(v.as_str()))
-    });
+    values
+        .retain(|v| v.len() >= 6 && !ErrorCode::known_wire_forms().any(|c| c.contains(v.as_str())));
     values.sort_by_key(|v| std::cmp::Reverse(v.len()));
     values.dedup();
     values
@@ -398,7 +397,11 @@ mod tests {
         assert!(matches!(
             error_from(
                 &url,
-                &resp(422, "application/json", r#"{"detail":[{"msg":"Field required"}]}"#)
+                &resp(
+                    422,
+                    "application/json",
+                    r#"{"detail":[{"msg":"Field required"}]}"#
+                )
             ),
             TokenError::Other(_)
         ));
