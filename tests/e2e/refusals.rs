@@ -255,7 +255,7 @@ fn autolab_bad_client_denied_login_and_spent_refresh_token() {
         &format!("{}\n", creds::AUTOLAB_CLIENT_SECRET),
     );
     // Denied on the activation page: consent denied.
-    let mut child = crate::seeds::autolab_login(&env, &d, "default", false);
+    let child = crate::seeds::autolab_login(&env, &d, "default", false);
     let out = child.wait_with_output().expect("wait");
     assert_eq!(out.status.code(), Some(3), "{out:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -767,7 +767,8 @@ pub(crate) fn in_account(e: Error, service_id: &str, account: &str, service: &Se
             account: a.clone(),
         }),
         Refusal::ProviderBroken => None,
-    });
+    }
+    .map(Box::new));
     Error::Refused {
         refusal,
         service: Some(s),

@@ -121,7 +121,7 @@ pub enum Error {
         service: String,
         account: String,
         reason: String,
-        hint: Hint,
+        hint: Box<Hint>,
     },
     /// The provider answered with an OAuth error or an unexpected response.
     #[error("{0}")]
@@ -134,7 +134,7 @@ pub enum Error {
         service: Option<String>,
         account: Option<String>,
         reason: String,
-        hint: Option<Hint>,
+        hint: Option<Box<Hint>>,
     },
     /// The network failed before the provider could answer.
     #[error("{0}")]
@@ -164,7 +164,7 @@ pub enum Error {
     Agent {
         kind: ErrorKind,
         message: String,
-        hint: Option<Hint>,
+        hint: Option<Box<Hint>>,
     },
     /// Another error, with the next step for the user.
     #[error("{error}")]
@@ -211,8 +211,8 @@ impl Error {
     pub fn hint(&self) -> Option<Hint> {
         match self {
             Error::UnknownService(_) => Some(Hint::ListServices),
-            Error::LoginRequired { hint, .. } => Some(hint.clone()),
-            Error::Refused { hint, .. } | Error::Agent { hint, .. } => hint.clone(),
+            Error::LoginRequired { hint, .. } => Some(Hint::clone(hint)),
+            Error::Refused { hint, .. } | Error::Agent { hint, .. } => hint.as_deref().cloned(),
             Error::Hinted { hint, .. } => Some(hint.clone()),
             _ => None,
         }
@@ -230,7 +230,7 @@ impl Error {
                 service,
                 account,
                 reason,
-                hint,
+                hint: Box::new(hint),
             },
             Error::Refused {
                 refusal,
@@ -243,7 +243,7 @@ impl Error {
                 service,
                 account,
                 reason,
-                hint: Some(hint),
+                hint: Some(Box::new(hint)),
             },
             Error::Hinted { error, .. } => Error::Hinted { error, hint },
             other => Error::Hinted {
@@ -278,10 +278,10 @@ impl Error {
             service: service.to_owned(),
             account: account.to_owned(),
             reason: reason.into(),
-            hint: Hint::LogIn {
+            hint: Box::new(Hint::LogIn {
                 service: service.to_owned(),
                 account: account.to_owned(),
-            },
+            }),
         }
     }
 }

@@ -108,7 +108,7 @@ pub fn from_agent(args: &TokenArgs) -> Option<Result<()>> {
             Some(Err(authdeck_core::Error::Agent {
                 kind,
                 message,
-                hint,
+                hint: hint.map(Box::new),
             }))
         }
     }
