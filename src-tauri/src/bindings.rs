@@ -7,13 +7,14 @@ use ts_rs::TS;
 
 use crate::commands::COMMANDS;
 use crate::dto::*;
-use crate::error::ErrorDto;
+use crate::error::{ErrorCode, ErrorDto};
 
 const HEADER: &str = "// Generated from src-tauri (ts-rs and src-tauri/src/commands.rs). Do not edit by hand:\n// `AUTHDECK_WRITE_BINDINGS=1 cargo test -p authdeck-desktop bindings` regenerates it,\n// and the same test without the variable fails when it is stale.\n";
 
 /// `ui/src/bindings/types.ts`.
 pub fn types_ts() -> String {
     let decls = [
+        ErrorCode::decl(),
         ErrorDto::decl(),
         StatusKind::decl(),
         AccountView::decl(),

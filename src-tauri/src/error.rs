@@ -1,26 +1,129 @@
-//! Errors as the UI sees them: `{ kind, message }`. The message is the core error's,
-//! which never contains a secret.
+//! Errors as the UI sees them: `{ code, message, hint }`. The message is the core error's,
+//! which never contains a secret nor a CLI command; the hint is the desktop's own wording
+//! of core's typed next step ([`Hint`]), so a desktop user is never told to run a command.
 
+use authdeck_core::{ErrorKind, Hint, Refusal};
 use serde::Serialize;
 use ts_rs::TS;
+
+/// What the UI can branch on: only codes a consumer uses, plus the refusal types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The user cancelled (not worth showing).
+    Cancelled,
+    /// The OS keyring failed (the message is prefixed "Keyring: ").
+    Keyring,
+    /// The provider refused the user name or password.
+    BadUserCredentials,
+    /// The provider refused the client id or client secret.
+    BadClientCredentials,
+    /// The login was denied, or consent is missing.
+    ConsentDenied,
+    /// The refresh token or authorization code expired or was revoked.
+    GrantExpired,
+    /// The provider failed on its side.
+    ProviderBroken,
+    /// Anything else.
+    Other,
+}
+
+impl ErrorCode {
+    fn of(e: &authdeck_core::Error) -> Self {
+        if let Some(refusal) = e.refusal() {
+            return match refusal {
+                Refusal::BadUserCredentials => ErrorCode::BadUserCredentials,
+                Refusal::BadClientCredentials => ErrorCode::BadClientCredentials,
+                Refusal::ConsentDenied => ErrorCode::ConsentDenied,
+                Refusal::GrantExpired => ErrorCode::GrantExpired,
+                Refusal::ProviderBroken => ErrorCode::ProviderBroken,
+            };
+        }
+        match e.kind() {
+            ErrorKind::Cancelled => ErrorCode::Cancelled,
+            ErrorKind::Keyring => ErrorCode::Keyring,
+            _ => ErrorCode::Other,
+        }
+    }
+}
 
 /// An error sent to the webview.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ErrorDto {
-    /// A stable name the UI can branch on: config, login_required, provider, keyring,
-    /// cancelled, local.
-    pub kind: String,
+    pub code: ErrorCode,
     pub message: String,
+    /// What to do, in the desktop's words (a step in the window).
+    pub hint: Option<String>,
 }
 
 impl From<authdeck_core::Error> for ErrorDto {
     fn from(e: authdeck_core::Error) -> Self {
         ErrorDto {
-            kind: e.kind().as_str().to_owned(),
+            code: ErrorCode::of(&e),
             message: e.to_string(),
+            hint: e.hint().map(|h| hint_text(&h)),
         }
+    }
+}
+
+/// The desktop's wording of a hint.
+pub fn hint_text(hint: &Hint) -> String {
+    match hint {
+        Hint::LogIn { .. } => "Log in again.".into(),
+        Hint::PasteToken { .. } => "Paste a new token for this account.".into(),
+        Hint::StorePassword { .. } => {
+            "Enter the right password in the service's panel, under Accounts.".into()
+        }
+        Hint::StoreClientSecret { .. } => {
+            "Enter the right client secret with \"Edit service…\" in the service's panel.".into()
+        }
+        Hint::CheckClientId { .. } => {
+            "Check the client ID with \"Edit service…\" in the service's panel.".into()
+        }
+        Hint::SetUsername { .. } => {
+            "Enter the user name in the service's panel, under Accounts.".into()
+        }
+        Hint::LogOutAndIn { .. } => "Log out of this account, then log in again.".into(),
+        Hint::ListServices => "Choose a service from the list.".into(),
+        Hint::RemoveService { .. } => "Remove the whole service instead.".into(),
+        Hint::ReplaceService { .. } => {
+            "Choose another id, or remove the existing service first.".into()
+        }
+        Hint::AddServiceByHand => "Add the service by hand instead.".into(),
+    }
+}
+
+/// The error as one sentence for places without the UI's formatting (login events,
+/// notifications): the message, then the hint.
+pub fn describe(e: &authdeck_core::Error) -> String {
+    match e.hint() {
+        Some(h) => format!("{}. {}", e.to_string().trim_end_matches('.'), hint_text(&h)),
+        None => e.to_string(),
     }
 }
 
 /// The result type of every command.
 pub type CmdResult<T> = Result<T, ErrorDto>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_has_its_code_and_a_desktop_hint() {
+        let e = authdeck_core::Error::refused(Refusal::BadUserCredentials, "refused").with_hint(
+            Hint::StorePassword {
+                service: "nomad".into(),
+                account: "default".into(),
+            },
+        );
+        let dto = ErrorDto::from(e);
+        assert_eq!(dto.code, ErrorCode::BadUserCredentials);
+        let hint = dto.hint.unwrap_or_default();
+        assert!(hint.contains("password"), "{hint}");
+        assert!(!hint.contains("authdeck"), "{hint}");
+        let login = ErrorDto::from(authdeck_core::Error::login_required("s", "a", "why"));
+        assert_eq!(login.hint.as_deref(), Some("Log in again."));
+        assert!(!login.message.contains("authdeck"), "{}", login.message);
+    }
+}

@@ -39,7 +39,7 @@ pub async fn login(
             bare_dto(service, account, LoginEventKind::Cancelled)
         }
         Err(e) => LoginEventDto {
-            message: Some(e.to_string()),
+            message: Some(crate::error::describe(e)),
             ..bare_dto(service, account, LoginEventKind::Failed)
         },
     };

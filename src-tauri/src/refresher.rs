@@ -90,7 +90,7 @@ async fn tick(app: &AppHandle, interval: Duration) {
                 changed = true;
                 let key = account_key(&account.service, &account.account);
                 if state.should_notify(&key) {
-                    notify_login_needed(app, &account.service_name, &e.to_string());
+                    notify_login_needed(app, &account.service_name, &crate::error::describe(&e));
                 }
             }
             Err(e) => tracing::warn!(

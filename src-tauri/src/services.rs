@@ -261,7 +261,7 @@ pub async fn import_team(state: &AppState, source: &str) -> Result<Vec<String>> 
         .collect();
     if !clashes.is_empty() {
         return Err(Error::Config(format!(
-            "already configured: {}. Remove them first, or import with `authdeck service import <file> --replace`",
+            "already configured: {}. Remove them first, then import the file again",
             clashes.join(", ")
         )));
     }

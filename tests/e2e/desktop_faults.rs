@@ -349,8 +349,9 @@ async fn faults(c: &Client, p: &Provider, env: &Env, real: &str) {
     let error = copy(c, "rot")
         .await
         .expect_err("copy with a dead refresh token");
+    // The desktop's own hint: never a CLI command.
     assert!(
-        error.contains("log in") || error.contains("login"),
+        error.contains("Log in again") && !error.contains("authdeck"),
         "the window says {error:?}"
     );
     wait_state(c, "rot", "login_required").await;

@@ -238,9 +238,10 @@ fn denied_in_the_browser() {
         "",
     );
     let out = env.run(&["login", "deny"], "");
-    assert_eq!(out.code, 4, "{out:?}");
+    assert_eq!(out.code, 3, "consent denied: {out:?}");
     assert!(
-        out.stderr.contains("access denied") || out.stderr.contains("refused"),
+        out.stderr.contains("refused in the browser")
+            && out.stderr.contains("`authdeck login deny`"),
         "{}",
         out.stderr
     );

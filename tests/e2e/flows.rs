@@ -240,7 +240,7 @@ fn device_flow_login_and_denial() {
     assert_eq!(p.introspect(&t)["active"], true);
     assert!(env.keyring_lookup("dev/default/refresh_token").is_some());
 
-    // A person who denies: a clear error event and exit code 4.
+    // A person who denies: a clear error event (consent denied) and exit code 3.
     let mut child = env.spawn(&["login", "dev", "--account", "other", "--json"]);
     let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
     let code = wait_for_event(&mut lines, "device_code");
@@ -260,7 +260,9 @@ fn device_flow_login_and_denial() {
             .contains("denied"),
         "{last}"
     );
-    assert_eq!(child.wait().expect("wait").code(), Some(4));
+    assert_eq!(last["code"], "consent_denied", "{last}");
+    assert_eq!(last["kind"], "login_required", "{last}");
+    assert_eq!(child.wait().expect("wait").code(), Some(3));
     assert_not_on_disk(&env, &[&t]);
 }
 
@@ -408,7 +410,7 @@ fn password_grant_public_and_confidential_and_wrong_password() {
         "not-the-password\n",
     );
     let out = env.run(&["login", "pw-bad"], "");
-    assert_eq!(out.code, 4, "{out:?}");
+    assert_eq!(out.code, 3, "bad user credentials: {out:?}");
     assert!(
         out.stderr.contains("user name or password") && !out.stderr.contains("not-the-password"),
         "{}",

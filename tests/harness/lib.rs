@@ -373,6 +373,7 @@ pub const KNOWN_SECRETS: &[&str] = &[
     "alice-password",
     "bob-password",
     demo_idp::credentials::QUAMOTION_CLIENT_SECRET,
+    demo_idp::credentials::QUAMOTION_EXPIRED_CLIENT_SECRET,
     demo_idp::credentials::AUTOLAB_CLIENT_SECRET,
     demo_idp::credentials::PLANTPREDICT_CLIENT_SECRET,
     demo_idp::credentials::PLANTPREDICT_PASSWORD,

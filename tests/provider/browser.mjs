@@ -10,7 +10,7 @@
 // too many redirects, network error), 2 overall timeout (30 s), 64 usage.
 // Env: BROWSER_DELAY_MS sleep before starting; BROWSER_LOG append one line per hop to this file;
 // BROWSER_APPROVE=1 submits a consent page's form with its `id="approve"` button (demo-idp's
-// Approve/Deny pages), as a person clicking "Approve" would.
+// Approve/Deny pages), as a person clicking "Approve" would; BROWSER_DENY=1 clicks "Deny" instead.
 
 import {
   CookieJar, hopLogger, isRedirect, redact, request, sleep,
@@ -51,12 +51,13 @@ async function main() {
     let current = url;
     if (!isRedirect(response.status) || !location) {
       const text = await response.text();
-      const consent = process.env.BROWSER_APPROVE === '1' ? approveForm(text, url) : null;
+      const button = process.env.BROWSER_DENY === '1' ? 'deny' : process.env.BROWSER_APPROVE === '1' ? 'approve' : null;
+      const consent = button ? consentForm(text, url, button) : null;
       if (!consent) {
         log(`stopped at ${redact(url)} with status ${response.status} (no redirect to the app): ${text.slice(0, 200)}`);
         return 1;
       }
-      // A consent page: click "Approve" like a person would.
+      // A consent page: click "Approve" (or "Deny") like a person would.
       const answer = await request(jar, consent.action, { method: 'POST', form: consent.fields });
       hop('POST', consent.action, answer.status);
       location = answer.headers.get('location');
@@ -87,10 +88,10 @@ async function main() {
   return final.status >= 200 && final.status < 300 ? 0 : 1;
 }
 
-/** The POST form holding the `id="approve"` button, with its hidden fields and the button's value. */
-function approveForm(html, pageUrl) {
+/** The POST form holding the `id="<button>"` button, with its hidden fields and the button's value. */
+function consentForm(html, pageUrl, button) {
   const form = html.match(/<form[^>]*method="post"[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/i);
-  if (!form || !/id="approve"/.test(form[2])) return null;
+  if (!form || !form[2].includes(`id="${button}"`)) return null;
   const unescape = (v) => v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
   const fields = {};
   for (const input of form[2].matchAll(/<input[^>]*type="hidden"[^>]*>/gi)) {
@@ -98,9 +99,9 @@ function approveForm(html, pageUrl) {
     const value = input[0].match(/value="([^"]*)"/);
     if (name) fields[unescape(name[1])] = value ? unescape(value[1]) : '';
   }
-  const button = form[2].match(/<button[^>]*id="approve"[^>]*>/i)[0];
-  const bname = button.match(/name="([^"]*)"/);
-  const bvalue = button.match(/value="([^"]*)"/);
+  const tag = form[2].match(new RegExp(`<button[^>]*id="${button}"[^>]*>`, 'i'))[0];
+  const bname = tag.match(/name="([^"]*)"/);
+  const bvalue = tag.match(/value="([^"]*)"/);
   if (bname) fields[bname[1]] = bvalue ? bvalue[1] : '';
   return { action: new URL(unescape(form[1]), pageUrl).href, fields };
 }

@@ -142,7 +142,7 @@ describe("logins", () => {
     (waiting.querySelector("button") as HTMLButtonElement).click();
     await settle();
     expect(calls.some((c) => c.cmd === "cancel_login")).toBe(true);
-    reject({ kind: "provider", message: "access_denied: the user said no" });
+    reject({ code: "consent_denied", message: "the login was denied (access_denied: the user said no)", hint: "Log in again." });
     await settle();
     const row = byId("service-oqtant")!;
     expect(row.textContent).toContain("access_denied: the user said no");
@@ -242,7 +242,7 @@ describe("token panel", () => {
 
   it("shows errors from the shell inline", async () => {
     await boot((cmd) => {
-      if (cmd === "copy_token") throw { kind: "login_required", message: "Log in to NOMAD first." };
+      if (cmd === "copy_token") throw { code: "other", message: "Log in to NOMAD first.", hint: null };
       return null;
     });
     byId("service-nomad-alice")!.click();

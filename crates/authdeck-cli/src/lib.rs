@@ -6,6 +6,7 @@
 mod args;
 mod commands;
 mod demo;
+mod hints;
 mod output;
 pub mod quick;
 mod signals;

@@ -61,9 +61,10 @@ pub fn read_stdin_secrets(
 
 /// What to run after adding a service.
 pub fn next_step(id: &ServiceId, service: &Service) -> String {
+    let login = crate::hints::command(&format!("login {id}"));
     match service.flow {
-        Flow::Bearer => format!("Paste its token with `authdeck login {id}` (read from stdin)."),
-        Flow::ApiKey => format!("Paste its API key with `authdeck login {id}` (read from stdin)."),
-        _ => format!("Log in with `authdeck login {id}`."),
+        Flow::Bearer => format!("Paste its token with `{login}` (read from stdin)."),
+        Flow::ApiKey => format!("Paste its API key with `{login}` (read from stdin)."),
+        _ => format!("Log in with `{login}`."),
     }
 }

@@ -20,9 +20,11 @@ use tokio_util::task::TaskTracker;
 
 use crate::config::{Config, ConfigFile, Flow, Service};
 use crate::discovery::{self, ResolvedEndpoints};
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
+use crate::flows::refusal::{self, Grant};
 use crate::flows::token_endpoint::TokenError;
 use crate::flows::{self, BrowserOpener, ClientIdentity, FlowContext};
+use crate::hint::Hint;
 use crate::http::HttpClient;
 use crate::paths::{self, Dirs};
 use crate::secret::Secret;
@@ -191,7 +193,10 @@ impl Broker {
         if let Some(token) = self.cached(service_id, &account, min_valid).await? {
             return Ok((account, token));
         }
-        let tokens = self.renew(service_id, service, &account).await?;
+        let tokens = self
+            .renew(service_id, service, &account)
+            .await
+            .map_err(|e| in_account(e, service_id, &account, service))?;
         let token = valid_token(&tokens);
         self.finish_storing(service_id, &account, tokens, lock)
             .await?;
@@ -300,14 +305,20 @@ impl Broker {
                         .await?;
                     return Ok(tokens);
                 }
-                Err(TokenError::OAuth(o)) if o.code == "invalid_client" && client_remembered => {
+                Err(TokenError::OAuth(o))
+                    if client_remembered
+                        && refusal::classify(Grant::Refresh, &o)
+                            == Some(Refusal::BadClientCredentials) =>
+                {
                     // The secret may have changed in another process: the keyring's, once.
                     tracing::info!("{service_id}: client secret rejected, reading it again");
                     client = self.client_identity(service_id, service).await?;
                     client_remembered = false;
                     refresh = Some((refresh_token, remembered));
                 }
-                Err(TokenError::OAuth(o)) if o.code == "invalid_grant" => {
+                Err(TokenError::OAuth(o))
+                    if refusal::classify(Grant::Refresh, &o) == Some(Refusal::GrantExpired) =>
+                {
                     tracing::info!(
                         "{service_id}/{account}: refresh token rejected ({})",
                         o.code
@@ -335,10 +346,10 @@ impl Broker {
                             account,
                             &AccountState::login_required(reason),
                         )?;
-                        return Err(Error::login_required(service_id, account, reason));
+                        return Err(Error::refused(Refusal::GrantExpired, reason));
                     }
                 }
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(e.into_error(Grant::Refresh, "the refresh")),
             }
         }
         if client_remembered {
@@ -402,18 +413,27 @@ impl Broker {
             .and_then(|a| a.username.clone())
             .ok_or_else(|| {
                 Error::Config(format!(
-                    "account '{account}' of '{service_id}' has no username: add it with `authdeck service add {service_id} … --username NAME`"
+                    "account '{account}' of '{service_id}' has no username"
                 ))
+                .with_hint(Hint::SetUsername {
+                    service: service_id.to_owned(),
+                    account: account.to_owned(),
+                })
             })?;
         let password = self
             .vault
-            .get(SecretKey::account(service_id, account, SecretKind::Password))
+            .get(SecretKey::account(
+                service_id,
+                account,
+                SecretKind::Password,
+            ))
             .await?
             .ok_or_else(|| {
-                Error::login_required(
-                    service_id,
-                    account,
-                    "no password is stored (store one with `authdeck service secret --password-stdin`)",
+                Error::login_required(service_id, account, "no password is stored").with_hint(
+                    Hint::StorePassword {
+                        service: service_id.to_owned(),
+                        account: account.to_owned(),
+                    },
                 )
             })?;
         flows::password::fetch(
@@ -619,8 +639,11 @@ impl Broker {
             }
             Some(secret.ok_or_else(|| {
                 Error::Config(format!(
-                    "'{service_id}' authenticates with a client secret, but none is stored: run `authdeck service secret {service_id} --client-secret-stdin`"
+                    "'{service_id}' authenticates with a client secret, but none is stored"
                 ))
+                .with_hint(Hint::StoreClientSecret {
+                    service: service_id.to_owned(),
+                })
             })?)
         } else {
             None
@@ -716,6 +739,45 @@ fn state_not_saved(service_id: &str, account: &str, e: Error) -> Error {
     }
 }
 
+/// A refusal tied to the account it happened to, with the next step that fits the
+/// service: the password, the client secret (or, for a public client, its id), or a login.
+pub(crate) fn in_account(e: Error, service_id: &str, account: &str, service: &Service) -> Error {
+    let Error::Refused {
+        refusal,
+        service: None,
+        account: None,
+        reason,
+        hint,
+    } = e
+    else {
+        return e;
+    };
+    let (s, a) = (service_id.to_owned(), account.to_owned());
+    let hint = hint.or(match refusal {
+        Refusal::BadUserCredentials => Some(Hint::StorePassword {
+            service: s.clone(),
+            account: a.clone(),
+        }),
+        Refusal::BadClientCredentials if service.effective_client_auth().needs_secret() => {
+            Some(Hint::StoreClientSecret { service: s.clone() })
+        }
+        Refusal::BadClientCredentials => Some(Hint::CheckClientId { service: s.clone() }),
+        Refusal::ConsentDenied | Refusal::GrantExpired => Some(Hint::LogIn {
+            service: s.clone(),
+            account: a.clone(),
+        }),
+        Refusal::ProviderBroken => None,
+    }
+    .map(Box::new));
+    Error::Refused {
+        refusal,
+        service: Some(s),
+        account: Some(a),
+        reason,
+        hint,
+    }
+}
+
 fn can_refetch(flow: Flow) -> bool {
     matches!(flow, Flow::ClientCredentials | Flow::Password)
 }
@@ -735,9 +797,13 @@ fn existing_account(service_id: &str, service: &Service, account: Option<&str>) 
     match account {
         Some(name) if names.iter().any(|n| n == name) => Ok(name.to_owned()),
         Some(name) => Err(Error::Config(format!(
-            "'{service_id}' has no account '{name}' (it has: {}); `authdeck login {service_id} --account {name}` creates it",
+            "'{service_id}' has no account '{name}' (it has: {}); logging in to it creates it",
             names.join(", ")
-        ))),
+        ))
+        .with_hint(Hint::LogIn {
+            service: service_id.to_owned(),
+            account: name.to_owned(),
+        })),
         None if names.iter().any(|n| n == crate::config::DEFAULT_ACCOUNT) => {
             Ok(crate::config::DEFAULT_ACCOUNT.to_owned())
         }

@@ -1,10 +1,18 @@
 //! The one error type of `authdeck-core`.
 //!
-//! Every message says what happened and what the user can do about it. A message never
-//! contains a secret: provider bodies are summarised (OAuth `error`/`error_description`,
-//! or the HTTP status and content type), never echoed whole.
+//! Every message says what happened and, unless a [`Hint`] carries it, what the user can
+//! do about it. A message never names a CLI command (the desktop app shows it too): the
+//! next step that needs one is a [`Hint`], which each front end words (see `hint.rs`).
+//! A message never contains a secret: provider bodies are summarised (OAuth
+//! `error`/`error_description`, or the HTTP status and content type), never echoed whole.
+//!
+//! A provider's refusal of credentials, consent or a grant is classified once, in
+//! `flows/refusal.rs`, into a [`Refusal`]: exit codes and the desktop's messages follow
+//! from that type, never from the provider's text.
 
 use std::path::PathBuf;
+
+use crate::hint::Hint;
 
 /// What kind of failure this is: the CLI maps it to an exit code, the desktop shell to
 /// the `kind` field it sends to the UI.
@@ -50,6 +58,46 @@ impl ErrorKind {
     }
 }
 
+/// Why a provider refused: the typed set every credential refusal of the seed services
+/// falls into (see `flows/refusal.rs` for what each service sends).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The user name or password was refused (exit 3: the user must store the right one).
+    BadUserCredentials,
+    /// The client id or client secret was refused (exit 2: the service's settings).
+    BadClientCredentials,
+    /// The user (or an administrator) did not consent, or denied the login (exit 3).
+    ConsentDenied,
+    /// The grant (refresh token, authorization code) expired or was revoked (exit 3).
+    GrantExpired,
+    /// The provider failed on its side (exit 4: try again later).
+    ProviderBroken,
+}
+
+impl Refusal {
+    /// A stable, machine-readable name (`--json` output, the UI's error code).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Refusal::BadUserCredentials => "bad_user_credentials",
+            Refusal::BadClientCredentials => "bad_client_credentials",
+            Refusal::ConsentDenied => "consent_denied",
+            Refusal::GrantExpired => "grant_expired",
+            Refusal::ProviderBroken => "provider_broken",
+        }
+    }
+
+    /// The kind (and so the exit code) of this refusal.
+    pub fn kind(self) -> ErrorKind {
+        match self {
+            Refusal::BadUserCredentials | Refusal::ConsentDenied | Refusal::GrantExpired => {
+                ErrorKind::LoginRequired
+            }
+            Refusal::BadClientCredentials => ErrorKind::Config,
+            Refusal::ProviderBroken => ErrorKind::Provider,
+        }
+    }
+}
+
 /// Everything that can go wrong in the core.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -65,22 +113,29 @@ pub enum Error {
     #[error("{0}")]
     Config(String),
     /// No service with this id is configured.
-    #[error("no service '{0}' is configured: `authdeck service list` shows the configured ones")]
+    #[error("no service '{0}' is configured")]
     UnknownService(String),
-    /// The account has no usable token; the user must log in.
-    #[error("{service}/{account}: {reason}: run `authdeck login {service}{account_flag}`")]
+    /// The account has no usable token; the user must log in (or do what `hint` says).
+    #[error("{service}/{account}: {reason}")]
     LoginRequired {
         service: String,
         account: String,
-        account_flag: String,
         reason: String,
+        hint: Box<Hint>,
     },
     /// The provider answered with an OAuth error or an unexpected response.
     #[error("{0}")]
     Provider(String),
-    /// The user (or the provider on their behalf) refused the authorization.
-    #[error("access denied: {0}")]
-    AccessDenied(String),
+    /// The provider refused credentials, a consent or a grant. `service` and `account`
+    /// are filled in by the broker, which also sets the hint.
+    #[error("{}", refused_text(service.as_deref(), account.as_deref(), reason))]
+    Refused {
+        refusal: Refusal,
+        service: Option<String>,
+        account: Option<String>,
+        reason: String,
+        hint: Option<Box<Hint>>,
+    },
     /// The network failed before the provider could answer.
     #[error("{0}")]
     Network(String),
@@ -103,9 +158,25 @@ pub enum Error {
     /// Something local other than a file failed (e.g. starting the browser).
     #[error("{0}")]
     Local(String),
-    /// An error the token agent reported for a request, with the kind it had there.
+    /// An error the token agent reported for a request, with the kind and hint it had
+    /// there.
     #[error("{message}")]
-    Agent { kind: ErrorKind, message: String },
+    Agent {
+        kind: ErrorKind,
+        message: String,
+        hint: Option<Box<Hint>>,
+    },
+    /// Another error, with the next step for the user.
+    #[error("{error}")]
+    Hinted { error: Box<Error>, hint: Hint },
+}
+
+fn refused_text(service: Option<&str>, account: Option<&str>, reason: &str) -> String {
+    match (service, account) {
+        (Some(s), Some(a)) => format!("{s}/{a}: {reason}"),
+        (Some(s), None) => format!("{s}: {reason}"),
+        _ => reason.to_owned(),
+    }
 }
 
 impl Error {
@@ -116,14 +187,80 @@ impl Error {
                 ErrorKind::Config
             }
             Error::LoginRequired { .. } => ErrorKind::LoginRequired,
-            Error::Provider(_)
-            | Error::AccessDenied(_)
-            | Error::Network(_)
-            | Error::TimedOut(_) => ErrorKind::Provider,
+            Error::Refused { refusal, .. } => refusal.kind(),
+            Error::Provider(_) | Error::Network(_) | Error::TimedOut(_) => ErrorKind::Provider,
             Error::Keyring(_) => ErrorKind::Keyring,
             Error::Cancelled => ErrorKind::Cancelled,
             Error::Io { .. } | Error::Local(_) => ErrorKind::Local,
             Error::Agent { kind, .. } => *kind,
+            Error::Hinted { error, .. } => error.kind(),
+        }
+    }
+
+    /// The refusal this error is, if the provider refused credentials, consent or a
+    /// grant.
+    pub fn refusal(&self) -> Option<Refusal> {
+        match self {
+            Error::Refused { refusal, .. } => Some(*refusal),
+            Error::Hinted { error, .. } => error.refusal(),
+            _ => None,
+        }
+    }
+
+    /// What the user can do, for the front end to word.
+    pub fn hint(&self) -> Option<Hint> {
+        match self {
+            Error::UnknownService(_) => Some(Hint::ListServices),
+            Error::LoginRequired { hint, .. } => Some(Hint::clone(hint)),
+            Error::Refused { hint, .. } | Error::Agent { hint, .. } => hint.as_deref().cloned(),
+            Error::Hinted { hint, .. } => Some(hint.clone()),
+            _ => None,
+        }
+    }
+
+    /// The same error with `hint` as its next step.
+    pub fn with_hint(self, hint: Hint) -> Self {
+        match self {
+            Error::LoginRequired {
+                service,
+                account,
+                reason,
+                ..
+            } => Error::LoginRequired {
+                service,
+                account,
+                reason,
+                hint: Box::new(hint),
+            },
+            Error::Refused {
+                refusal,
+                service,
+                account,
+                reason,
+                ..
+            } => Error::Refused {
+                refusal,
+                service,
+                account,
+                reason,
+                hint: Some(Box::new(hint)),
+            },
+            Error::Hinted { error, .. } => Error::Hinted { error, hint },
+            other => Error::Hinted {
+                error: Box::new(other),
+                hint,
+            },
+        }
+    }
+
+    /// A refusal, not yet tied to a service or account.
+    pub fn refused(refusal: Refusal, reason: impl Into<String>) -> Self {
+        Error::Refused {
+            refusal,
+            service: None,
+            account: None,
+            reason: reason.into(),
+            hint: None,
         }
     }
 
@@ -137,16 +274,14 @@ impl Error {
 
     /// "Log in again" for `service`/`account`, with the reason shown to the user.
     pub fn login_required(service: &str, account: &str, reason: impl Into<String>) -> Self {
-        let account_flag = if account == crate::ids::DEFAULT_ACCOUNT {
-            String::new()
-        } else {
-            format!(" --account {account}")
-        };
         Error::LoginRequired {
             service: service.to_owned(),
             account: account.to_owned(),
-            account_flag,
             reason: reason.into(),
+            hint: Box::new(Hint::LogIn {
+                service: service.to_owned(),
+                account: account.to_owned(),
+            }),
         }
     }
 }

@@ -28,6 +28,11 @@ impl HttpResponse {
         (200..300).contains(&self.status)
     }
 
+    /// A 5xx: the server failed on its side.
+    pub fn is_server_error(&self) -> bool {
+        (500..600).contains(&self.status)
+    }
+
     /// Whether the body claims to be JSON (or claims nothing and looks like JSON).
     pub fn looks_like_json(&self) -> bool {
         match &self.content_type {

@@ -13,7 +13,9 @@
 //! - [`openapi`]: import services from OpenAPI / Swagger documents; paste hints.
 //! - `agent` (Unix): the token agent on a user-only socket, and the CLI's client of it.
 //! - [`ids`]: service ids and account names (a leaf every layer uses).
-//! - [`paths`], [`http`], [`secret`], [`error`]: the plumbing; [`panic_report`]: a panic
+//! - [`error`]: the one error type, its [`Refusal`] types (credentials refused) and
+//!   [`Hint`]s (what to do, worded by each front end).
+//! - [`paths`], [`http`], [`secret`]: the plumbing; [`panic_report`]: a panic
 //!   hook that never prints the panic's message (it could hold a secret).
 
 #[cfg(unix)]
@@ -24,6 +26,7 @@ pub mod discovery;
 pub mod error;
 pub mod flows;
 pub mod format;
+pub mod hint;
 pub mod http;
 pub mod ids;
 pub mod loopback;
@@ -36,5 +39,6 @@ pub mod token;
 pub mod vault;
 
 pub use broker::Broker;
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Refusal, Result};
+pub use hint::Hint;
 pub use secret::Secret;

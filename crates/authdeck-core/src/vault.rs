@@ -230,6 +230,22 @@ pub(crate) enum Failure {
     Other(String),
 }
 
+/// What replaces an unreadable entry: storing the secret again, or (tokens) logging out
+/// and in again.
+pub(crate) fn replace_entry_hint(key: &SecretKey) -> crate::hint::Hint {
+    use crate::hint::Hint;
+    let service = key.service.clone();
+    let account = key
+        .account
+        .clone()
+        .unwrap_or_else(|| crate::config::DEFAULT_ACCOUNT.to_owned());
+    match key.kind {
+        SecretKind::ClientSecret => Hint::StoreClientSecret { service },
+        SecretKind::Password => Hint::StorePassword { service, account },
+        _ => Hint::LogOutAndIn { service, account },
+    }
+}
+
 /// Turns a keyring failure into a message that says what to do. Never includes the
 /// secret.
 pub(crate) fn failure_error(failure: &Failure, key: &SecretKey) -> Error {
@@ -254,9 +270,10 @@ pub(crate) fn failure_error(failure: &Failure, key: &SecretKey) -> Error {
         Failure::NoDefaultCollection => format!(
             "the OS keyring has no default collection to store {what} in: create a keyring and make it the default in your keyring app (Seahorse: 'Passwords and Keys'), then try again"
         ),
-        Failure::NotUtf8 => format!(
-            "the keyring entry holding {what} is not valid UTF-8: remove it (`authdeck logout`) and log in again"
-        ),
+        Failure::NotUtf8 => {
+            let message = format!("the keyring entry holding {what} is not valid UTF-8");
+            return Error::Keyring(message).with_hint(replace_entry_hint(key));
+        }
         Failure::Ambiguous => format!(
             "the keyring holds several entries for {what}: remove the duplicates with your keyring app (or `secret-tool`)"
         ),
@@ -479,7 +496,11 @@ mod tests {
             "{service}"
         );
         let enc = failure_error(&Failure::NotUtf8, &key);
-        assert!(enc.to_string().contains("authdeck logout"), "{enc}");
+        assert!(!enc.to_string().contains("authdeck"), "{enc}");
+        assert!(
+            matches!(enc.hint(), Some(crate::hint::Hint::LogOutAndIn { .. })),
+            "{enc:?}"
+        );
     }
 
     #[cfg(not(target_os = "linux"))]

@@ -23,6 +23,9 @@ pub const OQTANT_REDIRECT_URIS: [&str; 6] = [
 pub const QUAMOTION_CLIENT_ID: &str = "demo-quamotion-client";
 /// Quamotion (Azure AD): client secret.
 pub const QUAMOTION_CLIENT_SECRET: &str = "demo-quamotion-secret";
+/// Quamotion (Azure AD): a second client secret of the application, whose validity has
+/// ended (Azure answers it with AADSTS7000222, not as a wrong secret).
+pub const QUAMOTION_EXPIRED_CLIENT_SECRET: &str = "demo-quamotion-expired-secret";
 /// Quamotion (Azure AD) v1: the resource, trailing `/` included.
 pub const QUAMOTION_RESOURCE: &str = "https://cloud.quamotion.mobi/";
 /// Quamotion (Azure AD) v2: the scope (resource + `/.default`, hence the double slash).

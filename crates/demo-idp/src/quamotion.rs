@@ -8,7 +8,9 @@
 //! (default `common`). The v1 response carries every number as a string (`expires_in`,
 //! `ext_expires_in`, `expires_on`, `not_before`); no refresh token. Errors are
 //! `{"error", "error_description":"AADSTSnnnn: …", "error_codes", "timestamp", "trace_id",
-//! "correlation_id", "error_uri"}`. v2: `POST /<tenant>/oauth2/v2.0/token` with
+//! "correlation_id", "error_uri"}`: 401 `invalid_client` AADSTS7000215 for a wrong secret,
+//! AADSTS7000222 for an expired one (`QUAMOTION_EXPIRED_CLIENT_SECRET`), AADSTS7000218
+//! for none; 400 `unauthorized_client` AADSTS700016 for an unknown application. v2: `POST /<tenant>/oauth2/v2.0/token` with
 //! `scope=https://cloud.quamotion.mobi//.default`, numbers as numbers.
 //!
 //! Routes (below `/quamotion`): `POST|GET /{tenant}/oauth2/token`,
@@ -26,7 +28,8 @@ use axum::Router;
 use serde_json::{json, Value};
 
 use crate::credentials::{
-    QUAMOTION_CLIENT_ID, QUAMOTION_CLIENT_SECRET, QUAMOTION_RESOURCE, QUAMOTION_SCOPE,
+    QUAMOTION_CLIENT_ID, QUAMOTION_CLIENT_SECRET, QUAMOTION_EXPIRED_CLIENT_SECRET,
+    QUAMOTION_RESOURCE, QUAMOTION_SCOPE,
 };
 use crate::http::{self, Params};
 use crate::pages;
@@ -181,6 +184,18 @@ consented to by any user in the tenant. You may have sent your authentication re
             "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
         );
     };
+    if secret == QUAMOTION_EXPIRED_CLIENT_SECRET {
+        return aad_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            7_000_222,
+            &format!(
+                "The provided client secret keys for app '{QUAMOTION_CLIENT_ID}' are expired. \
+Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or \
+consider using certificate credentials for added security: https://aka.ms/certCreds."
+            ),
+        );
+    }
     if secret != QUAMOTION_CLIENT_SECRET {
         return aad_error(
             StatusCode::UNAUTHORIZED,

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use common::*;
 use demo_idp::credentials::{
-    QUAMOTION_CLIENT_ID, QUAMOTION_CLIENT_SECRET, QUAMOTION_RESOURCE, QUAMOTION_SCOPE,
+    QUAMOTION_CLIENT_ID, QUAMOTION_CLIENT_SECRET, QUAMOTION_EXPIRED_CLIENT_SECRET,
+    QUAMOTION_RESOURCE, QUAMOTION_SCOPE,
 };
 use demo_idp::DemoConfig;
 
@@ -184,6 +185,22 @@ async fn wrong_secret_is_401_invalid_client_and_unknown_client_is_rejected() {
     .await;
     assert_eq!(resp.status(), 400);
     assert_aad_error(&json(resp).await, "unauthorized_client", 700016);
+
+    // The application's other secret has expired: Azure says so, it is no wrong secret.
+    let resp = v1(
+        &c,
+        &base,
+        "common",
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", QUAMOTION_CLIENT_ID),
+            ("client_secret", QUAMOTION_EXPIRED_CLIENT_SECRET),
+            ("resource", QUAMOTION_RESOURCE),
+        ],
+    )
+    .await;
+    assert_eq!(resp.status(), 401);
+    assert_aad_error(&json(resp).await, "invalid_client", 7000222);
 }
 
 #[tokio::test]

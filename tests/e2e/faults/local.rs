@@ -32,7 +32,7 @@ pub(crate) fn snapshot(env: &Env) -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 /// The keyring entries of the environment: (user, value).
-pub(super) fn keyring(env: &Env) -> Vec<(String, Option<String>)> {
+pub(crate) fn keyring(env: &Env) -> Vec<(String, Option<String>)> {
     env.keyring_users()
         .into_iter()
         .map(|u| {

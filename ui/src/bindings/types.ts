@@ -2,12 +2,13 @@
 // `AUTHDECK_WRITE_BINDINGS=1 cargo test -p authdeck-desktop bindings` regenerates it,
 // and the same test without the variable fails when it is stale.
 
-export type ErrorDto = { 
+export type ErrorCode = "cancelled" | "keyring" | "bad_user_credentials" | "bad_client_credentials" | "consent_denied" | "grant_expired" | "provider_broken" | "other";
+
+export type ErrorDto = { code: ErrorCode, message: string, 
 /**
- * A stable name the UI can branch on: config, login_required, provider, keyring,
- * cancelled, local.
+ * What to do, in the desktop's words (a step in the window).
  */
-kind: string, message: string, };
+hint: string | null, };
 
 export type StatusKind = "logged_in" | "expired" | "login_required" | "not_logged_in";
 

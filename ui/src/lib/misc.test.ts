@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { claimRows } from "./claims";
-import { errorKind, errorMessage, isCancelled } from "./errors";
+import { errorCode, errorMessage, isCancelled } from "./errors";
 import { flowInfo, flowLabel, isBrowserFlow } from "./flows";
 import { svgDataUrl } from "./svg";
 import { rowTestId, testIdSuffix } from "./testid";
@@ -19,9 +19,22 @@ describe("test ids", () => {
 
 describe("errorMessage", () => {
   it("shows the message of an ErrorDto, never JSON", () => {
-    expect(errorMessage({ kind: "provider", message: "invalid_client" })).toBe("invalid_client");
-    expect(errorMessage({ kind: "keyring", message: "locked" })).toBe("Keyring: locked");
-    expect(errorMessage({ kind: "provider", message: " " })).toBe("The operation failed.");
+    expect(errorMessage({ code: "other", message: "invalid_client", hint: null })).toBe("invalid_client");
+    expect(errorMessage({ code: "keyring", message: "locked", hint: null })).toBe("Keyring: locked");
+    expect(errorMessage({ code: "other", message: " ", hint: null })).toBe("The operation failed.");
+  });
+
+  it("adds the desktop's hint after the message", () => {
+    expect(
+      errorMessage({
+        code: "bad_user_credentials",
+        message: "nomad/default: the provider refused the user name or password (Incorrect username or password)",
+        hint: "Enter the right password in the service's panel, under Accounts.",
+      }),
+    ).toBe(
+      "nomad/default: the provider refused the user name or password (Incorrect username or password). Enter the right password in the service's panel, under Accounts.",
+    );
+    expect(errorMessage({ code: "grant_expired", message: "a/b: expired.", hint: "Log in again." })).toBe("a/b: expired. Log in again.");
   });
 
   it("copes with strings, Errors and junk", () => {
@@ -32,10 +45,12 @@ describe("errorMessage", () => {
   });
 
   it("recognises cancellation", () => {
-    expect(isCancelled({ kind: "cancelled", message: "x" })).toBe(true);
-    expect(isCancelled({ kind: "provider", message: "x" })).toBe(false);
+    expect(isCancelled({ code: "cancelled", message: "x", hint: null })).toBe(true);
+    expect(isCancelled({ code: "other", message: "x", hint: null })).toBe(false);
     expect(isCancelled("cancelled")).toBe(false);
-    expect(errorKind({ kind: "config", message: "" })).toBe("config");
+    expect(errorCode({ code: "consent_denied", message: "", hint: null })).toBe("consent_denied");
+    // The old shape is not an ErrorDto any more.
+    expect(errorCode({ kind: "config", message: "" })).toBe(null);
   });
 });
 

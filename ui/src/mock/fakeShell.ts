@@ -5,7 +5,7 @@
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { events } from "../bindings/commands";
-import type { AccountView, ErrorDto, LoginEventDto, NewAccount, NewServiceFromPreset, NewServiceManual, ServiceUpdate, Settings } from "../bindings/types";
+import type { AccountView, ErrorCode, ErrorDto, LoginEventDto, NewAccount, NewServiceFromPreset, NewServiceManual, ServiceUpdate, Settings } from "../bindings/types";
 import { fakeQrSvg, fakeToken, PRESETS, sampleAccounts } from "./data";
 
 type Args = Record<string, unknown>;
@@ -13,7 +13,7 @@ type Args = Record<string, unknown>;
 const params = new URLSearchParams(location.search);
 const now = (): number => Math.floor(Date.now() / 1000);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const fail = (kind: string, message: string): ErrorDto => ({ kind, message });
+const fail = (code: ErrorCode, message: string, hint: string | null = null): ErrorDto => ({ code, message, hint });
 
 let accounts: AccountView[] = params.get("scenario") === "empty" ? [] : sampleAccounts(now());
 let settings: Settings = { clipboardClearSecs: 60, refreshMarginSecs: 120, keepInTray: true, theme: "system" };
@@ -23,7 +23,7 @@ const key = (a: Args): string => `${String(a["service"])}/${String(a["account"])
 
 function find(a: Args): AccountView {
   const acc = accounts.find((x) => x.service === a["service"] && x.account === a["account"]);
-  if (!acc) throw fail("config", `No service '${String(a["service"])}'.`);
+  if (!acc) throw fail("other", `No service '${String(a["service"])}'.`);
   return acc;
 }
 
@@ -68,7 +68,7 @@ async function login(a: Args): Promise<AccountView> {
       await sleep(60000);
     } else {
       await sleep(700);
-      if (acc.service === "plantpredict") throw fail("provider", "PlantPredict's token endpoint answered 401 invalid_client: the client secret was rejected.");
+      if (acc.service === "plantpredict") throw fail("bad_client_credentials", "plantpredict/default: the provider refused the client id or client secret (invalid_client)", "Enter the right client secret with \"Edit service…\" in the service's panel.");
     }
     return patch(a, { status: "logged_in", obtainedAt: now(), expiresAt: now() + 3600, reason: null });
   })();
@@ -83,7 +83,7 @@ async function login(a: Args): Promise<AccountView> {
 function copy(a: Args): { clearsInSecs: number } {
   const acc = find(a);
   if (acc.status === "login_required" || (acc.status === "not_logged_in" && acc.flow !== "client-credentials")) {
-    throw fail("login_required", `Log in to ${acc.serviceName} first: there is no token to copy.`);
+    throw fail("other", `Log in to ${acc.serviceName} first: there is no token to copy.`);
   }
   if (acc.status !== "logged_in" || (acc.expiresAt ?? 0) < now()) {
     patch(a, { status: "logged_in", obtainedAt: now(), expiresAt: now() + 3600, reason: null });
@@ -95,7 +95,7 @@ function copy(a: Args): { clearsInSecs: number } {
 }
 
 function addAccount(id: string, name: string, flow: string, p: Partial<AccountView> = {}): null {
-  if (accounts.some((x) => x.service === id)) throw fail("config", `A service called '${id}' already exists in services.toml.`);
+  if (accounts.some((x) => x.service === id)) throw fail("other", `A service called '${id}' already exists in services.toml.`);
   accounts = [...accounts, { service: id, serviceName: name, account: "default", flow, status: "not_logged_in", expiresAt: null, obtainedAt: null, reason: null, scopes: [], docsUrl: null, apiBase: null, supportsAppToken: false, appTokenExpiresAt: null, pasted: false, pasteHint: { kind: "unknown", message: "" }, headerCopy: { label: "Authorization header", sample: "Authorization: Bearer ‹token›" }, ...p }];
   void emit(events.accountsChanged, null);
   return null;
@@ -126,13 +126,13 @@ async function handle(cmd: string, a: Args): Promise<unknown> {
     case "discover": {
       await sleep(600);
       const issuer = String(a["issuer"]).replace(/\/$/, "");
-      if (issuer.includes("fail")) throw fail("provider", `No discovery document at ${issuer}/.well-known/openid-configuration (404).`);
+      if (issuer.includes("fail")) throw fail("other", `No discovery document at ${issuer}/.well-known/openid-configuration (404).`);
       return { issuer, authorization: `${issuer}/authorize`, token: `${issuer}/oauth/token`, deviceAuthorization: `${issuer}/oauth/device/code`, revocation: `${issuer}/oauth/revoke`, scopesSupported: ["openid", "profile", "email", "offline_access"] };
     }
     case "service_settings": {
       await sleep(120);
       const acc = accounts.find((x) => x.service === a["service"]);
-      if (!acc) throw fail("config", `No service '${String(a["service"])}' in services.toml.`);
+      if (!acc) throw fail("other", `No service '${String(a["service"])}' in services.toml.`);
       const base = `http://127.0.0.1:47080/${acc.service}`;
       return {
         id: acc.service, name: acc.serviceName, flow: acc.flow, preset: acc.service, issuer: null,
@@ -155,8 +155,8 @@ async function handle(cmd: string, a: Args): Promise<unknown> {
       await sleep(250);
       const req = a["req"] as NewAccount;
       const first = accounts.find((x) => x.service === req.service);
-      if (!first) throw fail("config", `No service '${req.service}' in services.toml.`);
-      if (accounts.some((x) => x.service === req.service && x.account === req.account)) throw fail("config", `'${req.service}' already has an account '${req.account}': choose another name`);
+      if (!first) throw fail("other", `No service '${req.service}' in services.toml.`);
+      if (accounts.some((x) => x.service === req.service && x.account === req.account)) throw fail("other", `'${req.service}' already has an account '${req.account}': choose another name`);
       accounts = [...accounts, { ...first, account: req.account, status: "not_logged_in", expiresAt: null, obtainedAt: null, reason: null, appTokenExpiresAt: null }];
       return null;
     }
@@ -167,7 +167,7 @@ async function handle(cmd: string, a: Args): Promise<unknown> {
     case "read_openapi": {
       await sleep(400);
       const source = String(a["source"]);
-      if (!source.startsWith("http")) throw fail("local", `cannot read ${source}: no such file`);
+      if (!source.startsWith("http")) throw fail("other", `cannot read ${source}: no such file`);
       return {
         title: "Example API", teamServices: [], warnings: [],
         proposals: [{ scheme: "HTTPBearer", id: "example-api", name: "Example API", flow: "bearer", preset: null, scopes: [], needs: ["token"], pasteHint: "In the docs' Authorize dialog, paste the raw token into the 'HTTPBearer' (HTTP bearer) box.", notes: ["the document gives no login for this scheme: paste a JWT token obtained elsewhere"] }],
@@ -236,7 +236,7 @@ async function handle(cmd: string, a: Args): Promise<unknown> {
     case "first_paint":
       return null;
     default:
-      throw fail("local", `mock: unknown command ${cmd}`);
+      throw fail("other", `mock: unknown command ${cmd}`);
   }
 }
 

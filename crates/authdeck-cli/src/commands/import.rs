@@ -220,7 +220,10 @@ fn report_created(id: &ServiceId, service: &Service, p: &Proposal, json: bool) {
         println!("Its client secret is in the keyring.");
     }
     if service.flow == Flow::Password {
-        println!("Store the password with `authdeck service secret {id} --password-stdin` if you did not pass --password-stdin.");
+        println!(
+            "Store the password with `{}` if you did not pass --password-stdin.",
+            crate::hints::command(&format!("service secret {id} --password-stdin"))
+        );
     }
     for note in &p.notes {
         println!("Note: {note}");
@@ -281,7 +284,10 @@ async fn import_team(broker: &Broker, args: &ImportArgs, text: &str) -> Result<(
     );
     for (id, service) in &team.services {
         let secret = if service.effective_client_auth().needs_secret() {
-            format!(" First store the client secret: `authdeck service secret {id} --client-secret-stdin`.")
+            format!(
+                " First store the client secret: `{}`.",
+                crate::hints::command(&format!("service secret {id} --client-secret-stdin"))
+            )
         } else {
             String::new()
         };

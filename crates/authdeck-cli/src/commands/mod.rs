@@ -20,6 +20,7 @@ use crate::output;
 pub fn main() -> ExitCode {
     authdeck_core::panic_report::install("authdeck");
     let cli = Cli::parse();
+    crate::hints::set_demo(cli.demo);
     init_logging();
     if let Command::Token(args) = &cli.command {
         if !cli.demo {
@@ -45,14 +46,16 @@ pub fn main() -> ExitCode {
     let code = match result {
         Ok(()) => 0,
         Err(e) => {
+            let message = crate::hints::describe(&e);
             if json_errors {
                 output::json_line(&serde_json::json!({
                     "event": "error",
                     "kind": e.kind().as_str(),
-                    "message": e.to_string(),
+                    "code": e.refusal().map_or(e.kind().as_str(), |r| r.as_str()),
+                    "message": message,
                 }));
             }
-            eprintln!("authdeck: {e}");
+            eprintln!("authdeck: {message}");
             u8::try_from(e.kind().exit_code()).unwrap_or(1)
         }
     };

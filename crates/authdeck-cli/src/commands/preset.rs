@@ -15,7 +15,10 @@ pub fn run(cmd: &PresetCommand) -> Result<()> {
                 .map(|p| [p.name.to_owned(), p.title.to_owned(), asks_for(p)])
                 .collect();
             print_table(["PRESET", "SERVICE", "ASKS FOR"], &rows);
-            println!("\nAdd one with: authdeck service add <id> --preset <name> --set key=value … [--client-secret-stdin] [--password-stdin]");
+            println!(
+                "\nAdd one with: {}",
+                crate::hints::command("service add <id> --preset <name> --set key=value … [--client-secret-stdin] [--password-stdin]")
+            );
             Ok(())
         }
         PresetCommand::Show(args) => show(args),

@@ -182,7 +182,11 @@ fn list(broker: &Broker, json: bool) -> Result<()> {
         return Ok(());
     }
     if config.services.is_empty() {
-        println!("No services configured. Add one with `authdeck service add` (see `authdeck service add --help`).");
+        println!(
+            "No services configured. Add one with `{}` (see `{}`).",
+            crate::hints::command("service add"),
+            crate::hints::command("service add --help")
+        );
         return Ok(());
     }
     let rows: Vec<[String; 4]> = config
@@ -241,7 +245,10 @@ async fn show(broker: &Broker, id: &str, json: bool) -> Result<()> {
     }
     match has_secret {
         Some(true) => println!("  client secret: stored in the keyring"),
-        Some(false) => println!("  client secret: MISSING — store it with `authdeck service secret {id} --client-secret-stdin`"),
+        Some(false) => println!(
+            "  client secret: MISSING — store it with `{}`",
+            crate::hints::command(&format!("service secret {id} --client-secret-stdin"))
+        ),
         None => {}
     }
     println!("Accounts:");

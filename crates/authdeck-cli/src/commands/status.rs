@@ -16,7 +16,11 @@ pub fn run(broker: &Broker, args: &StatusArgs) -> Result<()> {
         return Ok(());
     }
     if accounts.is_empty() {
-        println!("No services configured. Add one with `authdeck service add` (see `authdeck service add --help`).");
+        println!(
+            "No services configured. Add one with `{}` (see `{}`).",
+            crate::hints::command("service add"),
+            crate::hints::command("service add --help")
+        );
         return Ok(());
     }
     let rows: Vec<[String; 4]> = accounts

@@ -103,9 +103,17 @@ pub fn from_agent(args: &TokenArgs) -> Option<Result<()>> {
             let config = authdeck_core::config::ConfigFile::new(dirs.services_file());
             Some(print(&token, args, || config.load()))
         }
-        AgentAnswer::Reply(Reply::Error { kind, message }) => {
+        AgentAnswer::Reply(Reply::Error {
+            kind,
+            message,
+            hint,
+        }) => {
             tracing::debug!("the agent on {} answered an error", socket.display());
-            Some(Err(authdeck_core::Error::Agent { kind, message }))
+            Some(Err(authdeck_core::Error::Agent {
+                kind,
+                message,
+                hint: hint.map(Box::new),
+            }))
         }
     }
 }
@@ -120,7 +128,7 @@ pub fn exit_code(result: Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("authdeck: {e}");
+            eprintln!("authdeck: {}", crate::hints::describe(&e));
             ExitCode::from(u8::try_from(e.kind().exit_code()).unwrap_or(1))
         }
     }

@@ -3,8 +3,11 @@
 //! ```text
 //! request:  token \t <service> \t <account, empty for the default> \t <min_valid> \n
 //! reply:    ok \t <token_type> \t <expires_at, empty if none> \t <scopes, space-separated> \t <token> \n
-//!           err \t <kind> \t <message> \n
+//!           err \t <kind> \t <message> [\t <hint as JSON>] \n
 //! ```
+//!
+//! The hint (`hint.rs`) travels as data, so the CLI words it for the mode it runs in;
+//! a reply without one (an older agent) is still read.
 //!
 //! Tiny on purpose: the CLI's side parses it with no allocation beyond the fields, and the
 //! whole exchange fits one read. A field cannot hold a tab or a line break; requests that
@@ -12,6 +15,7 @@
 //! I/O here.
 
 use crate::error::ErrorKind;
+use crate::hint::Hint;
 use crate::secret::Secret;
 
 /// The longest line either side accepts (a token of a few KiB fits many times over).
@@ -38,6 +42,7 @@ pub enum Reply {
     Error {
         kind: ErrorKind,
         message: String,
+        hint: Option<Hint>,
     },
 }
 
@@ -99,6 +104,7 @@ impl Reply {
                     return Reply::Error {
                         kind: ErrorKind::Local,
                         message: "the token cannot be sent over the agent's protocol".into(),
+                        hint: None,
                     }
                     .encode();
                 }
@@ -108,7 +114,11 @@ impl Reply {
                     token.expose()
                 )
             }
-            Reply::Error { kind, message } => {
+            Reply::Error {
+                kind,
+                message,
+                hint,
+            } => {
                 let message: String = message
                     .chars()
                     .map(|c| {
@@ -119,7 +129,12 @@ impl Reply {
                         }
                     })
                     .collect();
-                format!("err\t{}\t{message}\n", kind.as_str())
+                // JSON escapes every control character: the field holds no tab or break.
+                let hint = hint
+                    .as_ref()
+                    .and_then(|h| serde_json::to_string(h).ok())
+                    .map_or(String::new(), |json| format!("\t{json}"));
+                format!("err\t{}\t{message}{hint}\n", kind.as_str())
             }
         }
     }
@@ -158,13 +173,17 @@ impl Reply {
             });
         }
         if let Some(rest) = line.strip_prefix("err\t") {
-            let (kind, message) = rest
-                .split_once('\t')
-                .ok_or_else(|| "malformed error reply".to_owned())?;
+            let mut fields = rest.splitn(3, '\t');
+            let (Some(kind), Some(message)) = (fields.next(), fields.next()) else {
+                return Err("malformed error reply".to_owned());
+            };
             let kind = kind_from_str(kind).ok_or_else(|| format!("unknown error kind '{kind}'"))?;
+            // A hint this build cannot read is left out: the message still stands.
+            let hint = fields.next().and_then(|h| serde_json::from_str(h).ok());
             return Ok(Reply::Error {
                 kind,
                 message: message.to_owned(),
+                hint,
             });
         }
         Err("malformed reply (neither ok nor err)".into())
@@ -248,9 +267,22 @@ mod tests {
         assert_eq!(Reply::decode(&bare.encode()), Ok(bare));
         let err = Reply::Error {
             kind: ErrorKind::LoginRequired,
-            message: "s/default: not logged in: run `authdeck login s`".into(),
+            message: "s/default: not logged in".into(),
+            hint: Some(Hint::LogIn {
+                service: "s".into(),
+                account: "default".into(),
+            }),
         };
         assert_eq!(Reply::decode(&err.encode()), Ok(err));
+        // An older agent's reply, without a hint.
+        assert_eq!(
+            Reply::decode("err\tprovider\tboom\n"),
+            Ok(Reply::Error {
+                kind: ErrorKind::Provider,
+                message: "boom".into(),
+                hint: None
+            })
+        );
     }
 
     #[test]
@@ -258,6 +290,7 @@ mod tests {
         let err = Reply::Error {
             kind: ErrorKind::Provider,
             message: "line one\nline\ttwo".into(),
+            hint: None,
         };
         assert_eq!(err.encode(), "err\tprovider\tline one line two\n");
         let odd = Reply::Token {

@@ -76,6 +76,7 @@ impl Agent {
                 Reply::Error {
                     kind: e.kind(),
                     message: e.to_string(),
+                    hint: e.hint(),
                 }
             }
         }
@@ -136,6 +137,7 @@ impl Agent {
                 let reply = Reply::Error {
                     kind: ErrorKind::Local,
                     message: "the agent serves its own user only".into(),
+                    hint: None,
                 };
                 let _ = stream.write_all(reply.encode().as_bytes()).await;
                 return;
@@ -162,11 +164,13 @@ impl Agent {
                 Err(message) => Reply::Error {
                     kind: ErrorKind::Local,
                     message,
+                    hint: None,
                 },
             },
             Ok(Ok(_)) => Reply::Error {
                 kind: ErrorKind::Local,
                 message: "incomplete or too long request".into(),
+                hint: None,
             },
             Ok(Err(e)) => {
                 tracing::debug!("agent: reading a request failed: {e}");

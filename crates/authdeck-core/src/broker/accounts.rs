@@ -10,6 +10,7 @@ use crate::config::{Account, AccountName, Flow, Service, ServiceId};
 use crate::discovery;
 use crate::error::{Error, Result};
 use crate::flows::{self, auth_code, autolab, device, LoginObserver};
+use crate::hint::Hint;
 use crate::secret::Secret;
 use crate::state::AccountState;
 use crate::token::TokenSet;
@@ -83,10 +84,41 @@ impl Broker {
         let account_name = account.as_str();
         if service.flow.is_pasted() {
             return Err(Error::Config(format!(
-                "'{service_id}' takes a pasted {}: `authdeck login {service_id}` reads it from stdin",
+                "'{service_id}' takes a pasted {}, not a login",
                 super::pasted::what(service.flow)
-            )));
+            ))
+            .with_hint(Hint::PasteToken {
+                service: service_id.to_owned(),
+                account: account_name.to_owned(),
+            }));
         }
+        let tokens = self
+            .run_login(service_id, service, account_name, observer, cancel)
+            .await
+            .map_err(|e| super::in_account(e, service_id, account_name, service))?;
+        if service.account(account_name).is_none() {
+            self.config.ensure_account(
+                service_id,
+                &Account {
+                    name: account.clone(),
+                    username: None,
+                },
+            )?;
+        }
+        let _lock = self.lock_account(service_id, account_name).await?;
+        self.store_tokens(service_id, account_name, &tokens).await?;
+        Ok(super::valid_token(&tokens))
+    }
+
+    /// The service's login flow, up to the new tokens (nothing stored yet).
+    async fn run_login(
+        &self,
+        service_id: &str,
+        service: &Service,
+        account_name: &str,
+        observer: &dyn LoginObserver,
+        cancel: &CancellationToken,
+    ) -> Result<TokenSet> {
         let endpoints = self.endpoints(service_id, service).await?;
         let client = self.client_identity(service_id, service).await?;
         let tokens = match service.flow {
@@ -149,18 +181,7 @@ impl Broker {
                     .await?
             }
         };
-        if service.account(account_name).is_none() {
-            self.config.ensure_account(
-                service_id,
-                &Account {
-                    name: account.clone(),
-                    username: None,
-                },
-            )?;
-        }
-        let _lock = self.lock_account(service_id, account_name).await?;
-        self.store_tokens(service_id, account_name, &tokens).await?;
-        Ok(super::valid_token(&tokens))
+        Ok(tokens)
     }
 
     /// Revokes the account's tokens at the provider (when it has a revocation endpoint)
@@ -253,9 +274,13 @@ impl Broker {
     ) -> Result<()> {
         let config = self.config.load()?;
         if !replace && config.service(id.as_str()).is_ok() {
-            return Err(Error::Config(format!(
-                "a service '{id}' already exists: remove it first (`authdeck service remove {id}`) or pass --replace"
-            )));
+            return Err(
+                Error::Config(format!("a service '{id}' already exists")).with_hint(
+                    Hint::ReplaceService {
+                        service: id.to_string(),
+                    },
+                ),
+            );
         }
         service
             .validate()

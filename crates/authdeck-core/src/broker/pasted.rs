@@ -6,6 +6,7 @@
 use super::{Broker, ValidToken};
 use crate::config::{Account, AccountName, Flow};
 use crate::error::{Error, Result};
+use crate::hint::Hint;
 use crate::secret::Secret;
 use crate::token::TokenSet;
 
@@ -21,14 +22,17 @@ pub(crate) fn what(flow: Flow) -> &'static str {
     }
 }
 
-/// "Login required: paste a new token with `authdeck login <svc>`".
+/// "Login required": paste a new token.
 pub(crate) fn login_required(service: &str, account: &str, flow: Flow, had_one: bool) -> Error {
     let reason = if had_one {
         EXPIRED.to_owned()
     } else {
         format!("no {} has been pasted yet", what(flow))
     };
-    Error::login_required(service, account, reason)
+    Error::login_required(service, account, reason).with_hint(Hint::PasteToken {
+        service: service.to_owned(),
+        account: account.to_owned(),
+    })
 }
 
 impl Broker {
@@ -45,9 +49,13 @@ impl Broker {
         let service = config.service(service_id)?;
         if !service.flow.is_pasted() {
             return Err(Error::Config(format!(
-                "'{service_id}' logs in with the {} flow and takes no pasted token: run `authdeck login {service_id}`",
+                "'{service_id}' logs in with the {} flow and takes no pasted token",
                 service.flow
-            )));
+            ))
+            .with_hint(Hint::LogIn {
+                service: service_id.to_owned(),
+                account: account.unwrap_or(crate::config::DEFAULT_ACCOUNT).to_owned(),
+            }));
         }
         let account = match account {
             Some(name) => AccountName::parse(name).map_err(Error::Config)?,

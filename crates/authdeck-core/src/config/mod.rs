@@ -478,8 +478,11 @@ impl ConfigFile {
         }
         if names.len() == 1 {
             return Err(Error::Config(format!(
-                "'{name}' is the only account of '{id}': remove the service instead (`authdeck service remove {id}`)"
-            )));
+                "'{name}' is the only account of '{id}': remove the service instead"
+            ))
+            .with_hint(crate::hint::Hint::RemoveService {
+                service: id.to_owned(),
+            }));
         }
         let mut updated = service.clone();
         updated.accounts.retain(|a| a.name.as_str() != name);

@@ -62,7 +62,7 @@ fn definition_only(id: &ServiceId, service: &Service) -> Result<Service> {
             .any(|s| k.contains(s))
         {
             return Err(Error::Config(format!(
-                "service '{id}' has a parameter '{key}' that looks like a secret: secrets belong in the keyring (`authdeck service secret`), not in a shared file; remove it from services.toml and export again"
+                "service '{id}' has a parameter '{key}' that looks like a secret: secrets belong in the keyring, not in a shared file: remove it from services.toml and export again"
             )));
         }
     }

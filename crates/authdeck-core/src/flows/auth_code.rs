@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use super::client_credentials::push_extra;
+use super::refusal::Grant;
 use super::token_endpoint::{self, Placement};
 use super::{BrowserOpener, ClientIdentity, FlowContext, LoginEvent, LoginObserver};
 use crate::config::Redirect;
@@ -117,7 +118,8 @@ pub async fn login(
             &params,
             Placement::Form,
         )
-        .await?;
+        .await
+        .map_err(|e| e.into_error(Grant::AuthorizationCode, "the authorization code"))?;
         let tokens = TokenSet::from_response(resp, ctx.clock.now(), req.scopes);
         if let (Some(nonce), Some(id_token)) = (&nonce, &tokens.id_token) {
             check_nonce(id_token.expose(), nonce.secret())?;

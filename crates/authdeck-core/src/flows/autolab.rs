@@ -18,6 +18,8 @@ use url::Url;
 
 use super::client_credentials::push_extra;
 use super::device::{poll, PollStep};
+use super::error_code::ErrorCode;
+use super::refusal::{self, Grant};
 use super::token_endpoint::{self, clean_text, Placement};
 use super::{ClientIdentity, FlowContext, LoginEvent, LoginObserver};
 use crate::error::{Error, Result};
@@ -73,7 +75,14 @@ pub async fn login(
                 "Autolab allows one device login every 30 seconds from this address: wait half a minute and try again".into(),
             ))
         }
-        _ => return Err(autolab_error("start the device login", req.init_url, &resp)),
+        _ => {
+            return Err(autolab_error(
+                "start the device login",
+                Grant::Other,
+                req.init_url,
+                &resp,
+            ))
+        }
     };
     observer.on_event(LoginEvent::DeviceCode {
         user_code: started.user_code.clone(),
@@ -109,7 +118,8 @@ pub async fn login(
         &params,
         req.placement,
     )
-    .await?;
+    .await
+    .map_err(|e| e.into_error(Grant::AuthorizationCode, "the Autolab code exchange"))?;
     Ok(TokenSet::from_response(resp, ctx.clock.now(), &[]))
 }
 
@@ -123,10 +133,8 @@ async fn get(ctx: &FlowContext, url: &Url, what: &str) -> Result<HttpResponse> {
 
 /// One poll's answer, as Autolab's device flow controller and rate limiter give it.
 fn classify(url: &Url, resp: &HttpResponse) -> PollStep<String> {
-    let error = serde_json::from_slice::<serde_json::Value>(&resp.body)
-        .ok()
-        .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_owned));
-    match (resp.status, error.as_deref()) {
+    let code = token_endpoint::parse_oauth_error(resp).map(|o| o.code);
+    match (resp.status, code) {
         (200, _) => match serde_json::from_slice::<CodeResponse>(&resp.body) {
             Ok(c) if !c.code.is_empty() => PollStep::Done(c.code),
             _ => PollStep::Failed(Error::Provider(
@@ -140,16 +148,23 @@ fn classify(url: &Url, resp: &HttpResponse) -> PollStep<String> {
             );
             PollStep::BackOff(POLL_INTERVAL * 2)
         }
-        (400, Some("authorization_pending")) => PollStep::Pending,
-        (400, Some(e)) if e.contains("denied") => PollStep::Failed(Error::AccessDenied(
-            "the Autolab login was denied on the activation page".into(),
+        (400, Some(ErrorCode::AuthorizationPending)) => PollStep::Pending,
+        _ => PollStep::Failed(autolab_error(
+            "finish the device login",
+            Grant::DevicePoll,
+            url,
+            resp,
         )),
-        _ => PollStep::Failed(autolab_error("finish the device login", url, resp)),
     }
 }
 
-fn autolab_error(action: &str, url: &Url, resp: &HttpResponse) -> Error {
+/// A refusal when it is one (the user pressed Deny: `authorization denied by user`),
+/// else Autolab's error as it stated it.
+fn autolab_error(action: &str, grant: Grant, url: &Url, resp: &HttpResponse) -> Error {
     match token_endpoint::parse_oauth_error(resp) {
+        Some(o) if refusal::classify(grant, &o).is_some() => {
+            refusal::to_error(grant, &o, "the Autolab device login")
+        }
         Some(o) => Error::Provider(format!(
             "Autolab refused to {action}: {} (HTTP {})",
             clean_text(&o.summary()),
@@ -190,14 +205,20 @@ mod tests {
                 &url,
                 &resp(400, r#"{"error":"authorization denied by user"}"#)
             ),
-            PollStep::Failed(Error::AccessDenied(_))
+            PollStep::Failed(Error::Refused {
+                refusal: crate::Refusal::ConsentDenied,
+                ..
+            })
         ));
         assert!(
             matches!(classify(&url, &resp(200, r#"{"code":"abc"}"#)), PollStep::Done(c) if c == "abc")
         );
         assert!(matches!(
             classify(&url, &resp(500, "oops")),
-            PollStep::Failed(Error::Provider(_))
+            PollStep::Failed(Error::Refused {
+                refusal: crate::Refusal::ProviderBroken,
+                ..
+            })
         ));
     }
 }

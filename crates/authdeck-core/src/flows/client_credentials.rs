@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use url::Url;
 
+use super::refusal::Grant;
 use super::token_endpoint::{self, Placement};
 use super::{ClientIdentity, FlowContext};
 use crate::error::Result;
@@ -22,8 +23,9 @@ pub async fn fetch(
     let mut params = vec![("grant_type".to_owned(), "client_credentials".to_owned())];
     push_scope(&mut params, scopes);
     push_extra(&mut params, extra);
-    let resp =
-        token_endpoint::request(&ctx.http, token_url, client.creds(), &params, placement).await?;
+    let resp = token_endpoint::request(&ctx.http, token_url, client.creds(), &params, placement)
+        .await
+        .map_err(|e| e.into_error(Grant::ClientCredentials, "the client credentials request"))?;
     Ok(TokenSet::from_response(resp, ctx.clock.now(), scopes))
 }
 

@@ -15,6 +15,8 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use super::client_credentials::{push_extra, push_scope};
+use super::error_code::ErrorCode;
+use super::refusal::{self, Grant};
 use super::token_endpoint::{self, Placement, TokenError};
 use super::{sleep_or_cancel, ClientIdentity, FlowContext, LoginEvent, LoginObserver};
 use crate::error::{Error, Result};
@@ -115,13 +117,8 @@ pub async fn login(
     .await?;
     if !resp.is_success() {
         return Err(
-            match token_endpoint::error_from(req.device_authorization_url, &resp) {
-                TokenError::OAuth(o) => Error::Provider(format!(
-                    "the provider refused to start the device login: {}",
-                    o.summary()
-                )),
-                TokenError::Other(e) => e,
-            },
+            token_endpoint::error_from(req.device_authorization_url, &resp)
+                .into_error(Grant::Other, "to start the device login"),
         );
     }
     let details: StandardDeviceAuthorizationResponse = serde_json::from_slice(&resp.body)
@@ -171,17 +168,11 @@ pub async fn login(
 fn classify<T>(result: Result<T, TokenError>) -> PollStep<T> {
     match result {
         Ok(t) => PollStep::Done(t),
-        Err(TokenError::OAuth(o)) => match o.code.as_str() {
-            "authorization_pending" => PollStep::Pending,
-            "slow_down" => PollStep::SlowDown,
-            "access_denied" => {
-                PollStep::Failed(Error::AccessDenied("the device login was denied".into()))
-            }
-            "expired_token" => PollStep::Failed(expired()),
-            _ => PollStep::Failed(Error::Provider(format!(
-                "the provider refused the device login: {}",
-                o.summary()
-            ))),
+        Err(TokenError::OAuth(o)) => match o.code {
+            ErrorCode::AuthorizationPending => PollStep::Pending,
+            ErrorCode::SlowDown => PollStep::SlowDown,
+            ErrorCode::ExpiredToken => PollStep::Failed(expired()),
+            _ => PollStep::Failed(refusal::to_error(Grant::DevicePoll, &o, "the device login")),
         },
         Err(TokenError::Other(e @ Error::Network(_))) => PollStep::Transient(e),
         Err(TokenError::Other(e)) => PollStep::Failed(e),
@@ -268,7 +259,7 @@ mod tests {
         let oauth = |code: &str| {
             Err::<(), _>(TokenError::OAuth(token_endpoint::OAuthError {
                 status: 400,
-                code: code.into(),
+                code: ErrorCode::parse(code),
                 description: None,
             }))
         };
@@ -279,7 +270,10 @@ mod tests {
         assert!(matches!(classify(oauth("slow_down")), PollStep::SlowDown));
         assert!(matches!(
             classify(oauth("access_denied")),
-            PollStep::Failed(Error::AccessDenied(_))
+            PollStep::Failed(Error::Refused {
+                refusal: crate::Refusal::ConsentDenied,
+                ..
+            })
         ));
         assert!(matches!(
             classify(oauth("expired_token")),

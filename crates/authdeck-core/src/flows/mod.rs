@@ -11,8 +11,10 @@ pub mod auth_code;
 pub mod autolab;
 pub mod client_credentials;
 pub mod device;
+pub mod error_code;
 pub mod password;
 pub mod refresh;
+pub mod refusal;
 pub mod revoke;
 pub mod token_endpoint;
 
@@ -25,6 +27,8 @@ use crate::http::HttpClient;
 use crate::secret::Secret;
 use crate::token::Clock;
 
+pub use error_code::ErrorCode;
+pub use refusal::Grant;
 pub use token_endpoint::{ClientCreds, OAuthError, TokenError};
 
 /// Something a running login wants the user to see.

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use url::Url;
 
 use super::client_credentials::{push_extra, push_scope};
+use super::refusal::Grant;
 use super::token_endpoint::{self, Placement};
 use super::{ClientIdentity, FlowContext};
 use crate::error::Result;
@@ -34,14 +35,6 @@ pub async fn fetch(
     push_extra(&mut params, extra);
     let resp = token_endpoint::request(&ctx.http, token_url, client.creds(), &params, placement)
         .await
-        .map_err(|e| match e {
-            token_endpoint::TokenError::OAuth(o) if o.code == "invalid_grant" => {
-                crate::Error::Provider(format!(
-                    "the provider rejected the user name or password for '{username}' ({}): store the right password with `authdeck service secret <service> --password-stdin`",
-                    o.summary()
-                ))
-            }
-            other => other.into(),
-        })?;
+        .map_err(|e| e.into_error(Grant::Password, "the password login"))?;
     Ok(TokenSet::from_response(resp, ctx.clock.now(), scopes))
 }

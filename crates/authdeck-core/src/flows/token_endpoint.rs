@@ -3,9 +3,11 @@
 
 use url::Url;
 
+use super::error_code::ErrorCode;
+use super::refusal::{self, Grant};
 use crate::config::ClientAuth;
 pub use crate::config::TokenPlacement as Placement;
-use crate::error::Error;
+use crate::error::{Error, Refusal};
 use crate::http::{HttpClient, HttpResponse};
 use crate::secret::Secret;
 use crate::token::TokenResponse;
@@ -18,11 +20,12 @@ pub struct ClientCreds<'a> {
     pub secret: Option<&'a Secret<String>>,
 }
 
-/// An error response in the OAuth format (`{"error": …, "error_description": …}`).
+/// An error response in the OAuth format (`{"error": …, "error_description": …}`), or
+/// NOMAD's 401 `{"detail": …}` (code [`ErrorCode::Unauthenticated`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OAuthError {
     pub status: u16,
-    pub code: String,
+    pub code: ErrorCode,
     pub description: Option<String>,
 }
 
@@ -31,7 +34,7 @@ impl OAuthError {
     pub fn summary(&self) -> String {
         match &self.description {
             Some(d) => format!("{} ({d})", self.code),
-            None => self.code.clone(),
+            None => self.code.to_string(),
         }
     }
 }
@@ -50,15 +53,20 @@ impl From<Error> for TokenError {
     }
 }
 
-impl From<TokenError> for Error {
-    fn from(e: TokenError) -> Self {
-        match e {
-            TokenError::OAuth(o) => Error::Provider(format!(
-                "the provider refused the token request: {}",
-                o.summary()
-            )),
+impl TokenError {
+    /// The error for a failed `grant` request: a refusal classified by
+    /// [`refusal::classify`], or a provider error naming `what` was refused.
+    pub fn into_error(self, grant: Grant, what: &str) -> Error {
+        match self {
+            TokenError::OAuth(o) => refusal::to_error(grant, &o, what),
             TokenError::Other(e) => e,
         }
+    }
+}
+
+impl From<TokenError> for Error {
+    fn from(e: TokenError) -> Self {
+        e.into_error(Grant::Other, "the token request")
     }
 }
 
@@ -150,25 +158,6 @@ const SECRET_PARAMS: &[&str] = &[
     "client_assertion",
 ];
 
-/// The error codes of RFC 6749, 6750, 7009 and 8628.
-const OAUTH_ERROR_CODES: &[&str] = &[
-    "invalid_request",
-    "invalid_client",
-    "invalid_grant",
-    "unauthorized_client",
-    "unsupported_grant_type",
-    "invalid_scope",
-    "access_denied",
-    "server_error",
-    "temporarily_unavailable",
-    "invalid_token",
-    "insufficient_scope",
-    "unsupported_token_type",
-    "authorization_pending",
-    "slow_down",
-    "expired_token",
-];
-
 /// The secret values a request carries, in the forms an echo may show them: as sent,
 /// form-urlencoded, and the Basic credentials' base64.
 fn sent_secrets(creds: ClientCreds<'_>, params: &[(String, String)]) -> Vec<String> {
@@ -192,7 +181,8 @@ fn sent_secrets(creds: ClientCreds<'_>, params: &[(String, String)]) -> Vec<Stri
     // Very short values would blank out ordinary words; no real secret is that short. A
     // value inside a standard error code ("invalid" as a password) is left alone: the
     // code must stay readable, and it tells nothing about the secret.
-    values.retain(|v| v.len() >= 6 && !OAUTH_ERROR_CODES.iter().any(|c| c.contains(v.as_str())));
+    values
+        .retain(|v| v.len() >= 6 && !ErrorCode::known_wire_forms().any(|c| c.contains(v.as_str())));
     values.sort_by_key(|v| std::cmp::Reverse(v.len()));
     values.dedup();
     values
@@ -223,7 +213,7 @@ fn scrub(body: &mut Vec<u8>, secrets: &[String]) {
 fn require_secret<'a>(creds: ClientCreds<'a>) -> Result<&'a Secret<String>, TokenError> {
     creds.secret.ok_or_else(|| {
         TokenError::Other(Error::Config(format!(
-            "client '{}' authenticates with {}, but no client secret is stored: run `authdeck service secret <service> --client-secret-stdin`",
+            "client '{}' authenticates with {}, but no client secret is stored",
             creds.id,
             creds.auth.as_str()
         )))
@@ -240,19 +230,30 @@ pub fn error_from(endpoint: &Url, resp: &HttpResponse) -> TokenError {
     TokenError::Other(not_oauth(endpoint, resp))
 }
 
-/// Reads `{"error":…, "error_description":…}` (the description shortened and cleaned).
+/// Reads `{"error":…, "error_description":…}` (the description shortened and cleaned),
+/// or NOMAD's (FastAPI's) HTTP 401 `{"detail": "<text>"}`, which has no OAuth code.
 pub fn parse_oauth_error(resp: &HttpResponse) -> Option<OAuthError> {
     let value: serde_json::Value = serde_json::from_slice(&resp.body).ok()?;
-    let code = value.get("error")?.as_str()?.to_owned();
-    let description = value
-        .get("error_description")
-        .and_then(|d| d.as_str())
-        .map(clean_text);
-    Some(OAuthError {
-        status: resp.status,
-        code: clean_text(&code),
-        description,
-    })
+    if let Some(code) = value.get("error").and_then(|e| e.as_str()) {
+        let description = value
+            .get("error_description")
+            .and_then(|d| d.as_str())
+            .map(clean_text);
+        return Some(OAuthError {
+            status: resp.status,
+            code: ErrorCode::parse(&clean_text(code)),
+            description,
+        });
+    }
+    let detail = value.get("detail").and_then(|d| d.as_str());
+    match (resp.status, detail) {
+        (401, Some(detail)) => Some(OAuthError {
+            status: resp.status,
+            code: ErrorCode::Unauthenticated,
+            description: Some(clean_text(detail)),
+        }),
+        _ => None,
+    }
 }
 
 /// Keeps provider text printable and short.
@@ -285,10 +286,15 @@ pub fn not_oauth(endpoint: &Url, resp: &HttpResponse) -> Error {
         200..=299 => "check that the URL points at a token endpoint",
         _ => "check the service's settings",
     };
-    Error::Provider(format!(
+    let message = format!(
         "{place} answered HTTP {} ({ct}) instead of an OAuth JSON response: {hint}",
         resp.status
-    ))
+    );
+    if resp.is_server_error() {
+        Error::refused(Refusal::ProviderBroken, message)
+    } else {
+        Error::Provider(message)
+    }
 }
 
 #[cfg(test)]
@@ -354,7 +360,7 @@ mod tests {
             ),
         ) {
             TokenError::OAuth(o) => {
-                assert_eq!(o.code, "invalid_grant");
+                assert_eq!(o.code, ErrorCode::InvalidGrant);
                 assert_eq!(o.summary(), "invalid_grant (grant revoked)");
             }
             TokenError::Other(e) => panic!("{e}"),
@@ -368,5 +374,36 @@ mod tests {
             text.contains("HTTP 502 (text/html)") && !text.contains("SECRET"),
             "{text}"
         );
+        assert_eq!(err.refusal(), Some(Refusal::ProviderBroken));
+        // NOMAD's wrong password: no OAuth code, but a 401 with a FastAPI detail.
+        match error_from(
+            &url,
+            &resp(
+                401,
+                "application/json",
+                r#"{"detail":"Incorrect username or password"}"#,
+            ),
+        ) {
+            TokenError::OAuth(o) => {
+                assert_eq!(o.code, ErrorCode::Unauthenticated);
+                assert_eq!(
+                    o.description.as_deref(),
+                    Some("Incorrect username or password")
+                );
+            }
+            TokenError::Other(e) => panic!("{e}"),
+        }
+        // A detail on another status (a 422 validation list) is no refusal.
+        assert!(matches!(
+            error_from(
+                &url,
+                &resp(
+                    422,
+                    "application/json",
+                    r#"{"detail":[{"msg":"Field required"}]}"#
+                )
+            ),
+            TokenError::Other(_)
+        ));
     }
 }

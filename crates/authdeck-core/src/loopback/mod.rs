@@ -38,7 +38,9 @@ use tokio_util::sync::CancellationToken;
 pub use request::{parse_request_head, RequestError, RequestHead, MAX_HEADERS, MAX_HEAD_LEN};
 
 use crate::config::PortList;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
+use crate::flows::refusal::{self, Grant};
+use crate::flows::{ErrorCode, OAuthError};
 use crate::secret::Secret;
 
 /// How long a connection may take to send its request head.
@@ -118,7 +120,7 @@ impl LoopbackListener {
     /// [`CallbackResponder::finish`] once it has exchanged the code. Requests elsewhere,
     /// malformed ones and redirects with a wrong `state` are answered with a small page
     /// and waiting goes on. A matching redirect with `error=access_denied` gives
-    /// [`Error::AccessDenied`], with another error [`Error::Provider`] (the browser gets a
+    /// a [`Refusal::ConsentDenied`], with another error [`Error::Provider`] (the browser gets a
     /// page naming the error either way). Gives [`Error::TimedOut`] after `timeout` and
     /// [`Error::Cancelled`] when `cancel` fires. The listener is closed on return.
     pub async fn wait_for_callback(
@@ -333,15 +335,26 @@ async fn serve(mut stream: TcpStream, context: Arc<Context>) -> Outcome {
             &page::provider_error(service, &error, description.as_deref()),
         )
         .await;
-        let detail = description.map_or(String::new(), |d| format!(": {d}"));
-        return Outcome::Failed(if error == "access_denied" {
-            Error::AccessDenied(format!(
-                "the login to {service} was refused in the browser{detail}"
-            ))
-        } else {
-            Error::Provider(format!(
+        let detail = description
+            .as_deref()
+            .map_or(String::new(), |d| format!(": {d}"));
+        let answer = OAuthError {
+            status: 302,
+            code: ErrorCode::parse(&error),
+            description,
+        };
+        return Outcome::Failed(match refusal::classify(Grant::Authorization, &answer) {
+            Some(Refusal::ConsentDenied) => Error::refused(
+                Refusal::ConsentDenied,
+                format!("the login to {service} was refused in the browser{detail}"),
+            ),
+            Some(other) => Error::refused(
+                other,
+                format!("{service} answered the login with the error '{error}'{detail}"),
+            ),
+            None => Error::Provider(format!(
                 "{service} answered the login with the error '{error}'{detail}"
-            ))
+            )),
         });
     }
     match params.code.filter(|code| !code.is_empty()) {

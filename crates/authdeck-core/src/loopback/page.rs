@@ -175,7 +175,8 @@ pub(super) fn abandoned(service: &str) -> Vec<u8> {
 
 /// The provider redirected back with `error=...`.
 pub(super) fn provider_error(service: &str, error: &str, description: Option<&str>) -> Vec<u8> {
-    let heading = if error == "access_denied" {
+    let denied = crate::flows::ErrorCode::parse(error) == crate::flows::ErrorCode::AccessDenied;
+    let heading = if denied {
         format!("Access to {service} was denied")
     } else {
         format!("Login to {service} failed")

@@ -216,7 +216,11 @@ async fn access_denied_is_reported_and_shown() {
     assert!(page.contains("<code>access_denied</code>"), "{page}");
     assert!(page.contains("User said &lt;no&gt;"), "{page}");
     match waiter.await.unwrap() {
-        Err(Error::AccessDenied(message)) => {
+        Err(Error::Refused {
+            refusal: crate::Refusal::ConsentDenied,
+            reason: message,
+            ..
+        }) => {
             assert_eq!(
                 message,
                 "the login to Example was refused in the browser: User said <no> [31m"

@@ -118,8 +118,7 @@ pub fn parse(text: &str, doc_url: Option<&Url>) -> Result<ApiDoc> {
             msg.push_str("; ");
             msg.push_str(w);
         }
-        msg.push_str(": add the service by hand with `authdeck service add`");
-        return Err(Error::Config(msg));
+        return Err(Error::Config(msg).with_hint(crate::hint::Hint::AddServiceByHand));
     }
     Ok(ApiDoc {
         version,

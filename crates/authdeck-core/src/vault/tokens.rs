@@ -82,10 +82,10 @@ impl StoredTokens {
         }
         let unreadable = |why: &str| {
             Error::Keyring(format!(
-                "the keyring entry '{}' ({why}) cannot be read by this Authdeck: log out and in again (`authdeck logout {service}` then `authdeck login {service}`)",
+                "the keyring entry '{}' ({why}) cannot be read by this Authdeck",
                 key.user(),
-                service = key.service,
             ))
+            .with_hint(crate::vault::replace_entry_hint(key))
         };
         let parsed: In = serde_json::from_str(text.expose())
             .map_err(|_| unreadable("not the JSON Authdeck writes"))?;
@@ -229,12 +229,13 @@ mod tests {
             store
                 .set(&key("s", "a", SecretKind::Tokens), &Secret::from(text))
                 .expect("set");
-            let err = read(&store, "s", "a", &SecretKind::OLD_TOKENS)
-                .expect_err("unreadable")
-                .to_string();
-            assert!(err.contains("s/a/tokens"), "{err}");
-            assert!(err.contains("authdeck login s"), "{err}");
-            assert!(!err.contains("secret-xyz"), "{err}");
+            let err = read(&store, "s", "a", &SecretKind::OLD_TOKENS).expect_err("unreadable");
+            assert!(err.to_string().contains("s/a/tokens"), "{err}");
+            assert!(
+                matches!(err.hint(), Some(crate::hint::Hint::LogOutAndIn { .. })),
+                "{err:?}"
+            );
+            assert!(!err.to_string().contains("secret-xyz"), "{err}");
         }
     }
 }

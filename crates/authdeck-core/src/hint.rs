@@ -1,0 +1,56 @@
+//! What the user can do about an error, as data: core's messages say what happened and
+//! never name a CLI command; each front end words the [`Hint`] its own way (the CLI as
+//! an `authdeck …` command in the mode it runs in, the desktop app as a step in the
+//! window), so a desktop user is never told to run a command.
+//!
+//! It travels over the agent's socket as JSON (`agent/protocol.rs`), so it is
+//! `Serialize`/`Deserialize`; it never holds a secret.
+
+use serde::{Deserialize, Serialize};
+
+/// The next step for the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
+pub enum Hint {
+    /// Log in to the account (again), which also creates it when it is new.
+    LogIn { service: String, account: String },
+    /// Paste a (new) token or API key for the account.
+    PasteToken { service: String, account: String },
+    /// Store the account's (right) password.
+    StorePassword { service: String, account: String },
+    /// Store the service's (right) client secret.
+    StoreClientSecret { service: String },
+    /// Check the service's client id: the provider does not know it (a public client,
+    /// which has no secret to store).
+    CheckClientId { service: String },
+    /// Give the account a user name (password grant).
+    SetUsername { service: String, account: String },
+    /// Log out of the account and in again (its keyring entry cannot be read).
+    LogOutAndIn { service: String, account: String },
+    /// See which services are configured.
+    ListServices,
+    /// Remove the whole service (its only account cannot be removed on its own).
+    RemoveService { service: String },
+    /// A service of this id exists: remove it first, or replace it.
+    ReplaceService { service: String },
+    /// Add the service by hand (an import could not make one).
+    AddServiceByHand,
+}
+
+impl Hint {
+    /// The service the hint is about, if any.
+    pub fn service(&self) -> Option<&str> {
+        match self {
+            Hint::LogIn { service, .. }
+            | Hint::PasteToken { service, .. }
+            | Hint::StorePassword { service, .. }
+            | Hint::StoreClientSecret { service }
+            | Hint::CheckClientId { service }
+            | Hint::SetUsername { service, .. }
+            | Hint::LogOutAndIn { service, .. }
+            | Hint::RemoveService { service }
+            | Hint::ReplaceService { service } => Some(service),
+            Hint::ListServices | Hint::AddServiceByHand => None,
+        }
+    }
+}
