@@ -3,7 +3,10 @@
 
 fn main() {
     // For packaging checks and bug reports: answered before any window or GTK start.
-    if std::env::args().skip(1).any(|a| a == "--version" || a == "-V") {
+    if std::env::args()
+        .skip(1)
+        .any(|a| a == "--version" || a == "-V")
+    {
         println!("authdeck-desktop {}", env!("CARGO_PKG_VERSION"));
         return;
     }
