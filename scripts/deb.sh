@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Authdeck's Debian package: the desktop app with the CLI (`authdeck` and
 # `authdeck-full`) beside it in /usr/bin, the desktop entry and the icons. It lands in
-# target/<profile>/bundle/deb/.
+# target/release/bundle/deb/ (--from-debug: target/deb-from-debug/debug/bundle/deb/).
 #
 #   scripts/deb.sh               the shipped package: release profile (fat LTO, one
 #                                codegen unit), no demo mode
@@ -59,7 +59,16 @@ else
       exit 1
     }
   done
-  echo "== tauri bundle --debug --bundles deb (the debug binaries already built)"
-  (cd src-tauri && "$tauri" bundle --ci --debug --bundles deb --config "$config")
+  # Their debug info (~600 MB) would only slow the packing and unpacking down: package
+  # copies without it, staged in a target dir of their own for Tauri.
+  staging=$target/deb-from-debug
+  rm -rf "$staging" && mkdir -p "$staging/debug"
+  for bin in authdeck authdeck-full authdeck-desktop; do
+    objcopy --strip-debug "$target/debug/$bin" "$staging/debug/$bin"
+  done
+  config=${config//"$target/debug/"/"$staging/debug/"}
+  echo "== tauri bundle --debug --bundles deb (the debug binaries already built, without debug info)"
+  (cd src-tauri && CARGO_TARGET_DIR=$staging "$tauri" bundle --ci --debug --bundles deb --config "$config")
+  target=$staging
 fi
 ls -l "$target/$mode"/bundle/deb/*.deb

@@ -45,7 +45,7 @@ cargo build "${FEATURES[@]}"
 echo "== Debian package: scripts/deb.sh --from-debug, scripts/deb-check.sh"
 scripts/deb.sh --from-debug
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-scripts/deb-check.sh "$(ls -t "$target_dir"/debug/bundle/deb/*.deb | head -1)"
+scripts/deb-check.sh "$(ls -t "$target_dir"/deb-from-debug/debug/bundle/deb/*.deb | head -1)"
 echo "== fuzz smoke run (each target a few seconds; scripts/fuzz.sh for longer runs)"
 scripts/fuzz.sh --smoke
 
