@@ -69,13 +69,20 @@ npm_ci() {
 }
 
 # build_ui: installs the front end's packages and builds ui/dist (the shell serves it).
-# The build goes to a scratch directory first and replaces ui/dist only when its content
-# differs: the desktop app's build script watches ui/dist, so rewriting it unchanged
-# would rebuild authdeck-desktop (minutes) for nothing.
+# The desktop app's build script watches ui/dist, so rewriting it unchanged would rebuild
+# authdeck-desktop (minutes) for nothing: the build is skipped when no file under ui/
+# (but node_modules and dist) changed since the last one, and otherwise goes to a scratch
+# directory that replaces ui/dist only when its content differs.
 build_ui() {
   npm_ci ui
+  local stamp=ui/node_modules/.authdeck-ui-sources inputs fresh
+  inputs=$( (cd ui && find . \( -path ./node_modules -o -path ./dist \) -prune -o -type f -print0 \
+    | sort -z | xargs -0 sha256sum; node --version) | sha256sum | cut -d' ' -f1)
+  if [ -f ui/dist/index.html ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$inputs" ]; then
+    echo "== ui: sources unchanged since the last build (ui/dist kept)"
+    return 0
+  fi
   echo "== ui: build"
-  local fresh
   fresh=$(mktemp -d)
   (cd ui && npm run --silent build -- --outDir "$fresh" --emptyOutDir --logLevel warn)
   if [ -d ui/dist ] && diff -r -q "$fresh" ui/dist >/dev/null; then
@@ -87,6 +94,7 @@ build_ui() {
     chmod 755 ui/dist
     echo "== ui/dist updated"
   fi
+  echo "$inputs" > "$stamp"
 }
 
 # The process ids of every descendant of process $1.
