@@ -53,10 +53,48 @@ need_node() {
   fi
 }
 
+# npm_ci DIR: `npm ci` in DIR, skipped when DIR/node_modules was installed from the same
+# package-lock.json by the same Node (a stamp in node_modules records both).
+npm_ci() {
+  local dir=$1 stamp want
+  stamp="$dir/node_modules/.authdeck-installed"
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1) node $(node --version)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    echo "== $dir: node_modules matches package-lock.json (npm ci skipped)"
+    return 0
+  fi
+  echo "== $dir: npm ci"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$stamp"
+}
+
 # build_ui: installs the front end's packages and builds ui/dist (the shell serves it).
+# The desktop app's build script watches ui/dist, so rewriting it unchanged would rebuild
+# authdeck-desktop (minutes) for nothing: the build is skipped when no file under ui/
+# (but node_modules and dist) changed since the last one, and otherwise goes to a scratch
+# directory that replaces ui/dist only when its content differs.
 build_ui() {
-  echo "== ui: npm ci, build"
-  (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
+  npm_ci ui
+  local stamp=ui/node_modules/.authdeck-ui-sources inputs fresh
+  inputs=$( (cd ui && find . \( -path ./node_modules -o -path ./dist \) -prune -o -type f -print0 \
+    | sort -z | xargs -0 sha256sum; node --version) | sha256sum | cut -d' ' -f1)
+  if [ -f ui/dist/index.html ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$inputs" ]; then
+    echo "== ui: sources unchanged since the last build (ui/dist kept)"
+    return 0
+  fi
+  echo "== ui: build"
+  fresh=$(mktemp -d)
+  (cd ui && npm run --silent build -- --outDir "$fresh" --emptyOutDir --logLevel warn)
+  if [ -d ui/dist ] && diff -r -q "$fresh" ui/dist >/dev/null; then
+    echo "== ui/dist unchanged (left as it is)"
+    rm -rf "$fresh"
+  else
+    rm -rf ui/dist
+    mv "$fresh" ui/dist
+    chmod 755 ui/dist
+    echo "== ui/dist updated"
+  fi
+  echo "$inputs" > "$stamp"
 }
 
 # The process ids of every descendant of process $1.

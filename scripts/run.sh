@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Authdeck needs on a fresh Debian/Ubuntu machine, builds the desktop app
-# and the `authdeck` CLI (release), and opens the app — in demo mode unless told
+# and the `authdeck` CLI (release, with demo mode), and opens the app — in demo mode unless told
 # otherwise: `scripts/run.sh --no-demo` opens it on your own services.
 # Run it inside your desktop session: secrets go to its keyring (gnome-keyring/KWallet).
 set -euo pipefail
@@ -11,8 +11,11 @@ need_packages "${CORE_PACKAGES[@]}" "${DESKTOP_PACKAGES[@]}"
 need_rust
 need_node
 build_ui
-cargo build --release --locked -p authdeck-cli -p authdeck-desktop --features authdeck-desktop/custom-protocol >&2
-echo "Built target/release/authdeck-desktop, target/release/authdeck and target/release/authdeck-full (copy all three onto your PATH)." >&2
+# With demo mode (the `demo` feature), which the release package leaves out. A second run
+# with nothing changed rebuilds nothing (build_ui leaves an unchanged ui/dist alone).
+cargo build --release --locked -p authdeck-cli -p authdeck-desktop \
+  --features authdeck-desktop/custom-protocol,authdeck-desktop/demo,authdeck-cli/demo >&2
+echo "Built target/release/authdeck-desktop, target/release/authdeck and target/release/authdeck-full, with demo mode (copy all three onto your PATH, or install the package scripts/deb.sh builds)." >&2
 if [ "${1:-}" = "--no-demo" ]; then
   shift
   exec target/release/authdeck-desktop "$@"

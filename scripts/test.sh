@@ -18,20 +18,34 @@ if ! command -v tauri-driver >/dev/null 2>&1; then
   cargo install tauri-driver --version '^2' --locked
 fi
 
-echo "== npm ci (tests/: oidc-provider, swagger-ui-dist, playwright-core)"
-(cd tests && npm ci --no-audit --no-fund --loglevel=error)
+# tests/: oidc-provider, swagger-ui-dist, playwright-core.
+npm_ci tests
 build_ui
 echo "== ui: unit tests"
 (cd ui && npm test --silent)
 
-# One feature set for every cargo step, so the desktop app is built once, serving ui/dist.
-FEATURES=(--workspace --all-targets --locked --features authdeck-desktop/custom-protocol)
+# One feature set for every cargo step, so the desktop app is built once, serving ui/dist,
+# with demo mode (the tests drive it; release builds leave it out).
+FEATURES=(--workspace --all-targets --locked
+  --features authdeck-desktop/custom-protocol,authdeck-desktop/demo,authdeck-cli/demo)
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
+echo "== dependency rules (cargo tree)"
+scripts/deps-check.sh
 echo "== cargo clippy"
 cargo clippy "${FEATURES[@]}" -- -D warnings
+# What ships has no demo mode: lint that variant too (only the two crates with the
+# feature are checked again; every dependency resolves with the same features).
+echo "== cargo clippy, without demo mode"
+cargo clippy --workspace --all-targets --locked --features authdeck-desktop/custom-protocol -- -D warnings
 echo "== cargo build"
 cargo build "${FEATURES[@]}"
+# The Debian package of the binaries just built (the release package takes a fat-LTO
+# build: scripts/deb.sh), checked without touching this machine's installed packages.
+echo "== Debian package: scripts/deb.sh --from-debug, scripts/deb-check.sh"
+scripts/deb.sh --from-debug
+target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+scripts/deb-check.sh "$(ls -t "$target_dir"/deb-from-debug/debug/bundle/deb/*.deb | head -1)"
 echo "== fuzz smoke run (each target a few seconds; scripts/fuzz.sh for longer runs)"
 scripts/fuzz.sh --smoke
 
@@ -57,5 +71,5 @@ run_bounded "${TEST_TIME_LIMIT:-1500}" dbus-run-session -- sh -c '
 # One short pass of the benchmarks so they cannot rot: it checks that they run, never
 # their numbers. The debug CLI built above stands in for the release one here.
 echo "== bench/run.sh --smoke (no timing is asserted)"
-BENCH_NO_BUILD=1 AUTHDECK_BIN="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/authdeck" \
+BENCH_NO_BUILD=1 AUTHDECK_BIN="$target_dir/debug/authdeck" \
   timeout 300 bench/run.sh --smoke

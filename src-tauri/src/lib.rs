@@ -11,13 +11,14 @@
 //!   without OpenGL probes, and WebKit's memory-lean settings.
 //!
 //! `authdeck-desktop --demo` starts `demo-idp` in-process and shows the five demo
-//! services, fully working offline.
+//! services, fully working offline (`demo`; only with the `demo` cargo feature).
 
 mod agent_host;
 #[cfg(test)]
 mod bindings;
 mod clipboard;
 mod commands;
+mod demo;
 mod dto;
 mod error;
 mod login;
@@ -32,7 +33,7 @@ mod webview;
 
 use std::sync::Arc;
 
-use authdeck_core::{Broker, Error, Result};
+use authdeck_core::{Broker, Result};
 use tauri::{Listener, Manager, RunEvent, WindowEvent};
 
 use crate::opener::AppOpener;
@@ -176,25 +177,7 @@ async fn prepare(demo: bool, opener: Arc<AppOpener>) -> Result<AppState> {
         let namespace = authdeck_core::vault::default_namespace();
         return AppState::new(broker, opener, namespace, None);
     }
-    let port = authdeck_demo::port_from_env()?;
-    let config = demo_idp::DemoConfig {
-        port,
-        auto_approve: std::env::var("AUTHDECK_DEMO_AUTO_APPROVE").is_ok_and(|v| v == "1"),
-        access_ttl: authdeck_demo::access_ttl_from_env()?,
-        ..demo_idp::DemoConfig::default()
-    };
-    // The port may be taken by another Authdeck's demo server: then take any port (the
-    // demo services are reconfigured for it).
-    let server = match demo_idp::DemoIdp::start(config.clone()).await {
-        Ok(s) => s,
-        Err(_) => demo_idp::DemoIdp::start(demo_idp::DemoConfig { port: 0, ..config })
-            .await
-            .map_err(|e| Error::Local(format!("could not start the demo server: {e}")))?,
-    };
-    let broker = authdeck_demo::broker(opener.clone())?;
-    authdeck_demo::configure(&broker, &server.base_url()).await?;
-    let namespace = authdeck_demo::namespace();
-    AppState::new(broker, opener, namespace, Some(server))
+    demo::start(opener).await
 }
 
 /// SIGTERM and SIGINT quit the app the normal way (so the agent removes its socket).

@@ -37,7 +37,7 @@ pub struct AppState {
     /// Bumped at every copy, so only the latest copy's timer clears the clipboard.
     pub clipboard_generation: AtomicU64,
     /// Keeps the in-process demo server alive (demo mode).
-    _demo_server: Option<demo_idp::DemoIdp>,
+    _demo_server: Option<crate::demo::Server>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -55,7 +55,7 @@ impl AppState {
         broker: Broker,
         opener: Arc<AppOpener>,
         namespace: String,
-        demo_server: Option<demo_idp::DemoIdp>,
+        demo_server: Option<crate::demo::Server>,
     ) -> Result<Self> {
         let settings = settings::load(&broker.dirs().config)?;
         Ok(AppState {

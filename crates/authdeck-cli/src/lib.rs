@@ -5,6 +5,11 @@
 
 mod args;
 mod commands;
+#[cfg(feature = "demo")]
+mod demo;
+// Without the `demo` feature: the same items, failing with "no demo mode" (exit 2).
+#[cfg(not(feature = "demo"))]
+#[path = "no_demo.rs"]
 mod demo;
 mod hints;
 mod output;
