@@ -11,7 +11,7 @@ kind: string, message: string, };
 
 export type StatusKind = "logged_in" | "expired" | "login_required" | "not_logged_in";
 
-export type AccountView = { service: string, serviceName: string, account: string, flow: string, status: StatusKind, 
+export type AccountView = { service: string, serviceName: string, account: string, flow: Flow, status: StatusKind, 
 /**
  * Unix seconds.
  */
@@ -26,7 +26,7 @@ pasted: boolean,
  */
 pasteHint: PasteHintView, };
 
-export type TokenSummary = { tokenType: string, expiresAt: number | null, obtainedAt: number | null, scopes: Array<string>, 
+export type TokenSummary = { tokenType: TokenType, expiresAt: number | null, obtainedAt: number | null, scopes: Array<string>, 
 /**
  * Decoded JWT claims: NOT verified, for display only. Null for opaque tokens.
  */
@@ -56,21 +56,17 @@ export type ServiceSettings = { id: string, name: string | null,
 /**
  * Fixed once the service exists (shown, not edited).
  */
-flow: string, 
+flow: Flow, 
 /**
  * The preset the service was made from, if any (its quirks are kept on edit).
  */
-preset: string | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: string, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, hasClientSecret: boolean, accounts: Array<string>, };
+preset: string | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: ClientAuth, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, hasClientSecret: boolean, accounts: Array<string>, };
 
-export type ServiceUpdate = { id: string, name: string | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: string, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, clientSecret: string | null, };
+export type ServiceUpdate = { id: string, name: string | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: ClientAuth, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, clientSecret: string | null, };
 
 export type NewAccount = { service: string, account: string, username: string | null, password: string | null, };
 
-export type PasteHintView = { 
-/**
- * raw_token, bearer_prefix, as_is, cannot_paste or unknown.
- */
-kind: string, message: string, };
+export type PasteHintView = { kind: PasteHintKind, message: string, };
 
 export type ScopeView = { name: string, description: string, };
 
@@ -78,7 +74,7 @@ export type ProposalView = {
 /**
  * The scheme's name in the document (what `import_openapi` picks by).
  */
-scheme: string, id: string, name: string, flow: string, 
+scheme: string, id: string, name: string, flow: Flow, 
 /**
  * The built-in preset recognised for this deployment, if any.
  */
@@ -87,7 +83,7 @@ preset: string | null, scopes: Array<ScopeView>,
  * What the user must supply: client_id, client_id_if_required, client_secret,
  * client_secret_if_confidential, username, password, token, api_key, token_url.
  */
-needs: Array<string>, pasteHint: string, notes: Array<string>, };
+needs: Array<Need>, pasteHint: string, notes: Array<string>, };
 
 export type OpenApiView = { title: string | null, 
 /**
@@ -109,7 +105,7 @@ export type NewServiceFromPreset = { id: string, preset: string,
  */
 settings: Array<[string, string]>, username: string | null, clientSecret: string | null, password: string | null, };
 
-export type NewServiceManual = { id: string, name: string | null, flow: string, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: string, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, username: string | null, clientSecret: string | null, password: string | null, };
+export type NewServiceManual = { id: string, name: string | null, flow: Flow, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: ClientAuth, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, username: string | null, clientSecret: string | null, password: string | null, };
 
 export type DiscoveredEndpoints = { issuer: string, authorization: string | null, token: string | null, deviceAuthorization: string | null, revocation: string | null, scopesSupported: Array<string>, };
 
@@ -118,3 +114,9 @@ export type AppInfo = { demo: boolean, version: string, };
 export type NoticeLevel = "info" | "warning" | "error";
 
 export type NoticeDto = { level: NoticeLevel, message: string, };
+
+export type Flow = "auth-code" | "device" | "client-credentials" | "password" | "bearer" | "api-key";
+export type ClientAuth = "none" | "client_secret_basic" | "client_secret_post";
+export type Need = "client_id" | "client_id_if_required" | "client_secret" | "client_secret_if_confidential" | "username" | "password" | "token" | "api_key" | "token_url";
+export type PasteHintKind = "raw_token" | "bearer_prefix" | "as_is" | "cannot_paste" | "unknown";
+export type TokenType = "bearer" | "api_key" | "other";
