@@ -11,6 +11,10 @@ kind: string, message: string, };
 
 export type StatusKind = "logged_in" | "expired" | "login_required" | "not_logged_in";
 
+export type Flow = "auth-code" | "device" | "client-credentials" | "password" | "bearer" | "api-key";
+
+export type ClientAuth = "none" | "client_secret_basic" | "client_secret_post";
+
 export type AccountView = { service: string, serviceName: string, account: string, flow: Flow, status: StatusKind, 
 /**
  * Unix seconds.
@@ -25,6 +29,8 @@ pasted: boolean,
  * What the service's Swagger "Authorize" dialog wants, for people.
  */
 pasteHint: PasteHintView, };
+
+export type TokenType = "bearer" | "api_key" | "other";
 
 export type TokenSummary = { tokenType: TokenType, expiresAt: number | null, obtainedAt: number | null, scopes: Array<string>, 
 /**
@@ -66,9 +72,13 @@ export type ServiceUpdate = { id: string, name: string | null, issuer: string | 
 
 export type NewAccount = { service: string, account: string, username: string | null, password: string | null, };
 
+export type PasteHintKind = "raw_token" | "bearer_prefix" | "as_is" | "cannot_paste" | "unknown";
+
 export type PasteHintView = { kind: PasteHintKind, message: string, };
 
 export type ScopeView = { name: string, description: string, };
+
+export type Need = "client_id" | "client_id_if_required" | "client_secret" | "client_secret_if_confidential" | "username" | "password" | "token" | "api_key" | "token_url";
 
 export type ProposalView = { 
 /**
@@ -80,8 +90,7 @@ scheme: string, id: string, name: string, flow: Flow,
  */
 preset: string | null, scopes: Array<ScopeView>, 
 /**
- * What the user must supply: client_id, client_id_if_required, client_secret,
- * client_secret_if_confidential, username, password, token, api_key, token_url.
+ * What the user must supply.
  */
 needs: Array<Need>, pasteHint: string, notes: Array<string>, };
 
@@ -114,9 +123,3 @@ export type AppInfo = { demo: boolean, version: string, };
 export type NoticeLevel = "info" | "warning" | "error";
 
 export type NoticeDto = { level: NoticeLevel, message: string, };
-
-export type Flow = "auth-code" | "device" | "client-credentials" | "password" | "bearer" | "api-key";
-export type ClientAuth = "none" | "client_secret_basic" | "client_secret_post";
-export type Need = "client_id" | "client_id_if_required" | "client_secret" | "client_secret_if_confidential" | "username" | "password" | "token" | "api_key" | "token_url";
-export type PasteHintKind = "raw_token" | "bearer_prefix" | "as_is" | "cannot_paste" | "unknown";
-export type TokenType = "bearer" | "api_key" | "other";
