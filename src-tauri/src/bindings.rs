@@ -163,7 +163,7 @@ mod tests {
                 .iter()
                 .find(|c| c.rust == name)
                 .map(|c| (c.params.clone(), c.returns.clone()))
-                .unwrap()
+                .expect("a command of the table")
         };
         let s = |v: &str| v.to_owned();
         // Injected parameters (state, app) are not the webview's; u64 travels as a number.

@@ -150,7 +150,8 @@ mod tests {
             let mirror = Flow::from(core);
             assert_eq!(wire(mirror), core.as_str());
             assert_eq!(CoreFlow::from(mirror), core);
-            let back: Flow = serde_json::from_str(&format!("\"{}\"", core.as_str())).unwrap();
+            let back: Flow =
+                serde_json::from_str(&format!("\"{}\"", core.as_str())).expect("a flow");
             assert_eq!(back, mirror);
         }
     }
@@ -193,10 +194,8 @@ mod tests {
             PasteHint::Unknown,
         ];
         for hint in &hints {
-            let tag = serde_json::to_value(hint).unwrap()["kind"]
-                .as_str()
-                .unwrap()
-                .to_owned();
+            let value = serde_json::to_value(hint).expect("a hint serialises");
+            let tag = value["kind"].as_str().expect("a kind tag").to_owned();
             assert_eq!(wire(PasteHintKind::from(hint)), tag);
         }
     }
