@@ -5,7 +5,7 @@
 
 use ts_rs::TS;
 
-use crate::commands::COMMANDS;
+use crate::commands::commands;
 use crate::dto::*;
 use crate::error::{ErrorCode, ErrorDto};
 
@@ -17,7 +17,10 @@ pub fn types_ts() -> String {
         ErrorCode::decl(),
         ErrorDto::decl(),
         StatusKind::decl(),
+        Flow::decl(),
+        ClientAuth::decl(),
         AccountView::decl(),
+        TokenType::decl(),
         TokenSummary::decl(),
         CopyFormat::decl(),
         CopyOutcome::decl(),
@@ -30,9 +33,11 @@ pub fn types_ts() -> String {
         ServiceSettings::decl(),
         ServiceUpdate::decl(),
         NewAccount::decl(),
+        PasteHintKind::decl(),
         PasteHintView::decl(),
         HeaderCopyView::decl(),
         ScopeView::decl(),
+        Need::decl(),
         ProposalView::decl(),
         OpenApiView::decl(),
         ImportRequest::decl(),
@@ -54,16 +59,40 @@ pub fn types_ts() -> String {
     out
 }
 
-/// `ui/src/bindings/commands.ts`.
+/// `lower_snake` → `lowerCamel`: how Tauri names a command's arguments in JavaScript.
+fn camel(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The named types (DTOs) a TypeScript type expression mentions.
+fn named_types(ts: &str) -> impl Iterator<Item = &str> {
+    ts.split(|c: char| !c.is_alphanumeric() && c != '_')
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase) && *w != "Array")
+}
+
+/// `ui/src/bindings/commands.ts`, from the handlers' signatures (`commands::commands`).
 pub fn commands_ts() -> String {
-    let mut types: Vec<&str> = COMMANDS
+    let commands = commands();
+    let mut types: Vec<&str> = commands
         .iter()
         .flat_map(|c| {
             c.params
-                .split([',', ':', ' ', '[', ']', '|'])
-                .chain(c.returns.split([' ', '[', ']', '|']))
+                .iter()
+                .flat_map(|(_, ty)| named_types(ty))
+                .chain(named_types(&c.returns))
         })
-        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
         .collect();
     types.sort_unstable();
     types.dedup();
@@ -73,13 +102,13 @@ pub fn commands_ts() -> String {
         out.push_str(&format!("  {t},\n"));
     }
     out.push_str("} from \"./types\";\n\nexport const commands = {\n");
-    for c in COMMANDS {
-        let names: Vec<&str> = c
+    for c in &commands {
+        let names: Vec<String> = c.params.iter().map(|(n, _)| camel(n)).collect();
+        let params: Vec<String> = c
             .params
-            .split(", ")
-            .filter_map(|p| p.split(':').next())
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
+            .iter()
+            .zip(&names)
+            .map(|((_, ty), n)| format!("{n}: {ty}"))
             .collect();
         let args = if names.is_empty() {
             String::new()
@@ -88,7 +117,10 @@ pub fn commands_ts() -> String {
         };
         out.push_str(&format!(
             "  {}: ({}) => invoke<{}>(\"{}\"{args}),\n",
-            c.js, c.params, c.returns, c.rust
+            camel(c.rust),
+            params.join(", "),
+            c.returns,
+            c.rust
         ));
     }
     out.push_str(
@@ -114,6 +146,46 @@ mod tests {
             committed == expected,
             "{} is stale: run `AUTHDECK_WRITE_BINDINGS=1 cargo test -p authdeck-desktop bindings` and commit it",
             path.display()
+        );
+    }
+
+    #[test]
+    fn argument_names_are_camel_case_as_tauri_sends_them() {
+        assert_eq!(super::camel("copy_and_open_docs"), "copyAndOpenDocs");
+        assert_eq!(super::camel("expires_in_secs"), "expiresInSecs");
+        assert_eq!(super::camel("app_info"), "appInfo");
+        assert_eq!(super::camel("login"), "login");
+    }
+
+    #[test]
+    fn signatures_are_read_from_the_handlers() {
+        let commands = crate::commands::commands();
+        let sig = |name: &str| {
+            commands
+                .iter()
+                .find(|c| c.rust == name)
+                .map(|c| (c.params.clone(), c.returns.clone()))
+                .expect("a command of the table")
+        };
+        let s = |v: &str| v.to_owned();
+        // Injected parameters (state, app) are not the webview's; u64 travels as a number.
+        assert_eq!(
+            sig("create_app_token"),
+            (
+                vec![
+                    ("service", s("string")),
+                    ("account", s("string")),
+                    ("expires_in_secs", s("number")),
+                ],
+                s("AccountView")
+            )
+        );
+        assert_eq!(sig("token_summary").1, "TokenSummary | null");
+        assert_eq!(sig("list_accounts"), (vec![], s("Array<AccountView>")));
+        assert_eq!(sig("cancel_login").1, "null");
+        assert_eq!(
+            sig("first_paint").0,
+            vec![("since_navigation", s("number")), ("rows", s("number"))]
         );
     }
 

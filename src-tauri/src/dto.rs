@@ -9,10 +9,13 @@ use authdeck_core::config::presets::Preset;
 use authdeck_core::config::settings::{AppSettings, Theme as CoreTheme};
 use authdeck_core::config::Config;
 use authdeck_core::discovery::ProviderMetadata;
-use authdeck_core::openapi::{PasteHint, Proposal};
+use authdeck_core::openapi::Proposal;
 use authdeck_core::token::{decode_jwt_claims, TokenSet};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+mod enums;
+pub use enums::{ClientAuth, Flow, Need, PasteHintKind, TokenType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -41,7 +44,7 @@ pub struct AccountView {
     pub service: String,
     pub service_name: String,
     pub account: String,
-    pub flow: String,
+    pub flow: Flow,
     pub status: StatusKind,
     /// Unix seconds.
     #[ts(type = "number | null")]
@@ -69,23 +72,15 @@ pub struct AccountView {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PasteHintView {
-    /// raw_token, bearer_prefix, as_is, cannot_paste or unknown.
-    pub kind: String,
+    pub kind: PasteHintKind,
     pub message: String,
 }
 
 impl PasteHintView {
     pub fn of(id: &str, service: &authdeck_core::config::Service) -> Self {
         let hint = authdeck_core::openapi::paste_hint(service);
-        let kind = match &hint {
-            PasteHint::RawToken { .. } => "raw_token",
-            PasteHint::BearerPrefix { .. } => "bearer_prefix",
-            PasteHint::AsIs { .. } => "as_is",
-            PasteHint::CannotPaste { .. } => "cannot_paste",
-            PasteHint::Unknown => "unknown",
-        };
         PasteHintView {
-            kind: kind.to_owned(),
+            kind: PasteHintKind::from(&hint),
             message: hint.message(id, service),
         }
     }
@@ -99,7 +94,7 @@ impl AccountView {
             service: status.service.clone(),
             service_name: status.service_name.clone(),
             account: status.account.clone(),
-            flow: status.flow.clone(),
+            flow: status.flow.into(),
             status: (&status.status).into(),
             expires_at: status.expires_at,
             obtained_at: status.obtained_at,
@@ -116,7 +111,7 @@ impl AccountView {
             pasted: service.is_some_and(|s| s.flow.is_pasted()),
             paste_hint: service.map_or(
                 PasteHintView {
-                    kind: "unknown".into(),
+                    kind: PasteHintKind::Unknown,
                     message: String::new(),
                 },
                 |s| PasteHintView::of(&status.service, s),
@@ -130,7 +125,7 @@ impl AccountView {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenSummary {
-    pub token_type: String,
+    pub token_type: TokenType,
     #[ts(type = "number | null")]
     pub expires_at: Option<i64>,
     #[ts(type = "number | null")]
@@ -144,7 +139,7 @@ pub struct TokenSummary {
 impl From<&TokenSet> for TokenSummary {
     fn from(t: &TokenSet) -> Self {
         TokenSummary {
-            token_type: t.token_type.clone(),
+            token_type: TokenType::from(t.token_type.as_str()),
             expires_at: t.expires_at,
             obtained_at: Some(t.obtained_at),
             scopes: t.scopes.clone(),
@@ -357,7 +352,7 @@ pub struct ServiceSettings {
     pub id: String,
     pub name: Option<String>,
     /// Fixed once the service exists (shown, not edited).
-    pub flow: String,
+    pub flow: Flow,
     /// The preset the service was made from, if any (its quirks are kept on edit).
     pub preset: Option<String>,
     pub issuer: Option<String>,
@@ -366,7 +361,7 @@ pub struct ServiceSettings {
     pub device_url: Option<String>,
     pub revocation_url: Option<String>,
     pub client_id: String,
-    pub client_auth: String,
+    pub client_auth: ClientAuth,
     pub scopes: Vec<String>,
     pub docs_url: Option<String>,
     pub api_base: Option<String>,
@@ -387,7 +382,7 @@ pub struct ServiceUpdate {
     pub device_url: Option<String>,
     pub revocation_url: Option<String>,
     pub client_id: String,
-    pub client_auth: String,
+    pub client_auth: ClientAuth,
     pub scopes: Vec<String>,
     pub docs_url: Option<String>,
     pub api_base: Option<String>,
@@ -420,13 +415,12 @@ pub struct ProposalView {
     pub scheme: String,
     pub id: String,
     pub name: String,
-    pub flow: String,
+    pub flow: Flow,
     /// The built-in preset recognised for this deployment, if any.
     pub preset: Option<String>,
     pub scopes: Vec<ScopeView>,
-    /// What the user must supply: client_id, client_id_if_required, client_secret,
-    /// client_secret_if_confidential, username, password, token, api_key, token_url.
-    pub needs: Vec<String>,
+    /// What the user must supply.
+    pub needs: Vec<Need>,
     pub paste_hint: String,
     pub notes: Vec<String>,
 }
@@ -437,7 +431,7 @@ impl From<&Proposal> for ProposalView {
             scheme: p.scheme.clone(),
             id: p.id.clone(),
             name: p.name.clone(),
-            flow: p.service.flow.to_string(),
+            flow: p.service.flow.into(),
             preset: p.preset.as_ref().map(|m| m.preset.to_owned()),
             scopes: p
                 .scopes
@@ -447,12 +441,7 @@ impl From<&Proposal> for ProposalView {
                     description: s.description.clone(),
                 })
                 .collect(),
-            needs: p
-                .needs
-                .iter()
-                .filter_map(|n| serde_json::to_value(n).ok())
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect(),
+            needs: p.needs.iter().copied().map(Need::from).collect(),
             paste_hint: p.paste_hint.message(&p.id, &p.service),
             notes: p.notes.clone(),
         }
@@ -516,14 +505,14 @@ pub struct NewServiceFromPreset {
 pub struct NewServiceManual {
     pub id: String,
     pub name: Option<String>,
-    pub flow: String,
+    pub flow: Flow,
     pub issuer: Option<String>,
     pub authorization_url: Option<String>,
     pub token_url: Option<String>,
     pub device_url: Option<String>,
     pub revocation_url: Option<String>,
     pub client_id: String,
-    pub client_auth: String,
+    pub client_auth: ClientAuth,
     pub scopes: Vec<String>,
     pub docs_url: Option<String>,
     pub api_base: Option<String>,

@@ -2,8 +2,8 @@
 //! editing them, and adding or removing accounts.
 
 use authdeck_core::config::{
-    check_secrets, presets, Field, FieldError, HttpUrl, SecretsGiven, ServiceDraft, ServiceEdit,
-    ServiceId,
+    check_secrets, presets, ClientAuth, Field, FieldError, Flow, HttpUrl, SecretsGiven,
+    ServiceDraft, ServiceEdit, ServiceId,
 };
 use authdeck_core::vault::{SecretKey, SecretKind};
 use authdeck_core::{discovery, Error, Result, Secret};
@@ -81,14 +81,14 @@ pub async fn add_manual(state: &AppState, req: NewServiceManual) -> Result<()> {
     let id = ServiceId::parse(&req.id).map_err(Error::Config)?;
     let service = ServiceDraft {
         name: req.name,
-        flow: req.flow,
+        flow: Flow::from(req.flow).to_string(),
         issuer: req.issuer,
         auth_url: req.authorization_url,
         token_url: req.token_url,
         device_url: req.device_url,
         revoke_url: req.revocation_url,
         client_id: req.client_id,
-        client_auth: Some(req.client_auth),
+        client_auth: Some(ClientAuth::from(req.client_auth).to_string()),
         scopes: req.scopes,
         docs_url: req.docs_url,
         api_base: req.api_base,
@@ -135,7 +135,7 @@ pub async fn settings_of(state: &AppState, id: &str) -> Result<ServiceSettings> 
     Ok(ServiceSettings {
         id: id.to_owned(),
         name: service.name.clone(),
-        flow: service.flow.to_string(),
+        flow: service.flow.into(),
         preset: service.preset.clone(),
         issuer: text(&service.issuer),
         authorization_url: text(&service.endpoints.authorization),
@@ -143,7 +143,7 @@ pub async fn settings_of(state: &AppState, id: &str) -> Result<ServiceSettings> 
         device_url: text(&service.endpoints.device_authorization),
         revocation_url: text(&service.endpoints.revocation),
         client_id: service.client_id.clone(),
-        client_auth: service.effective_client_auth().to_string(),
+        client_auth: service.effective_client_auth().into(),
         scopes: service.scopes.clone(),
         docs_url: text(&service.docs_url),
         api_base: text(&service.api_base),
@@ -165,7 +165,7 @@ pub async fn update(state: &AppState, req: ServiceUpdate) -> Result<()> {
         device_url: req.device_url,
         revoke_url: req.revocation_url,
         client_id: req.client_id,
-        client_auth: req.client_auth,
+        client_auth: ClientAuth::from(req.client_auth).to_string(),
         scopes: req.scopes,
         docs_url: req.docs_url,
         api_base: req.api_base,

@@ -10,7 +10,6 @@ import { errorMessage, isCancelled } from "./lib/errors";
 import { isBrowserFlow } from "./lib/flows";
 import { findAccount, getState, setState, withEntry } from "./store";
 import { toast } from "./toasts";
-import { focusPaste } from "./tokenPanel";
 
 let refreshing: Promise<void> | null = null;
 /** Logins this window started itself: their outcome comes back as the command's answer. */
@@ -74,9 +73,8 @@ export async function startLogin(view: AccountView): Promise<void> {
   const s = getState();
   if (s.logins.has(key)) return;
   if (view.pasted) {
-    // Nothing to run: the user pastes a new token in the panel.
-    setState({ selected: key, panelOpen: true });
-    focusPaste();
+    // Nothing to run: the user pastes a new token in the panel, which takes the focus.
+    setState({ selected: key, panelOpen: true, pasteFocusRequests: s.pasteFocusRequests + 1 });
     return;
   }
   ownLogins.add(key);
@@ -143,9 +141,9 @@ export function handleLoginEvent(ev: LoginEventDto): void {
 function followForeignLogin(key: string, ev: LoginEventDto): void {
   const s = getState();
   if (ev.kind === "started") {
-    const flow = findAccount(key)?.flow ?? "";
+    const flow = findAccount(key)?.flow ?? null;
     setState({
-      logins: withEntry(s.logins, key, { flow, phase: isBrowserFlow(flow) ? "browser" : "starting", event: null }),
+      logins: withEntry(s.logins, key, { flow, phase: flow !== null && isBrowserFlow(flow) ? "browser" : "starting", event: null }),
       rowErrors: withEntry(s.rowErrors, key, null),
     });
     return;

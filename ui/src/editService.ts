@@ -2,7 +2,7 @@
 // flow are fixed; a preset's quirks, the accounts and their tokens are kept by the shell.
 
 import { commands } from "./bindings/commands";
-import { manualForm } from "./addService";
+import { manualForm } from "./serviceForm/manualForm";
 import { h, icon } from "./dom";
 import { errorMessage } from "./lib/errors";
 import { getState, setState, subscribe } from "./store";

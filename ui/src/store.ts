@@ -1,14 +1,14 @@
 // The app's state in one place, with change notification. Views subscribe and redraw
 // only what they own; the list updates its rows in place (see list.ts).
 
-import type { AccountView, AppInfo, LoginEventDto } from "./bindings/types";
+import type { AccountView, AppInfo, Flow, LoginEventDto } from "./bindings/types";
 import { accountKey } from "./lib/accounts";
 
 export type ViewName = "services" | "add" | "edit" | "settings";
 
 /** A login in progress for one account, as the row shows it. */
 export interface PendingLogin {
-  flow: string;
+  flow: Flow | null;
   /** starting: waiting for the shell; browser: the browser opened; browser_failed: open the URL by hand; device: a code is shown. */
   phase: "starting" | "browser" | "browser_failed" | "device";
   event: LoginEventDto | null;
@@ -31,6 +31,11 @@ export interface AppState {
   logins: ReadonlyMap<string, PendingLogin>;
   /** Inline errors per row (a failed login), cleared by the next attempt. */
   rowErrors: ReadonlyMap<string, string>;
+  /**
+   * Bumped to ask the token panel to focus its paste field ("Log in" of a service whose
+   * token is pasted): the panel follows the state, so actions need not know the panel.
+   */
+  pasteFocusRequests: number;
 }
 
 type Listener = (state: AppState, prev: AppState) => void;
@@ -47,6 +52,7 @@ const initial: AppState = {
   panelOpen: false,
   logins: new Map(),
   rowErrors: new Map(),
+  pasteFocusRequests: 0,
 };
 
 let state: AppState = initial;

@@ -503,6 +503,8 @@ describe("OpenAPI import and pasted tokens", () => {
     (byId("login-labtok") as HTMLButtonElement).click();
     await settle();
     expect(calls.some((c) => c.cmd === "login")).toBe(false);
+    // The panel opened on the paste field.
+    expect(document.activeElement).toBe(byId("paste-token-labtok"));
     expect(byId("paste-hint-labtok")!.textContent).toContain("HTTP bearer box");
     input("paste-token-labtok").value = "eyJ.pasted.token";
     (byId("paste-save-labtok") as HTMLButtonElement).click();

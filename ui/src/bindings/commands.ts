@@ -24,8 +24,8 @@ import type {
 
 export const commands = {
   appInfo: () => invoke<AppInfo>("app_info"),
-  listAccounts: () => invoke<AccountView[]>("list_accounts"),
-  listPresets: () => invoke<PresetView[]>("list_presets"),
+  listAccounts: () => invoke<Array<AccountView>>("list_accounts"),
+  listPresets: () => invoke<Array<PresetView>>("list_presets"),
   addServiceFromPreset: (req: NewServiceFromPreset) => invoke<null>("add_service_from_preset", { req }),
   addServiceManual: (req: NewServiceManual) => invoke<null>("add_service_manual", { req }),
   discover: (issuer: string) => invoke<DiscoveredEndpoints>("discover", { issuer }),
@@ -35,7 +35,7 @@ export const commands = {
   removeAccount: (service: string, account: string) => invoke<null>("remove_account", { service, account }),
   readOpenapi: (source: string) => invoke<OpenApiView>("read_openapi", { source }),
   importOpenapi: (req: ImportRequest) => invoke<null>("import_openapi", { req }),
-  importTeam: (source: string) => invoke<string[]>("import_team", { source }),
+  importTeam: (source: string) => invoke<Array<string>>("import_team", { source }),
   exportServices: () => invoke<ExportOutcome>("export_services"),
   storePasted: (service: string, account: string, token: string) => invoke<null>("store_pasted", { service, account, token }),
   removeService: (service: string) => invoke<null>("remove_service", { service }),

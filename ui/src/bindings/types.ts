@@ -12,7 +12,11 @@ hint: string | null, };
 
 export type StatusKind = "logged_in" | "expired" | "login_required" | "not_logged_in";
 
-export type AccountView = { service: string, serviceName: string, account: string, flow: string, status: StatusKind, 
+export type Flow = "auth-code" | "device" | "client-credentials" | "password" | "bearer" | "api-key";
+
+export type ClientAuth = "none" | "client_secret_basic" | "client_secret_post";
+
+export type AccountView = { service: string, serviceName: string, account: string, flow: Flow, status: StatusKind, 
 /**
  * Unix seconds.
  */
@@ -32,7 +36,9 @@ pasteHint: PasteHintView,
  */
 headerCopy: HeaderCopyView | null, };
 
-export type TokenSummary = { tokenType: string, expiresAt: number | null, obtainedAt: number | null, scopes: Array<string>, 
+export type TokenType = "bearer" | "api_key" | "other";
+
+export type TokenSummary = { tokenType: TokenType, expiresAt: number | null, obtainedAt: number | null, scopes: Array<string>, 
 /**
  * Decoded JWT claims: NOT verified, for display only. Null for opaque tokens.
  */
@@ -62,21 +68,19 @@ export type ServiceSettings = { id: string, name: string | null,
 /**
  * Fixed once the service exists (shown, not edited).
  */
-flow: string, 
+flow: Flow, 
 /**
  * The preset the service was made from, if any (its quirks are kept on edit).
  */
-preset: string | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: string, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, hasClientSecret: boolean, accounts: Array<string>, };
+preset: string | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: ClientAuth, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, hasClientSecret: boolean, accounts: Array<string>, };
 
-export type ServiceUpdate = { id: string, name: string | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: string, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, clientSecret: string | null, };
+export type ServiceUpdate = { id: string, name: string | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: ClientAuth, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, clientSecret: string | null, };
 
 export type NewAccount = { service: string, account: string, username: string | null, password: string | null, };
 
-export type PasteHintView = { 
-/**
- * raw_token, bearer_prefix, as_is, cannot_paste or unknown.
- */
-kind: string, message: string, };
+export type PasteHintKind = "raw_token" | "bearer_prefix" | "as_is" | "cannot_paste" | "unknown";
+
+export type PasteHintView = { kind: PasteHintKind, message: string, };
 
 export type HeaderCopyView = { 
 /**
@@ -90,20 +94,21 @@ sample: string, };
 
 export type ScopeView = { name: string, description: string, };
 
+export type Need = "client_id" | "client_id_if_required" | "client_secret" | "client_secret_if_confidential" | "username" | "password" | "token" | "api_key" | "token_url";
+
 export type ProposalView = { 
 /**
  * The scheme's name in the document (what `import_openapi` picks by).
  */
-scheme: string, id: string, name: string, flow: string, 
+scheme: string, id: string, name: string, flow: Flow, 
 /**
  * The built-in preset recognised for this deployment, if any.
  */
 preset: string | null, scopes: Array<ScopeView>, 
 /**
- * What the user must supply: client_id, client_id_if_required, client_secret,
- * client_secret_if_confidential, username, password, token, api_key, token_url.
+ * What the user must supply.
  */
-needs: Array<string>, pasteHint: string, notes: Array<string>, };
+needs: Array<Need>, pasteHint: string, notes: Array<string>, };
 
 export type OpenApiView = { title: string | null, 
 /**
@@ -125,7 +130,7 @@ export type NewServiceFromPreset = { id: string, preset: string,
  */
 settings: Array<[string, string]>, username: string | null, clientSecret: string | null, password: string | null, };
 
-export type NewServiceManual = { id: string, name: string | null, flow: string, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: string, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, username: string | null, clientSecret: string | null, password: string | null, };
+export type NewServiceManual = { id: string, name: string | null, flow: Flow, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: ClientAuth, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, username: string | null, clientSecret: string | null, password: string | null, };
 
 export type DiscoveredEndpoints = { issuer: string, authorization: string | null, token: string | null, deviceAuthorization: string | null, revocation: string | null, scopesSupported: Array<string>, };
 

@@ -1,49 +1,78 @@
-// The four login flows as the shell names them (services.toml `flow`), with the words
-// the UI uses and what each needs when a service is entered by hand.
+// The words the UI uses for the shell's closed sets — login flows, client authentication,
+// token types — and what each flow needs when a service is entered by hand. The sets
+// themselves are generated from Rust (bindings/types.ts); the tables here are keyed by
+// them (`Record<Flow, …>`), so a variant added in Rust is a type error until labelled.
 
-export type FlowId = "auth-code" | "device" | "client-credentials" | "password";
+import type { ClientAuth, Flow, TokenType } from "../bindings/types";
 
-/** Flows whose "login" is pasting a token or key (made by OpenAPI import). */
-const PASTED_LABELS: Record<string, string> = { bearer: "Pasted token", "api-key": "API key" };
+export type FlowId = Flow;
 
 export type EndpointField = "authorizationUrl" | "tokenUrl" | "deviceUrl";
 
-export interface FlowInfo {
-  id: FlowId;
-  label: string;
-  short: string;
+/** What a service entered by hand with this flow needs. */
+export interface ManualFlow {
   /** Endpoints needed when there is no issuer to discover them from. */
   endpoints: EndpointField[];
   needsUsername: boolean;
   needsPassword: boolean;
 }
 
-export const FLOWS: readonly FlowInfo[] = [
-  { id: "auth-code", label: "Browser login (authorization code + PKCE)", short: "Browser login", endpoints: ["authorizationUrl", "tokenUrl"], needsUsername: false, needsPassword: false },
-  { id: "device", label: "Device code (enter a code on another device)", short: "Device code", endpoints: ["deviceUrl", "tokenUrl"], needsUsername: false, needsPassword: false },
-  { id: "client-credentials", label: "Client credentials (no user)", short: "Client credentials", endpoints: ["tokenUrl"], needsUsername: false, needsPassword: false },
-  { id: "password", label: "Password (user name and password)", short: "Password", endpoints: ["tokenUrl"], needsUsername: true, needsPassword: true },
-];
-
-export function flowInfo(flow: string): FlowInfo | undefined {
-  return FLOWS.find((f) => f.id === flow);
+export interface FlowInfo {
+  id: Flow;
+  label: string;
+  short: string;
+  /** Null for the flows whose "login" is pasting a token or key (made by OpenAPI import). */
+  manual: ManualFlow | null;
 }
 
-/** A short label for any flow string, falling back to the raw value. */
-export function flowLabel(flow: string): string {
-  return flowInfo(flow)?.short ?? PASTED_LABELS[flow] ?? flow;
+const FLOW_INFO: Record<Flow, Omit<FlowInfo, "id">> = {
+  "auth-code": { label: "Browser login (authorization code + PKCE)", short: "Browser login", manual: { endpoints: ["authorizationUrl", "tokenUrl"], needsUsername: false, needsPassword: false } },
+  device: { label: "Device code (enter a code on another device)", short: "Device code", manual: { endpoints: ["deviceUrl", "tokenUrl"], needsUsername: false, needsPassword: false } },
+  "client-credentials": { label: "Client credentials (no user)", short: "Client credentials", manual: { endpoints: ["tokenUrl"], needsUsername: false, needsPassword: false } },
+  password: { label: "Password (user name and password)", short: "Password", manual: { endpoints: ["tokenUrl"], needsUsername: true, needsPassword: true } },
+  bearer: { label: "Pasted token", short: "Pasted token", manual: null },
+  "api-key": { label: "API key", short: "API key", manual: null },
+};
+
+/** Every flow, in the order of the table above. */
+export const ALL_FLOWS: readonly FlowInfo[] = (Object.keys(FLOW_INFO) as Flow[]).map((id) => ({ id, ...FLOW_INFO[id] }));
+
+/** The flows a service entered by hand can use (the form's choices). */
+export const FLOWS: readonly (FlowInfo & { manual: ManualFlow })[] = ALL_FLOWS.filter((f): f is FlowInfo & { manual: ManualFlow } => f.manual !== null);
+
+export function flowInfo(flow: Flow): FlowInfo {
+  return { id: flow, ...FLOW_INFO[flow] };
+}
+
+/** A short label for a flow. */
+export function flowLabel(flow: Flow): string {
+  return FLOW_INFO[flow].short;
 }
 
 /** Flows whose login waits for the user in a browser window. */
-export function isBrowserFlow(flow: string): boolean {
+export function isBrowserFlow(flow: Flow): boolean {
   return flow === "auth-code";
 }
 
-export const CLIENT_AUTHS = [
-  { id: "none", label: "None (public client)" },
-  { id: "client_secret_basic", label: "Client secret, HTTP Basic" },
-  { id: "client_secret_post", label: "Client secret, in the form body" },
-] as const;
+const CLIENT_AUTH_LABELS: Record<ClientAuth, string> = {
+  none: "None (public client)",
+  client_secret_basic: "Client secret, HTTP Basic",
+  client_secret_post: "Client secret, in the form body",
+};
+
+/** The client authentications, with their labels, in the order the form offers them. */
+export const CLIENT_AUTHS: readonly { id: ClientAuth; label: string }[] = (Object.keys(CLIENT_AUTH_LABELS) as ClientAuth[]).map((id) => ({ id, label: CLIENT_AUTH_LABELS[id] }));
+
+const TOKEN_TYPE_LABELS: Record<TokenType, string> = {
+  bearer: "bearer token",
+  api_key: "API key",
+  other: "token",
+};
+
+/** How the panel names a stored token's type ("an opaque bearer token"). */
+export function tokenTypeLabel(t: TokenType): string {
+  return TOKEN_TYPE_LABELS[t];
+}
 
 /** App-token lifetimes offered for services that support them (NOMAD). */
 export const APP_TOKEN_LIFETIMES = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { claimRows } from "./claims";
 import { errorCode, errorMessage, isCancelled } from "./errors";
-import { flowInfo, flowLabel, isBrowserFlow } from "./flows";
+import { ALL_FLOWS, CLIENT_AUTHS, FLOWS, flowInfo, flowLabel, isBrowserFlow, tokenTypeLabel } from "./flows";
 import { svgDataUrl } from "./svg";
 import { rowTestId, testIdSuffix } from "./testid";
 
@@ -94,11 +94,19 @@ describe("svgDataUrl", () => {
 describe("flows", () => {
   it("labels flows and knows what they need", () => {
     expect(flowLabel("device")).toBe("Device code");
-    expect(flowLabel("custom-thing")).toBe("custom-thing");
+    expect(flowLabel("api-key")).toBe("API key");
     expect(isBrowserFlow("auth-code")).toBe(true);
     expect(isBrowserFlow("device")).toBe(false);
-    expect(flowInfo("password")?.needsPassword).toBe(true);
-    expect(flowInfo("auth-code")?.endpoints).toEqual(["authorizationUrl", "tokenUrl"]);
+    expect(flowInfo("password").manual?.needsPassword).toBe(true);
+    expect(flowInfo("auth-code").manual?.endpoints).toEqual(["authorizationUrl", "tokenUrl"]);
+  });
+
+  it("offers the four OAuth flows by hand, in order, and labels every flow", () => {
+    expect(FLOWS.map((f) => f.id)).toEqual(["auth-code", "device", "client-credentials", "password"]);
+    expect(ALL_FLOWS.map((f) => f.id)).toEqual(["auth-code", "device", "client-credentials", "password", "bearer", "api-key"]);
+    expect(flowInfo("bearer").manual).toBeNull();
+    expect(CLIENT_AUTHS.map((a) => a.id)).toEqual(["none", "client_secret_basic", "client_secret_post"]);
+    expect(tokenTypeLabel("bearer")).toBe("bearer token");
   });
 });
 

@@ -5,7 +5,7 @@
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { events } from "../bindings/commands";
-import type { AccountView, ErrorCode, ErrorDto, LoginEventDto, NewAccount, NewServiceFromPreset, NewServiceManual, ServiceUpdate, Settings } from "../bindings/types";
+import type { AccountView, ErrorCode, ErrorDto, Flow, LoginEventDto, NewAccount, NewServiceFromPreset, NewServiceManual, ServiceUpdate, Settings } from "../bindings/types";
 import { fakeQrSvg, fakeToken, PRESETS, sampleAccounts } from "./data";
 
 type Args = Record<string, unknown>;
@@ -94,7 +94,7 @@ function copy(a: Args): { clearsInSecs: number } {
   return { clearsInSecs: secs };
 }
 
-function addAccount(id: string, name: string, flow: string, p: Partial<AccountView> = {}): null {
+function addAccount(id: string, name: string, flow: Flow, p: Partial<AccountView> = {}): null {
   if (accounts.some((x) => x.service === id)) throw fail("other", `A service called '${id}' already exists in services.toml.`);
   accounts = [...accounts, { service: id, serviceName: name, account: "default", flow, status: "not_logged_in", expiresAt: null, obtainedAt: null, reason: null, scopes: [], docsUrl: null, apiBase: null, supportsAppToken: false, appTokenExpiresAt: null, pasted: false, pasteHint: { kind: "unknown", message: "" }, headerCopy: { label: "Authorization header", sample: "Authorization: Bearer ‹token›" }, ...p }];
   void emit(events.accountsChanged, null);

@@ -29,7 +29,7 @@ pub fn run(broker: &Broker, args: &StatusArgs) -> Result<()> {
             [
                 a.service.clone(),
                 a.account.clone(),
-                a.flow.clone(),
+                a.flow.to_string(),
                 describe(a, now),
             ]
         })

@@ -36,7 +36,7 @@ pub struct AccountStatus {
     pub service: String,
     pub service_name: String,
     pub account: String,
-    pub flow: String,
+    pub flow: Flow,
     pub status: StatusKind,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
@@ -462,7 +462,7 @@ fn status_of(
         service: id.to_owned(),
         service_name: service.display_name(id).to_owned(),
         account: account.to_owned(),
-        flow: service.flow.to_string(),
+        flow: service.flow,
         status,
         expires_at: state.expires_at,
         reason,

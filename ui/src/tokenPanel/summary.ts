@@ -1,0 +1,74 @@
+// What the shell knows of the stored token without the token (its summary): the scopes it
+// was granted, shown in the Expiry section, and its unverified JWT claims, shown here.
+// Loaded again whenever the token changed; a slow answer for an older token is dropped.
+
+import { commands } from "../bindings/commands";
+import type { AccountView, TokenSummary } from "../bindings/types";
+import { h } from "../dom";
+import { claimRows } from "../lib/claims";
+import { errorMessage } from "../lib/errors";
+import { tokenTypeLabel } from "../lib/flows";
+import { nowSecs } from "../lib/time";
+import { section } from "./section";
+
+export interface SummarySection {
+  root: HTMLElement;
+  /** Loads the summary when the token changed since the last call (login, refresh, logout). */
+  update(view: AccountView): void;
+}
+
+/** `isCurrent` says whether the panel is still the one shown (answers for another are dropped). */
+export function summarySection(showScopes: (scopes: string[]) => void, isCurrent: () => boolean): SummarySection {
+  const root = h("div", { class: "claims" });
+  /** Fetch generation, so a slow answer for an older state is ignored. */
+  let seq = 0;
+  let sig = "";
+
+  const load = async (view: AccountView): Promise<void> => {
+    const mine = ++seq;
+    let summary: TokenSummary | null = null;
+    let failure: string | null = null;
+    try {
+      summary = await commands.tokenSummary(view.service, view.account);
+    } catch (e) {
+      failure = errorMessage(e);
+    }
+    if (mine !== seq || !isCurrent()) return;
+    showScopes(summary?.scopes.length ? summary.scopes : view.scopes);
+    renderClaims(root, summary, failure);
+  };
+
+  const update = (view: AccountView): void => {
+    const now = `${view.status}|${view.expiresAt}|${view.obtainedAt}`;
+    if (now === sig) return;
+    sig = now;
+    void load(view);
+  };
+  return { root, update };
+}
+
+function renderClaims(root: HTMLElement, summary: TokenSummary | null, failure: string | null): void {
+  if (failure) {
+    root.replaceChildren(section("Token contents", h("p", { class: "inline-error", text: failure })));
+    return;
+  }
+  if (!summary) {
+    root.replaceChildren();
+    return;
+  }
+  if (!summary.claims) {
+    root.replaceChildren(section("Token contents", h("p", { class: "muted small", text: `An opaque ${tokenTypeLabel(summary.tokenType)}: it has no readable claims.` })));
+    return;
+  }
+  const now = nowSecs();
+  const table = h("table", { class: "claims-table" },
+    h("tbody", {}, ...claimRows(summary.claims, now).map((r) =>
+      h("tr", {},
+        h("th", { class: "mono", attrs: { scope: "row" }, text: r.name }),
+        h("td", {}, h("span", { class: "mono claim-value", text: r.value }), r.hint ? h("span", { class: "muted small claim-hint", text: r.hint }) : null)))));
+  root.replaceChildren(
+    h("section", { class: "panel-section" },
+      h("h3", {}, "JWT claims ", h("span", { class: "badge badge-warn", text: "unverified — for display only" })),
+      h("div", { class: "table-scroll" }, table)),
+  );
+}
