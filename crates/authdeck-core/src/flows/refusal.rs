@@ -3,7 +3,7 @@
 //! that starts its description) and which request was refused ([`Grant`]). Nothing else
 //! looks at a provider's text to decide anything.
 //!
-//! What the five seed services send (SERVICES.md; `crates/demo-idp` fakes each):
+//! What the five seed services send (docs/services.md; `crates/demo-idp` fakes each):
 //! - NOMAD `/auth/token`: 401 `{"detail":"Incorrect username or password"}` (no OAuth
 //!   code: [`ErrorCode::Unauthenticated`]) → bad user credentials. Its Keycloak:
 //!   `invalid_grant` "Invalid user credentials" (password grant) → bad user credentials,
