@@ -80,6 +80,7 @@ pub fn hint_text(hint: &Hint) -> String {
         Hint::CheckClientId { .. } => {
             "Check the client ID with \"Edit service…\" in the service's panel.".into()
         }
+        Hint::ChooseAccount { .. } => "Choose one of the service's accounts.".into(),
         Hint::SetUsername { .. } => {
             "Enter the user name in the service's panel, under Accounts.".into()
         }

@@ -83,6 +83,7 @@ pub fn wording(hint: &Hint) -> String {
             "check the service's client id (`{}` shows it) and correct it in services.toml",
             command(&format!("service show {}", word(service)))
         ),
+        Hint::ChooseAccount { .. } => "choose one with --account".to_owned(),
         Hint::SetUsername { service, account } => {
             format!("give account '{account}' of '{service}' a `username` in services.toml")
         }

@@ -23,6 +23,8 @@ pub enum Hint {
     /// Check the service's client id: the provider does not know it (a public client,
     /// which has no secret to store).
     CheckClientId { service: String },
+    /// Name the account to use: the service has several and none is the default.
+    ChooseAccount { service: String },
     /// Give the account a user name (password grant).
     SetUsername { service: String, account: String },
     /// Log out of the account and in again (its keyring entry cannot be read).
@@ -45,6 +47,7 @@ impl Hint {
             | Hint::PasteToken { service, .. }
             | Hint::StorePassword { service, .. }
             | Hint::StoreClientSecret { service }
+            | Hint::ChooseAccount { service }
             | Hint::CheckClientId { service }
             | Hint::SetUsername { service, .. }
             | Hint::LogOutAndIn { service, .. }
