@@ -127,4 +127,15 @@ mod tests {
         assert_eq!(target("nomad", "-x"), "nomad --account=-x");
         assert_eq!(word("it's"), r"'it'\''s'");
     }
+
+    #[test]
+    fn a_service_with_several_accounts_asks_for_the_flag() {
+        let e = Error::Config("'s' has several accounts (a, b)".into()).with_hint(
+            Hint::ChooseAccount {
+                service: "s".into(),
+            },
+        );
+        let text = describe(&e);
+        assert!(text.ends_with(": choose one with --account"), "{text}");
+    }
 }

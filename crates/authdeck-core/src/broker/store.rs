@@ -212,3 +212,119 @@ fn state_not_saved(service_id: &str, account: &str, e: Error) -> Error {
         _ => Error::Local(message),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::secret::Secret;
+    use crate::vault::{MemoryStore, SecretKind};
+
+    fn tokens(at: &str, rt: &str) -> TokenSet {
+        TokenSet {
+            access_token: Secret::from(at),
+            refresh_token: Some(Secret::from(rt)),
+            id_token: None,
+            token_type: "Bearer".into(),
+            scopes: vec![],
+            expires_at: Some(2_000),
+            obtained_at: 1_000,
+        }
+    }
+
+    fn remembering_store(dir: &std::path::Path) -> TokenStore {
+        let mut store = TokenStore::new(
+            Vault::new(Arc::new(MemoryStore::default())),
+            StateStore::new(dir),
+        );
+        store.cache = SecretCache::remembering();
+        store
+    }
+
+    async fn stored_refresh_token(store: &TokenStore) -> Option<String> {
+        store
+            .vault
+            .get_token("s", "a", SecretKind::RefreshToken)
+            .await
+            .expect("get")
+            .map(|t| t.expose().clone())
+    }
+
+    #[tokio::test]
+    async fn new_tokens_are_remembered_with_the_state_written_for_them() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = remembering_store(dir.path());
+        let old = AccountState {
+            app_token_expires_at: Some(5_000),
+            ..AccountState::default()
+        };
+        store.state.save("s", "a", &old).expect("save");
+        store
+            .cache
+            .keep_refresh_token("s", "a", old.clone(), Secret::from("rt-old"));
+
+        let lock = store.lock("s", "a").await.expect("lock");
+        store
+            .store("s", "a", &tokens("at-1", "rt-1"), lock)
+            .await
+            .expect("store");
+
+        assert_eq!(stored_refresh_token(&store).await.as_deref(), Some("rt-1"));
+        let state = store.state.load("s", "a").expect("load").expect("some");
+        assert_eq!(state.expires_at, Some(2_000));
+        assert!(state.tokens_in_one_entry);
+        // The app token lives on, independently of the login.
+        assert_eq!(state.app_token_expires_at, Some(5_000));
+        assert!(store.cache.refresh_token("s", "a", &old).is_none());
+        assert_eq!(
+            store
+                .cache
+                .refresh_token("s", "a", &state)
+                .map(|t| t.expose().clone()),
+            Some("rt-1".to_owned())
+        );
+    }
+
+    #[tokio::test]
+    async fn late_writes_put_the_state_file_in_place_on_the_tracker() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = remembering_store(dir.path());
+        let tracker = TaskTracker::new();
+        store.late_writes = Some(tracker.clone());
+
+        let lock = store.lock("s", "a").await.expect("lock");
+        store
+            .store("s", "a", &tokens("at-1", "rt-1"), lock)
+            .await
+            .expect("store");
+        // The test's runtime is single-threaded and nothing has yielded since the write
+        // was handed to the tracker: the state file is not written yet.
+        assert!(store.state.load("s", "a").expect("load").is_none());
+        // Handed out: the tokens are in the keyring already.
+        assert_eq!(stored_refresh_token(&store).await.as_deref(), Some("rt-1"));
+        tracker.close();
+        tracker.wait().await;
+        let state = store.state.load("s", "a").expect("load").expect("some");
+        assert_eq!(state.obtained_at, Some(1_000));
+        assert!(store.cache.refresh_token("s", "a", &state).is_some());
+    }
+
+    #[tokio::test]
+    async fn a_state_file_that_cannot_be_written_leaves_the_new_tokens_stored() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = remembering_store(dir.path());
+        // A directory where the state file belongs: putting it in place fails.
+        let blocked = dir.path().join("accounts/s/a.json");
+        std::fs::create_dir_all(blocked.join("x")).expect("dir");
+
+        let lock = store.lock("s", "a").await.expect("lock");
+        let err = store
+            .store("s", "a", &tokens("at-1", "rt-1"), lock)
+            .await
+            .expect_err("the state file cannot be written");
+        assert!(err.to_string().contains("safe in the keyring"), "{err}");
+        assert_eq!(stored_refresh_token(&store).await.as_deref(), Some("rt-1"));
+        assert!(blocked.is_dir());
+    }
+}
