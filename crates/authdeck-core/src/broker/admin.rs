@@ -49,6 +49,7 @@ pub struct AccountStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_token_expires_at: Option<i64>,
 }
+
 impl Broker {
     /// Every account of every service, from the state files only (no keyring access).
     pub fn status(&self) -> Result<Vec<AccountStatus>> {

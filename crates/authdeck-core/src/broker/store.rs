@@ -23,9 +23,10 @@ use tokio_util::task::TaskTracker;
 use super::cache::SecretCache;
 use crate::error::{Error, Result};
 use crate::paths;
+use crate::secret::Secret;
 use crate::state::{AccountState, StateStore};
 use crate::token::TokenSet;
-use crate::vault::{StoredTokens, Vault};
+use crate::vault::{SecretKey, SecretKind, StoredTokens, Vault};
 
 /// An account's cross-process lock (a lock file in the state directory), held while it
 /// lives. Renewals, logins and logouts of an account hold it, so two processes never
@@ -114,6 +115,26 @@ impl TokenStore {
             }
             drop(lock);
         });
+        Ok(())
+    }
+
+    /// Stores a newly minted app token (NOMAD) of the account whose lock is `lock`, then
+    /// its expiry in the state file. It lives beside the login's tokens:
+    /// [`TokenStore::store`] keeps its expiry.
+    pub(crate) async fn store_app_token(
+        &self,
+        service_id: &str,
+        account: &str,
+        token: Secret<String>,
+        expires_at: i64,
+        lock: AccountLock,
+    ) -> Result<()> {
+        let key = SecretKey::account(service_id, account, SecretKind::AppToken);
+        self.vault.set(key, token).await?;
+        let mut state = self.state.load(service_id, account)?.unwrap_or_default();
+        state.app_token_expires_at = Some(expires_at);
+        self.state.save(service_id, account, &state)?;
+        drop(lock);
         Ok(())
     }
 
@@ -218,8 +239,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::secret::Secret;
-    use crate::vault::{MemoryStore, SecretKind};
+    use crate::vault::MemoryStore;
 
     fn tokens(at: &str, rt: &str) -> TokenSet {
         TokenSet {

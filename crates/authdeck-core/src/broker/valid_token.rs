@@ -395,15 +395,16 @@ impl Broker {
             .await?;
         let minted =
             flows::app_token::mint(&self.ctx, &url, &access.access_token, lifetime).await?;
-        let _lock = self.store.lock(service_id, &account).await?;
-        self.store.vault.set(key, minted.token.clone()).await?;
-        let mut state = self
-            .store
-            .state
-            .load(service_id, &account)?
-            .unwrap_or_default();
-        state.app_token_expires_at = Some(minted.expires_at);
-        self.store.state.save(service_id, &account, &state)?;
+        let lock = self.store.lock(service_id, &account).await?;
+        self.store
+            .store_app_token(
+                service_id,
+                &account,
+                minted.token.clone(),
+                minted.expires_at,
+                lock,
+            )
+            .await?;
         Ok(ValidToken {
             access_token: minted.token,
             token_type: "Bearer".into(),
