@@ -84,6 +84,13 @@ pub fn wording(hint: &Hint) -> String {
             command(&format!("service show {}", word(service)))
         ),
         Hint::ChooseAccount { .. } => "choose one with --account".to_owned(),
+        Hint::MintAppToken { service, account } => format!(
+            "mint one with `{}`",
+            command(&format!(
+                "token {} --app-token --expires-in 7d",
+                target(service, account)
+            ))
+        ),
         Hint::SetUsername { service, account } => {
             format!("give account '{account}' of '{service}' a `username` in services.toml")
         }
@@ -137,5 +144,17 @@ mod tests {
         );
         let text = describe(&e);
         assert!(text.ends_with(": choose one with --account"), "{text}");
+    }
+
+    #[test]
+    fn a_missing_app_token_names_the_command_that_mints_one() {
+        let text = wording(&Hint::MintAppToken {
+            service: "nomad".into(),
+            account: "work".into(),
+        });
+        assert_eq!(
+            text,
+            "mint one with `authdeck token nomad --account work --app-token --expires-in 7d`"
+        );
     }
 }

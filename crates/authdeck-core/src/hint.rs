@@ -25,6 +25,8 @@ pub enum Hint {
     CheckClientId { service: String },
     /// Name the account to use: the service has several and none is the default.
     ChooseAccount { service: String },
+    /// Mint a (new) app token for the account (NOMAD).
+    MintAppToken { service: String, account: String },
     /// Give the account a user name (password grant).
     SetUsername { service: String, account: String },
     /// Log out of the account and in again (its keyring entry cannot be read).
@@ -49,6 +51,7 @@ impl Hint {
             | Hint::StoreClientSecret { service }
             | Hint::ChooseAccount { service }
             | Hint::CheckClientId { service }
+            | Hint::MintAppToken { service, .. }
             | Hint::SetUsername { service, .. }
             | Hint::LogOutAndIn { service, .. }
             | Hint::RemoveService { service }

@@ -665,3 +665,30 @@ async fn a_failed_keyring_write_leaves_the_state_file_as_it_was() {
         .expect("get");
     assert_eq!(stored.map(|s| s.expose().clone()).as_deref(), Some("first"));
 }
+
+#[tokio::test]
+async fn a_missing_app_token_is_a_hint_not_a_cli_flag() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (broker, _) = broker(dir.path(), 1_000);
+    let id = crate::config::ServiceId::parse("svc").expect("id");
+    let mut svc = service(&[]);
+    svc.flow = Flow::Password;
+    svc.endpoints.token =
+        Some(crate::config::HttpUrl::parse("http://127.0.0.1:9/token").expect("url"));
+    broker
+        .add_service(&id, &svc, false, None, None)
+        .await
+        .expect("add");
+    let err = broker
+        .app_token("svc", None, None, 60)
+        .await
+        .expect_err("no app token");
+    assert!(!err.to_string().contains("--"), "{err}");
+    assert_eq!(
+        err.hint(),
+        Some(crate::Hint::MintAppToken {
+            service: "svc".into(),
+            account: "default".into()
+        })
+    );
+}

@@ -377,11 +377,11 @@ impl Broker {
                     scopes: Vec::new(),
                 })
                 .ok_or_else(|| {
-                    Error::login_required(
-                        service_id,
-                        &account,
-                        "no valid app token is stored (mint one with `--app-token --expires-in 7d`)",
-                    )
+                    Error::login_required(service_id, &account, "no valid app token is stored")
+                        .with_hint(Hint::MintAppToken {
+                            service: service_id.to_owned(),
+                            account: account.clone(),
+                        })
                 });
         };
         let endpoints = self.endpoints(service_id, service).await?;
