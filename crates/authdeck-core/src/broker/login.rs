@@ -92,15 +92,7 @@ impl Broker {
         let user = self
             .user_password(service_id, service, account_name)
             .await?;
-        let req = login::Request {
-            service_id,
-            service,
-            endpoints: &endpoints,
-            client: &client,
-            user: user
-                .as_ref()
-                .map(|(username, password)| login::UserPassword { username, password }),
-        };
+        let req = login::Request::new(service_id, service, &endpoints, &client, user.as_ref());
         login::run(&self.ctx, &req, self.browser.as_ref(), observer, cancel).await
     }
 

@@ -79,20 +79,25 @@ fn broker(dir: &std::path::Path, now: i64) -> (Broker, crate::vault::MemoryStore
     (broker, store)
 }
 
-#[tokio::test]
-async fn cached_tokens_and_login_required_need_no_network() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (broker, store) = broker(dir.path(), 1_000);
+/// Adds the password-flow service `svc`, whose token endpoint nothing listens on (port
+/// 9): any network use fails the test.
+async fn add_offline_service(broker: &Broker) {
     let id = crate::config::ServiceId::parse("svc").expect("id");
     let mut svc = service(&[]);
     svc.flow = Flow::Password;
-    // Nothing listens on port 9: any network use would fail the test.
     svc.endpoints.token =
         Some(crate::config::HttpUrl::parse("http://127.0.0.1:9/token").expect("url"));
     broker
         .add_service(&id, &svc, false, None, None)
         .await
         .expect("add");
+}
+
+#[tokio::test]
+async fn cached_tokens_and_login_required_need_no_network() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (broker, store) = broker(dir.path(), 1_000);
+    add_offline_service(&broker).await;
 
     let tokens = TokenSet {
         access_token: Secret::from("cached-access"),
@@ -670,15 +675,7 @@ async fn a_failed_keyring_write_leaves_the_state_file_as_it_was() {
 async fn a_missing_app_token_is_a_hint_not_a_cli_flag() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (broker, _) = broker(dir.path(), 1_000);
-    let id = crate::config::ServiceId::parse("svc").expect("id");
-    let mut svc = service(&[]);
-    svc.flow = Flow::Password;
-    svc.endpoints.token =
-        Some(crate::config::HttpUrl::parse("http://127.0.0.1:9/token").expect("url"));
-    broker
-        .add_service(&id, &svc, false, None, None)
-        .await
-        .expect("add");
+    add_offline_service(&broker).await;
     let err = broker
         .app_token("svc", None, None, 60)
         .await

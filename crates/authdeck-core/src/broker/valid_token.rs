@@ -191,15 +191,7 @@ impl Broker {
             return Err(Error::login_required(service_id, account, reason));
         }
         let user = self.user_password(service_id, service, account).await?;
-        let req = login::Request {
-            service_id,
-            service,
-            endpoints: &endpoints,
-            client: &client,
-            user: user
-                .as_ref()
-                .map(|(username, password)| login::UserPassword { username, password }),
-        };
+        let req = login::Request::new(service_id, service, &endpoints, &client, user.as_ref());
         login::without_user(&self.ctx, &req).await
     }
 
@@ -210,7 +202,7 @@ impl Broker {
         service_id: &str,
         service: &Service,
         account: &str,
-    ) -> Result<Option<(String, Secret<String>)>> {
+    ) -> Result<Option<login::UserPassword>> {
         if !login::needs_password(service.flow) {
             return Ok(None);
         }
@@ -243,7 +235,7 @@ impl Broker {
                     },
                 )
             })?;
-        Ok(Some((username, password)))
+        Ok(Some(login::UserPassword { username, password }))
     }
 
     /// The refresh token to spend (and whether it came from memory): the remembered one

@@ -17,10 +17,10 @@ use crate::secret::Secret;
 use crate::token::TokenSet;
 
 /// The account's user name and password (the password grant).
-#[derive(Debug, Clone, Copy)]
-pub struct UserPassword<'a> {
-    pub username: &'a str,
-    pub password: &'a Secret<String>,
+#[derive(Debug, Clone)]
+pub struct UserPassword {
+    pub username: String,
+    pub password: Secret<String>,
 }
 
 /// What any grant of a service needs.
@@ -31,7 +31,25 @@ pub struct Request<'a> {
     pub endpoints: &'a ResolvedEndpoints,
     pub client: &'a ClientIdentity,
     /// Given for the password flow ([`needs_password`]).
-    pub user: Option<UserPassword<'a>>,
+    pub user: Option<&'a UserPassword>,
+}
+
+impl<'a> Request<'a> {
+    pub fn new(
+        service_id: &'a str,
+        service: &'a Service,
+        endpoints: &'a ResolvedEndpoints,
+        client: &'a ClientIdentity,
+        user: Option<&'a UserPassword>,
+    ) -> Self {
+        Request {
+            service_id,
+            service,
+            endpoints,
+            client,
+            user,
+        }
+    }
 }
 
 /// Whether the flow gets new tokens from stored credentials alone, so an account whose
@@ -142,8 +160,8 @@ pub async fn without_user(ctx: &FlowContext, req: &Request<'_>) -> Result<TokenS
                 ctx,
                 &endpoints.token,
                 req.client,
-                user.username,
-                user.password,
+                &user.username,
+                &user.password,
                 &service.scopes,
                 &service.token_params,
                 service.token_request,
