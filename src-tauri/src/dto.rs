@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 mod enums;
+mod paste;
 pub use enums::{ClientAuth, Flow, Need, PasteHintKind, TokenType};
+pub use paste::PasteHintView;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -68,24 +70,6 @@ pub struct AccountView {
     pub header_copy: Option<HeaderCopyView>,
 }
 
-/// Which box of the docs' Authorize dialog the token goes into.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct PasteHintView {
-    pub kind: PasteHintKind,
-    pub message: String,
-}
-
-impl PasteHintView {
-    pub fn of(id: &str, service: &authdeck_core::config::Service) -> Self {
-        let hint = authdeck_core::openapi::paste_hint(service);
-        PasteHintView {
-            kind: PasteHintKind::from(&hint),
-            message: hint.message(id, service),
-        }
-    }
-}
-
 impl AccountView {
     /// The view of `status`, with what the service's config adds.
     pub fn new(status: &AccountStatus, config: &Config) -> Self {
@@ -114,7 +98,7 @@ impl AccountView {
                     kind: PasteHintKind::Unknown,
                     message: String::new(),
                 },
-                |s| PasteHintView::of(&status.service, s),
+                PasteHintView::of,
             ),
             header_copy: HeaderCopyView::of(service),
         }
@@ -442,7 +426,7 @@ impl From<&Proposal> for ProposalView {
                 })
                 .collect(),
             needs: p.needs.iter().copied().map(Need::from).collect(),
-            paste_hint: p.paste_hint.message(&p.id, &p.service),
+            paste_hint: paste::paste_hint_text(&p.paste_hint),
             notes: p.notes.clone(),
         }
     }

@@ -352,6 +352,9 @@ pub enum TokenFormat {
     /// The request header line that carries it: `Authorization: Bearer <token>`, or an API
     /// key's own header (`X-API-Key: <key>`, `Cookie: <name>=<key>`).
     Header,
+    /// A curl command line calling the service's API base URL (`api_base`) with the
+    /// token in its header, query parameter or cookie.
+    Curl,
     /// A JSON object with the token, its type, expiry and scopes.
     Json,
 }
@@ -364,6 +367,7 @@ impl TokenFormat {
             TokenFormat::Raw => Some(F::Raw),
             TokenFormat::Bearer => Some(F::Bearer),
             TokenFormat::Header => Some(F::Header),
+            TokenFormat::Curl => Some(F::Curl),
             TokenFormat::Json => None,
         }
     }

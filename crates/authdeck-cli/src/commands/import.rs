@@ -131,7 +131,7 @@ fn print_proposals(proposals: &[Proposal]) {
             p.service.flow
         );
         for need in &p.needs {
-            println!("     needs {}", need.describe());
+            println!("     needs {}", crate::hints::need(*need));
         }
         if !p.scopes.is_empty() {
             let names: Vec<&str> = p.scopes.iter().map(|s| s.name.as_str()).collect();
@@ -230,7 +230,7 @@ fn report_created(id: &ServiceId, service: &Service, p: &Proposal, json: bool) {
     }
     println!(
         "Swagger \"Authorize\": {}",
-        hint.message(id.as_str(), service)
+        crate::hints::paste_hint(&hint, id.as_str(), service)
     );
 }
 

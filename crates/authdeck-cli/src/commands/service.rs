@@ -1,10 +1,10 @@
 //! `authdeck service add|list|show|remove|secret`.
 
 use authdeck_core::config::{
-    check_secrets, presets, Field, Flow, HttpUrl, PortList, SecretsGiven, Service, ServiceDraft,
-    ServiceId,
+    check_secrets, presets, ClientAuth, Field, Flow, HttpUrl, PortList, SecretsGiven, Service,
+    ServiceDraft, ServiceId,
 };
-use authdeck_core::openapi::{paste_hint, PasteHint};
+use authdeck_core::openapi::paste_hint;
 use authdeck_core::vault::{SecretKey, SecretKind};
 use authdeck_core::{Broker, Error, Result};
 
@@ -43,20 +43,17 @@ fn service_from(args: &AddArgs) -> Result<Service> {
     };
     ServiceDraft {
         name: args.name.clone(),
-        flow: flow.to_string(),
+        flow,
         issuer: args.issuer.clone(),
         auth_url: args.auth_url.clone(),
         token_url: args.token_url.clone(),
         device_url: args.device_url.clone(),
         revoke_url: args.revoke_url.clone(),
         client_id: args.client_id.clone().unwrap_or_default(),
-        client_auth: args.client_auth.map(|a| {
-            match a {
-                ClientAuthArg::None => "none",
-                ClientAuthArg::Basic => "basic",
-                ClientAuthArg::Post => "post",
-            }
-            .to_owned()
+        client_auth: args.client_auth.map(|a| match a {
+            ClientAuthArg::None => ClientAuth::None,
+            ClientAuthArg::Basic => ClientAuth::ClientSecretBasic,
+            ClientAuthArg::Post => ClientAuth::ClientSecretPost,
         }),
         scopes: args.scopes.clone(),
         authorize_params: args.params.clone(),
@@ -224,7 +221,7 @@ async fn show(broker: &Broker, id: &str, json: bool) -> Result<()> {
         .collect();
     let now = output::now();
     let hint = paste_hint(service);
-    let hint_text = hint.message(id, service);
+    let hint_text = crate::hints::paste_hint(&hint, id, service);
     if json {
         output::json_line(&serde_json::json!({
             "id": id,
@@ -233,8 +230,8 @@ async fn show(broker: &Broker, id: &str, json: bool) -> Result<()> {
             "accounts": accounts,
             "paste_hint": hint,
             "paste_hint_text": hint_text,
-            "paste_command": hint.command(id),
-            "curl": PasteHint::curl(id, service),
+            "paste_command": crate::hints::paste_command(&hint, id),
+            "curl": crate::hints::paste_curl(id, service),
         }));
         return Ok(());
     }
