@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use authdeck_core::broker::{AccountStatus, StatusKind as CoreStatus};
 use authdeck_core::config::presets::Preset;
 use authdeck_core::config::settings::{AppSettings, Theme as CoreTheme};
-use authdeck_core::config::Config;
+use authdeck_core::config::{Config, ServiceEdit};
 use authdeck_core::discovery::ProviderMetadata;
 use authdeck_core::openapi::Proposal;
 use authdeck_core::token::{decode_jwt_claims, TokenSet};
@@ -329,16 +329,12 @@ impl From<&Settings> for AppSettings {
     }
 }
 
-/// An existing service's editable settings. No secret: only whether one is stored.
-#[derive(Debug, Clone, Serialize, TS)]
+/// The settings of a service the add-by-hand and edit forms share, in the forms'
+/// words (core's `ServiceEdit`, which validates them).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-pub struct ServiceSettings {
-    pub id: String,
+pub struct ServiceFields {
     pub name: Option<String>,
-    /// Fixed once the service exists (shown, not edited).
-    pub flow: Flow,
-    /// The preset the service was made from, if any (its quirks are kept on edit).
-    pub preset: Option<String>,
     pub issuer: Option<String>,
     pub authorization_url: Option<String>,
     pub token_url: Option<String>,
@@ -349,6 +345,56 @@ pub struct ServiceSettings {
     pub scopes: Vec<String>,
     pub docs_url: Option<String>,
     pub api_base: Option<String>,
+}
+
+impl From<ServiceEdit> for ServiceFields {
+    fn from(e: ServiceEdit) -> Self {
+        ServiceFields {
+            name: e.name,
+            issuer: e.issuer,
+            authorization_url: e.auth_url,
+            token_url: e.token_url,
+            device_url: e.device_url,
+            revocation_url: e.revoke_url,
+            client_id: e.client_id,
+            client_auth: e.client_auth.into(),
+            scopes: e.scopes,
+            docs_url: e.docs_url,
+            api_base: e.api_base,
+        }
+    }
+}
+
+impl From<ServiceFields> for ServiceEdit {
+    fn from(f: ServiceFields) -> Self {
+        ServiceEdit {
+            name: f.name,
+            issuer: f.issuer,
+            auth_url: f.authorization_url,
+            token_url: f.token_url,
+            device_url: f.device_url,
+            revoke_url: f.revocation_url,
+            client_id: f.client_id,
+            client_auth: f.client_auth.into(),
+            scopes: f.scopes,
+            docs_url: f.docs_url,
+            api_base: f.api_base,
+        }
+    }
+}
+
+/// An existing service's editable settings. No secret: only whether one is stored.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceSettings {
+    pub id: String,
+    /// Fixed once the service exists (shown, not edited).
+    pub flow: Flow,
+    /// The preset the service was made from, if any (its quirks are kept on edit).
+    pub preset: Option<String>,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub fields: ServiceFields,
     pub has_client_secret: bool,
     pub accounts: Vec<String>,
 }
@@ -359,17 +405,9 @@ pub struct ServiceSettings {
 #[serde(rename_all = "camelCase")]
 pub struct ServiceUpdate {
     pub id: String,
-    pub name: Option<String>,
-    pub issuer: Option<String>,
-    pub authorization_url: Option<String>,
-    pub token_url: Option<String>,
-    pub device_url: Option<String>,
-    pub revocation_url: Option<String>,
-    pub client_id: String,
-    pub client_auth: ClientAuth,
-    pub scopes: Vec<String>,
-    pub docs_url: Option<String>,
-    pub api_base: Option<String>,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub fields: ServiceFields,
     pub client_secret: Option<String>,
 }
 
@@ -488,18 +526,10 @@ pub struct NewServiceFromPreset {
 #[serde(rename_all = "camelCase")]
 pub struct NewServiceManual {
     pub id: String,
-    pub name: Option<String>,
     pub flow: Flow,
-    pub issuer: Option<String>,
-    pub authorization_url: Option<String>,
-    pub token_url: Option<String>,
-    pub device_url: Option<String>,
-    pub revocation_url: Option<String>,
-    pub client_id: String,
-    pub client_auth: ClientAuth,
-    pub scopes: Vec<String>,
-    pub docs_url: Option<String>,
-    pub api_base: Option<String>,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub fields: ServiceFields,
     pub username: Option<String>,
     pub client_secret: Option<String>,
     pub password: Option<String>,

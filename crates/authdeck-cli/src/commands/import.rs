@@ -58,26 +58,8 @@ pub async fn run(broker: &Broker, args: ImportArgs) -> Result<()> {
     Ok(())
 }
 
-struct StdinSecrets {
-    client_secret: Option<authdeck_core::Secret<String>>,
-    password: Option<authdeck_core::Secret<String>>,
-}
-
-fn read_secrets(args: &ImportArgs) -> Result<StdinSecrets> {
-    let wanted = usize::from(args.client_secret_stdin) + usize::from(args.password_stdin);
-    let mut lines = output::read_stdin_secrets(wanted)?.into_iter();
-    Ok(StdinSecrets {
-        client_secret: if args.client_secret_stdin {
-            lines.next()
-        } else {
-            None
-        },
-        password: if args.password_stdin {
-            lines.next()
-        } else {
-            None
-        },
-    })
+fn read_secrets(args: &ImportArgs) -> Result<output::StdinSecrets> {
+    output::read_client_secret_and_password(args.client_secret_stdin, args.password_stdin)
 }
 
 /// The proposal to create: `--scheme`, the only one, or the user's pick on a terminal.

@@ -135,18 +135,9 @@ async fn add(broker: &Broker, args: AddArgs) -> Result<()> {
         password: args.password_stdin,
     };
     check_secrets(&service, given, password_needed).map_err(|e| e.into_error(flag))?;
-    let wanted = usize::from(args.client_secret_stdin) + usize::from(args.password_stdin);
-    let mut secrets = output::read_stdin_secrets(wanted)?.into_iter();
-    let client_secret = if args.client_secret_stdin {
-        secrets.next()
-    } else {
-        None
-    };
-    let password = if args.password_stdin {
-        secrets.next()
-    } else {
-        None
-    };
+    let secrets =
+        output::read_client_secret_and_password(args.client_secret_stdin, args.password_stdin)?;
+    let (client_secret, password) = (secrets.client_secret, secrets.password);
     broker
         .add_service(&id, &service, args.replace, client_secret, password)
         .await?;
@@ -287,28 +278,24 @@ fn pretty_settings(value: &serde_json::Value) -> String {
 async fn secret(broker: &Broker, args: &SecretArgs) -> Result<()> {
     let config = broker.load_config()?;
     let service = config.service(&args.id)?;
-    let wanted = usize::from(args.client_secret_stdin) + usize::from(args.password_stdin);
-    let mut secrets = output::read_stdin_secrets(wanted)?.into_iter();
-    if args.client_secret_stdin {
-        if let Some(s) = secrets.next() {
-            broker.set_client_secret(&args.id, s).await?;
-            println!("Stored the client secret of '{}' in the keyring.", args.id);
-        }
+    let secrets =
+        output::read_client_secret_and_password(args.client_secret_stdin, args.password_stdin)?;
+    if let Some(s) = secrets.client_secret {
+        broker.set_client_secret(&args.id, s).await?;
+        println!("Stored the client secret of '{}' in the keyring.", args.id);
     }
-    if args.password_stdin {
+    if let Some(s) = secrets.password {
         let account = args.account.clone().unwrap_or_else(|| {
             service
                 .accounts
                 .first()
                 .map_or_else(|| "default".to_owned(), |a| a.name.to_string())
         });
-        if let Some(s) = secrets.next() {
-            broker.set_password(&args.id, &account, s).await?;
-            println!(
-                "Stored the password of '{}/{account}' in the keyring.",
-                args.id
-            );
-        }
+        broker.set_password(&args.id, &account, s).await?;
+        println!(
+            "Stored the password of '{}/{account}' in the keyring.",
+            args.id
+        );
     }
     Ok(())
 }

@@ -251,7 +251,47 @@ impl ServiceDraft {
     }
 }
 
+impl ServiceDraft {
+    /// A draft of a new `flow` service with the settings an edit form shows; the rest
+    /// (parameters, redirect, user name) unset.
+    pub fn new(flow: Flow, settings: ServiceEdit) -> Self {
+        ServiceDraft {
+            name: settings.name,
+            flow,
+            issuer: settings.issuer,
+            auth_url: settings.auth_url,
+            token_url: settings.token_url,
+            device_url: settings.device_url,
+            revoke_url: settings.revoke_url,
+            client_id: settings.client_id,
+            client_auth: Some(settings.client_auth),
+            scopes: settings.scopes,
+            docs_url: settings.docs_url,
+            api_base: settings.api_base,
+            ..ServiceDraft::default()
+        }
+    }
+}
+
 impl ServiceEdit {
+    /// The settings of `service` as an edit form shows them.
+    pub fn of(service: &Service) -> Self {
+        let text = |url: &Option<HttpUrl>| url.as_ref().map(ToString::to_string);
+        ServiceEdit {
+            name: service.name.clone(),
+            issuer: text(&service.issuer),
+            auth_url: text(&service.endpoints.authorization),
+            token_url: text(&service.endpoints.token),
+            device_url: text(&service.endpoints.device_authorization),
+            revoke_url: text(&service.endpoints.revocation),
+            client_id: service.client_id.clone(),
+            client_auth: service.effective_client_auth(),
+            scopes: service.scopes.clone(),
+            docs_url: text(&service.docs_url),
+            api_base: text(&service.api_base),
+        }
+    }
+
     /// `service` with this form's settings, validated by the same rules as a new one.
     pub fn apply(&self, service: &Service) -> Result<Service, FieldError> {
         let mut service = service.clone();
