@@ -72,26 +72,10 @@ pub fn paste_hint_text(hint: &PasteHint) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use authdeck_core::config::KeyLocation;
 
     #[test]
     fn every_hint_names_a_copy_button_not_a_command() {
-        let scheme = Some("HTTPBearer".to_owned());
-        let hints = [
-            PasteHint::RawToken {
-                scheme: scheme.clone(),
-            },
-            PasteHint::BearerPrefix {
-                scheme: scheme.clone(),
-            },
-            PasteHint::AsIs {
-                scheme: scheme.clone(),
-                param: "X-API-Key".into(),
-                location: KeyLocation::Header,
-            },
-            PasteHint::CannotPaste { scheme },
-            PasteHint::Unknown,
-        ];
+        let hints = super::super::enums::sample_paste_hints();
         for hint in &hints {
             let text = paste_hint_text(hint);
             assert!(text.contains("button"), "{text}");

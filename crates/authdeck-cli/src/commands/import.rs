@@ -31,7 +31,7 @@ pub async fn run(broker: &Broker, args: ImportArgs) -> Result<()> {
         id: args.id.clone(),
         client_id: args.client_id.clone(),
         client_secret: secrets.client_secret.is_some(),
-        username: args.username.clone(),
+        username: args.credentials.username.clone(),
         scopes: (!args.scopes.is_empty()).then(|| args.scopes.clone()),
         token_url: args.token_url.clone(),
     };
@@ -59,7 +59,10 @@ pub async fn run(broker: &Broker, args: ImportArgs) -> Result<()> {
 }
 
 fn read_secrets(args: &ImportArgs) -> Result<output::StdinSecrets> {
-    output::read_client_secret_and_password(args.client_secret_stdin, args.password_stdin)
+    output::read_client_secret_and_password(
+        args.credentials.client_secret_stdin,
+        args.credentials.password_stdin,
+    )
 }
 
 /// The proposal to create: `--scheme`, the only one, or the user's pick on a terminal.

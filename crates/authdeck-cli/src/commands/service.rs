@@ -63,7 +63,7 @@ fn service_from(args: &AddArgs) -> Result<Service> {
         redirect_path: args.redirect_path.clone(),
         docs_url: args.docs_url.clone(),
         api_base: args.api_base.clone(),
-        username: args.username.clone(),
+        username: args.credentials.username.clone(),
     }
     .build()
     .map_err(|e| e.into_error(flag))
@@ -104,7 +104,7 @@ fn preset_service(name: &str, args: &AddArgs) -> Result<Service> {
         }
     };
     set("client_id", &args.client_id);
-    set("username", &args.username);
+    set("username", &args.credentials.username);
     set("name", &args.name);
     set("docs_url", &args.docs_url);
     set("api_base", &args.api_base);
@@ -131,12 +131,14 @@ async fn add(broker: &Broker, args: AddArgs) -> Result<()> {
         None => false,
     };
     let given = SecretsGiven {
-        client_secret: args.client_secret_stdin,
-        password: args.password_stdin,
+        client_secret: args.credentials.client_secret_stdin,
+        password: args.credentials.password_stdin,
     };
     check_secrets(&service, given, password_needed).map_err(|e| e.into_error(flag))?;
-    let secrets =
-        output::read_client_secret_and_password(args.client_secret_stdin, args.password_stdin)?;
+    let secrets = output::read_client_secret_and_password(
+        args.credentials.client_secret_stdin,
+        args.credentials.password_stdin,
+    )?;
     let (client_secret, password) = (secrets.client_secret, secrets.password);
     broker
         .add_service(&id, &service, args.replace, client_secret, password)
