@@ -92,6 +92,7 @@ pub fn hint_text(hint: &Hint) -> String {
         }
         Hint::AddServiceByHand => "Add the service by hand instead.".into(),
         Hint::Supply { need } => format!("Enter {}.", need_text(*need)),
+        Hint::SetPresetInput { label, .. } => format!("Enter the {label} in the form."),
     }
 }
 

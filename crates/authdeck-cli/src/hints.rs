@@ -111,6 +111,7 @@ pub fn wording(hint: &Hint) -> String {
             command("service add --help")
         ),
         Hint::Supply { need: what } => format!("pass {}", need(*what)),
+        Hint::SetPresetInput { key, .. } => format!("add --set {key}=…"),
     }
 }
 

@@ -37,6 +37,8 @@ pub enum Hint {
     AddServiceByHand,
     /// Supply what is missing or wrong (creating a service from an OpenAPI document).
     Supply { need: Need },
+    /// Give a preset the input it needs (its `key`, shown as `label`).
+    SetPresetInput { key: String, label: String },
 }
 
 /// Something the user must supply before a service proposed from an OpenAPI document
@@ -79,7 +81,10 @@ impl Hint {
             | Hint::LogOutAndIn { service, .. }
             | Hint::RemoveService { service }
             | Hint::ReplaceService { service } => Some(service),
-            Hint::ListServices | Hint::AddServiceByHand | Hint::Supply { .. } => None,
+            Hint::ListServices
+            | Hint::AddServiceByHand
+            | Hint::Supply { .. }
+            | Hint::SetPresetInput { .. } => None,
         }
     }
 }
