@@ -30,6 +30,7 @@ pub fn types_ts() -> String {
         PresetView::decl(),
         Theme::decl(),
         Settings::decl(),
+        ServiceFields::decl(),
         ServiceSettings::decl(),
         ServiceUpdate::decl(),
         NewAccount::decl(),

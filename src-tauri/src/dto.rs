@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use authdeck_core::broker::{AccountStatus, StatusKind as CoreStatus};
 use authdeck_core::config::presets::Preset;
 use authdeck_core::config::settings::{AppSettings, Theme as CoreTheme};
-use authdeck_core::config::Config;
+use authdeck_core::config::{Config, ServiceEdit};
 use authdeck_core::discovery::ProviderMetadata;
 use authdeck_core::openapi::Proposal;
 use authdeck_core::token::{decode_jwt_claims, TokenSet};
@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 mod enums;
+mod paste;
 pub use enums::{ClientAuth, Flow, Need, PasteHintKind, TokenType};
+pub use paste::PasteHintView;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -68,24 +70,6 @@ pub struct AccountView {
     pub header_copy: Option<HeaderCopyView>,
 }
 
-/// Which box of the docs' Authorize dialog the token goes into.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct PasteHintView {
-    pub kind: PasteHintKind,
-    pub message: String,
-}
-
-impl PasteHintView {
-    pub fn of(id: &str, service: &authdeck_core::config::Service) -> Self {
-        let hint = authdeck_core::openapi::paste_hint(service);
-        PasteHintView {
-            kind: PasteHintKind::from(&hint),
-            message: hint.message(id, service),
-        }
-    }
-}
-
 impl AccountView {
     /// The view of `status`, with what the service's config adds.
     pub fn new(status: &AccountStatus, config: &Config) -> Self {
@@ -114,7 +98,7 @@ impl AccountView {
                     kind: PasteHintKind::Unknown,
                     message: String::new(),
                 },
-                |s| PasteHintView::of(&status.service, s),
+                PasteHintView::of,
             ),
             header_copy: HeaderCopyView::of(service),
         }
@@ -345,16 +329,12 @@ impl From<&Settings> for AppSettings {
     }
 }
 
-/// An existing service's editable settings. No secret: only whether one is stored.
-#[derive(Debug, Clone, Serialize, TS)]
+/// The settings of a service the add-by-hand and edit forms share, in the forms'
+/// words (core's `ServiceEdit`, which validates them).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-pub struct ServiceSettings {
-    pub id: String,
+pub struct ServiceFields {
     pub name: Option<String>,
-    /// Fixed once the service exists (shown, not edited).
-    pub flow: Flow,
-    /// The preset the service was made from, if any (its quirks are kept on edit).
-    pub preset: Option<String>,
     pub issuer: Option<String>,
     pub authorization_url: Option<String>,
     pub token_url: Option<String>,
@@ -365,6 +345,56 @@ pub struct ServiceSettings {
     pub scopes: Vec<String>,
     pub docs_url: Option<String>,
     pub api_base: Option<String>,
+}
+
+impl From<ServiceEdit> for ServiceFields {
+    fn from(e: ServiceEdit) -> Self {
+        ServiceFields {
+            name: e.name,
+            issuer: e.issuer,
+            authorization_url: e.auth_url,
+            token_url: e.token_url,
+            device_url: e.device_url,
+            revocation_url: e.revoke_url,
+            client_id: e.client_id,
+            client_auth: e.client_auth.into(),
+            scopes: e.scopes,
+            docs_url: e.docs_url,
+            api_base: e.api_base,
+        }
+    }
+}
+
+impl From<ServiceFields> for ServiceEdit {
+    fn from(f: ServiceFields) -> Self {
+        ServiceEdit {
+            name: f.name,
+            issuer: f.issuer,
+            auth_url: f.authorization_url,
+            token_url: f.token_url,
+            device_url: f.device_url,
+            revoke_url: f.revocation_url,
+            client_id: f.client_id,
+            client_auth: f.client_auth.into(),
+            scopes: f.scopes,
+            docs_url: f.docs_url,
+            api_base: f.api_base,
+        }
+    }
+}
+
+/// An existing service's editable settings. No secret: only whether one is stored.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceSettings {
+    pub id: String,
+    /// Fixed once the service exists (shown, not edited).
+    pub flow: Flow,
+    /// The preset the service was made from, if any (its quirks are kept on edit).
+    pub preset: Option<String>,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub fields: ServiceFields,
     pub has_client_secret: bool,
     pub accounts: Vec<String>,
 }
@@ -375,17 +405,9 @@ pub struct ServiceSettings {
 #[serde(rename_all = "camelCase")]
 pub struct ServiceUpdate {
     pub id: String,
-    pub name: Option<String>,
-    pub issuer: Option<String>,
-    pub authorization_url: Option<String>,
-    pub token_url: Option<String>,
-    pub device_url: Option<String>,
-    pub revocation_url: Option<String>,
-    pub client_id: String,
-    pub client_auth: ClientAuth,
-    pub scopes: Vec<String>,
-    pub docs_url: Option<String>,
-    pub api_base: Option<String>,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub fields: ServiceFields,
     pub client_secret: Option<String>,
 }
 
@@ -442,7 +464,7 @@ impl From<&Proposal> for ProposalView {
                 })
                 .collect(),
             needs: p.needs.iter().copied().map(Need::from).collect(),
-            paste_hint: p.paste_hint.message(&p.id, &p.service),
+            paste_hint: paste::paste_hint_text(&p.paste_hint),
             notes: p.notes.clone(),
         }
     }
@@ -504,18 +526,10 @@ pub struct NewServiceFromPreset {
 #[serde(rename_all = "camelCase")]
 pub struct NewServiceManual {
     pub id: String,
-    pub name: Option<String>,
     pub flow: Flow,
-    pub issuer: Option<String>,
-    pub authorization_url: Option<String>,
-    pub token_url: Option<String>,
-    pub device_url: Option<String>,
-    pub revocation_url: Option<String>,
-    pub client_id: String,
-    pub client_auth: ClientAuth,
-    pub scopes: Vec<String>,
-    pub docs_url: Option<String>,
-    pub api_base: Option<String>,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub fields: ServiceFields,
     pub username: Option<String>,
     pub client_secret: Option<String>,
     pub password: Option<String>,

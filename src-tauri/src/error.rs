@@ -2,6 +2,7 @@
 //! which never contains a secret nor a CLI command; the hint is the desktop's own wording
 //! of core's typed next step ([`Hint`]), so a desktop user is never told to run a command.
 
+use authdeck_core::hint::Need;
 use authdeck_core::{ErrorKind, Hint, Refusal};
 use serde::Serialize;
 use ts_rs::TS;
@@ -94,6 +95,32 @@ pub fn hint_text(hint: &Hint) -> String {
             "Choose another id, or remove the existing service first.".into()
         }
         Hint::AddServiceByHand => "Add the service by hand instead.".into(),
+        Hint::Supply { need } => format!("Enter {}.", need_text(*need)),
+        Hint::SetPresetInput { label, .. } => format!("Enter the {label} in the form."),
+    }
+}
+
+/// What an OpenAPI import still needs, as the desktop asks for it: the field of the
+/// import form, or the step after adding the service.
+pub fn need_text(need: Need) -> &'static str {
+    match need {
+        Need::ClientId => {
+            "the client id registered at the provider (in the form's Client id field)"
+        }
+        Need::ClientIdIfRequired => {
+            "a client id, if the provider requires one (in the form's Client id field)"
+        }
+        Need::ClientSecret => "the client secret (in the form's Client secret field)",
+        Need::ClientSecretIfConfidential => {
+            "the client secret, if the client is confidential (in the form's Client secret field)"
+        }
+        Need::Username => "your user name (in the form's User name field)",
+        Need::Password => "your password (asked for when you log in)",
+        Need::Token => "a token (pasted in the service's panel after adding it)",
+        Need::ApiKey => "the API key (pasted in the service's panel after adding it)",
+        Need::TokenUrl => {
+            "the token URL, which the document does not give (in the form's Token URL field)"
+        }
     }
 }
 
@@ -129,5 +156,17 @@ mod tests {
         let login = ErrorDto::from(authdeck_core::Error::login_required("s", "a", "why"));
         assert_eq!(login.hint.as_deref(), Some("Log in again."));
         assert!(!login.message.contains("authdeck"), "{}", login.message);
+    }
+
+    #[test]
+    fn a_missing_import_field_names_the_form_field_not_a_flag() {
+        let e = authdeck_core::Error::Config("'oauth' uses client credentials".into()).with_hint(
+            Hint::Supply {
+                need: Need::ClientSecret,
+            },
+        );
+        let hint = ErrorDto::from(e).hint.unwrap_or_default();
+        assert!(hint.contains("Client secret field"), "{hint}");
+        assert!(!hint.contains("--"), "{hint}");
     }
 }

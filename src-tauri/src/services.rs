@@ -2,8 +2,8 @@
 //! editing them, and adding or removing accounts.
 
 use authdeck_core::config::{
-    check_secrets, presets, ClientAuth, Field, FieldError, Flow, HttpUrl, SecretsGiven,
-    ServiceDraft, ServiceEdit, ServiceId,
+    check_secrets, presets, Field, FieldError, Flow, SecretsGiven, ServiceDraft, ServiceEdit,
+    ServiceId,
 };
 use authdeck_core::vault::{SecretKey, SecretKind};
 use authdeck_core::{discovery, Error, Result, Secret};
@@ -80,20 +80,8 @@ pub async fn add_from_preset(state: &AppState, req: NewServiceFromPreset) -> Res
 pub async fn add_manual(state: &AppState, req: NewServiceManual) -> Result<()> {
     let id = ServiceId::parse(&req.id).map_err(Error::Config)?;
     let service = ServiceDraft {
-        name: req.name,
-        flow: Flow::from(req.flow).to_string(),
-        issuer: req.issuer,
-        auth_url: req.authorization_url,
-        token_url: req.token_url,
-        device_url: req.device_url,
-        revoke_url: req.revocation_url,
-        client_id: req.client_id,
-        client_auth: Some(ClientAuth::from(req.client_auth).to_string()),
-        scopes: req.scopes,
-        docs_url: req.docs_url,
-        api_base: req.api_base,
         username: req.username,
-        ..ServiceDraft::default()
+        ..ServiceDraft::new(Flow::from(req.flow), ServiceEdit::from(req.fields))
     }
     .build()
     .map_err(labelled)?;
@@ -120,10 +108,6 @@ pub async fn discover(state: &AppState, issuer: &str) -> Result<DiscoveredEndpoi
     Ok(DiscoveredEndpoints::from(&metadata))
 }
 
-fn text(url: &Option<HttpUrl>) -> Option<String> {
-    url.as_ref().map(ToString::to_string)
-}
-
 /// The editable settings of service `id`.
 pub async fn settings_of(state: &AppState, id: &str) -> Result<ServiceSettings> {
     let config = state.broker.load_config()?;
@@ -134,19 +118,9 @@ pub async fn settings_of(state: &AppState, id: &str) -> Result<ServiceSettings> 
         .await?;
     Ok(ServiceSettings {
         id: id.to_owned(),
-        name: service.name.clone(),
         flow: service.flow.into(),
         preset: service.preset.clone(),
-        issuer: text(&service.issuer),
-        authorization_url: text(&service.endpoints.authorization),
-        token_url: text(&service.endpoints.token),
-        device_url: text(&service.endpoints.device_authorization),
-        revocation_url: text(&service.endpoints.revocation),
-        client_id: service.client_id.clone(),
-        client_auth: service.effective_client_auth().into(),
-        scopes: service.scopes.clone(),
-        docs_url: text(&service.docs_url),
-        api_base: text(&service.api_base),
+        fields: ServiceEdit::of(service).into(),
         has_client_secret,
         accounts: service.account_names(),
     })
@@ -157,21 +131,9 @@ pub async fn settings_of(state: &AppState, id: &str) -> Result<ServiceSettings> 
 pub async fn update(state: &AppState, req: ServiceUpdate) -> Result<()> {
     let id = ServiceId::parse(&req.id).map_err(Error::Config)?;
     let config = state.broker.load_config()?;
-    let service = ServiceEdit {
-        name: req.name,
-        issuer: req.issuer,
-        auth_url: req.authorization_url,
-        token_url: req.token_url,
-        device_url: req.device_url,
-        revoke_url: req.revocation_url,
-        client_id: req.client_id,
-        client_auth: ClientAuth::from(req.client_auth).to_string(),
-        scopes: req.scopes,
-        docs_url: req.docs_url,
-        api_base: req.api_base,
-    }
-    .apply(config.service(id.as_str())?)
-    .map_err(labelled)?;
+    let service = ServiceEdit::from(req.fields)
+        .apply(config.service(id.as_str())?)
+        .map_err(labelled)?;
     let client_secret = secret(req.client_secret);
     // A secret already in the keyring counts as given: it is kept.
     let stored = client_secret.is_none()

@@ -334,3 +334,87 @@ fn an_api_keys_header_format_is_the_keys_own_header() {
     assert!(out.stderr.contains("served by the agent"), "{out:?}");
     check("with the agent");
 }
+
+/// Services whose curl lines differ: an API key in a header and in the query string, a
+/// pasted bearer token, and one without an API base URL.
+const CURL_SERVICES: &str = r#"
+[services.hdr]
+flow = "api-key"
+api_base = "https://api.test/v1"
+[services.hdr.swagger]
+scheme = "api-key"
+param = "X-Demo-Key"
+in = "header"
+
+[services.qry]
+flow = "api-key"
+api_base = "https://api.test/v1"
+[services.qry.swagger]
+scheme = "api-key"
+param = "api_key"
+in = "query"
+
+[services.tok]
+flow = "bearer"
+api_base = "https://api.test/v1"
+
+[services.nobase]
+flow = "bearer"
+"#;
+
+/// `authdeck token --format curl` prints a curl line that calls the service's API base
+/// URL with the token where the API takes it, read from the keyring or served by the
+/// agent alike, through the `authdeck` front; a service without an API base URL: exit
+/// 2 with what to do, nothing on stdout, the token not shown.
+#[test]
+fn the_curl_format_calls_the_services_api_base() {
+    let env = Env::new();
+    let config = env.dir("config");
+    std::fs::create_dir_all(&config).expect("config dir");
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o700)).expect("mode");
+    std::fs::write(config.join("services.toml"), CURL_SERVICES).expect("services.toml");
+    for id in ["hdr", "qry", "tok", "nobase"] {
+        env.ok(&["login", id, "--token-stdin"], &format!("key-{id}-1\n"));
+    }
+    let socket = env.dir("run").join("agent.sock");
+    let check = |how: &str| {
+        for (id, want) in [
+            (
+                "hdr",
+                "curl -H 'X-Demo-Key: key-hdr-1' 'https://api.test/v1'",
+            ),
+            ("qry", "curl 'https://api.test/v1?api_key=key-qry-1'"),
+            (
+                "tok",
+                "curl -H 'Authorization: Bearer key-tok-1' 'https://api.test/v1'",
+            ),
+        ] {
+            let mut cmd = env.authdeck();
+            cmd.env("AUTHDECK_AGENT_SOCKET", &socket);
+            let out = env.run_with(cmd, &["token", id, "--format", "curl"], "");
+            assert_eq!(
+                (out.code, out.stdout.as_str()),
+                (0, format!("{want}\n").as_str()),
+                "{how}, {id}: {out:?}"
+            );
+        }
+        let mut cmd = env.authdeck();
+        cmd.env("AUTHDECK_AGENT_SOCKET", &socket);
+        let out = env.run_with(cmd, &["token", "nobase", "--format", "curl"], "");
+        assert_eq!(out.code, 2, "{how}: {out:?}");
+        assert!(out.stdout.is_empty(), "{how}: {out:?}");
+        assert!(out.stderr.contains("no API base URL"), "{how}: {out:?}");
+        assert!(out.stderr.contains("api_base"), "{how}: {out:?}");
+        assert!(!out.stderr.contains("key-nobase-1"), "{how}: {out:?}");
+    };
+    check("without an agent");
+    let _agent = Agent::start(env.authdeck(), &socket);
+    // Served by the agent: this process cannot reach the keyring.
+    let out = token(&env, &socket, &["tok", "--format", "curl"], false);
+    assert_eq!(
+        out.stdout, "curl -H 'Authorization: Bearer key-tok-1' 'https://api.test/v1'\n",
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("served by the agent"), "{out:?}");
+    check("with the agent");
+}

@@ -322,6 +322,9 @@ async fn import_from_openapi_and_paste(c: &Client, base: &str, token: &str) {
     testid(c, "paste-token-qm-docs").await;
     let hint = text_of(c, "paste-hint-qm-docs").await;
     assert!(hint.contains("HTTP bearer"), "paste hint: {hint:?}");
+    // The desktop names its copy button, not a CLI command.
+    assert!(hint.contains("\"Token\" button"), "paste hint: {hint:?}");
+    assert!(!hint.contains("authdeck"), "paste hint: {hint:?}");
     set_value(c, "paste-token-qm-docs", token).await;
     click(c, "paste-save-qm-docs").await;
     wait_state(c, "qm-docs", "logged_in").await;

@@ -113,15 +113,8 @@ pub struct ImportArgs {
     /// The OAuth client id (an OpenAPI document never has one).
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
-    /// Read the client secret from stdin (first line).
-    #[arg(long)]
-    pub client_secret_stdin: bool,
-    /// User name of a password scheme.
-    #[arg(long, value_name = "NAME")]
-    pub username: Option<String>,
-    /// Read the password of a password scheme from stdin (after the client secret, if both).
-    #[arg(long)]
-    pub password_stdin: bool,
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
     /// A scope to request (repeat for several; default: none, the provider's default).
     #[arg(long = "scope", value_name = "SCOPE")]
     pub scopes: Vec<String>,
@@ -200,15 +193,8 @@ pub struct AddArgs {
     pub redirect_path: Option<String>,
     #[arg(long, value_enum)]
     pub client_auth: Option<ClientAuthArg>,
-    /// Read the client secret from stdin (first line).
-    #[arg(long)]
-    pub client_secret_stdin: bool,
-    /// User name of the password grant.
-    #[arg(long, value_name = "NAME")]
-    pub username: Option<String>,
-    /// Read the password from stdin (the line after the client secret, if both).
-    #[arg(long)]
-    pub password_stdin: bool,
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
     /// The service's Swagger / OpenAPI documentation page.
     #[arg(long, value_name = "URL")]
     pub docs_url: Option<String>,
@@ -225,6 +211,21 @@ fn key_value(s: &str) -> Result<(String, String), String> {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.to_owned())),
         _ => Err(format!("'{s}' is not KEY=VALUE")),
     }
+}
+
+/// The credentials a new service comes with: the client secret and the password read
+/// from stdin, and the user name of the password grant (`service add`, `service import`).
+#[derive(Debug, Args)]
+pub struct CredentialArgs {
+    /// Read the client secret from stdin (first line).
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+    /// User name of the password grant.
+    #[arg(long, value_name = "NAME")]
+    pub username: Option<String>,
+    /// Read the password from stdin (the line after the client secret, if both).
+    #[arg(long)]
+    pub password_stdin: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -352,6 +353,9 @@ pub enum TokenFormat {
     /// The request header line that carries it: `Authorization: Bearer <token>`, or an API
     /// key's own header (`X-API-Key: <key>`, `Cookie: <name>=<key>`).
     Header,
+    /// A curl command line calling the service's API base URL (`api_base`) with the
+    /// token in its header, query parameter or cookie.
+    Curl,
     /// A JSON object with the token, its type, expiry and scopes.
     Json,
 }
@@ -364,6 +368,7 @@ impl TokenFormat {
             TokenFormat::Raw => Some(F::Raw),
             TokenFormat::Bearer => Some(F::Bearer),
             TokenFormat::Header => Some(F::Header),
+            TokenFormat::Curl => Some(F::Curl),
             TokenFormat::Json => None,
         }
     }

@@ -2,10 +2,16 @@
 //! printed in the mode this process runs in — `--demo` kept in demo mode (a hint without
 //! it would act on the user's own configuration), `--account` kept for any account but
 //! `default`. Every line the CLI prints that names a command goes through [`command`].
+//! Also the CLI's wording of the other typed data core leaves to the front ends: what an
+//! OpenAPI import still needs ([`need`], as flags) and what the docs' Authorize dialog
+//! wants pasted ([`paste_hint`], as `authdeck token` commands).
 
 use std::sync::OnceLock;
 
-use authdeck_core::config::DEFAULT_ACCOUNT;
+use authdeck_core::config::{KeyLocation, Service, DEFAULT_ACCOUNT};
+use authdeck_core::format::{TokenFormat, TokenKind, PLACEHOLDER_API_BASE};
+use authdeck_core::hint::Need;
+use authdeck_core::openapi::PasteHint;
 use authdeck_core::{Error, Hint};
 
 /// Whether this process runs in demo mode (`--demo`), set once after parsing.
@@ -111,6 +117,87 @@ pub fn wording(hint: &Hint) -> String {
         Hint::AddServiceByHand => format!(
             "add the service by hand (`{}` shows how)",
             command("service add --help")
+        ),
+        Hint::Supply { need: what } => format!("pass {}", need(*what)),
+        Hint::SetPresetInput { key, .. } => format!("add --set {key}=…"),
+    }
+}
+
+/// What the user must supply, as the CLI asks for it (the flag that gives it).
+pub fn need(need: Need) -> &'static str {
+    match need {
+        Need::ClientId => "a client id registered at the provider (--client-id)",
+        Need::ClientIdIfRequired => "a client id, if the provider requires one (--client-id)",
+        Need::ClientSecret => "the client secret (--client-secret-stdin)",
+        Need::ClientSecretIfConfidential => {
+            "the client secret, if the client is confidential (--client-secret-stdin)"
+        }
+        Need::Username => "your user name (--username)",
+        Need::Password => "your password (stored in the keyring at login)",
+        Need::Token => "a token to paste (`authdeck login` reads it from stdin)",
+        Need::ApiKey => "the API key to paste (`authdeck login` reads it from stdin)",
+        Need::TokenUrl => "the token URL, which the document does not give (--token-url)",
+    }
+}
+
+/// The `authdeck token` command that prints what the docs' Authorize dialog wants
+/// pasted, if anything can be pasted.
+pub fn paste_command(hint: &PasteHint, service_id: &str) -> Option<String> {
+    let id = word(service_id);
+    Some(match hint.format()? {
+        TokenFormat::Bearer => command(&format!("token {id} --format bearer")),
+        _ => command(&format!("token {id}")),
+    })
+}
+
+/// A curl line that calls the service's API with its token (printed by `authdeck token`
+/// when it runs).
+pub fn paste_curl(service_id: &str, service: &Service) -> String {
+    let base = service
+        .api_base
+        .as_ref()
+        .map_or(PLACEHOLDER_API_BASE, |u| u.as_str());
+    let base = base.trim_end_matches('/');
+    let id = word(service_id);
+    // How the API takes the token is core's `format` rule; `--format header` prints an
+    // API key's own header (or cookie) line too.
+    match TokenKind::of(service) {
+        TokenKind::ApiKey {
+            location: KeyLocation::Query,
+            name,
+        } => format!(
+            "curl \"{base}/…?{name}=$({})\"",
+            command(&format!("token {id}"))
+        ),
+        _ => format!(
+            "curl -H \"$({})\" {base}/…",
+            command(&format!("token {id} --format header"))
+        ),
+    }
+}
+
+/// What to paste into the docs' Authorize dialog, in one or two sentences with the
+/// command that prints it.
+pub fn paste_hint(hint: &PasteHint, service_id: &str, service: &Service) -> String {
+    let name = hint.scheme().map(|n| format!("'{n}' ")).unwrap_or_default();
+    let printed = paste_command(hint, service_id).unwrap_or_default();
+    match hint {
+        PasteHint::RawToken { .. } => format!(
+            "In the docs' Authorize dialog, paste the raw token into the {name}(HTTP bearer) box, without a `Bearer ` prefix: `{printed}` prints it."
+        ),
+        PasteHint::BearerPrefix { .. } => format!(
+            "The docs' {name}box is an API key named Authorization: paste `Bearer <token>`, which `{printed}` prints."
+        ),
+        PasteHint::AsIs { param, location, .. } => format!(
+            "In the docs' Authorize dialog, paste the value as is into the {name}box ({param} in the {location}): `{printed}` prints it."
+        ),
+        PasteHint::CannotPaste { .. } => format!(
+            "The docs' {name}scheme is OAuth2 only, and Swagger UI cannot take a pasted token there (swagger-ui issue 5320). Call the API with curl instead: {} — or log in with the docs' own Authorize button.",
+            paste_curl(service_id, service)
+        ),
+        PasteHint::Unknown => format!(
+            "No Swagger scheme is set for this service (swagger.scheme): `{}` prints the raw token an HTTP bearer box wants; `--format bearer` prints the `Bearer <token>` an apiKey box named Authorization wants.",
+            command(&format!("token {}", word(service_id)))
         ),
     }
 }

@@ -23,6 +23,27 @@ pub fn now() -> i64 {
     authdeck_core::token::SystemClock.now()
 }
 
+/// The client secret and the password a command's `--client-secret-stdin` and
+/// `--password-stdin` ask for, read from stdin in that order (the client secret's line
+/// first when both are asked for); `None` for one not asked for.
+pub struct StdinSecrets {
+    pub client_secret: Option<authdeck_core::Secret<String>>,
+    pub password: Option<authdeck_core::Secret<String>>,
+}
+
+/// Reads the [`StdinSecrets`] asked for.
+pub fn read_client_secret_and_password(
+    client_secret: bool,
+    password: bool,
+) -> authdeck_core::Result<StdinSecrets> {
+    let wanted = usize::from(client_secret) + usize::from(password);
+    let mut lines = read_stdin_secrets(wanted)?.into_iter();
+    Ok(StdinSecrets {
+        client_secret: if client_secret { lines.next() } else { None },
+        password: if password { lines.next() } else { None },
+    })
+}
+
 /// Reads the secrets a command asked for from stdin: one line each, in order. On a
 /// terminal they are read without echo, so a pasted secret never shows on screen.
 pub fn read_stdin_secrets(

@@ -13,8 +13,8 @@ pub struct QuickToken {
     pub service: String,
     pub account: Option<String>,
     pub min_valid: i64,
-    /// Raw, bearer or header: the front prints these itself (`json` is left to
-    /// `authdeck-full`).
+    /// Raw, bearer or header: the front prints these itself (`json`, and `curl`, which
+    /// needs the service's API base URL from its config, are left to `authdeck-full`).
     pub format: TokenFormat,
 }
 
@@ -142,6 +142,7 @@ mod tests {
             "token --help",
             "token pw -h",
             "token pw --format json",
+            "token pw --format curl",
             "token pw --format xml",
             "token pw --app-token",
             "token pw --min-valid -5",

@@ -39,6 +39,37 @@ pub enum Hint {
     ReplaceService { service: String },
     /// Add the service by hand (an import could not make one).
     AddServiceByHand,
+    /// Supply what is missing or wrong (creating a service from an OpenAPI document).
+    Supply { need: Need },
+    /// Give a preset the input it needs (its `key`, shown as `label`).
+    SetPresetInput { key: String, label: String },
+}
+
+/// Something the user must supply before a service proposed from an OpenAPI document
+/// becomes a service (`openapi::Proposal::needs`). Each front end says where it goes:
+/// the CLI names its flag, the desktop its form field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Need {
+    /// The OAuth client id (never in an OpenAPI document).
+    ClientId,
+    /// A client id, if the provider wants one (password grants of public clients may
+    /// have none).
+    ClientIdIfRequired,
+    /// The client secret (client credentials).
+    ClientSecret,
+    /// A client secret, if the provider registered the client as confidential.
+    ClientSecretIfConfidential,
+    /// The user name of the password grant.
+    Username,
+    /// The password of the password grant (at login time).
+    Password,
+    /// A token to paste (at login time).
+    Token,
+    /// An API key to paste (at login time).
+    ApiKey,
+    /// A token URL: the document's only flow (implicit) has none.
+    TokenUrl,
 }
 
 impl Hint {
@@ -56,7 +87,10 @@ impl Hint {
             | Hint::LogOutAndIn { service, .. }
             | Hint::RemoveService { service }
             | Hint::ReplaceService { service } => Some(service),
-            Hint::ListServices | Hint::AddServiceByHand => None,
+            Hint::ListServices
+            | Hint::AddServiceByHand
+            | Hint::Supply { .. }
+            | Hint::SetPresetInput { .. } => None,
         }
     }
 }

@@ -131,10 +131,31 @@ impl From<&str> for TokenType {
     }
 }
 
+/// One paste hint of each kind, in declaration order (for tests).
+#[cfg(test)]
+pub(super) fn sample_paste_hints() -> [PasteHint; 5] {
+    use authdeck_core::config::KeyLocation;
+    let scheme = Some("s".to_owned());
+    [
+        PasteHint::RawToken {
+            scheme: scheme.clone(),
+        },
+        PasteHint::BearerPrefix {
+            scheme: scheme.clone(),
+        },
+        PasteHint::AsIs {
+            scheme: scheme.clone(),
+            param: "X-Key".into(),
+            location: KeyLocation::Header,
+        },
+        PasteHint::CannotPaste { scheme },
+        PasteHint::Unknown,
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use authdeck_core::config::KeyLocation;
 
     fn wire<T: Serialize>(value: T) -> String {
         serde_json::to_value(value)
@@ -177,23 +198,7 @@ mod tests {
 
     #[test]
     fn paste_hint_kinds_are_core_tags() {
-        let scheme = Some("s".to_owned());
-        let hints = [
-            PasteHint::RawToken {
-                scheme: scheme.clone(),
-            },
-            PasteHint::BearerPrefix {
-                scheme: scheme.clone(),
-            },
-            PasteHint::AsIs {
-                scheme: scheme.clone(),
-                param: "X-Key".into(),
-                location: KeyLocation::Header,
-            },
-            PasteHint::CannotPaste { scheme },
-            PasteHint::Unknown,
-        ];
-        for hint in &hints {
+        for hint in &super::sample_paste_hints() {
             let value = serde_json::to_value(hint).expect("a hint serialises");
             let tag = value["kind"].as_str().expect("a kind tag").to_owned();
             assert_eq!(wire(PasteHintKind::from(hint)), tag);

@@ -64,7 +64,9 @@ export type Theme = "system" | "light" | "dark";
 
 export type Settings = { clipboardClearSecs: number, refreshMarginSecs: number, keepInTray: boolean, theme: Theme, };
 
-export type ServiceSettings = { id: string, name: string | null, 
+export type ServiceFields = { name: string | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: ClientAuth, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, };
+
+export type ServiceSettings = { id: string, 
 /**
  * Fixed once the service exists (shown, not edited).
  */
@@ -72,9 +74,9 @@ flow: Flow,
 /**
  * The preset the service was made from, if any (its quirks are kept on edit).
  */
-preset: string | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: ClientAuth, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, hasClientSecret: boolean, accounts: Array<string>, };
+preset: string | null, hasClientSecret: boolean, accounts: Array<string>, name: string | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: ClientAuth, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, };
 
-export type ServiceUpdate = { id: string, name: string | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: ClientAuth, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, clientSecret: string | null, };
+export type ServiceUpdate = { id: string, clientSecret: string | null, name: string | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: ClientAuth, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, };
 
 export type NewAccount = { service: string, account: string, username: string | null, password: string | null, };
 
@@ -130,7 +132,7 @@ export type NewServiceFromPreset = { id: string, preset: string,
  */
 settings: Array<[string, string]>, username: string | null, clientSecret: string | null, password: string | null, };
 
-export type NewServiceManual = { id: string, name: string | null, flow: Flow, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: ClientAuth, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, username: string | null, clientSecret: string | null, password: string | null, };
+export type NewServiceManual = { id: string, flow: Flow, username: string | null, clientSecret: string | null, password: string | null, name: string | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: ClientAuth, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, };
 
 export type DiscoveredEndpoints = { issuer: string, authorization: string | null, token: string | null, deviceAuthorization: string | null, revocation: string | null, scopesSupported: Array<string>, };
 

@@ -31,7 +31,7 @@ pub async fn run(broker: &Broker, args: ImportArgs) -> Result<()> {
         id: args.id.clone(),
         client_id: args.client_id.clone(),
         client_secret: secrets.client_secret.is_some(),
-        username: args.username.clone(),
+        username: args.credentials.username.clone(),
         scopes: (!args.scopes.is_empty()).then(|| args.scopes.clone()),
         token_url: args.token_url.clone(),
     };
@@ -58,26 +58,11 @@ pub async fn run(broker: &Broker, args: ImportArgs) -> Result<()> {
     Ok(())
 }
 
-struct StdinSecrets {
-    client_secret: Option<authdeck_core::Secret<String>>,
-    password: Option<authdeck_core::Secret<String>>,
-}
-
-fn read_secrets(args: &ImportArgs) -> Result<StdinSecrets> {
-    let wanted = usize::from(args.client_secret_stdin) + usize::from(args.password_stdin);
-    let mut lines = output::read_stdin_secrets(wanted)?.into_iter();
-    Ok(StdinSecrets {
-        client_secret: if args.client_secret_stdin {
-            lines.next()
-        } else {
-            None
-        },
-        password: if args.password_stdin {
-            lines.next()
-        } else {
-            None
-        },
-    })
+fn read_secrets(args: &ImportArgs) -> Result<output::StdinSecrets> {
+    output::read_client_secret_and_password(
+        args.credentials.client_secret_stdin,
+        args.credentials.password_stdin,
+    )
 }
 
 /// The proposal to create: `--scheme`, the only one, or the user's pick on a terminal.
@@ -131,7 +116,7 @@ fn print_proposals(proposals: &[Proposal]) {
             p.service.flow
         );
         for need in &p.needs {
-            println!("     needs {}", need.describe());
+            println!("     needs {}", crate::hints::need(*need));
         }
         if !p.scopes.is_empty() {
             let names: Vec<&str> = p.scopes.iter().map(|s| s.name.as_str()).collect();
@@ -230,7 +215,7 @@ fn report_created(id: &ServiceId, service: &Service, p: &Proposal, json: bool) {
     }
     println!(
         "Swagger \"Authorize\": {}",
-        hint.message(id.as_str(), service)
+        crate::hints::paste_hint(&hint, id.as_str(), service)
     );
 }
 

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use authdeck_core::broker::ValidToken;
 use authdeck_core::config::Flow;
 use authdeck_core::flows::{LoginEvent, NoBrowser};
 use authdeck_core::{Broker, Error, Result};
@@ -48,12 +49,7 @@ pub async fn run(mut broker: Broker, args: LoginArgs) -> Result<()> {
         .await?;
     let now = output::now();
     if json {
-        output::json_line(&serde_json::json!({
-            "event": "done",
-            "expires_at": token.expires_at.map(authdeck_core::token::rfc3339),
-            "expires_in": token.expires_at.map(|at| at - now),
-            "scopes": token.scopes,
-        }));
+        print_done(&token, now);
     } else {
         let account = args.account.as_deref().unwrap_or("default");
         println!(
@@ -156,12 +152,7 @@ async fn paste(broker: &Broker, args: &LoginArgs, flow: Flow) -> Result<()> {
         .await?;
     let now = output::now();
     if args.json {
-        output::json_line(&serde_json::json!({
-            "event": "done",
-            "expires_at": token.expires_at.map(authdeck_core::token::rfc3339),
-            "expires_in": token.expires_at.map(|at| at - now),
-            "scopes": token.scopes,
-        }));
+        print_done(&token, now);
     } else {
         let account = args.account.as_deref().unwrap_or("default");
         let expiry = match (flow, token.expires_at) {
@@ -175,4 +166,15 @@ async fn paste(broker: &Broker, args: &LoginArgs, flow: Flow) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The last JSON event of a login or a paste (`--json`): when the token expires and its
+/// scopes, never the token.
+fn print_done(token: &ValidToken, now: i64) {
+    output::json_line(&serde_json::json!({
+        "event": "done",
+        "expires_at": token.expires_at.map(authdeck_core::token::rfc3339),
+        "expires_in": token.expires_at.map(|at| at - now),
+        "scopes": token.scopes,
+    }));
 }

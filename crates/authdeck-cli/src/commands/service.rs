@@ -1,10 +1,10 @@
 //! `authdeck service add|list|show|remove|secret`.
 
 use authdeck_core::config::{
-    check_secrets, presets, Field, Flow, HttpUrl, PortList, SecretsGiven, Service, ServiceDraft,
-    ServiceId,
+    check_secrets, presets, ClientAuth, Field, Flow, HttpUrl, PortList, SecretsGiven, Service,
+    ServiceDraft, ServiceId,
 };
-use authdeck_core::openapi::{paste_hint, PasteHint};
+use authdeck_core::openapi::paste_hint;
 use authdeck_core::vault::{SecretKey, SecretKind};
 use authdeck_core::{Broker, Error, Result};
 
@@ -43,20 +43,17 @@ fn service_from(args: &AddArgs) -> Result<Service> {
     };
     ServiceDraft {
         name: args.name.clone(),
-        flow: flow.to_string(),
+        flow,
         issuer: args.issuer.clone(),
         auth_url: args.auth_url.clone(),
         token_url: args.token_url.clone(),
         device_url: args.device_url.clone(),
         revoke_url: args.revoke_url.clone(),
         client_id: args.client_id.clone().unwrap_or_default(),
-        client_auth: args.client_auth.map(|a| {
-            match a {
-                ClientAuthArg::None => "none",
-                ClientAuthArg::Basic => "basic",
-                ClientAuthArg::Post => "post",
-            }
-            .to_owned()
+        client_auth: args.client_auth.map(|a| match a {
+            ClientAuthArg::None => ClientAuth::None,
+            ClientAuthArg::Basic => ClientAuth::ClientSecretBasic,
+            ClientAuthArg::Post => ClientAuth::ClientSecretPost,
         }),
         scopes: args.scopes.clone(),
         authorize_params: args.params.clone(),
@@ -66,7 +63,7 @@ fn service_from(args: &AddArgs) -> Result<Service> {
         redirect_path: args.redirect_path.clone(),
         docs_url: args.docs_url.clone(),
         api_base: args.api_base.clone(),
-        username: args.username.clone(),
+        username: args.credentials.username.clone(),
     }
     .build()
     .map_err(|e| e.into_error(flag))
@@ -107,7 +104,7 @@ fn preset_service(name: &str, args: &AddArgs) -> Result<Service> {
         }
     };
     set("client_id", &args.client_id);
-    set("username", &args.username);
+    set("username", &args.credentials.username);
     set("name", &args.name);
     set("docs_url", &args.docs_url);
     set("api_base", &args.api_base);
@@ -134,22 +131,15 @@ async fn add(broker: &Broker, args: AddArgs) -> Result<()> {
         None => false,
     };
     let given = SecretsGiven {
-        client_secret: args.client_secret_stdin,
-        password: args.password_stdin,
+        client_secret: args.credentials.client_secret_stdin,
+        password: args.credentials.password_stdin,
     };
     check_secrets(&service, given, password_needed).map_err(|e| e.into_error(flag))?;
-    let wanted = usize::from(args.client_secret_stdin) + usize::from(args.password_stdin);
-    let mut secrets = output::read_stdin_secrets(wanted)?.into_iter();
-    let client_secret = if args.client_secret_stdin {
-        secrets.next()
-    } else {
-        None
-    };
-    let password = if args.password_stdin {
-        secrets.next()
-    } else {
-        None
-    };
+    let secrets = output::read_client_secret_and_password(
+        args.credentials.client_secret_stdin,
+        args.credentials.password_stdin,
+    )?;
+    let (client_secret, password) = (secrets.client_secret, secrets.password);
     broker
         .add_service(&id, &service, args.replace, client_secret, password)
         .await?;
@@ -224,7 +214,7 @@ async fn show(broker: &Broker, id: &str, json: bool) -> Result<()> {
         .collect();
     let now = output::now();
     let hint = paste_hint(service);
-    let hint_text = hint.message(id, service);
+    let hint_text = crate::hints::paste_hint(&hint, id, service);
     if json {
         output::json_line(&serde_json::json!({
             "id": id,
@@ -233,8 +223,8 @@ async fn show(broker: &Broker, id: &str, json: bool) -> Result<()> {
             "accounts": accounts,
             "paste_hint": hint,
             "paste_hint_text": hint_text,
-            "paste_command": hint.command(id),
-            "curl": PasteHint::curl(id, service),
+            "paste_command": crate::hints::paste_command(&hint, id),
+            "curl": crate::hints::paste_curl(id, service),
         }));
         return Ok(());
     }
@@ -290,28 +280,24 @@ fn pretty_settings(value: &serde_json::Value) -> String {
 async fn secret(broker: &Broker, args: &SecretArgs) -> Result<()> {
     let config = broker.load_config()?;
     let service = config.service(&args.id)?;
-    let wanted = usize::from(args.client_secret_stdin) + usize::from(args.password_stdin);
-    let mut secrets = output::read_stdin_secrets(wanted)?.into_iter();
-    if args.client_secret_stdin {
-        if let Some(s) = secrets.next() {
-            broker.set_client_secret(&args.id, s).await?;
-            println!("Stored the client secret of '{}' in the keyring.", args.id);
-        }
+    let secrets =
+        output::read_client_secret_and_password(args.client_secret_stdin, args.password_stdin)?;
+    if let Some(s) = secrets.client_secret {
+        broker.set_client_secret(&args.id, s).await?;
+        println!("Stored the client secret of '{}' in the keyring.", args.id);
     }
-    if args.password_stdin {
+    if let Some(s) = secrets.password {
         let account = args.account.clone().unwrap_or_else(|| {
             service
                 .accounts
                 .first()
                 .map_or_else(|| "default".to_owned(), |a| a.name.to_string())
         });
-        if let Some(s) = secrets.next() {
-            broker.set_password(&args.id, &account, s).await?;
-            println!(
-                "Stored the password of '{}/{account}' in the keyring.",
-                args.id
-            );
-        }
+        broker.set_password(&args.id, &account, s).await?;
+        println!(
+            "Stored the password of '{}/{account}' in the keyring.",
+            args.id
+        );
     }
     Ok(())
 }

@@ -44,12 +44,23 @@ fn print(
         }));
         return Ok(());
     };
-    let text = match format::render_by_type(written, raw, &token.token_type, None) {
+    // The curl line calls the service's API: never the placeholder URL.
+    let by_type = match written {
+        format::TokenFormat::Curl => None,
+        _ => format::render_by_type(written, raw, &token.token_type, None),
+    };
+    let text = match by_type {
         Some(text) => text,
         None => {
             let config = config()?;
             let service = config.service(&args.service)?;
             let api_base = service.api_base.as_ref().map(|u| u.as_str());
+            if written == format::TokenFormat::Curl && api_base.is_none() {
+                return Err(Error::Config(format!(
+                    "'{}' has no API base URL for the curl line to call: set `api_base` in its settings (services.toml), or print the header line with --format header and write the curl line yourself",
+                    args.service
+                )));
+            }
             format::render(written, raw, &TokenKind::of(service), api_base)
         }
     }

@@ -72,18 +72,19 @@ impl fmt::Display for FieldError {
 
 impl std::error::Error for FieldError {}
 
-/// The fields of a new service, as text.
+/// The fields of a new service: the closed choices typed, the rest as text.
 #[derive(Debug, Clone, Default)]
 pub struct ServiceDraft {
     pub name: Option<String>,
-    pub flow: String,
+    pub flow: Flow,
     pub issuer: Option<String>,
     pub auth_url: Option<String>,
     pub token_url: Option<String>,
     pub device_url: Option<String>,
     pub revoke_url: Option<String>,
     pub client_id: String,
-    pub client_auth: Option<String>,
+    /// `None`: the flow's default ([`Service::effective_client_auth`]).
+    pub client_auth: Option<ClientAuth>,
     pub scopes: Vec<String>,
     pub authorize_params: Vec<(String, String)>,
     pub token_params: Vec<(String, String)>,
@@ -95,9 +96,10 @@ pub struct ServiceDraft {
     pub username: Option<String>,
 }
 
-/// The settings an edit form shows of an existing service, as text. What it does not
-/// show (flow, a preset's quirks, accounts, Swagger scheme) is kept.
-#[derive(Debug, Clone, Default)]
+/// The settings an edit form shows of an existing service: the client authentication
+/// typed, the rest as text. What it does not show (flow, a preset's quirks, accounts,
+/// Swagger scheme) is kept.
+#[derive(Debug, Clone)]
 pub struct ServiceEdit {
     pub name: Option<String>,
     pub issuer: Option<String>,
@@ -106,7 +108,7 @@ pub struct ServiceEdit {
     pub device_url: Option<String>,
     pub revoke_url: Option<String>,
     pub client_id: String,
-    pub client_auth: String,
+    pub client_auth: ClientAuth,
     pub scopes: Vec<String>,
     pub docs_url: Option<String>,
     pub api_base: Option<String>,
@@ -137,13 +139,6 @@ fn client_id(flow: Flow, value: &str) -> Result<String, FieldError> {
         ));
     }
     Ok(value.to_owned())
-}
-
-fn client_auth(value: &str) -> Result<ClientAuth, FieldError> {
-    value
-        .trim()
-        .parse()
-        .map_err(|e| FieldError::new(Field::ClientAuth, e))
 }
 
 /// The scopes, blank ones left out.
@@ -182,10 +177,7 @@ fn validated(service: Service) -> Result<Service, FieldError> {
 impl ServiceDraft {
     /// The service, validated.
     pub fn build(&self) -> Result<Service, FieldError> {
-        let flow: Flow = self
-            .flow
-            .parse()
-            .map_err(|e| FieldError::new(Field::Flow, e))?;
+        let flow = self.flow;
         let client_id = client_id(flow, &self.client_id)?;
         let issuer = optional_url(&self.issuer, Field::Issuer)?;
         let endpoints = Endpoints {
@@ -233,7 +225,7 @@ impl ServiceDraft {
             issuer,
             endpoints,
             client_id,
-            client_auth: self.client_auth.as_deref().map(client_auth).transpose()?,
+            client_auth: self.client_auth,
             scopes: scopes(&self.scopes),
             authorize_params: self
                 .authorize_params
@@ -259,7 +251,47 @@ impl ServiceDraft {
     }
 }
 
+impl ServiceDraft {
+    /// A draft of a new `flow` service with the settings an edit form shows; the rest
+    /// (parameters, redirect, user name) unset.
+    pub fn new(flow: Flow, settings: ServiceEdit) -> Self {
+        ServiceDraft {
+            name: settings.name,
+            flow,
+            issuer: settings.issuer,
+            auth_url: settings.auth_url,
+            token_url: settings.token_url,
+            device_url: settings.device_url,
+            revoke_url: settings.revoke_url,
+            client_id: settings.client_id,
+            client_auth: Some(settings.client_auth),
+            scopes: settings.scopes,
+            docs_url: settings.docs_url,
+            api_base: settings.api_base,
+            ..ServiceDraft::default()
+        }
+    }
+}
+
 impl ServiceEdit {
+    /// The settings of `service` as an edit form shows them.
+    pub fn of(service: &Service) -> Self {
+        let text = |url: &Option<HttpUrl>| url.as_ref().map(ToString::to_string);
+        ServiceEdit {
+            name: service.name.clone(),
+            issuer: text(&service.issuer),
+            auth_url: text(&service.endpoints.authorization),
+            token_url: text(&service.endpoints.token),
+            device_url: text(&service.endpoints.device_authorization),
+            revoke_url: text(&service.endpoints.revocation),
+            client_id: service.client_id.clone(),
+            client_auth: service.effective_client_auth(),
+            scopes: service.scopes.clone(),
+            docs_url: text(&service.docs_url),
+            api_base: text(&service.api_base),
+        }
+    }
+
     /// `service` with this form's settings, validated by the same rules as a new one.
     pub fn apply(&self, service: &Service) -> Result<Service, FieldError> {
         let mut service = service.clone();
@@ -273,7 +305,7 @@ impl ServiceEdit {
         service.api_base = optional_url(&self.api_base, Field::ApiBase)?;
         endpoints_given(service.flow, &service.issuer, &service.endpoints)?;
         service.client_id = client_id(service.flow, &self.client_id)?;
-        service.client_auth = Some(client_auth(&self.client_auth)?);
+        service.client_auth = Some(self.client_auth);
         service.scopes = scopes(&self.scopes);
         validated(service)
     }
@@ -326,10 +358,10 @@ mod tests {
 
     fn draft() -> ServiceDraft {
         ServiceDraft {
-            flow: "client-credentials".into(),
+            flow: Flow::ClientCredentials,
             token_url: Some("https://id.test/token".into()),
             client_id: "c".into(),
-            client_auth: Some("post".into()),
+            client_auth: Some(ClientAuth::ClientSecretPost),
             scopes: vec!["a".into(), " ".into()],
             ..ServiceDraft::default()
         }
@@ -353,18 +385,14 @@ mod tests {
             field_of(with(|d| d.docs_url = Some("ftp://x".into()))),
             Field::DocsUrl
         );
-        assert_eq!(
-            field_of(with(|d| d.flow = "password".into())),
-            Field::Username
-        );
+        assert_eq!(field_of(with(|d| d.flow = Flow::Password)), Field::Username);
         assert_eq!(field_of(with(|d| d.token_url = None)), Field::Issuer);
         assert_eq!(
             field_of(with(|d| d.client_id = " ".into())),
             Field::ClientId
         );
-        assert_eq!(field_of(with(|d| d.flow = "nope".into())), Field::Flow);
         assert_eq!(
-            field_of(with(|d| d.client_auth = Some("none".into()))),
+            field_of(with(|d| d.client_auth = Some(ClientAuth::None))),
             Field::Settings
         );
         assert_eq!(
@@ -374,7 +402,7 @@ mod tests {
         assert_eq!(field_of(with(|d| d.ports = Some("x".into()))), Field::Ports);
         // Pasted flows have no client and no endpoints.
         let pasted = ServiceDraft {
-            flow: "api-key".into(),
+            flow: Flow::ApiKey,
             ..ServiceDraft::default()
         };
         assert_eq!(pasted.build().expect("valid").flow, Flow::ApiKey);
@@ -387,11 +415,16 @@ mod tests {
         before.preset = Some("quamotion".into());
         let edit = ServiceEdit {
             name: Some("Lab".into()),
+            issuer: None,
+            auth_url: None,
             token_url: Some("https://id.test/v2/token".into()),
+            device_url: None,
+            revoke_url: None,
             client_id: " c2 ".into(),
-            client_auth: "basic".into(),
+            client_auth: ClientAuth::ClientSecretBasic,
             scopes: vec!["x".into(), "".into()],
-            ..ServiceEdit::default()
+            docs_url: None,
+            api_base: None,
         };
         let after = edit.apply(&before).expect("valid");
         assert_eq!(after.name.as_deref(), Some("Lab"));
@@ -407,7 +440,7 @@ mod tests {
         };
         assert_eq!(bad(|e| e.client_id = "".into()), Field::ClientId);
         assert_eq!(bad(|e| e.token_url = None), Field::Issuer);
-        assert_eq!(bad(|e| e.client_auth = "nope".into()), Field::ClientAuth);
+        assert_eq!(bad(|e| e.client_auth = ClientAuth::None), Field::Settings);
         assert_eq!(bad(|e| e.api_base = Some("x".into())), Field::ApiBase);
     }
 
@@ -437,7 +470,7 @@ mod tests {
             Field::Password
         );
         let password = ServiceDraft {
-            flow: "password".into(),
+            flow: Flow::Password,
             username: Some("u".into()),
             ..draft()
         }
@@ -453,7 +486,7 @@ mod tests {
         assert_eq!(check_secrets(&password, secret, false), Ok(()));
         let public = ServiceDraft {
             client_auth: None,
-            flow: "auth-code".into(),
+            flow: Flow::AuthCode,
             auth_url: Some("https://id.test/authorize".into()),
             ..draft()
         }

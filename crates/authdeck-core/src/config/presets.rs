@@ -11,6 +11,7 @@ use super::{
     PortList, Redirect, RedirectHost, Service, SwaggerKind, SwaggerScheme, TokenPlacement,
 };
 use crate::error::{Error, Result};
+use crate::hint::Hint;
 
 /// Something the user supplies to a preset.
 #[derive(Debug, Clone, Copy)]
@@ -167,9 +168,13 @@ impl Preset {
                     }
                     None => {
                         return Err(Error::Config(format!(
-                            "preset '{}' needs {}: add --set {}=…",
-                            self.name, input.label, input.key
-                        )))
+                            "preset '{}' needs {}",
+                            self.name, input.label
+                        ))
+                        .with_hint(Hint::SetPresetInput {
+                            key: input.key.to_owned(),
+                            label: input.label.to_owned(),
+                        }))
                     }
                 }
             }
@@ -192,7 +197,7 @@ fn apply_overrides(service: &Service, overrides: &[(&str, &str)]) -> Result<Serv
         let parts: Vec<&str> = key.split('.').collect();
         let (last, parents) = parts
             .split_last()
-            .ok_or_else(|| Error::Config("empty --set key".into()))?;
+            .ok_or_else(|| Error::Config("a setting has an empty key".into()))?;
         let mut table = doc.as_table_mut() as &mut dyn toml_edit::TableLike;
         for p in parents {
             let entry = table
@@ -200,13 +205,13 @@ fn apply_overrides(service: &Service, overrides: &[(&str, &str)]) -> Result<Serv
                 .or_insert(toml_edit::Item::Table(toml_edit::Table::new()));
             table = entry
                 .as_table_like_mut()
-                .ok_or_else(|| Error::Config(format!("--set {key}: '{p}' is not a table")))?;
+                .ok_or_else(|| Error::Config(format!("setting {key}: '{p}' is not a table")))?;
         }
         table.insert(last, toml_edit::value(override_value(last, value)));
     }
     let text = doc.to_string();
     toml::from_str::<Service>(&text)
-        .map_err(|e| Error::Config(format!("--set: {}", e.message().trim_end())))
+        .map_err(|e| Error::Config(format!("the settings: {}", e.message().trim_end())))
 }
 
 /// Values are strings, except where the config wants a list (`scopes`).
@@ -498,8 +503,12 @@ mod tests {
             s.endpoints.refresh.expect("r").as_str(),
             "http://127.0.0.1:9/kc/token"
         );
-        let err = p.build(&[]).expect_err("username needed").to_string();
-        assert!(err.contains("--set username="), "{err}");
+        let err = p.build(&[]).expect_err("username needed");
+        assert!(
+            matches!(err.hint(), Some(Hint::SetPresetInput { key, .. }) if key == "username"),
+            "{err}"
+        );
+        assert!(!err.to_string().contains("--"), "{err}");
         let err = p
             .build(&set(&[("username", "u"), ("endpoints.tokn", "http://x")]))
             .expect_err("typo")

@@ -1,9 +1,11 @@
-//! Which box of a Swagger "Authorize" dialog a token goes into, and in what form.
+//! Which box of a Swagger "Authorize" dialog a token goes into, and in what form, as
+//! data: each front end words it (the CLI as an `authdeck token` command, the desktop
+//! as a copy button).
 
 use serde::Serialize;
 
 use crate::config::{Flow, KeyLocation, Service, SwaggerKind};
-use crate::format::TokenKind;
+use crate::format::TokenFormat;
 
 /// What to paste into a service's Swagger UI "Authorize" dialog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -55,61 +57,25 @@ pub fn paste_hint(service: &Service) -> PasteHint {
 }
 
 impl PasteHint {
-    /// The `authdeck token` command that prints what to paste, if anything can be pasted.
-    pub fn command(&self, service_id: &str) -> Option<String> {
+    /// The form of the token that goes into the box (the token alone, or
+    /// `Bearer <token>`); `None` when nothing can be pasted or the box is not known.
+    /// Each front end says how to get it (a command, a copy button).
+    pub fn format(&self) -> Option<TokenFormat> {
         match self {
-            PasteHint::RawToken { .. } | PasteHint::AsIs { .. } => {
-                Some(format!("authdeck token {service_id}"))
-            }
-            PasteHint::BearerPrefix { .. } => {
-                Some(format!("authdeck token {service_id} --format bearer"))
-            }
+            PasteHint::RawToken { .. } | PasteHint::AsIs { .. } => Some(TokenFormat::Raw),
+            PasteHint::BearerPrefix { .. } => Some(TokenFormat::Bearer),
             PasteHint::CannotPaste { .. } | PasteHint::Unknown => None,
         }
     }
 
-    /// A curl line that calls the API with the service's token.
-    pub fn curl(service_id: &str, service: &Service) -> String {
-        let base = service
-            .api_base
-            .as_ref()
-            .map_or("https://api.example.org/", |u| u.as_str());
-        let base = base.trim_end_matches('/');
-        // How the API takes the token is `format`'s rule; `--format header` prints an API
-        // key's own header (or cookie) line too.
-        match TokenKind::of(service) {
-            TokenKind::ApiKey {
-                location: KeyLocation::Query,
-                name,
-            } => format!("curl \"{base}/…?{name}=$(authdeck token {service_id})\""),
-            _ => format!("curl -H \"$(authdeck token {service_id} --format header)\" {base}/…"),
-        }
-    }
-
-    /// One or two sentences for people.
-    pub fn message(&self, service_id: &str, service: &Service) -> String {
-        let name = |s: &Option<String>| s.as_deref().map(|n| format!("'{n}' ")).unwrap_or_default();
+    /// The scheme's name in the docs, if the service's `swagger` setting gives one.
+    pub fn scheme(&self) -> Option<&str> {
         match self {
-            PasteHint::RawToken { scheme } => format!(
-                "In the docs' Authorize dialog, paste the raw token into the {}(HTTP bearer) box, without a `Bearer ` prefix: `authdeck token {service_id}` prints it.",
-                name(scheme)
-            ),
-            PasteHint::BearerPrefix { scheme } => format!(
-                "The docs' {}box is an API key named Authorization: paste `Bearer <token>`, which `authdeck token {service_id} --format bearer` prints.",
-                name(scheme)
-            ),
-            PasteHint::AsIs { scheme, param, location } => format!(
-                "In the docs' Authorize dialog, paste the value as is into the {}box ({param} in the {location}): `authdeck token {service_id}` prints it.",
-                name(scheme)
-            ),
-            PasteHint::CannotPaste { scheme } => format!(
-                "The docs' {}scheme is OAuth2 only, and Swagger UI cannot take a pasted token there (swagger-ui issue 5320). Call the API with curl instead: {} — or log in with the docs' own Authorize button.",
-                name(scheme),
-                Self::curl(service_id, service)
-            ),
-            PasteHint::Unknown => format!(
-                "No Swagger scheme is set for this service (swagger.scheme): `authdeck token {service_id}` prints the raw token an HTTP bearer box wants; `--format bearer` prints the `Bearer <token>` an apiKey box named Authorization wants."
-            ),
+            PasteHint::RawToken { scheme }
+            | PasteHint::BearerPrefix { scheme }
+            | PasteHint::AsIs { scheme, .. }
+            | PasteHint::CannotPaste { scheme } => scheme.as_deref(),
+            PasteHint::Unknown => None,
         }
     }
 }

@@ -9,50 +9,8 @@ use crate::config::{
     ClientAuth, Endpoints, Flow, HttpUrl, Service, ServiceId, SwaggerKind, SwaggerScheme,
 };
 use crate::error::{Error, Result};
-
-/// Something the user must supply before the proposal becomes a service.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Need {
-    /// The OAuth client id (never in an OpenAPI document).
-    ClientId,
-    /// A client id, if the provider wants one (password grants of public clients may
-    /// have none).
-    ClientIdIfRequired,
-    /// The client secret (client credentials).
-    ClientSecret,
-    /// A client secret, if the provider registered the client as confidential.
-    ClientSecretIfConfidential,
-    /// The user name of the password grant.
-    Username,
-    /// The password of the password grant (at login time).
-    Password,
-    /// A token to paste (at login time).
-    Token,
-    /// An API key to paste (at login time).
-    ApiKey,
-    /// A token URL: the document's only flow (implicit) has none.
-    TokenUrl,
-}
-
-impl Need {
-    /// How to ask for it.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Need::ClientId => "a client id registered at the provider (--client-id)",
-            Need::ClientIdIfRequired => "a client id, if the provider requires one (--client-id)",
-            Need::ClientSecret => "the client secret (--client-secret-stdin)",
-            Need::ClientSecretIfConfidential => {
-                "the client secret, if the client is confidential (--client-secret-stdin)"
-            }
-            Need::Username => "your user name (--username)",
-            Need::Password => "your password (stored in the keyring at login)",
-            Need::Token => "a token to paste (`authdeck login` reads it from stdin)",
-            Need::ApiKey => "the API key to paste (`authdeck login` reads it from stdin)",
-            Need::TokenUrl => "the token URL, which the document does not give (--token-url)",
-        }
-    }
-}
+use crate::hint::Hint;
+pub use crate::hint::Need;
 
 /// A service proposed for one security scheme.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -378,34 +336,36 @@ impl Proposal {
                 .map(str::trim)
                 .filter(|c| !c.is_empty())
                 .ok_or_else(|| {
-                    Error::Config(format!(
-                        "the document does not give a client id for '{}': register a client at the provider and pass {}",
-                        self.scheme,
-                        Need::ClientId.describe()
-                    ))
+                    missing(format!(
+                        "the document does not give a client id for '{}' (register a client at the provider)",
+                        self.scheme
+                    ), Need::ClientId)
                 })?
                 .to_owned();
         }
         if need(Need::ClientSecret) && !input.client_secret {
-            return Err(Error::Config(format!(
-                "'{}' uses client credentials: pass {}",
-                self.scheme,
-                Need::ClientSecret.describe()
-            )));
+            return Err(missing(
+                format!(
+                    "'{}' uses client credentials, which need the client secret",
+                    self.scheme
+                ),
+                Need::ClientSecret,
+            ));
         }
         if need(Need::ClientSecretIfConfidential) && input.client_secret {
             service.client_auth = Some(ClientAuth::ClientSecretBasic);
         }
         if need(Need::TokenUrl) {
             let url = input.token_url.as_deref().ok_or_else(|| {
-                Error::Config(format!(
-                    "'{}': pass {}",
-                    self.scheme,
-                    Need::TokenUrl.describe()
-                ))
+                missing(
+                    format!("the document gives no token URL for '{}'", self.scheme),
+                    Need::TokenUrl,
+                )
             })?;
-            service.endpoints.token =
-                Some(HttpUrl::parse(url).map_err(|e| Error::Config(format!("--token-url: {e}")))?);
+            service.endpoints.token = Some(
+                HttpUrl::parse(url)
+                    .map_err(|e| missing(format!("token URL: {e}"), Need::TokenUrl))?,
+            );
         }
         if need(Need::Username) {
             let user = input
@@ -414,11 +374,13 @@ impl Proposal {
                 .map(str::trim)
                 .filter(|u| !u.is_empty())
                 .ok_or_else(|| {
-                    Error::Config(format!(
-                        "'{}' logs in with a password: pass {}",
-                        self.scheme,
-                        Need::Username.describe()
-                    ))
+                    missing(
+                        format!(
+                            "'{}' logs in with a password, which needs a user name",
+                            self.scheme
+                        ),
+                        Need::Username,
+                    )
                 })?;
             service.accounts = vec![Account {
                 name: AccountName::default_account(),
@@ -437,4 +399,10 @@ impl Proposal {
             .map_err(|m| Error::Config(format!("service '{id}': {m}")))?;
         Ok((id, service))
     }
+}
+
+/// A configuration error about something the user must supply: each front end words
+/// where it goes (a CLI flag, a form field).
+fn missing(message: String, need: Need) -> Error {
+    Error::Config(message).with_hint(Hint::Supply { need })
 }
