@@ -270,7 +270,9 @@ fn failure(e: &SsError) -> Failure {
 fn zbus_failure(e: &zbus::Error) -> Failure {
     match e {
         zbus::Error::Address(_) | zbus::Error::Handshake(_) => bus_failure(&e.to_string()),
-        zbus::Error::InputOutput(io)
+        // zbus 5 reports a failed connect as `Connection` (with the address), other
+        // transport errors as `InputOutput`.
+        zbus::Error::InputOutput(io) | zbus::Error::Connection(io, _)
             if matches!(
                 io.kind(),
                 std::io::ErrorKind::NotFound
@@ -325,6 +327,19 @@ mod tests {
         )));
         assert!(matches!(
             zbus_failure(&refused),
+            Failure::NoBus | Failure::BusUnreachable(_)
+        ));
+        // What zbus 5 answers when the bus address names a socket that is not there.
+        let address: zbus::Address = match "unix:path=/nonexistent/bus".parse() {
+            Ok(address) => address,
+            Err(e) => panic!("test address: {e}"),
+        };
+        let gone = zbus::Error::Connection(
+            Arc::new(std::io::Error::from(std::io::ErrorKind::NotFound)),
+            address,
+        );
+        assert!(matches!(
+            zbus_failure(&gone),
             Failure::NoBus | Failure::BusUnreachable(_)
         ));
         assert!(!may_be_stale(&SsError::Prompt));
