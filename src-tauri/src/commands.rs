@@ -237,7 +237,7 @@ command_table! {
             .await?
             .access_token
             .expose()
-            .clone())
+            .to_owned())
     }
 
     async fn create_app_token(

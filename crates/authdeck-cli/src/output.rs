@@ -24,19 +24,16 @@ pub fn now() -> i64 {
 }
 
 /// Reads the secrets a command asked for from stdin: one line each, in order. On a
-/// terminal they are read without echo, so a pasted secret never shows on screen.
-pub fn read_stdin_secrets(
-    count: usize,
-) -> authdeck_core::Result<Vec<authdeck_core::Secret<String>>> {
+/// terminal they are read without echo, so a pasted secret never shows on screen. The
+/// caller wraps each line at once in the secret type of what it asked for.
+pub fn read_stdin_secrets(count: usize) -> authdeck_core::Result<Vec<String>> {
     use std::io::{BufRead, IsTerminal};
     if std::io::stdin().is_terminal() {
         return (0..count)
             .map(|_| {
-                rpassword::read_password()
-                    .map(authdeck_core::Secret::new)
-                    .map_err(|e| {
-                        authdeck_core::Error::Local(format!("could not read the terminal: {e}"))
-                    })
+                rpassword::read_password().map_err(|e| {
+                    authdeck_core::Error::Local(format!("could not read the terminal: {e}"))
+                })
             })
             .collect();
     }
@@ -54,7 +51,7 @@ pub fn read_stdin_secrets(
                 ))
             })?;
         let line = line.strip_suffix('\r').unwrap_or(&line).to_owned();
-        out.push(authdeck_core::Secret::new(line));
+        out.push(line);
     }
     Ok(out)
 }

@@ -26,11 +26,12 @@ use crate::flows::token_endpoint::TokenError;
 use crate::flows::{self, BrowserOpener, ClientIdentity, FlowContext};
 use crate::hint::Hint;
 use crate::http::HttpClient;
+use crate::ids::{AccountName, AccountRef, ServiceId};
 use crate::paths::{self, Dirs};
-use crate::secret::Secret;
+use crate::secret::{AccessToken, RefreshToken};
 use crate::state::{AccountState, StateStore};
 use crate::token::{Clock, SystemClock, TokenSet};
-use crate::vault::{Keyring, SecretKey, SecretKind, SecretStore, StoredTokens, Vault};
+use crate::vault::{Keyring, SecretStore, StoredTokens, Vault};
 
 pub use accounts::{AccountStatus, LogoutReport, StatusKind};
 
@@ -43,7 +44,7 @@ pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
 /// A valid access token and what is known about it.
 #[derive(Debug, Clone)]
 pub struct ValidToken {
-    pub access_token: Secret<String>,
+    pub access_token: AccessToken,
     pub token_type: String,
     pub expires_at: Option<i64>,
     pub scopes: Vec<String>,
@@ -257,7 +258,7 @@ impl Broker {
         }
         let stored = self
             .vault
-            .get_token(service_id, account, SecretKind::AccessToken)
+            .access_token(&account_ref(service_id, account)?)
             .await?;
         Ok(stored.map(|access_token| ValidToken {
             access_token,
@@ -330,7 +331,7 @@ impl Broker {
                         }
                         refresh = self
                             .vault
-                            .get_token(service_id, account, SecretKind::RefreshToken)
+                            .refresh_token(&account_ref(service_id, account)?)
                             .await?
                             .filter(|stored| *stored != refresh_token)
                             .map(|stored| (stored, false));
@@ -422,11 +423,7 @@ impl Broker {
             })?;
         let password = self
             .vault
-            .get(SecretKey::account(
-                service_id,
-                account,
-                SecretKind::Password,
-            ))
+            .password(&account_ref(service_id, account)?)
             .await?
             .ok_or_else(|| {
                 Error::login_required(service_id, account, "no password is stored").with_hint(
@@ -480,6 +477,7 @@ impl Broker {
         account: &str,
         tokens: &TokenSet,
     ) -> impl std::future::Future<Output = Result<()>> + Send + 'static {
+        let account_ref = account_ref(service_id, account);
         if let Some(memory) = &self.memory {
             memory.forget_refresh_token(service_id, account);
         }
@@ -494,8 +492,8 @@ impl Broker {
             refresh_token: tokens.refresh_token.clone(),
             id_token: tokens.id_token.clone(),
         };
-        self.vault
-            .set_tokens(service_id, account, stored, remove_old)
+        let writing = account_ref.map(|r| self.vault.set_tokens(&r, stored, remove_old));
+        async move { writing?.await }
     }
 
     /// The rest of a new token set: the state file (which describes the tokens stored
@@ -568,7 +566,7 @@ impl Broker {
         service_id: &str,
         account: &str,
         state: &AccountState,
-    ) -> Result<Option<(Secret<String>, bool)>> {
+    ) -> Result<Option<(RefreshToken, bool)>> {
         if let Some(token) = self
             .memory
             .as_ref()
@@ -578,7 +576,7 @@ impl Broker {
         }
         let token = self
             .vault
-            .get_token(service_id, account, SecretKind::RefreshToken)
+            .refresh_token(&account_ref(service_id, account)?)
             .await?;
         if let (Some(memory), Some(token)) = (&self.memory, &token) {
             memory.keep_refresh_token(service_id, account, state.clone(), token.clone());
@@ -588,7 +586,9 @@ impl Broker {
 
     /// Deletes an account's tokens from the keyring (not its password).
     async fn forget_tokens(&self, service_id: &str, account: &str) -> Result<()> {
-        self.vault.delete_tokens(service_id, account).await
+        self.vault
+            .delete_tokens(&account_ref(service_id, account)?)
+            .await
     }
 
     async fn endpoints(&self, service_id: &str, service: &Service) -> Result<ResolvedEndpoints> {
@@ -630,10 +630,7 @@ impl Broker {
     async fn client_identity(&self, service_id: &str, service: &Service) -> Result<ClientIdentity> {
         let auth = service.effective_client_auth();
         let secret = if auth.needs_secret() {
-            let secret = self
-                .vault
-                .get(SecretKey::service(service_id, SecretKind::ClientSecret))
-                .await?;
+            let secret = self.vault.client_secret(&service_ref(service_id)?).await?;
             if let (Some(memory), Some(secret)) = (&self.memory, &secret) {
                 memory.keep_client_secret(service_id, secret.clone());
             }
@@ -668,20 +665,21 @@ impl Broker {
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         let account = existing_account(service_id, service, account)?;
-        let key = SecretKey::account(service_id, &account, SecretKind::AppToken);
+        let key = account_ref(service_id, &account)?;
         let Some(lifetime) = mint else {
             let state = self.state.load(service_id, &account)?.unwrap_or_default();
             let valid = state
                 .app_token_expires_at
                 .is_some_and(|at| crate::token::is_valid(Some(at), self.now(), min_valid));
             let stored = if valid {
-                self.vault.get(key).await?
+                self.vault.app_token(&key).await?
             } else {
                 None
             };
             return stored
+                // An app token is used as a bearer access token: handed out as one.
                 .map(|token| ValidToken {
-                    access_token: token,
+                    access_token: AccessToken::new(token.into_exposed()),
                     token_type: "Bearer".into(),
                     expires_at: state.app_token_expires_at,
                     scopes: Vec::new(),
@@ -706,12 +704,12 @@ impl Broker {
         let minted =
             flows::app_token::mint(&self.ctx, &url, &access.access_token, lifetime).await?;
         let _lock = self.lock_account(service_id, &account).await?;
-        self.vault.set(key, minted.token.clone()).await?;
+        self.vault.set_app_token(&key, minted.token.clone()).await?;
         let mut state = self.state.load(service_id, &account)?.unwrap_or_default();
         state.app_token_expires_at = Some(minted.expires_at);
         self.state.save(service_id, &account, &state)?;
         Ok(ValidToken {
-            access_token: minted.token,
+            access_token: AccessToken::new(minted.token.into_exposed()),
             token_type: "Bearer".into(),
             expires_at: Some(minted.expires_at),
             scopes: Vec::new(),
@@ -741,6 +739,18 @@ fn state_not_saved(service_id: &str, account: &str, e: Error) -> Error {
 
 /// A refusal tied to the account it happened to, with the next step that fits the
 /// service: the password, the client secret (or, for a public client, its id), or a login.
+/// The typed id of a service named by a `&str` (until the broker takes typed ids).
+pub(crate) fn service_ref(service_id: &str) -> Result<ServiceId> {
+    ServiceId::parse(service_id).map_err(Error::Config)
+}
+
+/// The typed reference to an account named by `&str`s (until the broker takes typed
+/// ids).
+pub(crate) fn account_ref(service_id: &str, account: &str) -> Result<AccountRef> {
+    let account = AccountName::parse(account).map_err(Error::Config)?;
+    Ok(AccountRef::new(service_ref(service_id)?, account))
+}
+
 pub(crate) fn in_account(e: Error, service_id: &str, account: &str, service: &Service) -> Error {
     let Error::Refused {
         refusal,

@@ -1,6 +1,7 @@
 //! `authdeck service import` (an OpenAPI / Swagger document, or a team file) and
 //! `authdeck service export`.
 
+use authdeck_core::secret::{ClientSecret, Password};
 use std::io::{BufRead, IsTerminal, Write};
 
 use authdeck_core::config::{team, Flow, Service, ServiceId};
@@ -59,8 +60,8 @@ pub async fn run(broker: &Broker, args: ImportArgs) -> Result<()> {
 }
 
 struct StdinSecrets {
-    client_secret: Option<authdeck_core::Secret<String>>,
-    password: Option<authdeck_core::Secret<String>>,
+    client_secret: Option<ClientSecret>,
+    password: Option<Password>,
 }
 
 fn read_secrets(args: &ImportArgs) -> Result<StdinSecrets> {
@@ -68,12 +69,12 @@ fn read_secrets(args: &ImportArgs) -> Result<StdinSecrets> {
     let mut lines = output::read_stdin_secrets(wanted)?.into_iter();
     Ok(StdinSecrets {
         client_secret: if args.client_secret_stdin {
-            lines.next()
+            lines.next().map(ClientSecret::new)
         } else {
             None
         },
         password: if args.password_stdin {
-            lines.next()
+            lines.next().map(Password::new)
         } else {
             None
         },

@@ -150,6 +150,7 @@ async fn paste(broker: &Broker, args: &LoginArgs, flow: Flow) -> Result<()> {
     let secret = output::read_stdin_secrets(1)?
         .into_iter()
         .next()
+        .map(authdeck_core::AccessToken::new)
         .ok_or_else(|| Error::Config(format!("no {what} on stdin")))?;
     let token = broker
         .store_pasted(&args.service, args.account.as_deref(), secret)

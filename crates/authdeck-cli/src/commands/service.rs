@@ -5,6 +5,7 @@ use authdeck_core::config::{
     ServiceId,
 };
 use authdeck_core::openapi::{paste_hint, PasteHint};
+use authdeck_core::secret::{ClientSecret, Password};
 use authdeck_core::vault::{SecretKey, SecretKind};
 use authdeck_core::{Broker, Error, Result};
 
@@ -141,12 +142,12 @@ async fn add(broker: &Broker, args: AddArgs) -> Result<()> {
     let wanted = usize::from(args.client_secret_stdin) + usize::from(args.password_stdin);
     let mut secrets = output::read_stdin_secrets(wanted)?.into_iter();
     let client_secret = if args.client_secret_stdin {
-        secrets.next()
+        secrets.next().map(ClientSecret::new)
     } else {
         None
     };
     let password = if args.password_stdin {
-        secrets.next()
+        secrets.next().map(Password::new)
     } else {
         None
     };
@@ -211,7 +212,10 @@ async fn show(broker: &Broker, id: &str, json: bool) -> Result<()> {
     let has_secret = if service.effective_client_auth().needs_secret() {
         Some(
             broker
-                .has_secret(SecretKey::service(id, SecretKind::ClientSecret))
+                .has_secret(SecretKey::service(
+                    &ServiceId::parse(id).map_err(Error::Config)?,
+                    SecretKind::ClientSecret,
+                ))
                 .await?,
         )
     } else {
@@ -294,7 +298,9 @@ async fn secret(broker: &Broker, args: &SecretArgs) -> Result<()> {
     let mut secrets = output::read_stdin_secrets(wanted)?.into_iter();
     if args.client_secret_stdin {
         if let Some(s) = secrets.next() {
-            broker.set_client_secret(&args.id, s).await?;
+            broker
+                .set_client_secret(&args.id, ClientSecret::new(s))
+                .await?;
             println!("Stored the client secret of '{}' in the keyring.", args.id);
         }
     }
@@ -306,7 +312,9 @@ async fn secret(broker: &Broker, args: &SecretArgs) -> Result<()> {
                 .map_or_else(|| "default".to_owned(), |a| a.name.to_string())
         });
         if let Some(s) = secrets.next() {
-            broker.set_password(&args.id, &account, s).await?;
+            broker
+                .set_password(&args.id, &account, Password::new(s))
+                .await?;
             println!(
                 "Stored the password of '{}/{account}' in the keyring.",
                 args.id

@@ -16,7 +16,7 @@
 
 use crate::error::ErrorKind;
 use crate::hint::Hint;
-use crate::secret::Secret;
+use crate::secret::AccessToken;
 
 /// The longest line either side accepts (a token of a few KiB fits many times over).
 pub const MAX_LINE: usize = 64 * 1024;
@@ -37,7 +37,7 @@ pub enum Reply {
         token_type: String,
         expires_at: Option<i64>,
         scopes: Vec<String>,
-        token: Secret<String>,
+        token: AccessToken,
     },
     Error {
         kind: ErrorKind,
@@ -169,7 +169,7 @@ impl Reply {
                     .filter(|s| !s.is_empty())
                     .map(str::to_owned)
                     .collect(),
-                token: Secret::new(token.to_owned()),
+                token: AccessToken::new(token),
             });
         }
         if let Some(rest) = line.strip_prefix("err\t") {
@@ -255,14 +255,14 @@ mod tests {
             token_type: "Bearer".into(),
             expires_at: Some(1_700_000_000),
             scopes: vec!["openid".into(), "api:read".into()],
-            token: Secret::from("eyJ.abc.def"),
+            token: AccessToken::new("eyJ.abc.def"),
         };
         assert_eq!(Reply::decode(&token.encode()), Ok(token));
         let bare = Reply::Token {
             token_type: "ApiKey".into(),
             expires_at: None,
             scopes: vec![],
-            token: Secret::from("k"),
+            token: AccessToken::new("k"),
         };
         assert_eq!(Reply::decode(&bare.encode()), Ok(bare));
         let err = Reply::Error {
@@ -297,7 +297,7 @@ mod tests {
             token_type: "Bearer".into(),
             expires_at: None,
             scopes: vec![],
-            token: Secret::from("a\tb"),
+            token: AccessToken::new("a\tb"),
         };
         let line = odd.encode();
         assert!(line.starts_with("err\tlocal\t"), "{line}");

@@ -277,7 +277,8 @@ pub(super) fn check_private_dir(dir: &Path) -> Result<()> {
 mod tests {
     use super::*;
     use crate::agent::client::{ask, AgentAnswer};
-    use crate::secret::Secret;
+    use crate::ids::testing::aref;
+    use crate::secret::{AccessToken, EntryText};
     use crate::state::StateStore;
     use crate::token::{Clock, TokenSet};
     use crate::vault::{MemoryStore, SecretKey, SecretKind, SecretStore};
@@ -310,10 +311,10 @@ mod tests {
     }
 
     fn store_token(root: &Path, store: &MemoryStore, token: &str, expires_at: i64) {
-        let key = SecretKey::account("s", "default", SecretKind::AccessToken);
-        store.set(&key, &Secret::from(token)).expect("set");
+        let key = SecretKey::account(&aref("s", "default"), SecretKind::AccessToken);
+        store.set(&key, &EntryText::new(token)).expect("set");
         let tokens = TokenSet {
-            access_token: Secret::from(token),
+            access_token: AccessToken::new(token),
             token_type: "Bearer".into(),
             expires_at: Some(expires_at),
             obtained_at: NOW,
@@ -336,7 +337,7 @@ mod tests {
 
     fn token_of(reply: &Reply) -> String {
         match reply {
-            Reply::Token { token, .. } => token.expose().clone(),
+            Reply::Token { token, .. } => token.expose().to_owned(),
             Reply::Error { message, .. } => panic!("error reply: {message}"),
         }
     }
@@ -351,8 +352,8 @@ mod tests {
         // The keyring changes behind the agent's back, the state file does not: memory wins.
         store
             .set(
-                &SecretKey::account("s", "default", SecretKind::AccessToken),
-                &Secret::from("changed"),
+                &SecretKey::account(&aref("s", "default"), SecretKind::AccessToken),
+                &EntryText::new("changed"),
             )
             .expect("set");
         assert_eq!(token_of(&agent.answer(request()).await), "first");

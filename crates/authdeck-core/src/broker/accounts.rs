@@ -9,9 +9,11 @@ use crate::config::DeviceProtocol;
 use crate::config::{Account, AccountName, Flow, Service, ServiceId};
 use crate::discovery;
 use crate::error::{Error, Result};
+use crate::flows::revoke::Revocable;
 use crate::flows::{self, auth_code, autolab, device, LoginObserver};
 use crate::hint::Hint;
-use crate::secret::Secret;
+use crate::ids::AccountRef;
+use crate::secret::{AccessToken, ClientSecret, EntryText, Password, RefreshToken};
 use crate::state::AccountState;
 use crate::token::TokenSet;
 use crate::vault::{SecretKey, SecretKind};
@@ -195,7 +197,7 @@ impl Broker {
         let revocable = [SecretKind::AccessToken, SecretKind::RefreshToken];
         let stored = self
             .vault
-            .get_tokens(service_id, &account, &revocable)
+            .get_tokens(&super::account_ref(service_id, &account)?, &revocable)
             .await?;
         let (access, refresh) = (stored.access_token, stored.refresh_token);
         let mut report = LogoutReport::default();
@@ -229,8 +231,8 @@ impl Broker {
         &self,
         service_id: &str,
         service: &Service,
-        access: Option<Secret<String>>,
-        refresh: Option<Secret<String>>,
+        access: Option<AccessToken>,
+        refresh: Option<RefreshToken>,
     ) -> Result<bool> {
         let endpoints = self.endpoints(service_id, service).await?;
         let Some(url) = endpoints.revocation else {
@@ -238,10 +240,10 @@ impl Broker {
         };
         let client = self.client_identity(service_id, service).await?;
         if let Some(rt) = &refresh {
-            flows::revoke::revoke(&self.ctx.http, &url, &client, rt, "refresh_token").await?;
+            flows::revoke::revoke(&self.ctx.http, &url, &client, Revocable::Refresh(rt)).await?;
         }
         if let Some(at) = &access {
-            flows::revoke::revoke(&self.ctx.http, &url, &client, at, "access_token").await?;
+            flows::revoke::revoke(&self.ctx.http, &url, &client, Revocable::Access(at)).await?;
         }
         Ok(true)
     }
@@ -269,8 +271,8 @@ impl Broker {
         id: &ServiceId,
         service: &Service,
         replace: bool,
-        client_secret: Option<Secret<String>>,
-        password: Option<Secret<String>>,
+        client_secret: Option<ClientSecret>,
+        password: Option<Password>,
     ) -> Result<()> {
         let config = self.config.load()?;
         if !replace && config.service(id.as_str()).is_ok() {
@@ -285,23 +287,27 @@ impl Broker {
         service
             .validate()
             .map_err(|m| Error::Config(format!("service '{id}': {m}")))?;
-        let account = service
-            .accounts
-            .first()
-            .map_or(crate::config::DEFAULT_ACCOUNT, |a| a.name.as_str());
+        let account = AccountRef::new(
+            id.clone(),
+            service
+                .accounts
+                .first()
+                .map_or_else(AccountName::default_account, |a| a.name.clone()),
+        );
+        // The entries to write, as raw text (each key says which kind it holds).
         let mut secrets = Vec::new();
         if let Some(secret) = client_secret {
-            non_empty(&secret, "client secret")?;
+            non_empty(secret.is_empty(), "client secret")?;
             secrets.push((
-                SecretKey::service(id.as_str(), SecretKind::ClientSecret),
-                secret,
+                SecretKey::service(id, SecretKind::ClientSecret),
+                EntryText::new(secret.into_exposed()),
             ));
         }
         if let Some(password) = password {
-            non_empty(&password, "password")?;
+            non_empty(password.is_empty(), "password")?;
             secrets.push((
-                SecretKey::account(id.as_str(), account, SecretKind::Password),
-                password,
+                SecretKey::account(&account, SecretKind::Password),
+                EntryText::new(password.into_exposed()),
             ));
         }
         if let Some(memory) = &self.memory {
@@ -311,8 +317,8 @@ impl Broker {
         let mut previous = Vec::new();
         let stored = async {
             for (key, value) in secrets {
-                previous.push((key.clone(), self.vault.get(key.clone()).await?));
-                self.vault.set(key, value).await?;
+                previous.push((key.clone(), self.vault.entry(key.clone()).await?));
+                self.vault.set_entry(key, value).await?;
             }
             self.config.upsert_service(id, service)
         }
@@ -327,10 +333,10 @@ impl Broker {
 
     /// Puts keyring entries back to what they were (best effort: the keyring may be what
     /// failed; the original error is the one reported).
-    async fn restore_secrets(&self, previous: Vec<(SecretKey, Option<Secret<String>>)>) {
+    async fn restore_secrets(&self, previous: Vec<(SecretKey, Option<EntryText>)>) {
         for (key, old) in previous.into_iter().rev() {
             let restored = match old {
-                Some(value) => self.vault.set(key, value).await,
+                Some(value) => self.vault.set_entry(key, value).await,
                 None => self.vault.delete(key).await,
             };
             if let Err(e) = restored {
@@ -340,16 +346,13 @@ impl Broker {
     }
 
     /// Stores the service's client secret in the keyring.
-    pub async fn set_client_secret(&self, service_id: &str, secret: Secret<String>) -> Result<()> {
-        non_empty(&secret, "client secret")?;
+    pub async fn set_client_secret(&self, service_id: &str, secret: ClientSecret) -> Result<()> {
+        non_empty(secret.is_empty(), "client secret")?;
         if let Some(memory) = &self.memory {
             memory.forget_service(service_id);
         }
         self.vault
-            .set(
-                SecretKey::service(service_id, SecretKind::ClientSecret),
-                secret,
-            )
+            .set_client_secret(&super::service_ref(service_id)?, secret)
             .await
     }
 
@@ -358,14 +361,11 @@ impl Broker {
         &self,
         service_id: &str,
         account: &str,
-        secret: Secret<String>,
+        secret: Password,
     ) -> Result<()> {
-        non_empty(&secret, "password")?;
+        non_empty(secret.is_empty(), "password")?;
         self.vault
-            .set(
-                SecretKey::account(service_id, account, SecretKind::Password),
-                secret,
-            )
+            .set_password(&super::account_ref(service_id, account)?, secret)
             .await
     }
 
@@ -377,10 +377,12 @@ impl Broker {
         if let Some(memory) = &self.memory {
             memory.forget_service(service_id);
         }
-        let mut keys = vec![SecretKey::service(service_id, SecretKind::ClientSecret)];
-        for account in service.account_names() {
+        let id = super::service_ref(service_id)?;
+        let mut keys = vec![SecretKey::service(&id, SecretKind::ClientSecret)];
+        for account in &service.accounts {
+            let account = AccountRef::new(id.clone(), account.name.clone());
             for kind in SecretKind::ACCOUNT {
-                keys.push(SecretKey::account(service_id, &account, kind));
+                keys.push(SecretKey::account(&account, kind));
             }
         }
         self.vault.delete_all(keys).await?;
@@ -405,7 +407,10 @@ impl Broker {
         };
         let stored = self
             .vault
-            .get_tokens(service_id, &account, &SecretKind::OLD_TOKENS)
+            .get_tokens(
+                &super::account_ref(service_id, &account)?,
+                &SecretKind::OLD_TOKENS,
+            )
             .await?;
         let Some(access_token) = stored.access_token else {
             return Ok(None);
@@ -422,8 +427,8 @@ impl Broker {
     }
 }
 
-fn non_empty(secret: &Secret<String>, what: &str) -> Result<()> {
-    if secret.expose().is_empty() {
+fn non_empty(is_empty: bool, what: &str) -> Result<()> {
+    if is_empty {
         return Err(Error::Config(format!(
             "the {what} is empty: nothing was stored"
         )));
@@ -481,7 +486,7 @@ impl Broker {
         service_id: &str,
         name: &str,
         username: Option<String>,
-        password: Option<Secret<String>>,
+        password: Option<Password>,
     ) -> Result<()> {
         let config = self.config.load()?;
         let service = config.service(service_id)?;
@@ -533,9 +538,10 @@ impl Broker {
         if let Err(e) = self.logout(service_id, Some(account)).await {
             tracing::warn!("logout before removing the account failed: {e}");
         }
+        let account_ref = super::account_ref(service_id, account)?;
         let keys = SecretKind::ACCOUNT
             .into_iter()
-            .map(|kind| SecretKey::account(service_id, account, kind))
+            .map(|kind| SecretKey::account(&account_ref, kind))
             .collect();
         self.vault.delete_all(keys).await?;
         self.config.remove_account(service_id, account)?;
@@ -544,6 +550,6 @@ impl Broker {
 
     /// Whether the keyring holds the secret `key` (its value is not returned).
     pub async fn has_secret(&self, key: SecretKey) -> Result<bool> {
-        Ok(self.vault.get(key).await?.is_some())
+        self.vault.has(key).await
     }
 }

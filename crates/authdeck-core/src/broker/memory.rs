@@ -13,12 +13,12 @@
 //!   keyring is read again and the request retried once. Changing or removing a service
 //!   in this process forgets it at once.
 //!
-//! The memory is never written to disk, and [`Secret`]s keep it out of logs.
+//! The memory is never written to disk, and the secret types keep it out of logs.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use crate::secret::Secret;
+use crate::secret::{ClientSecret, RefreshToken};
 use crate::state::AccountState;
 
 type AccountKey = (String, String);
@@ -26,8 +26,8 @@ type AccountKey = (String, String);
 /// Refresh tokens (with the state file they belong to) and client secrets.
 #[derive(Debug, Default)]
 pub(crate) struct Memory {
-    refresh_tokens: Mutex<HashMap<AccountKey, (AccountState, Secret<String>)>>,
-    client_secrets: Mutex<HashMap<String, Secret<String>>>,
+    refresh_tokens: Mutex<HashMap<AccountKey, (AccountState, RefreshToken)>>,
+    client_secrets: Mutex<HashMap<String, ClientSecret>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -45,7 +45,7 @@ impl Memory {
         service: &str,
         account: &str,
         state: &AccountState,
-    ) -> Option<Secret<String>> {
+    ) -> Option<RefreshToken> {
         let kept = lock(&self.refresh_tokens);
         let (kept_state, token) = kept.get(&account_key(service, account))?;
         (kept_state == state).then(|| token.clone())
@@ -56,7 +56,7 @@ impl Memory {
         service: &str,
         account: &str,
         state: AccountState,
-        token: Secret<String>,
+        token: RefreshToken,
     ) {
         lock(&self.refresh_tokens).insert(account_key(service, account), (state, token));
     }
@@ -65,11 +65,11 @@ impl Memory {
         lock(&self.refresh_tokens).remove(&account_key(service, account));
     }
 
-    pub(crate) fn client_secret(&self, service: &str) -> Option<Secret<String>> {
+    pub(crate) fn client_secret(&self, service: &str) -> Option<ClientSecret> {
         lock(&self.client_secrets).get(service).cloned()
     }
 
-    pub(crate) fn keep_client_secret(&self, service: &str, secret: Secret<String>) {
+    pub(crate) fn keep_client_secret(&self, service: &str, secret: ClientSecret) {
         lock(&self.client_secrets).insert(service.to_owned(), secret);
     }
 
@@ -92,11 +92,11 @@ mod tests {
             has_refresh_token: true,
             ..AccountState::default()
         };
-        memory.keep_refresh_token("s", "a", state.clone(), Secret::from("rt"));
+        memory.keep_refresh_token("s", "a", state.clone(), RefreshToken::new("rt"));
         assert_eq!(
             memory
                 .refresh_token("s", "a", &state)
-                .map(|t| t.expose().clone()),
+                .map(|t| t.expose().to_owned()),
             Some("rt".to_owned())
         );
         let newer = AccountState {
@@ -105,7 +105,7 @@ mod tests {
         };
         assert!(memory.refresh_token("s", "a", &newer).is_none());
         assert!(memory.refresh_token("s", "b", &state).is_none());
-        memory.keep_client_secret("s", Secret::from("cs"));
+        memory.keep_client_secret("s", ClientSecret::new("cs"));
         memory.forget_service("s");
         assert!(memory.refresh_token("s", "a", &state).is_none());
         assert!(memory.client_secret("s").is_none());

@@ -7,7 +7,7 @@ use super::{Broker, ValidToken};
 use crate::config::{Account, AccountName, Flow};
 use crate::error::{Error, Result};
 use crate::hint::Hint;
-use crate::secret::Secret;
+use crate::secret::AccessToken;
 use crate::token::TokenSet;
 
 /// The reason shown when a pasted token has expired.
@@ -43,7 +43,7 @@ impl Broker {
         &self,
         service_id: &str,
         account: Option<&str>,
-        token: Secret<String>,
+        token: AccessToken,
     ) -> Result<ValidToken> {
         let config = self.config.load()?;
         let service = config.service(service_id)?;
@@ -80,7 +80,7 @@ impl Broker {
         }
         let now = self.now();
         let tokens = TokenSet {
-            access_token: Secret::new(trimmed.to_owned()),
+            access_token: AccessToken::new(trimmed),
             refresh_token: None,
             id_token: None,
             token_type: if service.flow == Flow::ApiKey {

@@ -1,5 +1,8 @@
 use super::*;
 use crate::config::{Account, AccountName};
+use crate::ids::testing::{aref, sid};
+use crate::secret::{ClientSecret, EntryText, Password};
+use crate::vault::{SecretKey, SecretKind};
 
 fn service(accounts: &[&str]) -> Service {
     Service {
@@ -79,8 +82,8 @@ async fn cached_tokens_and_login_required_need_no_network() {
         .expect("add");
 
     let tokens = TokenSet {
-        access_token: Secret::from("cached-access"),
-        refresh_token: Some(Secret::from("refresh")),
+        access_token: AccessToken::new("cached-access"),
+        refresh_token: Some(RefreshToken::new("refresh")),
         id_token: None,
         token_type: "Bearer".into(),
         scopes: vec![],
@@ -141,13 +144,13 @@ async fn accounts_are_added_and_removed_with_their_secrets() {
         username: Some("alice".into()),
     }];
     broker
-        .add_service(&id, &svc, false, None, Some(Secret::from("pw-a")))
+        .add_service(&id, &svc, false, None, Some(Password::new("pw-a")))
         .await
         .expect("add");
 
     // The password grant needs a user name and a password; nothing changes without.
     let err = broker
-        .add_account("svc", "bob", None, Some(Secret::from("pw-b")))
+        .add_account("svc", "bob", None, Some(Password::new("pw-b")))
         .await
         .expect_err("no user name");
     assert!(err.to_string().contains("user name"), "{err}");
@@ -158,13 +161,18 @@ async fn accounts_are_added_and_removed_with_their_secrets() {
     assert!(err.to_string().contains("password"), "{err}");
     assert_eq!(store.len(), 1);
     let err = broker
-        .add_account("svc", "alice", Some("x".into()), Some(Secret::from("y")))
+        .add_account("svc", "alice", Some("x".into()), Some(Password::new("y")))
         .await
         .expect_err("duplicate");
     assert!(err.to_string().contains("already has"), "{err}");
 
     broker
-        .add_account("svc", "bob", Some("bob".into()), Some(Secret::from("pw-b")))
+        .add_account(
+            "svc",
+            "bob",
+            Some("bob".into()),
+            Some(Password::new("pw-b")),
+        )
         .await
         .expect("add bob");
     assert_eq!(store.len(), 2);
@@ -245,7 +253,7 @@ async fn pasted_bearer_tokens_and_api_keys() {
     // A JWT's `exp` is the expiry; "Bearer " pasted along is dropped.
     let jwt = jwt_with_exp(1_000 + 300);
     let t = broker
-        .store_pasted("b", None, Secret::new(format!("Bearer {jwt}\n")))
+        .store_pasted("b", None, AccessToken::new(format!("Bearer {jwt}\n")))
         .await
         .expect("store");
     assert_eq!(t.expires_at, Some(1_300));
@@ -263,14 +271,14 @@ async fn pasted_bearer_tokens_and_api_keys() {
     assert!(err.to_string().contains("paste a new token"), "{err}");
     // An already expired token is refused.
     let err = broker
-        .store_pasted("b", None, Secret::new(jwt_with_exp(10)))
+        .store_pasted("b", None, AccessToken::new(jwt_with_exp(10)))
         .await
         .expect_err("expired");
     assert!(err.to_string().contains("expired"), "{err}");
 
     // An API key is kept as is and never expires; logout needs no provider.
     broker
-        .store_pasted("k", None, Secret::new("Bearer key-123".into()))
+        .store_pasted("k", None, AccessToken::new("Bearer key-123"))
         .await
         .expect("store key");
     let t = broker.token("k", None, 1_000_000).await.expect("no expiry");
@@ -285,7 +293,7 @@ async fn pasted_bearer_tokens_and_api_keys() {
 /// keyring changed: the secrets stored just before are put back as they were.
 #[tokio::test]
 async fn a_failed_config_write_restores_the_keyring() {
-    use crate::vault::{SecretKey, SecretKind, SecretStore};
+    use crate::vault::SecretStore;
     let dir = tempfile::tempdir().expect("tempdir");
     let (broker, store) = broker(dir.path(), 1_000);
     let id = crate::config::ServiceId::parse("svc").expect("id");
@@ -298,8 +306,8 @@ async fn a_failed_config_write_restores_the_keyring() {
             &id,
             &svc,
             false,
-            Some(Secret::from("old-secret")),
-            Some(Secret::from("old-password")),
+            Some(ClientSecret::new("old-secret")),
+            Some(Password::new("old-password")),
         )
         .await
         .expect("add");
@@ -316,8 +324,8 @@ async fn a_failed_config_write_restores_the_keyring() {
             &id,
             &svc,
             true,
-            Some(Secret::from("new-secret")),
-            Some(Secret::from("new-password")),
+            Some(ClientSecret::new("new-secret")),
+            Some(Password::new("new-password")),
         )
         .await;
     assert!(replaced.is_err(), "{replaced:?}");
@@ -327,23 +335,27 @@ async fn a_failed_config_write_restores_the_keyring() {
             &other,
             &svc,
             false,
-            Some(Secret::from("other-secret")),
+            Some(ClientSecret::new("other-secret")),
             None,
         )
         .await;
     assert!(added.is_err(), "{added:?}");
 
-    let get = |key: SecretKey| store.get(&key).expect("get").map(|s| s.expose().clone());
+    let get = |key: SecretKey| store.get(&key).expect("get").map(|s| s.expose().to_owned());
     assert_eq!(
-        get(SecretKey::service("svc", SecretKind::ClientSecret)).as_deref(),
+        get(SecretKey::service(&sid("svc"), SecretKind::ClientSecret)).as_deref(),
         Some("old-secret")
     );
     assert_eq!(
-        get(SecretKey::account("svc", "default", SecretKind::Password)).as_deref(),
+        get(SecretKey::account(
+            &aref("svc", "default"),
+            SecretKind::Password
+        ))
+        .as_deref(),
         Some("old-password")
     );
     assert_eq!(
-        get(SecretKey::service("other", SecretKind::ClientSecret)),
+        get(SecretKey::service(&sid("other"), SecretKind::ClientSecret)),
         None
     );
     assert_eq!(store.len(), 2);
@@ -358,11 +370,11 @@ struct CountingStore {
 }
 
 impl crate::vault::SecretStore for CountingStore {
-    fn get(&self, key: &SecretKey) -> Result<Option<Secret<String>>> {
+    fn get(&self, key: &SecretKey) -> Result<Option<EntryText>> {
         self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.inner.get(key)
     }
-    fn set(&self, key: &SecretKey, value: &Secret<String>) -> Result<()> {
+    fn set(&self, key: &SecretKey, value: &EntryText) -> Result<()> {
         self.inner.set(key, value)
     }
     fn delete(&self, key: &SecretKey) -> Result<()> {
@@ -471,12 +483,12 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
     svc.endpoints.authorization =
         Some(crate::config::HttpUrl::parse("http://127.0.0.1:9/authorize").expect("url"));
     broker
-        .add_service(&id, &svc, false, Some(Secret::from("cs")), None)
+        .add_service(&id, &svc, false, Some(ClientSecret::new("cs")), None)
         .await
         .expect("add");
     let login = TokenSet {
-        access_token: Secret::from("at-0"),
-        refresh_token: Some(Secret::from("rt-0")),
+        access_token: AccessToken::new("at-0"),
+        refresh_token: Some(RefreshToken::new("rt-0")),
         id_token: None,
         token_type: "Bearer".into(),
         scopes: vec![],
@@ -492,10 +504,10 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
         async move {
             broker
                 .vault
-                .get_token("svc", "default", kind)
+                .get_tokens(&aref("svc", "default"), &[kind])
                 .await
                 .expect("get")
-                .map(|s| s.expose().clone())
+                .text(kind)
         }
     };
 
@@ -504,7 +516,7 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
     for round in 1..=3u32 {
         let before = store.reads.load(std::sync::atomic::Ordering::SeqCst);
         let t = agent.token("svc", None, 99_999).await.expect("refresh");
-        assert_eq!(t.access_token.expose(), &format!("at-{round}"));
+        assert_eq!(t.access_token.expose(), format!("at-{round}"));
         let reads = store.reads.load(std::sync::atomic::Ordering::SeqCst) - before;
         assert_eq!(
             stored(SecretKind::RefreshToken).await,
@@ -526,11 +538,10 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
     other
         .vault
         .set_tokens(
-            "svc",
-            "default",
+            &aref("svc", "default"),
             crate::vault::StoredTokens {
-                access_token: Some(Secret::from("at-7")),
-                refresh_token: Some(Secret::from("rt-7")),
+                access_token: Some(AccessToken::new("at-7")),
+                refresh_token: Some(RefreshToken::new("rt-7")),
                 id_token: None,
             },
             false,
@@ -548,17 +559,14 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
     // A client secret changed by another process: rejected once, then read again.
     other
         .vault
-        .set(
-            SecretKey::service("svc", SecretKind::ClientSecret),
-            Secret::from("cs"),
-        )
+        .set_client_secret(&sid("svc"), ClientSecret::new("cs"))
         .await
         .expect("set");
     agent
         .memory
         .as_ref()
         .expect("memory")
-        .keep_client_secret("svc", Secret::from("old"));
+        .keep_client_secret("svc", ClientSecret::new("old"));
     let t = agent
         .token("svc", None, 99_999)
         .await
@@ -581,10 +589,10 @@ struct FailingStore {
 }
 
 impl crate::vault::SecretStore for FailingStore {
-    fn get(&self, key: &SecretKey) -> Result<Option<Secret<String>>> {
+    fn get(&self, key: &SecretKey) -> Result<Option<EntryText>> {
         self.inner.get(key)
     }
-    fn set(&self, key: &SecretKey, value: &Secret<String>) -> Result<()> {
+    fn set(&self, key: &SecretKey, value: &EntryText) -> Result<()> {
         if self.fail.load(std::sync::atomic::Ordering::SeqCst) {
             return Err(Error::Keyring("the keyring is locked".into()));
         }
@@ -607,8 +615,8 @@ async fn a_failed_keyring_write_leaves_the_state_file_as_it_was() {
         Arc::new(flows::NoBrowser),
     );
     let tokens = |at: &str, expires_at: i64| TokenSet {
-        access_token: Secret::from(at),
-        refresh_token: Some(Secret::from(format!("rt-{at}"))),
+        access_token: AccessToken::new(at),
+        refresh_token: Some(RefreshToken::new(format!("rt-{at}"))),
         id_token: None,
         token_type: "Bearer".into(),
         scopes: vec![],
@@ -640,8 +648,11 @@ async fn a_failed_keyring_write_leaves_the_state_file_as_it_was() {
     assert_eq!(files, ["default.json"], "{files:?}");
     let stored = broker
         .vault
-        .get_token("svc", "default", SecretKind::AccessToken)
+        .access_token(&aref("svc", "default"))
         .await
         .expect("get");
-    assert_eq!(stored.map(|s| s.expose().clone()).as_deref(), Some("first"));
+    assert_eq!(
+        stored.map(|s| s.expose().to_owned()).as_deref(),
+        Some("first")
+    );
 }
