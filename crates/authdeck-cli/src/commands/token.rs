@@ -74,8 +74,12 @@ pub fn from_agent(args: &TokenArgs) -> Option<Result<()>> {
     let dirs = authdeck_core::paths::Dirs::from_env().ok()?;
     let socket = agent::socket_path(&dirs, &authdeck_core::vault::default_namespace())?;
     let request = Request {
-        service: args.service.clone(),
-        account: args.account.clone(),
+        // An invalid id goes the usual way, which says what is wrong with it.
+        service: authdeck_core::ids::ServiceId::parse(&args.service).ok()?,
+        account: match &args.account {
+            Some(name) => Some(authdeck_core::ids::AccountName::parse(name).ok()?),
+            None => None,
+        },
         min_valid: args.min_valid.max(0),
     };
     match agent::ask(&socket, &request) {

@@ -21,6 +21,7 @@ use tokio_util::task::TaskTracker;
 use super::protocol::{Reply, Request, MAX_LINE};
 use crate::broker::{Broker, ValidToken};
 use crate::error::{Error, ErrorKind, Result};
+use crate::ids::{AccountName, ServiceId};
 use crate::paths;
 use crate::state::AccountState;
 
@@ -28,6 +29,10 @@ use crate::state::AccountState;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long shutdown waits for renewals still storing their tokens.
 const WRITES_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What a kept token is filed under: the request's service and account (`None`: the
+/// default one).
+type KeptKey = (ServiceId, Option<AccountName>);
 
 /// A token kept in memory, with the state file it was read under.
 #[derive(Debug)]
@@ -41,7 +46,7 @@ struct Kept {
 #[derive(Debug)]
 pub struct Agent {
     broker: Broker,
-    kept: Mutex<HashMap<(String, Option<String>), Kept>>,
+    kept: Mutex<HashMap<KeptKey, Kept>>,
     uid: u32,
 }
 
@@ -64,7 +69,11 @@ impl Agent {
         }
         match self
             .broker
-            .token_for_account(&req.service, req.account.as_deref(), req.min_valid)
+            .token_for_account(
+                req.service.as_str(),
+                req.account.as_ref().map(AccountName::as_str),
+                req.min_valid,
+            )
             .await
         {
             Ok((account, token)) => {
@@ -82,14 +91,18 @@ impl Agent {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, Option<String>), Kept>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<KeptKey, Kept>> {
         self.kept.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn kept_reply(&self, key: &(String, Option<String>), min_valid: i64) -> Option<Reply> {
+    fn kept_reply(&self, key: &KeptKey, min_valid: i64) -> Option<Reply> {
         let account = self.lock().get(key)?.account.clone();
         // Read outside the lock: a file read must not hold up other requests.
-        let current = self.broker.account_state(&key.0, &account).ok().flatten();
+        let current = self
+            .broker
+            .account_state(key.0.as_str(), &account)
+            .ok()
+            .flatten();
         let mut kept = self.lock();
         let entry = kept.get(key)?;
         let now = self.broker.now();
@@ -104,8 +117,8 @@ impl Agent {
 
     /// Keeps `token` if the state file on disk describes it (else another process changed
     /// the account meanwhile, and the next request goes to the broker again).
-    fn keep(&self, key: (String, Option<String>), account: String, token: &ValidToken) {
-        let Ok(Some(state)) = self.broker.account_state(&key.0, &account) else {
+    fn keep(&self, key: KeptKey, account: String, token: &ValidToken) {
+        let Ok(Some(state)) = self.broker.account_state(key.0.as_str(), &account) else {
             return;
         };
         if state.login_required.is_some()
@@ -157,7 +170,9 @@ impl Agent {
                     tracing::debug!(
                         "agent: token for {}/{}",
                         req.service,
-                        req.account.as_deref().unwrap_or("(default)")
+                        req.account
+                            .as_ref()
+                            .map_or("(default)", AccountName::as_str)
                     );
                     self.answer(req).await
                 }
@@ -329,7 +344,7 @@ mod tests {
 
     fn request() -> Request {
         Request {
-            service: "s".into(),
+            service: crate::ids::testing::sid("s"),
             account: None,
             min_valid: 60,
         }
