@@ -83,6 +83,14 @@ pub fn wording(hint: &Hint) -> String {
             "check the service's client id (`{}` shows it) and correct it in services.toml",
             command(&format!("service show {}", word(service)))
         ),
+        Hint::ChooseAccount { .. } => "choose one with --account".to_owned(),
+        Hint::MintAppToken { service, account } => format!(
+            "mint one with `{}`",
+            command(&format!(
+                "token {} --app-token --expires-in 7d",
+                target(service, account)
+            ))
+        ),
         Hint::SetUsername { service, account } => {
             format!("give account '{account}' of '{service}' a `username` in services.toml")
         }
@@ -125,5 +133,28 @@ mod tests {
         assert_eq!(target("nomad", "work"), "nomad --account work");
         assert_eq!(target("nomad", "-x"), "nomad --account=-x");
         assert_eq!(word("it's"), r"'it'\''s'");
+    }
+
+    #[test]
+    fn a_service_with_several_accounts_asks_for_the_flag() {
+        let e = Error::Config("'s' has several accounts (a, b)".into()).with_hint(
+            Hint::ChooseAccount {
+                service: "s".into(),
+            },
+        );
+        let text = describe(&e);
+        assert!(text.ends_with(": choose one with --account"), "{text}");
+    }
+
+    #[test]
+    fn a_missing_app_token_names_the_command_that_mints_one() {
+        let text = wording(&Hint::MintAppToken {
+            service: "nomad".into(),
+            account: "work".into(),
+        });
+        assert_eq!(
+            text,
+            "mint one with `authdeck token nomad --account work --app-token --expires-in 7d`"
+        );
     }
 }

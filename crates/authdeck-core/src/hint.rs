@@ -23,6 +23,10 @@ pub enum Hint {
     /// Check the service's client id: the provider does not know it (a public client,
     /// which has no secret to store).
     CheckClientId { service: String },
+    /// Name the account to use: the service has several and none is the default.
+    ChooseAccount { service: String },
+    /// Mint a (new) app token for the account (NOMAD).
+    MintAppToken { service: String, account: String },
     /// Give the account a user name (password grant).
     SetUsername { service: String, account: String },
     /// Log out of the account and in again (its keyring entry cannot be read).
@@ -45,7 +49,9 @@ impl Hint {
             | Hint::PasteToken { service, .. }
             | Hint::StorePassword { service, .. }
             | Hint::StoreClientSecret { service }
+            | Hint::ChooseAccount { service }
             | Hint::CheckClientId { service }
+            | Hint::MintAppToken { service, .. }
             | Hint::SetUsername { service, .. }
             | Hint::LogOutAndIn { service, .. }
             | Hint::RemoveService { service }

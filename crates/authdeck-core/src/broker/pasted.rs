@@ -4,7 +4,7 @@
 //! expires, the user pastes a new one.
 
 use super::{Broker, ValidToken};
-use crate::config::{Account, AccountName, Flow};
+use crate::config::Flow;
 use crate::error::{Error, Result};
 use crate::hint::Hint;
 use crate::secret::AccessToken;
@@ -57,11 +57,7 @@ impl Broker {
                 account: account.unwrap_or(crate::config::DEFAULT_ACCOUNT).to_owned(),
             }));
         }
-        let account = match account {
-            Some(name) => AccountName::parse(name).map_err(Error::Config)?,
-            None => AccountName::parse(&super::existing_account(service_id, service, None)?)
-                .map_err(Error::Config)?,
-        };
+        let account = super::login::login_account(service_id, service, account)?;
         let trimmed = token.expose().trim();
         let trimmed = if service.flow == Flow::Bearer {
             // People paste what a header holds; keep the token alone.
@@ -101,18 +97,11 @@ impl Broker {
                 "the pasted token of '{service_id}' has already expired (its JWT `exp` is in the past): get a fresh one"
             )));
         }
-        if service.account(account.as_str()).is_none() {
-            self.config.ensure_account(
-                service_id,
-                &Account {
-                    name: account.clone(),
-                    username: None,
-                },
-            )?;
-        }
-        let _lock = self.lock_account(service_id, account.as_str()).await?;
-        self.store_tokens(service_id, account.as_str(), &tokens)
+        self.ensure_account(service_id, service, &account)?;
+        let lock = self.store.lock(service_id, account.as_str()).await?;
+        self.store
+            .store(service_id, account.as_str(), &tokens, lock)
             .await?;
-        Ok(super::valid_token(&tokens))
+        Ok(ValidToken::from(&tokens))
     }
 }

@@ -1,7 +1,7 @@
 use super::*;
-use crate::config::{Account, AccountName};
+use crate::config::{Account, AccountName, Flow};
 use crate::ids::testing::{aref, sid};
-use crate::secret::{ClientSecret, EntryText, Password};
+use crate::secret::{ClientSecret, EntryText, Password, RefreshToken};
 use crate::vault::{SecretKey, SecretKind};
 
 fn service(accounts: &[&str]) -> Service {
@@ -15,6 +15,14 @@ fn service(accounts: &[&str]) -> Service {
             })
             .collect(),
         ..Service::default()
+    }
+}
+
+impl Broker {
+    /// Stores a token set as a login does: through the one route, under the lock.
+    async fn store_tokens(&self, service_id: &str, account: &str, tokens: &TokenSet) -> Result<()> {
+        let lock = self.store.lock(service_id, account).await?;
+        self.store.store(service_id, account, tokens, lock).await
     }
 }
 
@@ -33,7 +41,14 @@ fn account_resolution() {
         "default"
     );
     let err = existing_account("s", &service(&["a", "b"]), None).expect_err("ambiguous");
-    assert!(err.to_string().contains("--account"), "{err}");
+    // Core names no CLI flag: the front end words the hint.
+    assert!(!err.to_string().contains("--"), "{err}");
+    assert_eq!(
+        err.hint(),
+        Some(crate::Hint::ChooseAccount {
+            service: "s".into()
+        })
+    );
     let err = existing_account("s", &service(&["a"]), Some("zz")).expect_err("unknown");
     assert_eq!(
         err.hint(),
@@ -66,20 +81,25 @@ fn broker(dir: &std::path::Path, now: i64) -> (Broker, crate::vault::MemoryStore
     (broker, store)
 }
 
-#[tokio::test]
-async fn cached_tokens_and_login_required_need_no_network() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (broker, store) = broker(dir.path(), 1_000);
+/// Adds the password-flow service `svc`, whose token endpoint nothing listens on (port
+/// 9): any network use fails the test.
+async fn add_offline_service(broker: &Broker) {
     let id = crate::config::ServiceId::parse("svc").expect("id");
     let mut svc = service(&[]);
     svc.flow = Flow::Password;
-    // Nothing listens on port 9: any network use would fail the test.
     svc.endpoints.token =
         Some(crate::config::HttpUrl::parse("http://127.0.0.1:9/token").expect("url"));
     broker
         .add_service(&id, &svc, false, None, None)
         .await
         .expect("add");
+}
+
+#[tokio::test]
+async fn cached_tokens_and_login_required_need_no_network() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (broker, store) = broker(dir.path(), 1_000);
+    add_offline_service(&broker).await;
 
     let tokens = TokenSet {
         access_token: AccessToken::new("cached-access"),
@@ -114,6 +134,7 @@ async fn cached_tokens_and_login_required_need_no_network() {
 
     // A login-required account answers at once, without touching the provider.
     broker
+        .store
         .state
         .save(
             "svc",
@@ -503,6 +524,7 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
         let broker = broker.clone();
         async move {
             broker
+                .store
                 .vault
                 .get_tokens(&aref("svc", "default"), &[kind])
                 .await
@@ -536,6 +558,7 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
     let other = broker.clone();
     *provider.lock().expect("provider") = 7;
     other
+        .store
         .vault
         .set_tokens(
             &aref("svc", "default"),
@@ -558,14 +581,14 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
 
     // A client secret changed by another process: rejected once, then read again.
     other
+        .store
         .vault
         .set_client_secret(&sid("svc"), ClientSecret::new("cs"))
         .await
         .expect("set");
     agent
-        .memory
-        .as_ref()
-        .expect("memory")
+        .store
+        .cache
         .keep_client_secret("svc", ClientSecret::new("old"));
     let t = agent
         .token("svc", None, 99_999)
@@ -647,6 +670,7 @@ async fn a_failed_keyring_write_leaves_the_state_file_as_it_was() {
         .collect();
     assert_eq!(files, ["default.json"], "{files:?}");
     let stored = broker
+        .store
         .vault
         .access_token(&aref("svc", "default"))
         .await
@@ -654,5 +678,24 @@ async fn a_failed_keyring_write_leaves_the_state_file_as_it_was() {
     assert_eq!(
         stored.map(|s| s.expose().to_owned()).as_deref(),
         Some("first")
+    );
+}
+
+#[tokio::test]
+async fn a_missing_app_token_is_a_hint_not_a_cli_flag() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (broker, _) = broker(dir.path(), 1_000);
+    add_offline_service(&broker).await;
+    let err = broker
+        .app_token("svc", None, None, 60)
+        .await
+        .expect_err("no app token");
+    assert!(!err.to_string().contains("--"), "{err}");
+    assert_eq!(
+        err.hint(),
+        Some(crate::Hint::MintAppToken {
+            service: "svc".into(),
+            account: "default".into()
+        })
     );
 }

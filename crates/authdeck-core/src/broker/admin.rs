@@ -1,19 +1,17 @@
-//! Logging in and out, account status, and adding or removing services with their
-//! secrets.
+//! Administration: adding, changing and removing services and accounts with their
+//! secrets, and every account's status. Changing or removing a service forgets what
+//! the [`super::cache::SecretCache`] kept of it.
 
 use serde::Serialize;
-use tokio_util::sync::CancellationToken;
 
-use super::{Broker, ValidToken};
-use crate::config::DeviceProtocol;
+use super::{existing_account, Broker};
 use crate::config::{Account, AccountName, Flow, Service, ServiceId};
 use crate::discovery;
 use crate::error::{Error, Result};
-use crate::flows::revoke::Revocable;
-use crate::flows::{self, auth_code, autolab, device, LoginObserver};
+use crate::flows::login;
 use crate::hint::Hint;
 use crate::ids::AccountRef;
-use crate::secret::{AccessToken, ClientSecret, EntryText, Password, RefreshToken};
+use crate::secret::{ClientSecret, EntryText, Password};
 use crate::state::AccountState;
 use crate::token::TokenSet;
 use crate::vault::{SecretKey, SecretKind};
@@ -53,201 +51,7 @@ pub struct AccountStatus {
     pub app_token_expires_at: Option<i64>,
 }
 
-/// What logout did.
-#[derive(Debug, Clone, Default)]
-pub struct LogoutReport {
-    /// Whether the provider confirmed revocation of the tokens.
-    pub revoked: bool,
-    /// Why revocation was skipped or failed (the local tokens are deleted anyway).
-    pub revocation_note: Option<String>,
-}
-
 impl Broker {
-    /// Logs `account` (default: `default`) of `service_id` in with the service's flow,
-    /// creating the account if it is new, and stores the tokens.
-    pub async fn login(
-        &self,
-        service_id: &str,
-        account: Option<&str>,
-        observer: &dyn LoginObserver,
-        cancel: &CancellationToken,
-    ) -> Result<ValidToken> {
-        // The tokens will be stored once the flow ends (and a confidential client's
-        // secret is read before it starts): open the keyring's session meanwhile, the
-        // earlier the better (its key exchange is ~2.5 ms of CPU).
-        self.vault.prepare_in_background();
-        let config = self.config.load()?;
-        let service = config.service(service_id)?;
-        let account = match account {
-            Some(name) => AccountName::parse(name).map_err(Error::Config)?,
-            None => AccountName::parse(&super::existing_account(service_id, service, None)?)
-                .map_err(Error::Config)?,
-        };
-        let account_name = account.as_str();
-        if service.flow.is_pasted() {
-            return Err(Error::Config(format!(
-                "'{service_id}' takes a pasted {}, not a login",
-                super::pasted::what(service.flow)
-            ))
-            .with_hint(Hint::PasteToken {
-                service: service_id.to_owned(),
-                account: account_name.to_owned(),
-            }));
-        }
-        let tokens = self
-            .run_login(service_id, service, account_name, observer, cancel)
-            .await
-            .map_err(|e| super::in_account(e, service_id, account_name, service))?;
-        if service.account(account_name).is_none() {
-            self.config.ensure_account(
-                service_id,
-                &Account {
-                    name: account.clone(),
-                    username: None,
-                },
-            )?;
-        }
-        let _lock = self.lock_account(service_id, account_name).await?;
-        self.store_tokens(service_id, account_name, &tokens).await?;
-        Ok(super::valid_token(&tokens))
-    }
-
-    /// The service's login flow, up to the new tokens (nothing stored yet).
-    async fn run_login(
-        &self,
-        service_id: &str,
-        service: &Service,
-        account_name: &str,
-        observer: &dyn LoginObserver,
-        cancel: &CancellationToken,
-    ) -> Result<TokenSet> {
-        let endpoints = self.endpoints(service_id, service).await?;
-        let client = self.client_identity(service_id, service).await?;
-        let tokens = match service.flow {
-            Flow::AuthCode => {
-                let req = auth_code::AuthCodeLogin {
-                    service_name: service.display_name(service_id),
-                    authorization_url: endpoints.authorization()?,
-                    token_url: &endpoints.token,
-                    client: &client,
-                    scopes: &service.scopes,
-                    authorize_params: &service.authorize_params,
-                    token_params: &service.token_params,
-                    redirect: &service.redirect,
-                };
-                auth_code::login(&self.ctx, &req, self.browser.as_ref(), observer, cancel).await?
-            }
-            Flow::Device
-                if service
-                    .device
-                    .as_ref()
-                    .is_some_and(|d| d.protocol == DeviceProtocol::Autolab) =>
-            {
-                let device = service
-                    .device
-                    .as_ref()
-                    .ok_or_else(|| Error::Config("missing device settings".into()))?;
-                let need = |u: &Option<crate::config::HttpUrl>, what: &str| {
-                    u.as_ref().map(|u| u.url().clone()).ok_or_else(|| {
-                        Error::Config(format!(
-                            "'{service_id}' needs {what} for the Autolab device login"
-                        ))
-                    })
-                };
-                let poll_url = need(&device.poll, "device.poll")?;
-                let redirect_uri = need(&device.redirect_uri, "device.redirect_uri")?;
-                let req = autolab::AutolabLogin {
-                    init_url: endpoints.device_authorization()?,
-                    poll_url: &poll_url,
-                    token_url: &endpoints.token,
-                    redirect_uri: &redirect_uri,
-                    client: &client,
-                    token_params: &service.token_params,
-                    placement: service.token_request,
-                };
-                autolab::login(&self.ctx, &req, observer, cancel).await?
-            }
-            Flow::Device => {
-                let req = device::DeviceLogin {
-                    device_authorization_url: endpoints.device_authorization()?,
-                    token_url: &endpoints.token,
-                    client: &client,
-                    scopes: &service.scopes,
-                    authorize_params: &service.authorize_params,
-                    token_params: &service.token_params,
-                };
-                device::login(&self.ctx, &req, observer, cancel).await?
-            }
-            Flow::ClientCredentials | Flow::Password | Flow::Bearer | Flow::ApiKey => {
-                self.fetch_without_user(service_id, service, account_name, &endpoints, &client)
-                    .await?
-            }
-        };
-        Ok(tokens)
-    }
-
-    /// Revokes the account's tokens at the provider (when it has a revocation endpoint)
-    /// and deletes them locally. The account then needs a login; its stored password
-    /// and the service's client secret are kept.
-    pub async fn logout(&self, service_id: &str, account: Option<&str>) -> Result<LogoutReport> {
-        let config = self.config.load()?;
-        let service = config.service(service_id)?;
-        let account = super::existing_account(service_id, service, account)?;
-        let _lock = self.lock_account(service_id, &account).await?;
-        let revocable = [SecretKind::AccessToken, SecretKind::RefreshToken];
-        let stored = self
-            .vault
-            .get_tokens(&super::account_ref(service_id, &account)?, &revocable)
-            .await?;
-        let (access, refresh) = (stored.access_token, stored.refresh_token);
-        let mut report = LogoutReport::default();
-        if service.flow.is_pasted() && access.is_some() {
-            report.revocation_note = Some(format!(
-                "Authdeck cannot revoke a pasted {}; it stays valid at the service until it expires or you revoke it there",
-                super::pasted::what(service.flow)
-            ));
-        } else if access.is_some() || refresh.is_some() {
-            match self.revoke_all(service_id, service, access, refresh).await {
-                Ok(true) => report.revoked = true,
-                Ok(false) => {
-                    report.revocation_note =
-                        Some("the provider has no revocation endpoint; the tokens stay valid there until they expire".into());
-                }
-                Err(e) => report.revocation_note = Some(format!("revocation failed: {e}")),
-            }
-        }
-        self.forget_tokens(service_id, &account).await?;
-        self.state.save(
-            service_id,
-            &account,
-            &AccountState::login_required("logged out"),
-        )?;
-        Ok(report)
-    }
-
-    /// Revokes the refresh token (which ends the grant at most providers), then the
-    /// access token. `Ok(false)`: there is no revocation endpoint.
-    async fn revoke_all(
-        &self,
-        service_id: &str,
-        service: &Service,
-        access: Option<AccessToken>,
-        refresh: Option<RefreshToken>,
-    ) -> Result<bool> {
-        let endpoints = self.endpoints(service_id, service).await?;
-        let Some(url) = endpoints.revocation else {
-            return Ok(false);
-        };
-        let client = self.client_identity(service_id, service).await?;
-        if let Some(rt) = &refresh {
-            flows::revoke::revoke(&self.ctx.http, &url, &client, Revocable::Refresh(rt)).await?;
-        }
-        if let Some(at) = &access {
-            flows::revoke::revoke(&self.ctx.http, &url, &client, Revocable::Access(at)).await?;
-        }
-        Ok(true)
-    }
-
     /// Every account of every service, from the state files only (no keyring access).
     pub fn status(&self) -> Result<Vec<AccountStatus>> {
         let config = self.config.load()?;
@@ -255,7 +59,7 @@ impl Broker {
         let mut out = Vec::new();
         for (id, service) in &config.services {
             for account in service.account_names() {
-                let state = self.state.load(id.as_str(), &account)?;
+                let state = self.store.state.load(id.as_str(), &account)?;
                 out.push(status_of(id.as_str(), service, &account, state, now));
             }
         }
@@ -310,15 +114,13 @@ impl Broker {
                 EntryText::new(password.into_exposed()),
             ));
         }
-        if let Some(memory) = &self.memory {
-            memory.forget_service(id.as_str());
-        }
+        self.store.cache.forget_service(id.as_str());
         // What the keyring held before, to put back if a later step fails.
         let mut previous = Vec::new();
         let stored = async {
             for (key, value) in secrets {
-                previous.push((key.clone(), self.vault.entry(key.clone()).await?));
-                self.vault.set_entry(key, value).await?;
+                previous.push((key.clone(), self.store.vault.entry(key.clone()).await?));
+                self.store.vault.set_entry(key, value).await?;
             }
             self.config.upsert_service(id, service)
         }
@@ -336,8 +138,8 @@ impl Broker {
     async fn restore_secrets(&self, previous: Vec<(SecretKey, Option<EntryText>)>) {
         for (key, old) in previous.into_iter().rev() {
             let restored = match old {
-                Some(value) => self.vault.set_entry(key, value).await,
-                None => self.vault.delete(key).await,
+                Some(value) => self.store.vault.set_entry(key, value).await,
+                None => self.store.vault.delete(key).await,
             };
             if let Err(e) = restored {
                 tracing::warn!("could not restore a keyring entry after a failed add: {e}");
@@ -348,10 +150,9 @@ impl Broker {
     /// Stores the service's client secret in the keyring.
     pub async fn set_client_secret(&self, service_id: &str, secret: ClientSecret) -> Result<()> {
         non_empty(secret.is_empty(), "client secret")?;
-        if let Some(memory) = &self.memory {
-            memory.forget_service(service_id);
-        }
-        self.vault
+        self.store.cache.forget_service(service_id);
+        self.store
+            .vault
             .set_client_secret(&super::service_ref(service_id)?, secret)
             .await
     }
@@ -364,7 +165,8 @@ impl Broker {
         secret: Password,
     ) -> Result<()> {
         non_empty(secret.is_empty(), "password")?;
-        self.vault
+        self.store
+            .vault
             .set_password(&super::account_ref(service_id, account)?, secret)
             .await
     }
@@ -374,9 +176,7 @@ impl Broker {
     pub async fn remove_service(&self, service_id: &str) -> Result<()> {
         let config = self.config.load()?;
         let service = config.service(service_id)?;
-        if let Some(memory) = &self.memory {
-            memory.forget_service(service_id);
-        }
+        self.store.cache.forget_service(service_id);
         let id = super::service_ref(service_id)?;
         let mut keys = vec![SecretKey::service(&id, SecretKind::ClientSecret)];
         for account in &service.accounts {
@@ -385,9 +185,9 @@ impl Broker {
                 keys.push(SecretKey::account(&account, kind));
             }
         }
-        self.vault.delete_all(keys).await?;
+        self.store.vault.delete_all(keys).await?;
         self.config.remove_service(service_id)?;
-        self.state.remove_service(service_id)?;
+        self.store.state.remove_service(service_id)?;
         discovery::forget(&self.dirs.cache, service_id);
         Ok(())
     }
@@ -401,11 +201,12 @@ impl Broker {
     ) -> Result<Option<TokenSet>> {
         let config = self.config.load()?;
         let service = config.service(service_id)?;
-        let account = super::existing_account(service_id, service, account)?;
-        let Some(state) = self.state.load(service_id, &account)? else {
+        let account = existing_account(service_id, service, account)?;
+        let Some(state) = self.store.state.load(service_id, &account)? else {
             return Ok(None);
         };
         let stored = self
+            .store
             .vault
             .get_tokens(
                 &super::account_ref(service_id, &account)?,
@@ -450,7 +251,7 @@ fn status_of(
         (StatusKind::NotLoggedIn, None)
     } else if crate::token::is_valid(state.expires_at, now, 0) {
         (StatusKind::LoggedIn, None)
-    } else if state.has_refresh_token || super::can_refetch(service.flow) {
+    } else if state.has_refresh_token || login::fetches_without_user(service.flow) {
         (StatusKind::Expired, None)
     } else if service.flow.is_pasted() {
         (
@@ -543,13 +344,33 @@ impl Broker {
             .into_iter()
             .map(|kind| SecretKey::account(&account_ref, kind))
             .collect();
-        self.vault.delete_all(keys).await?;
+        self.store.vault.delete_all(keys).await?;
         self.config.remove_account(service_id, account)?;
-        self.state.remove(service_id, account)
+        self.store.state.remove(service_id, account)
+    }
+
+    /// Adds `account` to the service's configuration unless it is there already (a
+    /// login or a pasted token for a new name creates its account).
+    pub(super) fn ensure_account(
+        &self,
+        service_id: &str,
+        service: &Service,
+        account: &AccountName,
+    ) -> Result<()> {
+        if service.account(account.as_str()).is_some() {
+            return Ok(());
+        }
+        self.config.ensure_account(
+            service_id,
+            &Account {
+                name: account.clone(),
+                username: None,
+            },
+        )
     }
 
     /// Whether the keyring holds the secret `key` (its value is not returned).
     pub async fn has_secret(&self, key: SecretKey) -> Result<bool> {
-        self.vault.has(key).await
+        self.store.vault.has(key).await
     }
 }

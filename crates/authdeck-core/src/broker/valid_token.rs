@@ -1,0 +1,403 @@
+//! Getting a valid token: the cached one, else a refreshed one, else a re-fetched one
+//! (client credentials and password accounts), else [`Error::LoginRequired`].
+//!
+//! Renewals of one account are serialised across processes by its lock
+//! ([`super::store::AccountLock`]) and the cache is checked again after taking it, so the
+//! desktop app, the agent and a CLI never spend the same rotating refresh token twice.
+//! New tokens are stored through the one route of `broker/store.rs` (a rotated refresh
+//! token first) before they are handed out. The [`super::cache::SecretCache`] supplies
+//! a remembered refresh token or client secret when it has one; a rejected one is
+//! forgotten and the keyring's tried once.
+
+use super::{existing_account, in_account, pasted, Broker, ValidToken, DEFAULT_MIN_VALID};
+use crate::config::Service;
+use crate::discovery::{self, ResolvedEndpoints};
+use crate::error::{Error, Refusal, Result};
+use crate::flows::refusal::{self, Grant};
+use crate::flows::token_endpoint::TokenError;
+use crate::flows::{self, login, ClientIdentity};
+use crate::hint::Hint;
+use crate::secret::{AccessToken, RefreshToken};
+use crate::state::AccountState;
+use crate::token::TokenSet;
+
+impl Broker {
+    /// A token for `account` of `service_id` valid for at least `min_valid` seconds.
+    pub async fn token(
+        &self,
+        service_id: &str,
+        account: Option<&str>,
+        min_valid: i64,
+    ) -> Result<ValidToken> {
+        Ok(self
+            .token_for_account(service_id, account, min_valid)
+            .await?
+            .1)
+    }
+
+    /// Like [`Broker::token`], also naming the account used (the default one when
+    /// `account` is `None`).
+    pub async fn token_for_account(
+        &self,
+        service_id: &str,
+        account: Option<&str>,
+        min_valid: i64,
+    ) -> Result<(String, ValidToken)> {
+        let config = self.config.load()?;
+        let service = config.service(service_id)?;
+        let account = existing_account(service_id, service, account)?;
+        if let Some(token) = self.cached(service_id, &account, min_valid).await? {
+            return Ok((account, token));
+        }
+        let lock = self.store.lock(service_id, &account).await?;
+        // Another process may have refreshed while we waited for the lock.
+        if let Some(token) = self.cached(service_id, &account, min_valid).await? {
+            return Ok((account, token));
+        }
+        let tokens = self
+            .renew(service_id, service, &account)
+            .await
+            .map_err(|e| in_account(e, service_id, &account, service))?;
+        let token = ValidToken::from(&tokens);
+        self.store
+            .store(service_id, &account, &tokens, lock)
+            .await?;
+        Ok((account, token))
+    }
+
+    /// The stored token if it is valid long enough; `LoginRequired` if the account is
+    /// marked so.
+    async fn cached(
+        &self,
+        service_id: &str,
+        account: &str,
+        min_valid: i64,
+    ) -> Result<Option<ValidToken>> {
+        let Some(state) = self.store.state.load(service_id, account)? else {
+            return Ok(None);
+        };
+        if let Some(reason) = &state.login_required {
+            return Err(Error::login_required(service_id, account, reason.clone()));
+        }
+        if !state.has_access_token
+            || !crate::token::is_valid(state.expires_at, self.now(), min_valid)
+        {
+            return Ok(None);
+        }
+        let stored = self
+            .store
+            .vault
+            .access_token(&super::account_ref(service_id, account)?)
+            .await?;
+        Ok(stored.map(|access_token| ValidToken {
+            access_token,
+            token_type: state.token_type.clone().unwrap_or_else(|| "Bearer".into()),
+            expires_at: state.expires_at,
+            scopes: state.scopes.clone(),
+        }))
+    }
+
+    /// Gets a new token without the user: refresh, else re-fetch, else `LoginRequired`.
+    /// Called with the account's lock held; the caller stores the tokens (through
+    /// [`super::store::TokenStore::store`]) before anything else.
+    async fn renew(&self, service_id: &str, service: &Service, account: &str) -> Result<TokenSet> {
+        let state = self
+            .store
+            .state
+            .load(service_id, account)?
+            .unwrap_or_default();
+        if service.flow.is_pasted() {
+            return Err(pasted::login_required(
+                service_id,
+                account,
+                service.flow,
+                state.has_access_token,
+            ));
+        }
+        let endpoints = self.endpoints(service_id, service).await?;
+        let (mut client, mut client_remembered) = self.renewal_client(service_id, service).await?;
+        let mut refresh = if state.has_refresh_token {
+            self.refresh_token(service_id, account, &state).await?
+        } else {
+            None
+        };
+        let mut extra = service.token_params.clone();
+        extra.extend(service.refresh_params.clone());
+        while let Some((refresh_token, remembered)) = refresh.take() {
+            let result = flows::refresh::refresh(
+                &self.ctx,
+                &endpoints.refresh,
+                &client,
+                &refresh_token,
+                &state.scopes,
+                &extra,
+                service.token_request,
+            )
+            .await;
+            match result {
+                Ok(tokens) => return Ok(tokens),
+                Err(TokenError::OAuth(o))
+                    if client_remembered
+                        && refusal::classify(Grant::Refresh, &o)
+                            == Some(Refusal::BadClientCredentials) =>
+                {
+                    // The secret may have changed in another process: the keyring's, once.
+                    tracing::info!("{service_id}: client secret rejected, reading it again");
+                    client = self.client_identity(service_id, service).await?;
+                    client_remembered = false;
+                    refresh = Some((refresh_token, remembered));
+                }
+                Err(TokenError::OAuth(o))
+                    if refusal::classify(Grant::Refresh, &o) == Some(Refusal::GrantExpired) =>
+                {
+                    tracing::info!(
+                        "{service_id}/{account}: refresh token rejected ({})",
+                        o.code
+                    );
+                    if remembered {
+                        // The keyring may hold a newer one than memory: try it, once.
+                        self.store.cache.forget_refresh_token(service_id, account);
+                        refresh = self
+                            .store
+                            .vault
+                            .refresh_token(&super::account_ref(service_id, account)?)
+                            .await?
+                            .filter(|stored| *stored != refresh_token)
+                            .map(|stored| (stored, false));
+                        if refresh.is_some() {
+                            continue;
+                        }
+                    }
+                    if !login::fetches_without_user(service.flow) {
+                        let reason = "the provider no longer accepts the refresh token (it expired or was revoked)";
+                        self.store.clear(service_id, account, reason).await?;
+                        return Err(Error::refused(Refusal::GrantExpired, reason));
+                    }
+                }
+                Err(e) => return Err(e.into_error(Grant::Refresh, "the refresh")),
+            }
+        }
+        if client_remembered {
+            // Re-fetching is rare and cannot be retried as cheaply: the keyring's secret.
+            client = self.client_identity(service_id, service).await?;
+        }
+        if !login::fetches_without_user(service.flow) {
+            let reason = if state.has_access_token {
+                "the token expired and there is no refresh token"
+            } else {
+                "not logged in"
+            };
+            return Err(Error::login_required(service_id, account, reason));
+        }
+        let user = self.user_password(service_id, service, account).await?;
+        let req = login::Request::new(service_id, service, &endpoints, &client, user.as_ref());
+        login::without_user(&self.ctx, &req).await
+    }
+
+    /// The account's user name and the password stored for it, for a service of the
+    /// password flow (`None` for the other flows).
+    pub(super) async fn user_password(
+        &self,
+        service_id: &str,
+        service: &Service,
+        account: &str,
+    ) -> Result<Option<login::UserPassword>> {
+        if !login::needs_password(service.flow) {
+            return Ok(None);
+        }
+        let username = service
+            .account(account)
+            .and_then(|a| a.username.clone())
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "account '{account}' of '{service_id}' has no username"
+                ))
+                .with_hint(Hint::SetUsername {
+                    service: service_id.to_owned(),
+                    account: account.to_owned(),
+                })
+            })?;
+        let password = self
+            .store
+            .vault
+            .password(&super::account_ref(service_id, account)?)
+            .await?
+            .ok_or_else(|| {
+                Error::login_required(service_id, account, "no password is stored").with_hint(
+                    Hint::StorePassword {
+                        service: service_id.to_owned(),
+                        account: account.to_owned(),
+                    },
+                )
+            })?;
+        Ok(Some(login::UserPassword { username, password }))
+    }
+
+    /// The refresh token to spend (and whether it came from memory): the remembered one
+    /// while the state file is the one it was kept with, else the keyring's.
+    async fn refresh_token(
+        &self,
+        service_id: &str,
+        account: &str,
+        state: &AccountState,
+    ) -> Result<Option<(RefreshToken, bool)>> {
+        if let Some(token) = self.store.cache.refresh_token(service_id, account, state) {
+            return Ok(Some((token, true)));
+        }
+        let token = self
+            .store
+            .vault
+            .refresh_token(&super::account_ref(service_id, account)?)
+            .await?;
+        if let Some(token) = &token {
+            self.store
+                .cache
+                .keep_refresh_token(service_id, account, state.clone(), token.clone());
+        }
+        Ok(token.map(|t| (t, false)))
+    }
+
+    pub(super) async fn endpoints(
+        &self,
+        service_id: &str,
+        service: &Service,
+    ) -> Result<ResolvedEndpoints> {
+        discovery::resolve(
+            &self.ctx.http,
+            &self.dirs.cache,
+            service_id,
+            service,
+            self.now(),
+        )
+        .await
+    }
+
+    /// The client for a renewal (and whether its secret came from memory).
+    async fn renewal_client(
+        &self,
+        service_id: &str,
+        service: &Service,
+    ) -> Result<(ClientIdentity, bool)> {
+        let auth = service.effective_client_auth();
+        if auth.needs_secret() {
+            if let Some(secret) = self.store.cache.client_secret(service_id) {
+                let client = ClientIdentity {
+                    client_id: service.client_id.clone(),
+                    auth,
+                    secret: Some(secret),
+                };
+                return Ok((client, true));
+            }
+        }
+        Ok((self.client_identity(service_id, service).await?, false))
+    }
+
+    /// The client, its secret read from the keyring (and kept in memory, if any).
+    pub(super) async fn client_identity(
+        &self,
+        service_id: &str,
+        service: &Service,
+    ) -> Result<ClientIdentity> {
+        let auth = service.effective_client_auth();
+        let secret = if auth.needs_secret() {
+            let secret = self
+                .store
+                .vault
+                .client_secret(&super::service_ref(service_id)?)
+                .await?;
+            if let Some(secret) = &secret {
+                self.store
+                    .cache
+                    .keep_client_secret(service_id, secret.clone());
+            }
+            Some(secret.ok_or_else(|| {
+                Error::Config(format!(
+                    "'{service_id}' authenticates with a client secret, but none is stored"
+                ))
+                .with_hint(Hint::StoreClientSecret {
+                    service: service_id.to_owned(),
+                })
+            })?)
+        } else {
+            None
+        };
+        Ok(ClientIdentity {
+            client_id: service.client_id.clone(),
+            auth,
+            secret,
+        })
+    }
+
+    /// The account's NOMAD app token. With `mint: Some(seconds)` a new one is minted
+    /// (with a valid access token) and stored; otherwise the stored one is returned if it
+    /// is valid for `min_valid` more seconds.
+    pub async fn app_token(
+        &self,
+        service_id: &str,
+        account: Option<&str>,
+        mint: Option<u64>,
+        min_valid: i64,
+    ) -> Result<ValidToken> {
+        let config = self.config.load()?;
+        let service = config.service(service_id)?;
+        let account = existing_account(service_id, service, account)?;
+        let key = super::account_ref(service_id, &account)?;
+        let Some(lifetime) = mint else {
+            let state = self
+                .store
+                .state
+                .load(service_id, &account)?
+                .unwrap_or_default();
+            let valid = state
+                .app_token_expires_at
+                .is_some_and(|at| crate::token::is_valid(Some(at), self.now(), min_valid));
+            let stored = if valid {
+                self.store.vault.app_token(&key).await?
+            } else {
+                None
+            };
+            return stored
+                // An app token is used as a bearer access token: handed out as one.
+                .map(|token| ValidToken {
+                    access_token: AccessToken::new(token.into_exposed()),
+                    token_type: "Bearer".into(),
+                    expires_at: state.app_token_expires_at,
+                    scopes: Vec::new(),
+                })
+                .ok_or_else(|| {
+                    Error::login_required(service_id, &account, "no valid app token is stored")
+                        .with_hint(Hint::MintAppToken {
+                            service: service_id.to_owned(),
+                            account: account.clone(),
+                        })
+                });
+        };
+        let endpoints = self.endpoints(service_id, service).await?;
+        let url = endpoints.app_token.ok_or_else(|| {
+            Error::Config(format!(
+                "'{service_id}' has no app token endpoint (endpoints.app_token): app tokens are a NOMAD feature"
+            ))
+        })?;
+        let access = self
+            .token(service_id, Some(&account), DEFAULT_MIN_VALID)
+            .await?;
+        let minted =
+            flows::app_token::mint(&self.ctx, &url, &access.access_token, lifetime).await?;
+        let lock = self.store.lock(service_id, &account).await?;
+        self.store
+            .store_app_token(
+                service_id,
+                &account,
+                minted.token.clone(),
+                minted.expires_at,
+                lock,
+            )
+            .await?;
+        Ok(ValidToken {
+            access_token: AccessToken::new(minted.token.into_exposed()),
+            token_type: "Bearer".into(),
+            expires_at: Some(minted.expires_at),
+            scopes: Vec::new(),
+        })
+    }
+}
