@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use authdeck_core::config::{HttpUrl, Service};
 use authdeck_core::format::{self, TokenKind};
+use authdeck_core::ids::AccountRef;
 use authdeck_core::{AccessToken, Error, Result};
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -35,21 +36,25 @@ pub fn text_to_copy(
 pub async fn copy(
     app: &AppHandle,
     state: &AppState,
-    service: &str,
-    account: &str,
+    target: &AccountRef,
     format: CopyFormat,
 ) -> Result<CopyOutcome> {
     let settings = state.settings();
     let token = state
         .broker
-        .token(service, Some(account), settings.refresh_margin_secs)
+        .token(
+            &target.service,
+            Some(&target.account),
+            settings.refresh_margin_secs,
+        )
         .await?;
+    let service = &target.service;
     let config = state.broker.load_config()?;
     // The access token in the chosen format: still the token, kept as one.
     let text = AccessToken::new(text_to_copy(
         format,
         token.access_token.expose(),
-        service,
+        service.as_str(),
         config.service(service)?,
     )?);
     app.clipboard()
@@ -106,10 +111,10 @@ pub fn copy_definitions(app: &AppHandle, (count, text): (usize, String)) -> Resu
 pub async fn copy_and_open_docs(
     app: &AppHandle,
     state: &AppState,
-    service: &str,
-    account: &str,
+    target: &AccountRef,
     format: CopyFormat,
 ) -> Result<CopyOutcome> {
+    let service = &target.service;
     let config = state.broker.load_config()?;
     let docs = config
         .service(service)?
@@ -121,7 +126,7 @@ pub async fn copy_and_open_docs(
                 "'{service}' has no docs URL: add one in its settings"
             ))
         })?;
-    let outcome = copy(app, state, service, account, format).await?;
+    let outcome = copy(app, state, target, format).await?;
     authdeck_core::flows::BrowserOpener::open(state.opener.as_ref(), &docs)?;
     Ok(outcome)
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use authdeck_core::broker::{AccountStatus, StatusKind as CoreStatus};
 use authdeck_core::config::presets::Preset;
 use authdeck_core::config::settings::{AppSettings, Theme as CoreTheme};
-use authdeck_core::config::Config;
+use authdeck_core::config::{Config, ServiceId};
 use authdeck_core::discovery::ProviderMetadata;
 use authdeck_core::openapi::Proposal;
 use authdeck_core::token::{decode_jwt_claims, TokenSet};
@@ -77,7 +77,7 @@ pub struct PasteHintView {
 }
 
 impl PasteHintView {
-    pub fn of(id: &str, service: &authdeck_core::config::Service) -> Self {
+    pub fn of(id: &ServiceId, service: &authdeck_core::config::Service) -> Self {
         let hint = authdeck_core::openapi::paste_hint(service);
         PasteHintView {
             kind: PasteHintKind::from(&hint),
@@ -91,9 +91,9 @@ impl AccountView {
     pub fn new(status: &AccountStatus, config: &Config) -> Self {
         let service = config.service(&status.service).ok();
         AccountView {
-            service: status.service.clone(),
+            service: status.service.to_string(),
             service_name: status.service_name.clone(),
-            account: status.account.clone(),
+            account: status.account.to_string(),
             flow: status.flow.into(),
             status: (&status.status).into(),
             expires_at: status.expires_at,
@@ -442,7 +442,11 @@ impl From<&Proposal> for ProposalView {
                 })
                 .collect(),
             needs: p.needs.iter().copied().map(Need::from).collect(),
-            paste_hint: p.paste_hint.message(&p.id, &p.service),
+            // A proposal's id is a slug, always a valid service id (openapi's
+            // `slugs_are_valid_ids`); no hint is shown for anything else.
+            paste_hint: ServiceId::parse(&p.id)
+                .map(|id| p.paste_hint.message(&id, &p.service))
+                .unwrap_or_default(),
             notes: p.notes.clone(),
         }
     }

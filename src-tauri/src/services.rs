@@ -13,8 +13,9 @@ use crate::dto::{
     DiscoveredEndpoints, ImportRequest, NewAccount, NewServiceFromPreset, NewServiceManual,
     OpenApiView, ProposalView, ServiceSettings, ServiceUpdate,
 };
-use crate::state::AppState;
+use crate::state::{account_name, service_id, AppState};
 use authdeck_core::config::team;
+use authdeck_core::ids::AccountRef;
 use authdeck_core::openapi::{self, Completion, Proposal, Source};
 use std::path::Path;
 
@@ -127,13 +128,13 @@ fn text(url: &Option<HttpUrl>) -> Option<String> {
 }
 
 /// The editable settings of service `id`.
-pub async fn settings_of(state: &AppState, id: &str) -> Result<ServiceSettings> {
-    let service_id = ServiceId::parse(id).map_err(Error::Config)?;
+pub async fn settings_of(state: &AppState, service_id: &ServiceId) -> Result<ServiceSettings> {
+    let id = service_id.as_str();
     let config = state.broker.load_config()?;
     let service = config.service(id)?;
     let has_client_secret = state
         .broker
-        .has_secret(SecretKey::service(&service_id, SecretKind::ClientSecret))
+        .has_secret(SecretKey::service(service_id, SecretKind::ClientSecret))
         .await?;
     Ok(ServiceSettings {
         id: id.to_owned(),
@@ -199,8 +200,8 @@ pub async fn add_account(state: &AppState, req: NewAccount) -> Result<()> {
     state
         .broker
         .add_account(
-            &req.service,
-            req.account.trim(),
+            &service_id(&req.service)?,
+            &account_name(req.account.trim())?,
             req.username,
             secret(req.password, Password::new),
         )
@@ -316,17 +317,12 @@ pub async fn import_openapi(state: &AppState, req: ImportRequest) -> Result<()> 
 }
 
 /// Stores a pasted token or API key for a `bearer` / `api-key` service's account.
-pub async fn store_pasted(
-    state: &AppState,
-    service: &str,
-    account: &str,
-    token: String,
-) -> Result<()> {
+pub async fn store_pasted(state: &AppState, target: &AccountRef, token: String) -> Result<()> {
     let token = secret(Some(token.trim().to_owned()), AccessToken::new)
         .ok_or_else(|| Error::Config("nothing was pasted: paste the token or API key".into()))?;
     state
         .broker
-        .store_pasted(service, Some(account), token)
+        .store_pasted(&target.service, Some(&target.account), token)
         .await
         .map(|_| ())
 }

@@ -107,11 +107,8 @@ mod tests {
             return None;
         }
         Some(QuickToken {
-            service: ServiceId::parse(&a.service).ok()?,
-            account: match a.account {
-                Some(name) => Some(AccountName::parse(&name).ok()?),
-                None => None,
-            },
+            service: a.service,
+            account: a.account,
             min_valid: a.min_valid,
             format: a.format.written()?,
         })

@@ -174,7 +174,13 @@ impl Broker {
     }
 
     /// The account's stored state (no secret), as the token agent compares it.
-    pub fn account_state(&self, service_id: &str, account: &str) -> Result<Option<AccountState>> {
+    pub fn account_state(
+        &self,
+        service_id: &ServiceId,
+        account: &AccountName,
+    ) -> Result<Option<AccountState>> {
+        let service_id = service_id.as_str();
+        let account = account.as_str();
         self.store.state.load(service_id, account)
     }
 }

@@ -63,6 +63,12 @@ impl fmt::Display for ServiceId {
 }
 string_serde!(ServiceId);
 
+impl AsRef<str> for ServiceId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
 /// An account name: 1-64 of letters, digits and `._@+-`, not starting with `.`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AccountName(String);
@@ -98,6 +104,12 @@ impl fmt::Display for AccountName {
     }
 }
 string_serde!(AccountName);
+
+impl AsRef<str> for AccountName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
 
 /// One account of one service: what the vault, the state files and the broker key an
 /// account's tokens, password and app token by.

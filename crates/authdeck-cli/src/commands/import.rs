@@ -229,10 +229,7 @@ fn report_created(id: &ServiceId, service: &Service, p: &Proposal, json: bool) {
     for note in &p.notes {
         println!("Note: {note}");
     }
-    println!(
-        "Swagger \"Authorize\": {}",
-        hint.message(id.as_str(), service)
-    );
+    println!("Swagger \"Authorize\": {}", hint.message(id, service));
 }
 
 async fn import_team(broker: &Broker, args: &ImportArgs, text: &str) -> Result<()> {
@@ -298,7 +295,7 @@ async fn import_team(broker: &Broker, args: &ImportArgs, text: &str) -> Result<(
 }
 
 /// `authdeck service export [<id>...]`: definitions only, on stdout.
-pub fn export(broker: &Broker, ids: &[String]) -> Result<()> {
+pub fn export(broker: &Broker, ids: &[ServiceId]) -> Result<()> {
     let config = broker.load_config()?;
     print!("{}", team::export(&config, ids)?);
     Ok(())

@@ -14,7 +14,7 @@ use crate::output;
 
 pub async fn run(broker: &Broker, args: TokenArgs) -> Result<()> {
     let min_valid = args.min_valid.max(0);
-    let account = args.account.as_deref();
+    let account = args.account.as_ref();
     let token = if args.app_token {
         broker
             .app_token(&args.service, account, args.expires_in, min_valid)
@@ -74,12 +74,8 @@ pub fn from_agent(args: &TokenArgs) -> Option<Result<()>> {
     let dirs = authdeck_core::paths::Dirs::from_env().ok()?;
     let socket = agent::socket_path(&dirs, &authdeck_core::vault::default_namespace())?;
     let request = Request {
-        // An invalid id goes the usual way, which says what is wrong with it.
-        service: authdeck_core::ids::ServiceId::parse(&args.service).ok()?,
-        account: match &args.account {
-            Some(name) => Some(authdeck_core::ids::AccountName::parse(name).ok()?),
-            None => None,
-        },
+        service: args.service.clone(),
+        account: args.account.clone(),
         min_valid: args.min_valid.max(0),
     };
     match agent::ask(&socket, &request) {

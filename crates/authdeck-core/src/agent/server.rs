@@ -37,7 +37,7 @@ type KeptKey = (ServiceId, Option<AccountName>);
 /// A token kept in memory, with the state file it was read under.
 #[derive(Debug)]
 struct Kept {
-    account: String,
+    account: AccountName,
     state: AccountState,
     token: ValidToken,
 }
@@ -69,11 +69,7 @@ impl Agent {
         }
         match self
             .broker
-            .token_for_account(
-                req.service.as_str(),
-                req.account.as_ref().map(AccountName::as_str),
-                req.min_valid,
-            )
+            .token_for_account(&req.service, req.account.as_ref(), req.min_valid)
             .await
         {
             Ok((account, token)) => {
@@ -98,11 +94,7 @@ impl Agent {
     fn kept_reply(&self, key: &KeptKey, min_valid: i64) -> Option<Reply> {
         let account = self.lock().get(key)?.account.clone();
         // Read outside the lock: a file read must not hold up other requests.
-        let current = self
-            .broker
-            .account_state(key.0.as_str(), &account)
-            .ok()
-            .flatten();
+        let current = self.broker.account_state(&key.0, &account).ok().flatten();
         let mut kept = self.lock();
         let entry = kept.get(key)?;
         let now = self.broker.now();
@@ -117,8 +109,8 @@ impl Agent {
 
     /// Keeps `token` if the state file on disk describes it (else another process changed
     /// the account meanwhile, and the next request goes to the broker again).
-    fn keep(&self, key: KeptKey, account: String, token: &ValidToken) {
-        let Ok(Some(state)) = self.broker.account_state(key.0.as_str(), &account) else {
+    fn keep(&self, key: KeptKey, account: AccountName, token: &ValidToken) {
+        let Ok(Some(state)) = self.broker.account_state(&key.0, &account) else {
             return;
         };
         if state.login_required.is_some()

@@ -33,9 +33,9 @@ pub enum StatusKind {
 /// The status of one account (no secret in here: it is safe to print and serialise).
 #[derive(Debug, Clone, Serialize)]
 pub struct AccountStatus {
-    pub service: String,
+    pub service: ServiceId,
     pub service_name: String,
-    pub account: String,
+    pub account: AccountName,
     pub flow: Flow,
     pub status: StatusKind,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -58,9 +58,9 @@ impl Broker {
         let now = self.now();
         let mut out = Vec::new();
         for (id, service) in &config.services {
-            for account in service.account_names() {
-                let state = self.store.state.load(id.as_str(), &account)?;
-                out.push(status_of(id.as_str(), service, &account, state, now));
+            for account in service.account_list() {
+                let state = self.store.state.load(id.as_str(), account.as_str())?;
+                out.push(status_of(id, service, &account, state, now));
             }
         }
         Ok(out)
@@ -148,7 +148,12 @@ impl Broker {
     }
 
     /// Stores the service's client secret in the keyring.
-    pub async fn set_client_secret(&self, service_id: &str, secret: ClientSecret) -> Result<()> {
+    pub async fn set_client_secret(
+        &self,
+        service_id: &ServiceId,
+        secret: ClientSecret,
+    ) -> Result<()> {
+        let service_id = service_id.as_str();
         non_empty(secret.is_empty(), "client secret")?;
         self.store.cache.forget_service(service_id);
         self.store
@@ -160,10 +165,12 @@ impl Broker {
     /// Stores an account's password in the keyring.
     pub async fn set_password(
         &self,
-        service_id: &str,
-        account: &str,
+        service_id: &ServiceId,
+        account: &AccountName,
         secret: Password,
     ) -> Result<()> {
+        let service_id = service_id.as_str();
+        let account = account.as_str();
         non_empty(secret.is_empty(), "password")?;
         self.store
             .vault
@@ -173,14 +180,15 @@ impl Broker {
 
     /// Removes a service with every secret and state file of it. The keyring entries go
     /// first: if the keyring fails, the service stays configured and can be removed later.
-    pub async fn remove_service(&self, service_id: &str) -> Result<()> {
+    pub async fn remove_service(&self, service_id: &ServiceId) -> Result<()> {
+        let service_id = service_id.as_str();
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         self.store.cache.forget_service(service_id);
         let id = super::service_ref(service_id)?;
         let mut keys = vec![SecretKey::service(&id, SecretKind::ClientSecret)];
-        for account in &service.accounts {
-            let account = AccountRef::new(id.clone(), account.name.clone());
+        for account in service.account_list() {
+            let account = AccountRef::new(id.clone(), account);
             for kind in SecretKind::ACCOUNT {
                 keys.push(SecretKey::account(&account, kind));
             }
@@ -196,9 +204,11 @@ impl Broker {
     /// leaves the process.
     pub async fn stored_tokens(
         &self,
-        service_id: &str,
-        account: Option<&str>,
+        service_id: &ServiceId,
+        account: Option<&AccountName>,
     ) -> Result<Option<TokenSet>> {
+        let service_id = service_id.as_str();
+        let account = account.map(AccountName::as_str);
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         let account = existing_account(service_id, service, account)?;
@@ -238,9 +248,9 @@ fn non_empty(is_empty: bool, what: &str) -> Result<()> {
 }
 
 fn status_of(
-    id: &str,
+    id: &ServiceId,
     service: &Service,
-    account: &str,
+    account: &AccountName,
     state: Option<AccountState>,
     now: i64,
 ) -> AccountStatus {
@@ -265,9 +275,9 @@ fn status_of(
         )
     };
     AccountStatus {
-        service: id.to_owned(),
-        service_name: service.display_name(id).to_owned(),
-        account: account.to_owned(),
+        service: id.clone(),
+        service_name: service.display_name(id.as_str()).to_owned(),
+        account: account.clone(),
         flow: service.flow,
         status,
         expires_at: state.expires_at,
@@ -284,11 +294,13 @@ impl Broker {
     /// so a keyring failure leaves the config untouched.
     pub async fn add_account(
         &self,
-        service_id: &str,
-        name: &str,
+        service_id: &ServiceId,
+        name: &AccountName,
         username: Option<String>,
         password: Option<Password>,
     ) -> Result<()> {
+        let service_id = service_id.as_str();
+        let name = name.as_str();
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         let name = AccountName::parse(name).map_err(Error::Config)?;
@@ -311,8 +323,8 @@ impl Broker {
                     "password: the password flow needs the account's password".into(),
                 ));
             };
-            self.set_password(service_id, name.as_str(), password)
-                .await?;
+            let id = super::service_ref(service_id)?;
+            self.set_password(&id, &name, password).await?;
         }
         self.config
             .ensure_account(service_id, &Account { name, username })
@@ -321,7 +333,13 @@ impl Broker {
     /// Removes one account of a service: its tokens are revoked where the provider
     /// allows (best effort), its secrets deleted from the keyring, then its state and
     /// config entry. The service's last account cannot be removed (remove the service).
-    pub async fn remove_account(&self, service_id: &str, account: &str) -> Result<()> {
+    pub async fn remove_account(
+        &self,
+        service_id: &ServiceId,
+        account: &AccountName,
+    ) -> Result<()> {
+        let service_id = service_id.as_str();
+        let account = account.as_str();
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         let names = service.account_names();
@@ -336,7 +354,8 @@ impl Broker {
                 "'{account}' is the only account of '{service_id}': remove the service instead"
             )));
         }
-        if let Err(e) = self.logout(service_id, Some(account)).await {
+        let named = super::account_ref(service_id, account)?;
+        if let Err(e) = self.logout(&named.service, Some(&named.account)).await {
             tracing::warn!("logout before removing the account failed: {e}");
         }
         let account_ref = super::account_ref(service_id, account)?;

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::flows::revoke::Revocable;
 use crate::flows::{self, login, LoginObserver};
 use crate::hint::Hint;
+use crate::ids::ServiceId;
 use crate::secret::{AccessToken, RefreshToken};
 use crate::token::TokenSet;
 use crate::vault::SecretKind;
@@ -44,11 +45,13 @@ impl Broker {
     /// creating the account if it is new, and stores the tokens.
     pub async fn login(
         &self,
-        service_id: &str,
-        account: Option<&str>,
+        service_id: &ServiceId,
+        account: Option<&AccountName>,
         observer: &dyn LoginObserver,
         cancel: &CancellationToken,
     ) -> Result<ValidToken> {
+        let service_id = service_id.as_str();
+        let account = account.map(AccountName::as_str);
         // The tokens will be stored once the flow ends (and a confidential client's
         // secret is read before it starts): open the keyring's session meanwhile, the
         // earlier the better (its key exchange is ~2.5 ms of CPU).
@@ -100,7 +103,13 @@ impl Broker {
     /// Revokes the account's tokens at the provider (when it has a revocation endpoint)
     /// and deletes them locally. The account then needs a login; its stored password
     /// and the service's client secret are kept.
-    pub async fn logout(&self, service_id: &str, account: Option<&str>) -> Result<LogoutReport> {
+    pub async fn logout(
+        &self,
+        service_id: &ServiceId,
+        account: Option<&AccountName>,
+    ) -> Result<LogoutReport> {
+        let service_id = service_id.as_str();
+        let account = account.map(AccountName::as_str);
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         let account = existing_account(service_id, service, account)?;

@@ -7,6 +7,7 @@ use super::{Broker, ValidToken};
 use crate::config::Flow;
 use crate::error::{Error, Result};
 use crate::hint::Hint;
+use crate::ids::{AccountName, ServiceId};
 use crate::secret::AccessToken;
 use crate::token::TokenSet;
 
@@ -41,10 +42,12 @@ impl Broker {
     /// JWT `exp` when it has one (unknown otherwise); an expired one is refused.
     pub async fn store_pasted(
         &self,
-        service_id: &str,
-        account: Option<&str>,
+        service_id: &ServiceId,
+        account: Option<&AccountName>,
         token: AccessToken,
     ) -> Result<ValidToken> {
+        let service_id = service_id.as_str();
+        let account = account.map(AccountName::as_str);
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         if !service.flow.is_pasted() {

@@ -1,6 +1,6 @@
 use super::*;
 use crate::config::{Account, AccountName, Flow};
-use crate::ids::testing::{aref, sid};
+use crate::ids::testing::{aref, name, sid};
 use crate::secret::{ClientSecret, EntryText, Password, RefreshToken};
 use crate::vault::{SecretKey, SecretKind};
 
@@ -115,16 +115,19 @@ async fn cached_tokens_and_login_required_need_no_network() {
         .await
         .expect("store");
     assert_eq!(store.len(), 1, "access and refresh token in one entry");
-    let t = broker.token("svc", None, 60).await.expect("cached");
+    let t = broker.token(&sid("svc"), None, 60).await.expect("cached");
     assert_eq!(t.access_token.expose(), "cached-access");
 
     // Too short-lived for the caller: a refresh is attempted, fails on the network, and
     // nothing stored changes.
-    let err = broker.token("svc", None, 3600).await.expect_err("network");
+    let err = broker
+        .token(&sid("svc"), None, 3600)
+        .await
+        .expect_err("network");
     assert_eq!(err.kind(), crate::ErrorKind::Provider, "{err}");
     assert_eq!(
         broker
-            .token("svc", None, 60)
+            .token(&sid("svc"), None, 60)
             .await
             .expect("still cached")
             .access_token
@@ -143,7 +146,7 @@ async fn cached_tokens_and_login_required_need_no_network() {
         )
         .expect("save");
     let err = broker
-        .token("svc", None, 60)
+        .token(&sid("svc"), None, 60)
         .await
         .expect_err("login required");
     assert_eq!(err.kind(), crate::ErrorKind::LoginRequired);
@@ -171,26 +174,31 @@ async fn accounts_are_added_and_removed_with_their_secrets() {
 
     // The password grant needs a user name and a password; nothing changes without.
     let err = broker
-        .add_account("svc", "bob", None, Some(Password::new("pw-b")))
+        .add_account(&sid("svc"), &name("bob"), None, Some(Password::new("pw-b")))
         .await
         .expect_err("no user name");
     assert!(err.to_string().contains("user name"), "{err}");
     let err = broker
-        .add_account("svc", "bob", Some("bob".into()), None)
+        .add_account(&sid("svc"), &name("bob"), Some("bob".into()), None)
         .await
         .expect_err("no password");
     assert!(err.to_string().contains("password"), "{err}");
     assert_eq!(store.len(), 1);
     let err = broker
-        .add_account("svc", "alice", Some("x".into()), Some(Password::new("y")))
+        .add_account(
+            &sid("svc"),
+            &name("alice"),
+            Some("x".into()),
+            Some(Password::new("y")),
+        )
         .await
         .expect_err("duplicate");
     assert!(err.to_string().contains("already has"), "{err}");
 
     broker
         .add_account(
-            "svc",
-            "bob",
+            &sid("svc"),
+            &name("bob"),
             Some("bob".into()),
             Some(Password::new("pw-b")),
         )
@@ -205,7 +213,10 @@ async fn accounts_are_added_and_removed_with_their_secrets() {
         .account_names();
     assert_eq!(names, ["alice", "bob"]);
 
-    broker.remove_account("svc", "bob").await.expect("remove");
+    broker
+        .remove_account(&sid("svc"), &name("bob"))
+        .await
+        .expect("remove");
     assert_eq!(store.len(), 1, "bob's password is gone, alice's stays");
     let config = broker.load_config().expect("config");
     assert_eq!(
@@ -213,12 +224,12 @@ async fn accounts_are_added_and_removed_with_their_secrets() {
         ["alice"]
     );
     let err = broker
-        .remove_account("svc", "alice")
+        .remove_account(&sid("svc"), &name("alice"))
         .await
         .expect_err("last account");
     assert!(err.to_string().contains("remove the service"), "{err}");
     let err = broker
-        .remove_account("svc", "zed")
+        .remove_account(&sid("svc"), &name("zed"))
         .await
         .expect_err("unknown");
     assert!(err.to_string().contains("no account 'zed'"), "{err}");
@@ -250,7 +261,10 @@ async fn pasted_bearer_tokens_and_api_keys() {
             .expect("a pasted-token service needs no client or endpoint");
     }
     // Not pasted yet: login required, saying how.
-    let err = broker.token("b", None, 60).await.expect_err("nothing yet");
+    let err = broker
+        .token(&sid("b"), None, 60)
+        .await
+        .expect_err("nothing yet");
     assert_eq!(err.kind(), crate::ErrorKind::LoginRequired);
     assert_eq!(
         err.hint(),
@@ -263,7 +277,7 @@ async fn pasted_bearer_tokens_and_api_keys() {
     // An OAuth login is refused with the right instruction.
     let cancel = tokio_util::sync::CancellationToken::new();
     let err = broker
-        .login("b", None, &|_: flows::LoginEvent| {}, &cancel)
+        .login(&sid("b"), None, &|_: flows::LoginEvent| {}, &cancel)
         .await
         .expect_err("pasted");
     assert!(
@@ -274,13 +288,13 @@ async fn pasted_bearer_tokens_and_api_keys() {
     // A JWT's `exp` is the expiry; "Bearer " pasted along is dropped.
     let jwt = jwt_with_exp(1_000 + 300);
     let t = broker
-        .store_pasted("b", None, AccessToken::new(format!("Bearer {jwt}\n")))
+        .store_pasted(&sid("b"), None, AccessToken::new(format!("Bearer {jwt}\n")))
         .await
         .expect("store");
     assert_eq!(t.expires_at, Some(1_300));
     assert_eq!(
         broker
-            .token("b", None, 60)
+            .token(&sid("b"), None, 60)
             .await
             .expect("valid")
             .access_token
@@ -288,26 +302,32 @@ async fn pasted_bearer_tokens_and_api_keys() {
         &jwt
     );
     // Expired for the caller: no renewal is possible, the message says to paste anew.
-    let err = broker.token("b", None, 600).await.expect_err("expired");
+    let err = broker
+        .token(&sid("b"), None, 600)
+        .await
+        .expect_err("expired");
     assert!(err.to_string().contains("paste a new token"), "{err}");
     // An already expired token is refused.
     let err = broker
-        .store_pasted("b", None, AccessToken::new(jwt_with_exp(10)))
+        .store_pasted(&sid("b"), None, AccessToken::new(jwt_with_exp(10)))
         .await
         .expect_err("expired");
     assert!(err.to_string().contains("expired"), "{err}");
 
     // An API key is kept as is and never expires; logout needs no provider.
     broker
-        .store_pasted("k", None, AccessToken::new("Bearer key-123"))
+        .store_pasted(&sid("k"), None, AccessToken::new("Bearer key-123"))
         .await
         .expect("store key");
-    let t = broker.token("k", None, 1_000_000).await.expect("no expiry");
+    let t = broker
+        .token(&sid("k"), None, 1_000_000)
+        .await
+        .expect("no expiry");
     assert_eq!(t.access_token.expose(), "Bearer key-123");
     assert_eq!(t.expires_at, None);
-    let report = broker.logout("k", None).await.expect("logout");
+    let report = broker.logout(&sid("k"), None).await.expect("logout");
     assert!(report.revocation_note.is_some());
-    assert!(broker.token("k", None, 0).await.is_err());
+    assert!(broker.token(&sid("k"), None, 0).await.is_err());
 }
 
 /// A config write that fails (read-only directory, disk full) must not leave the
@@ -537,7 +557,10 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
     // nothing. Each hands out a token whose rotated refresh token is already stored.
     for round in 1..=3u32 {
         let before = store.reads.load(std::sync::atomic::Ordering::SeqCst);
-        let t = agent.token("svc", None, 99_999).await.expect("refresh");
+        let t = agent
+            .token(&sid("svc"), None, 99_999)
+            .await
+            .expect("refresh");
         assert_eq!(t.access_token.expose(), format!("at-{round}"));
         let reads = store.reads.load(std::sync::atomic::Ordering::SeqCst) - before;
         assert_eq!(
@@ -571,7 +594,10 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
         )
         .await
         .expect("set");
-    let t = agent.token("svc", None, 99_999).await.expect("fallback");
+    let t = agent
+        .token(&sid("svc"), None, 99_999)
+        .await
+        .expect("fallback");
     assert_eq!(t.access_token.expose(), "at-8");
     assert_eq!(
         stored(SecretKind::RefreshToken).await,
@@ -591,13 +617,13 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
         .cache
         .keep_client_secret("svc", ClientSecret::new("old"));
     let t = agent
-        .token("svc", None, 99_999)
+        .token(&sid("svc"), None, 99_999)
         .await
         .expect("client secret");
     assert_eq!(t.access_token.expose(), "at-9");
     settle(&tracker).await;
     let state = broker
-        .account_state("svc", "default")
+        .account_state(&sid("svc"), &name("default"))
         .expect("state")
         .expect("some");
     assert_eq!(state.obtained_at, Some(1_000));
@@ -687,7 +713,7 @@ async fn a_missing_app_token_is_a_hint_not_a_cli_flag() {
     let (broker, _) = broker(dir.path(), 1_000);
     add_offline_service(&broker).await;
     let err = broker
-        .app_token("svc", None, None, 60)
+        .app_token(&sid("svc"), None, None, 60)
         .await
         .expect_err("no app token");
     assert!(!err.to_string().contains("--"), "{err}");

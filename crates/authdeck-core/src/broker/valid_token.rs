@@ -17,6 +17,7 @@ use crate::flows::refusal::{self, Grant};
 use crate::flows::token_endpoint::TokenError;
 use crate::flows::{self, login, ClientIdentity};
 use crate::hint::Hint;
+use crate::ids::{AccountName, ServiceId};
 use crate::secret::{AccessToken, RefreshToken};
 use crate::state::AccountState;
 use crate::token::TokenSet;
@@ -25,8 +26,8 @@ impl Broker {
     /// A token for `account` of `service_id` valid for at least `min_valid` seconds.
     pub async fn token(
         &self,
-        service_id: &str,
-        account: Option<&str>,
+        service_id: &ServiceId,
+        account: Option<&AccountName>,
         min_valid: i64,
     ) -> Result<ValidToken> {
         Ok(self
@@ -39,20 +40,23 @@ impl Broker {
     /// `account` is `None`).
     pub async fn token_for_account(
         &self,
-        service_id: &str,
-        account: Option<&str>,
+        service_id: &ServiceId,
+        account: Option<&AccountName>,
         min_valid: i64,
-    ) -> Result<(String, ValidToken)> {
+    ) -> Result<(AccountName, ValidToken)> {
+        let service_id = service_id.as_str();
+        let account = account.map(AccountName::as_str);
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         let account = existing_account(service_id, service, account)?;
+        let name = super::account_ref(service_id, &account)?.account;
         if let Some(token) = self.cached(service_id, &account, min_valid).await? {
-            return Ok((account, token));
+            return Ok((name, token));
         }
         let lock = self.store.lock(service_id, &account).await?;
         // Another process may have refreshed while we waited for the lock.
         if let Some(token) = self.cached(service_id, &account, min_valid).await? {
-            return Ok((account, token));
+            return Ok((name, token));
         }
         let tokens = self
             .renew(service_id, service, &account)
@@ -62,7 +66,7 @@ impl Broker {
         self.store
             .store(service_id, &account, &tokens, lock)
             .await?;
-        Ok((account, token))
+        Ok((name, token))
     }
 
     /// The stored token if it is valid long enough; `LoginRequired` if the account is
@@ -333,11 +337,13 @@ impl Broker {
     /// is valid for `min_valid` more seconds.
     pub async fn app_token(
         &self,
-        service_id: &str,
-        account: Option<&str>,
+        service_id: &ServiceId,
+        account: Option<&AccountName>,
         mint: Option<u64>,
         min_valid: i64,
     ) -> Result<ValidToken> {
+        let service_id = service_id.as_str();
+        let account = account.map(AccountName::as_str);
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         let account = existing_account(service_id, service, account)?;
@@ -378,8 +384,9 @@ impl Broker {
                 "'{service_id}' has no app token endpoint (endpoints.app_token): app tokens are a NOMAD feature"
             ))
         })?;
+        let named = super::account_ref(service_id, &account)?;
         let access = self
-            .token(service_id, Some(&account), DEFAULT_MIN_VALID)
+            .token(&named.service, Some(&named.account), DEFAULT_MIN_VALID)
             .await?;
         let minted =
             flows::app_token::mint(&self.ctx, &url, &access.access_token, lifetime).await?;

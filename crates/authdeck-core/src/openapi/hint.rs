@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::config::{Flow, KeyLocation, Service, SwaggerKind};
+use crate::config::{Flow, KeyLocation, Service, ServiceId, SwaggerKind};
 use crate::format::TokenKind;
 
 /// What to paste into a service's Swagger UI "Authorize" dialog.
@@ -56,7 +56,7 @@ pub fn paste_hint(service: &Service) -> PasteHint {
 
 impl PasteHint {
     /// The `authdeck token` command that prints what to paste, if anything can be pasted.
-    pub fn command(&self, service_id: &str) -> Option<String> {
+    pub fn command(&self, service_id: &ServiceId) -> Option<String> {
         match self {
             PasteHint::RawToken { .. } | PasteHint::AsIs { .. } => {
                 Some(format!("authdeck token {service_id}"))
@@ -69,7 +69,7 @@ impl PasteHint {
     }
 
     /// A curl line that calls the API with the service's token.
-    pub fn curl(service_id: &str, service: &Service) -> String {
+    pub fn curl(service_id: &ServiceId, service: &Service) -> String {
         let base = service
             .api_base
             .as_ref()
@@ -87,7 +87,7 @@ impl PasteHint {
     }
 
     /// One or two sentences for people.
-    pub fn message(&self, service_id: &str, service: &Service) -> String {
+    pub fn message(&self, service_id: &ServiceId, service: &Service) -> String {
         let name = |s: &Option<String>| s.as_deref().map(|n| format!("'{n}' ")).unwrap_or_default();
         match self {
             PasteHint::RawToken { scheme } => format!(
