@@ -179,9 +179,9 @@ impl Broker {
         service_id: &ServiceId,
         account: &AccountName,
     ) -> Result<Option<AccountState>> {
-        let service_id = service_id.as_str();
-        let account = account.as_str();
-        self.store.state.load(service_id, account)
+        self.store
+            .state
+            .load(&AccountRef::new(service_id.clone(), account.clone()))
     }
 }
 

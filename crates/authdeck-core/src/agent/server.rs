@@ -330,7 +330,7 @@ mod tests {
             scopes: vec![],
         };
         StateStore::new(&root.join("state"))
-            .save("s", "default", &AccountState::from_tokens(&tokens))
+            .save(&aref("s", "default"), &AccountState::from_tokens(&tokens))
             .expect("state");
     }
 
@@ -369,7 +369,10 @@ mod tests {
         assert_eq!(token_of(&agent.answer(request()).await), "second");
         // A logout (state gone): no token from memory.
         StateStore::new(&dir.path().join("state"))
-            .save("s", "default", &AccountState::login_required("logged out"))
+            .save(
+                &aref("s", "default"),
+                &AccountState::login_required("logged out"),
+            )
             .expect("state");
         match agent.answer(request()).await {
             Reply::Error { kind, .. } => assert_eq!(kind, ErrorKind::LoginRequired),

@@ -59,7 +59,10 @@ impl Broker {
         let mut out = Vec::new();
         for (id, service) in &config.services {
             for account in service.account_list() {
-                let state = self.store.state.load(id.as_str(), account.as_str())?;
+                let state = self
+                    .store
+                    .state
+                    .load(&AccountRef::new(id.clone(), account.clone()))?;
                 out.push(status_of(id, service, &account, state, now));
             }
         }
@@ -114,7 +117,7 @@ impl Broker {
                 EntryText::new(password.into_exposed()),
             ));
         }
-        self.store.cache.forget_service(id.as_str());
+        self.store.cache.forget_service(id);
         // What the keyring held before, to put back if a later step fails.
         let mut previous = Vec::new();
         let stored = async {
@@ -155,7 +158,9 @@ impl Broker {
     ) -> Result<()> {
         let service_id = service_id.as_str();
         non_empty(secret.is_empty(), "client secret")?;
-        self.store.cache.forget_service(service_id);
+        self.store
+            .cache
+            .forget_service(&super::service_ref(service_id)?);
         self.store
             .vault
             .set_client_secret(&super::service_ref(service_id)?, secret)
@@ -184,7 +189,9 @@ impl Broker {
         let service_id = service_id.as_str();
         let config = self.config.load()?;
         let service = config.service(service_id)?;
-        self.store.cache.forget_service(service_id);
+        self.store
+            .cache
+            .forget_service(&super::service_ref(service_id)?);
         let id = super::service_ref(service_id)?;
         let mut keys = vec![SecretKey::service(&id, SecretKind::ClientSecret)];
         for account in service.account_list() {
@@ -195,7 +202,9 @@ impl Broker {
         }
         self.store.vault.delete_all(keys).await?;
         self.config.remove_service(service_id)?;
-        self.store.state.remove_service(service_id)?;
+        self.store
+            .state
+            .remove_service(&super::service_ref(service_id)?)?;
         discovery::forget(&self.dirs.cache, service_id);
         Ok(())
     }
@@ -212,7 +221,11 @@ impl Broker {
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         let account = existing_account(service_id, service, account)?;
-        let Some(state) = self.store.state.load(service_id, &account)? else {
+        let Some(state) = self
+            .store
+            .state
+            .load(&super::account_ref(service_id, &account)?)?
+        else {
             return Ok(None);
         };
         let stored = self
@@ -365,7 +378,9 @@ impl Broker {
             .collect();
         self.store.vault.delete_all(keys).await?;
         self.config.remove_account(service_id, account)?;
-        self.store.state.remove(service_id, account)
+        self.store
+            .state
+            .remove(&super::account_ref(service_id, account)?)
     }
 
     /// Adds `account` to the service's configuration unless it is there already (a

@@ -75,9 +75,16 @@ impl Broker {
             .await
             .map_err(|e| in_account(e, service_id, account_name, service))?;
         self.ensure_account(service_id, service, &account)?;
-        let lock = self.store.lock(service_id, account_name).await?;
+        let lock = self
+            .store
+            .lock(&super::account_ref(service_id, account_name)?)
+            .await?;
         self.store
-            .store(service_id, account_name, &tokens, lock)
+            .store(
+                &super::account_ref(service_id, account_name)?,
+                &tokens,
+                lock,
+            )
             .await?;
         Ok(ValidToken::from(&tokens))
     }
@@ -113,7 +120,10 @@ impl Broker {
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         let account = existing_account(service_id, service, account)?;
-        let _lock = self.store.lock(service_id, &account).await?;
+        let _lock = self
+            .store
+            .lock(&super::account_ref(service_id, &account)?)
+            .await?;
         let revocable = [SecretKind::AccessToken, SecretKind::RefreshToken];
         let stored = self
             .store
@@ -137,7 +147,9 @@ impl Broker {
                 Err(e) => report.revocation_note = Some(format!("revocation failed: {e}")),
             }
         }
-        self.store.clear(service_id, &account, "logged out").await?;
+        self.store
+            .clear(&super::account_ref(service_id, &account)?, "logged out")
+            .await?;
         Ok(report)
     }
 

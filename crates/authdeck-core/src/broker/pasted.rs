@@ -101,9 +101,16 @@ impl Broker {
             )));
         }
         self.ensure_account(service_id, service, &account)?;
-        let lock = self.store.lock(service_id, account.as_str()).await?;
+        let lock = self
+            .store
+            .lock(&super::account_ref(service_id, account.as_str())?)
+            .await?;
         self.store
-            .store(service_id, account.as_str(), &tokens, lock)
+            .store(
+                &super::account_ref(service_id, account.as_str())?,
+                &tokens,
+                lock,
+            )
             .await?;
         Ok(ValidToken::from(&tokens))
     }

@@ -21,8 +21,9 @@ fn service(accounts: &[&str]) -> Service {
 impl Broker {
     /// Stores a token set as a login does: through the one route, under the lock.
     async fn store_tokens(&self, service_id: &str, account: &str, tokens: &TokenSet) -> Result<()> {
-        let lock = self.store.lock(service_id, account).await?;
-        self.store.store(service_id, account, tokens, lock).await
+        let target = super::account_ref(service_id, account)?;
+        let lock = self.store.lock(&target).await?;
+        self.store.store(&target, tokens, lock).await
     }
 }
 
@@ -140,8 +141,7 @@ async fn cached_tokens_and_login_required_need_no_network() {
         .store
         .state
         .save(
-            "svc",
-            "default",
+            &aref("svc", "default"),
             &AccountState::login_required("logged out"),
         )
         .expect("save");
@@ -615,7 +615,7 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
     agent
         .store
         .cache
-        .keep_client_secret("svc", ClientSecret::new("old"));
+        .keep_client_secret(&sid("svc"), ClientSecret::new("old"));
     let t = agent
         .token(&sid("svc"), None, 99_999)
         .await

@@ -53,7 +53,10 @@ impl Broker {
         if let Some(token) = self.cached(service_id, &account, min_valid).await? {
             return Ok((name, token));
         }
-        let lock = self.store.lock(service_id, &account).await?;
+        let lock = self
+            .store
+            .lock(&super::account_ref(service_id, &account)?)
+            .await?;
         // Another process may have refreshed while we waited for the lock.
         if let Some(token) = self.cached(service_id, &account, min_valid).await? {
             return Ok((name, token));
@@ -64,7 +67,7 @@ impl Broker {
             .map_err(|e| in_account(e, service_id, &account, service))?;
         let token = ValidToken::from(&tokens);
         self.store
-            .store(service_id, &account, &tokens, lock)
+            .store(&super::account_ref(service_id, &account)?, &tokens, lock)
             .await?;
         Ok((name, token))
     }
@@ -77,7 +80,11 @@ impl Broker {
         account: &str,
         min_valid: i64,
     ) -> Result<Option<ValidToken>> {
-        let Some(state) = self.store.state.load(service_id, account)? else {
+        let Some(state) = self
+            .store
+            .state
+            .load(&super::account_ref(service_id, account)?)?
+        else {
             return Ok(None);
         };
         if let Some(reason) = &state.login_required {
@@ -108,7 +115,7 @@ impl Broker {
         let state = self
             .store
             .state
-            .load(service_id, account)?
+            .load(&super::account_ref(service_id, account)?)?
             .unwrap_or_default();
         if service.flow.is_pasted() {
             return Err(pasted::login_required(
@@ -160,7 +167,9 @@ impl Broker {
                     );
                     if remembered {
                         // The keyring may hold a newer one than memory: try it, once.
-                        self.store.cache.forget_refresh_token(service_id, account);
+                        self.store
+                            .cache
+                            .forget_refresh_token(&super::account_ref(service_id, account)?);
                         refresh = self
                             .store
                             .vault
@@ -174,7 +183,9 @@ impl Broker {
                     }
                     if !login::fetches_without_user(service.flow) {
                         let reason = "the provider no longer accepts the refresh token (it expired or was revoked)";
-                        self.store.clear(service_id, account, reason).await?;
+                        self.store
+                            .clear(&super::account_ref(service_id, account)?, reason)
+                            .await?;
                         return Err(Error::refused(Refusal::GrantExpired, reason));
                     }
                 }
@@ -245,7 +256,11 @@ impl Broker {
         account: &str,
         state: &AccountState,
     ) -> Result<Option<(RefreshToken, bool)>> {
-        if let Some(token) = self.store.cache.refresh_token(service_id, account, state) {
+        if let Some(token) = self
+            .store
+            .cache
+            .refresh_token(&super::account_ref(service_id, account)?, state)
+        {
             return Ok(Some((token, true)));
         }
         let token = self
@@ -254,9 +269,11 @@ impl Broker {
             .refresh_token(&super::account_ref(service_id, account)?)
             .await?;
         if let Some(token) = &token {
-            self.store
-                .cache
-                .keep_refresh_token(service_id, account, state.clone(), token.clone());
+            self.store.cache.keep_refresh_token(
+                &super::account_ref(service_id, account)?,
+                state.clone(),
+                token.clone(),
+            );
         }
         Ok(token.map(|t| (t, false)))
     }
@@ -284,7 +301,11 @@ impl Broker {
     ) -> Result<(ClientIdentity, bool)> {
         let auth = service.effective_client_auth();
         if auth.needs_secret() {
-            if let Some(secret) = self.store.cache.client_secret(service_id) {
+            if let Some(secret) = self
+                .store
+                .cache
+                .client_secret(&super::service_ref(service_id)?)
+            {
                 let client = ClientIdentity {
                     client_id: service.client_id.clone(),
                     auth,
@@ -312,7 +333,7 @@ impl Broker {
             if let Some(secret) = &secret {
                 self.store
                     .cache
-                    .keep_client_secret(service_id, secret.clone());
+                    .keep_client_secret(&super::service_ref(service_id)?, secret.clone());
             }
             Some(secret.ok_or_else(|| {
                 Error::Config(format!(
@@ -352,7 +373,7 @@ impl Broker {
             let state = self
                 .store
                 .state
-                .load(service_id, &account)?
+                .load(&super::account_ref(service_id, &account)?)?
                 .unwrap_or_default();
             let valid = state
                 .app_token_expires_at
@@ -390,11 +411,13 @@ impl Broker {
             .await?;
         let minted =
             flows::app_token::mint(&self.ctx, &url, &access.access_token, lifetime).await?;
-        let lock = self.store.lock(service_id, &account).await?;
+        let lock = self
+            .store
+            .lock(&super::account_ref(service_id, &account)?)
+            .await?;
         self.store
             .store_app_token(
-                service_id,
-                &account,
+                &super::account_ref(service_id, &account)?,
                 minted.token.clone(),
                 minted.expires_at,
                 lock,
