@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use authdeck_core::config::{HttpUrl, Service};
 use authdeck_core::format::{self, TokenKind};
-use authdeck_core::{Error, Result, Secret};
+use authdeck_core::ids::AccountRef;
+use authdeck_core::{AccessToken, Error, Result};
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
@@ -35,24 +36,29 @@ pub fn text_to_copy(
 pub async fn copy(
     app: &AppHandle,
     state: &AppState,
-    service: &str,
-    account: &str,
+    target: &AccountRef,
     format: CopyFormat,
 ) -> Result<CopyOutcome> {
     let settings = state.settings();
     let token = state
         .broker
-        .token(service, Some(account), settings.refresh_margin_secs)
+        .token(
+            &target.service,
+            Some(&target.account),
+            settings.refresh_margin_secs,
+        )
         .await?;
+    let service = &target.service;
     let config = state.broker.load_config()?;
-    let text = Secret::new(text_to_copy(
+    // The access token in the chosen format: still the token, kept as one.
+    let text = AccessToken::new(text_to_copy(
         format,
         token.access_token.expose(),
-        service,
+        service.as_str(),
         config.service(service)?,
     )?);
     app.clipboard()
-        .write_text(text.expose().clone())
+        .write_text(text.expose().to_owned())
         .map_err(|e| Error::Local(format!("could not write to the clipboard: {e}")))?;
     let generation = state.clipboard_generation.fetch_add(1, Ordering::SeqCst) + 1;
     let delay = settings.clipboard_clear_secs;
@@ -66,7 +72,7 @@ pub async fn copy(
     })
 }
 
-fn clear_if_ours(app: &AppHandle, generation: u64, text: &Secret<String>) {
+fn clear_if_ours(app: &AppHandle, generation: u64, text: &AccessToken) {
     let state = app.state::<AppState>();
     if state.clipboard_generation.load(Ordering::SeqCst) != generation {
         return; // a later copy owns the clipboard and its own timer
@@ -74,7 +80,7 @@ fn clear_if_ours(app: &AppHandle, generation: u64, text: &Secret<String>) {
     let still_ours = app
         .clipboard()
         .read_text()
-        .is_ok_and(|current| &current == text.expose());
+        .is_ok_and(|current| current == text.expose());
     if !still_ours {
         return;
     }
@@ -105,10 +111,10 @@ pub fn copy_definitions(app: &AppHandle, (count, text): (usize, String)) -> Resu
 pub async fn copy_and_open_docs(
     app: &AppHandle,
     state: &AppState,
-    service: &str,
-    account: &str,
+    target: &AccountRef,
     format: CopyFormat,
 ) -> Result<CopyOutcome> {
+    let service = &target.service;
     let config = state.broker.load_config()?;
     let docs = config
         .service(service)?
@@ -120,7 +126,7 @@ pub async fn copy_and_open_docs(
                 "'{service}' has no docs URL: add one in its settings"
             ))
         })?;
-    let outcome = copy(app, state, service, account, format).await?;
+    let outcome = copy(app, state, target, format).await?;
     authdeck_core::flows::BrowserOpener::open(state.opener.as_ref(), &docs)?;
     Ok(outcome)
 }

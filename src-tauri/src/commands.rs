@@ -20,7 +20,7 @@ use crate::dto::{
     ServiceSettings, ServiceUpdate, Settings, TokenSummary,
 };
 use crate::error::CmdResult;
-use crate::state::{account_key, AppState};
+use crate::state::{account_key, account_ref, service_id, AppState};
 use crate::{clipboard, login as logins, services, views};
 
 /// One command for the TypeScript bindings, read from its handler's signature: the Rust
@@ -130,7 +130,7 @@ command_table! {
     }
 
     async fn service_settings(state: State<'_, AppState>; service: String) -> ServiceSettings {
-        Ok(services::settings_of(&state, &service).await?)
+        Ok(services::settings_of(&state, &service_id(&service)?).await?)
     }
 
     async fn update_service(state: State<'_, AppState>; req: ServiceUpdate) -> () {
@@ -142,7 +142,8 @@ command_table! {
     }
 
     async fn remove_account(state: State<'_, AppState>; service: String, account: String) -> () {
-        Ok(state.broker.remove_account(&service, &account).await?)
+        let target = account_ref(&service, &account)?;
+        Ok(state.broker.remove_account(&target.service, &target.account).await?)
     }
 
     async fn read_openapi(state: State<'_, AppState>; source: String) -> OpenApiView {
@@ -170,13 +171,13 @@ command_table! {
         account: String,
         token: String
     ) -> () {
-        services::store_pasted(&state, &service, &account, token).await?;
+        services::store_pasted(&state, &account_ref(&service, &account)?, token).await?;
         let _ = tauri::Emitter::emit(&app, "accounts-changed", ());
         Ok(())
     }
 
     async fn remove_service(state: State<'_, AppState>; service: String) -> () {
-        Ok(state.broker.remove_service(&service).await?)
+        Ok(state.broker.remove_service(&service_id(&service)?).await?)
     }
 
     async fn login(
@@ -185,18 +186,19 @@ command_table! {
         service: String,
         account: String
     ) -> AccountView {
-        Ok(logins::login(&app, &state, &service, &account).await?)
+        Ok(logins::login(&app, &state, &account_ref(&service, &account)?).await?)
     }
 
     fn cancel_login(state: State<'_, AppState>; service: String, account: String) -> () {
-        state.cancel_login(&account_key(&service, &account));
+        state.cancel_login(&account_key(&account_ref(&service, &account)?));
         Ok(())
     }
 
     async fn logout(state: State<'_, AppState>; service: String, account: String) -> () {
+        let target = account_ref(&service, &account)?;
         Ok(state
             .broker
-            .logout(&service, Some(&account))
+            .logout(&target.service, Some(&target.account))
             .await
             .map(|_| ())?)
     }
@@ -206,7 +208,7 @@ command_table! {
         service: String,
         account: String
     ) -> Option<TokenSummary> {
-        Ok(views::token_summary(&state, &service, &account).await?)
+        Ok(views::token_summary(&state, &account_ref(&service, &account)?).await?)
     }
 
     async fn copy_token(
@@ -216,7 +218,7 @@ command_table! {
         account: String,
         format: CopyFormat
     ) -> CopyOutcome {
-        Ok(clipboard::copy(&app, &state, &service, &account, format).await?)
+        Ok(clipboard::copy(&app, &state, &account_ref(&service, &account)?, format).await?)
     }
 
     async fn copy_and_open_docs(
@@ -226,18 +228,20 @@ command_table! {
         account: String,
         format: CopyFormat
     ) -> CopyOutcome {
-        Ok(clipboard::copy_and_open_docs(&app, &state, &service, &account, format).await?)
+        let target = account_ref(&service, &account)?;
+        Ok(clipboard::copy_and_open_docs(&app, &state, &target, format).await?)
     }
 
     /// The one command that sends a token to the webview: only on the user's explicit request.
     async fn reveal_token(state: State<'_, AppState>; service: String, account: String) -> String {
+        let target = account_ref(&service, &account)?;
         Ok(state
             .broker
-            .token(&service, Some(&account), 0)
+            .token(&target.service, Some(&target.account), 0)
             .await?
             .access_token
             .expose()
-            .clone())
+            .to_owned())
     }
 
     async fn create_app_token(
@@ -246,7 +250,8 @@ command_table! {
         account: String,
         expires_in_secs: u64
     ) -> AccountView {
-        Ok(views::create_app_token(&state, &service, &account, expires_in_secs).await?)
+        let target = account_ref(&service, &account)?;
+        Ok(views::create_app_token(&state, &target, expires_in_secs).await?)
     }
 
     fn get_settings(state: State<'_, AppState>;) -> Settings {

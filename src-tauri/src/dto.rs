@@ -75,9 +75,9 @@ impl AccountView {
     pub fn new(status: &AccountStatus, config: &Config) -> Self {
         let service = config.service(&status.service).ok();
         AccountView {
-            service: status.service.clone(),
+            service: status.service.to_string(),
             service_name: status.service_name.clone(),
-            account: status.account.clone(),
+            account: status.account.to_string(),
             flow: status.flow.into(),
             status: (&status.status).into(),
             expires_at: status.expires_at,

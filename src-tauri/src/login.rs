@@ -9,15 +9,12 @@ use tauri::{AppHandle, Emitter};
 
 use crate::dto::{AccountView, LoginEventDto, LoginEventKind};
 use crate::state::{account_key, AppState};
+use authdeck_core::ids::AccountRef;
 
 /// Runs the login of `service`/`account`, reporting progress as events.
-pub async fn login(
-    app: &AppHandle,
-    state: &AppState,
-    service: &str,
-    account: &str,
-) -> Result<AccountView> {
-    let key = account_key(service, account);
+pub async fn login(app: &AppHandle, state: &AppState, target: &AccountRef) -> Result<AccountView> {
+    let key = account_key(target);
+    let (service, account) = (target.service.as_str(), target.account.as_str());
     let cancel = state.start_login(&key)?;
     let send = |dto: LoginEventDto| {
         if let Err(e) = app.emit("login-event", dto) {
@@ -30,7 +27,7 @@ pub async fn login(
     let observer = |event: LoginEvent| send(event_dto(service, account, event));
     let result = state
         .broker
-        .login(service, Some(account), &observer, &cancel)
+        .login(&target.service, Some(&target.account), &observer, &cancel)
         .await;
     state.end_login(&key);
     let ending = match &result {
@@ -46,7 +43,7 @@ pub async fn login(
     send(ending);
     result?;
     let _ = app.emit("accounts-changed", ());
-    crate::views::account(state, service, account).await
+    crate::views::account(state, target).await
 }
 
 fn bare_dto(service: &str, account: &str, kind: LoginEventKind) -> LoginEventDto {

@@ -12,6 +12,7 @@ use tauri_plugin_notification::NotificationExt;
 
 use crate::dto::{NoticeDto, NoticeLevel};
 use crate::state::{account_key, AppState};
+use authdeck_core::ids::AccountRef;
 
 /// How often the accounts are looked at.
 const TICK: Duration = Duration::from_secs(15);
@@ -88,7 +89,10 @@ async fn tick(app: &AppHandle, interval: Duration) {
             Ok(_) => changed = true,
             Err(e) if e.kind() == ErrorKind::LoginRequired => {
                 changed = true;
-                let key = account_key(&account.service, &account.account);
+                let key = account_key(&AccountRef::new(
+                    account.service.clone(),
+                    account.account.clone(),
+                ));
                 if state.should_notify(&key) {
                     notify_login_needed(app, &account.service_name, &crate::error::describe(&e));
                 }

@@ -5,20 +5,23 @@ use authdeck_core::config::{
     check_secrets, presets, Field, FieldError, Flow, SecretsGiven, ServiceDraft, ServiceEdit,
     ServiceId,
 };
+use authdeck_core::secret::{AccessToken, ClientSecret, Password};
 use authdeck_core::vault::{SecretKey, SecretKind};
-use authdeck_core::{discovery, Error, Result, Secret};
+use authdeck_core::{discovery, Error, Result};
 
 use crate::dto::{
     DiscoveredEndpoints, ImportRequest, NewAccount, NewServiceFromPreset, NewServiceManual,
     OpenApiView, ProposalView, ServiceSettings, ServiceUpdate,
 };
-use crate::state::AppState;
+use crate::state::{account_name, service_id, AppState};
 use authdeck_core::config::team;
+use authdeck_core::ids::AccountRef;
 use authdeck_core::openapi::{self, Completion, Proposal, Source};
 use std::path::Path;
 
-fn secret(value: Option<String>) -> Option<Secret<String>> {
-    value.filter(|v| !v.is_empty()).map(Secret::new)
+/// A secret typed in a form, as the secret type `kind` makes of it (`None` when empty).
+fn secret<S>(value: Option<String>, kind: impl FnOnce(String) -> S) -> Option<S> {
+    value.filter(|v| !v.is_empty()).map(kind)
 }
 
 /// The form label of `field`, which names it in errors.
@@ -63,8 +66,8 @@ pub async fn add_from_preset(state: &AppState, req: NewServiceFromPreset) -> Res
         settings.push(("username".into(), u));
     }
     let service = preset.build(&settings)?;
-    let client_secret = secret(req.client_secret);
-    let password = secret(req.password);
+    let client_secret = secret(req.client_secret, ClientSecret::new);
+    let password = secret(req.password, Password::new);
     let given = SecretsGiven {
         client_secret: client_secret.is_some(),
         password: password.is_some(),
@@ -85,8 +88,8 @@ pub async fn add_manual(state: &AppState, req: NewServiceManual) -> Result<()> {
     }
     .build()
     .map_err(labelled)?;
-    let client_secret = secret(req.client_secret);
-    let password = secret(req.password);
+    let client_secret = secret(req.client_secret, ClientSecret::new);
+    let password = secret(req.password, Password::new);
     let given = SecretsGiven {
         client_secret: client_secret.is_some(),
         password: password.is_some(),
@@ -109,12 +112,13 @@ pub async fn discover(state: &AppState, issuer: &str) -> Result<DiscoveredEndpoi
 }
 
 /// The editable settings of service `id`.
-pub async fn settings_of(state: &AppState, id: &str) -> Result<ServiceSettings> {
+pub async fn settings_of(state: &AppState, service_id: &ServiceId) -> Result<ServiceSettings> {
+    let id = service_id.as_str();
     let config = state.broker.load_config()?;
     let service = config.service(id)?;
     let has_client_secret = state
         .broker
-        .has_secret(SecretKey::service(id, SecretKind::ClientSecret))
+        .has_secret(SecretKey::service(service_id, SecretKind::ClientSecret))
         .await?;
     Ok(ServiceSettings {
         id: id.to_owned(),
@@ -134,13 +138,13 @@ pub async fn update(state: &AppState, req: ServiceUpdate) -> Result<()> {
     let service = ServiceEdit::from(req.fields)
         .apply(config.service(id.as_str())?)
         .map_err(labelled)?;
-    let client_secret = secret(req.client_secret);
+    let client_secret = secret(req.client_secret, ClientSecret::new);
     // A secret already in the keyring counts as given: it is kept.
     let stored = client_secret.is_none()
         && service.effective_client_auth().needs_secret()
         && state
             .broker
-            .has_secret(SecretKey::service(id.as_str(), SecretKind::ClientSecret))
+            .has_secret(SecretKey::service(&id, SecretKind::ClientSecret))
             .await?;
     let given = SecretsGiven {
         client_secret: client_secret.is_some() || stored,
@@ -158,10 +162,10 @@ pub async fn add_account(state: &AppState, req: NewAccount) -> Result<()> {
     state
         .broker
         .add_account(
-            &req.service,
-            req.account.trim(),
+            &service_id(&req.service)?,
+            &account_name(req.account.trim())?,
             req.username,
-            secret(req.password),
+            secret(req.password, Password::new),
         )
         .await
 }
@@ -257,7 +261,7 @@ pub async fn import_openapi(state: &AppState, req: ImportRequest) -> Result<()> 
                 req.scheme
             ))
         })?;
-    let client_secret = secret(req.client_secret);
+    let client_secret = secret(req.client_secret, ClientSecret::new);
     let nonempty = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let input = Completion {
         id: nonempty(Some(req.id)),
@@ -275,17 +279,12 @@ pub async fn import_openapi(state: &AppState, req: ImportRequest) -> Result<()> 
 }
 
 /// Stores a pasted token or API key for a `bearer` / `api-key` service's account.
-pub async fn store_pasted(
-    state: &AppState,
-    service: &str,
-    account: &str,
-    token: String,
-) -> Result<()> {
-    let token = secret(Some(token.trim().to_owned()))
+pub async fn store_pasted(state: &AppState, target: &AccountRef, token: String) -> Result<()> {
+    let token = secret(Some(token.trim().to_owned()), AccessToken::new)
         .ok_or_else(|| Error::Config("nothing was pasted: paste the token or API key".into()))?;
     state
         .broker
-        .store_pasted(service, Some(account), token)
+        .store_pasted(&target.service, Some(&target.account), token)
         .await
         .map(|_| ())
 }

@@ -5,6 +5,7 @@ use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use authdeck_core::config::settings::{self, AppSettings};
+use authdeck_core::ids::{AccountName, AccountRef, ServiceId};
 use authdeck_core::{Broker, Error, Result};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -46,8 +47,28 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// `service/account`, the key of per-account bookkeeping.
-pub fn account_key(service: &str, account: &str) -> String {
-    format!("{service}/{account}")
+pub fn account_key(account: &AccountRef) -> String {
+    account.to_string()
+}
+
+/// The account a command of the webview (or the tray) names, parsed: an invalid service
+/// id or account name is refused here, with its own message, and everything behind it
+/// is typed.
+pub fn account_ref(service: &str, account: &str) -> Result<AccountRef> {
+    Ok(AccountRef::new(
+        service_id(service)?,
+        account_name(account)?,
+    ))
+}
+
+/// A service id the webview sends, parsed (see [`account_ref`]).
+pub fn service_id(service: &str) -> Result<ServiceId> {
+    ServiceId::parse(service).map_err(Error::Config)
+}
+
+/// An account name the webview sends, parsed (see [`account_ref`]).
+pub fn account_name(account: &str) -> Result<AccountName> {
+    AccountName::parse(account).map_err(Error::Config)
 }
 
 impl AppState {

@@ -99,9 +99,13 @@ fn on_menu(app: &AppHandle, id: &str) {
                 (app.clone(), (*service).to_owned(), (*account).to_owned());
             tauri::async_runtime::spawn(async move {
                 let state = app.state::<AppState>();
-                if let Err(e) =
-                    crate::clipboard::copy(&app, &state, &service, &account, CopyFormat::Raw).await
-                {
+                let copied = match crate::state::account_ref(&service, &account) {
+                    Ok(target) => {
+                        crate::clipboard::copy(&app, &state, &target, CopyFormat::Raw).await
+                    }
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = copied {
                     let _ = app.emit(
                         "notice",
                         NoticeDto {
@@ -119,7 +123,12 @@ fn on_menu(app: &AppHandle, id: &str) {
                 (app.clone(), (*service).to_owned(), (*account).to_owned());
             tauri::async_runtime::spawn(async move {
                 let state = app.state::<AppState>();
-                if let Err(e) = crate::login::login(&app, &state, &service, &account).await {
+                let target = crate::state::account_ref(&service, &account);
+                let logged_in = match target {
+                    Ok(target) => crate::login::login(&app, &state, &target).await,
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = logged_in {
                     tracing::warn!("tray login failed: {e}");
                 }
             });

@@ -3,6 +3,7 @@
 
 use authdeck_core::broker::AccountStatus;
 use authdeck_core::config::Config;
+use authdeck_core::ids::AccountRef;
 use authdeck_core::{Broker, Error, Result};
 
 use crate::dto::{AccountView, TokenSummary};
@@ -25,23 +26,19 @@ pub async fn accounts(state: &AppState) -> Result<Vec<AccountView>> {
 }
 
 /// One account's view.
-pub async fn account(state: &AppState, service: &str, account: &str) -> Result<AccountView> {
+pub async fn account(state: &AppState, target: &AccountRef) -> Result<AccountView> {
     accounts(state)
         .await?
         .into_iter()
-        .find(|a| a.service == service && a.account == account)
-        .ok_or_else(|| Error::Config(format!("no account {service}/{account}")))
+        .find(|a| a.service == target.service.as_str() && a.account == target.account.as_str())
+        .ok_or_else(|| Error::Config(format!("no account {target}")))
 }
 
 /// What is known about the account's stored token, without the token.
-pub async fn token_summary(
-    state: &AppState,
-    service: &str,
-    account: &str,
-) -> Result<Option<TokenSummary>> {
+pub async fn token_summary(state: &AppState, target: &AccountRef) -> Result<Option<TokenSummary>> {
     Ok(state
         .broker
-        .stored_tokens(service, Some(account))
+        .stored_tokens(&target.service, Some(&target.account))
         .await?
         .as_ref()
         .map(TokenSummary::from))
@@ -50,13 +47,17 @@ pub async fn token_summary(
 /// Mints an app token (NOMAD) and returns the account's new view.
 pub async fn create_app_token(
     state: &AppState,
-    service: &str,
-    account: &str,
+    target: &AccountRef,
     expires_in_secs: u64,
 ) -> Result<AccountView> {
     state
         .broker
-        .app_token(service, Some(account), Some(expires_in_secs), 0)
+        .app_token(
+            &target.service,
+            Some(&target.account),
+            Some(expires_in_secs),
+            0,
+        )
         .await?;
-    self::account(state, service, account).await
+    self::account(state, target).await
 }

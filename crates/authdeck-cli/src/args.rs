@@ -1,5 +1,6 @@
 //! The command line, declared with clap.
 
+use authdeck_core::ids::{AccountName, ServiceId};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Get valid API tokens for the services you use — from scripts, terminals and Swagger
@@ -138,13 +139,13 @@ pub struct ImportArgs {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// The services to export (default: all).
-    pub ids: Vec<String>,
+    pub ids: Vec<ServiceId>,
 }
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
     /// Service id: lowercase letters, digits, '-' and '_'.
-    pub id: String,
+    pub id: ServiceId,
     /// Display name.
     #[arg(long)]
     pub name: Option<String>,
@@ -256,22 +257,22 @@ pub struct JsonFlag {
 
 #[derive(Debug, Args)]
 pub struct IdArg {
-    pub id: String,
+    pub id: ServiceId,
 }
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    pub id: String,
+    pub id: ServiceId,
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct SecretArgs {
-    pub id: String,
+    pub id: ServiceId,
     /// The account whose password to store.
     #[arg(long, value_name = "NAME")]
-    pub account: Option<String>,
+    pub account: Option<AccountName>,
     #[arg(long, required_unless_present = "password_stdin")]
     pub client_secret_stdin: bool,
     #[arg(long)]
@@ -280,17 +281,17 @@ pub struct SecretArgs {
 
 #[derive(Debug, Args)]
 pub struct AccountArgs {
-    pub service: String,
+    pub service: ServiceId,
     #[arg(long, value_name = "NAME")]
-    pub account: Option<String>,
+    pub account: Option<AccountName>,
 }
 
 #[derive(Debug, Args)]
 pub struct LoginArgs {
-    pub service: String,
+    pub service: ServiceId,
     /// Account to log in (created if new; default: "default").
     #[arg(long, value_name = "NAME")]
-    pub account: Option<String>,
+    pub account: Option<AccountName>,
     /// Do not open a browser: print the URL to open elsewhere.
     #[arg(long)]
     pub no_browser: bool,
@@ -307,9 +308,9 @@ pub struct LoginArgs {
 
 #[derive(Debug, PartialEq, Args)]
 pub struct TokenArgs {
-    pub service: String,
+    pub service: ServiceId,
     #[arg(long, value_name = "NAME")]
-    pub account: Option<String>,
+    pub account: Option<AccountName>,
     #[arg(long, value_enum, default_value_t = TokenFormat::Raw)]
     pub format: TokenFormat,
     /// Refresh if the token has fewer seconds left than this.

@@ -8,7 +8,7 @@
 
 use std::sync::OnceLock;
 
-use authdeck_core::config::{KeyLocation, Service, DEFAULT_ACCOUNT};
+use authdeck_core::config::{KeyLocation, Service, ServiceId, DEFAULT_ACCOUNT};
 use authdeck_core::format::{TokenFormat, TokenKind, PLACEHOLDER_API_BASE};
 use authdeck_core::hint::Need;
 use authdeck_core::openapi::PasteHint;
@@ -142,8 +142,8 @@ pub fn need(need: Need) -> &'static str {
 
 /// The `authdeck token` command that prints what the docs' Authorize dialog wants
 /// pasted, if anything can be pasted.
-pub fn paste_command(hint: &PasteHint, service_id: &str) -> Option<String> {
-    let id = word(service_id);
+pub fn paste_command(hint: &PasteHint, service_id: &ServiceId) -> Option<String> {
+    let id = word(service_id.as_str());
     Some(match hint.format()? {
         TokenFormat::Bearer => command(&format!("token {id} --format bearer")),
         _ => command(&format!("token {id}")),
@@ -152,13 +152,13 @@ pub fn paste_command(hint: &PasteHint, service_id: &str) -> Option<String> {
 
 /// A curl line that calls the service's API with its token (printed by `authdeck token`
 /// when it runs).
-pub fn paste_curl(service_id: &str, service: &Service) -> String {
+pub fn paste_curl(service_id: &ServiceId, service: &Service) -> String {
     let base = service
         .api_base
         .as_ref()
         .map_or(PLACEHOLDER_API_BASE, |u| u.as_str());
     let base = base.trim_end_matches('/');
-    let id = word(service_id);
+    let id = word(service_id.as_str());
     // How the API takes the token is core's `format` rule; `--format header` prints an
     // API key's own header (or cookie) line too.
     match TokenKind::of(service) {
@@ -178,7 +178,7 @@ pub fn paste_curl(service_id: &str, service: &Service) -> String {
 
 /// What to paste into the docs' Authorize dialog, in one or two sentences with the
 /// command that prints it.
-pub fn paste_hint(hint: &PasteHint, service_id: &str, service: &Service) -> String {
+pub fn paste_hint(hint: &PasteHint, service_id: &ServiceId, service: &Service) -> String {
     let name = hint.scheme().map(|n| format!("'{n}' ")).unwrap_or_default();
     let printed = paste_command(hint, service_id).unwrap_or_default();
     match hint {
@@ -197,7 +197,7 @@ pub fn paste_hint(hint: &PasteHint, service_id: &str, service: &Service) -> Stri
         ),
         PasteHint::Unknown => format!(
             "No Swagger scheme is set for this service (swagger.scheme): `{}` prints the raw token an HTTP bearer box wants; `--format bearer` prints the `Bearer <token>` an apiKey box named Authorization wants.",
-            command(&format!("token {}", word(service_id)))
+            command(&format!("token {}", word(service_id.as_str())))
         ),
     }
 }

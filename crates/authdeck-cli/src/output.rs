@@ -27,8 +27,8 @@ pub fn now() -> i64 {
 /// `--password-stdin` ask for, read from stdin in that order (the client secret's line
 /// first when both are asked for); `None` for one not asked for.
 pub struct StdinSecrets {
-    pub client_secret: Option<authdeck_core::Secret<String>>,
-    pub password: Option<authdeck_core::Secret<String>>,
+    pub client_secret: Option<authdeck_core::secret::ClientSecret>,
+    pub password: Option<authdeck_core::secret::Password>,
 }
 
 /// Reads the [`StdinSecrets`] asked for.
@@ -39,25 +39,30 @@ pub fn read_client_secret_and_password(
     let wanted = usize::from(client_secret) + usize::from(password);
     let mut lines = read_stdin_secrets(wanted)?.into_iter();
     Ok(StdinSecrets {
-        client_secret: if client_secret { lines.next() } else { None },
-        password: if password { lines.next() } else { None },
+        client_secret: if client_secret {
+            lines.next().map(authdeck_core::secret::ClientSecret::new)
+        } else {
+            None
+        },
+        password: if password {
+            lines.next().map(authdeck_core::secret::Password::new)
+        } else {
+            None
+        },
     })
 }
 
 /// Reads the secrets a command asked for from stdin: one line each, in order. On a
-/// terminal they are read without echo, so a pasted secret never shows on screen.
-pub fn read_stdin_secrets(
-    count: usize,
-) -> authdeck_core::Result<Vec<authdeck_core::Secret<String>>> {
+/// terminal they are read without echo, so a pasted secret never shows on screen. The
+/// caller wraps each line at once in the secret type of what it asked for.
+pub fn read_stdin_secrets(count: usize) -> authdeck_core::Result<Vec<String>> {
     use std::io::{BufRead, IsTerminal};
     if std::io::stdin().is_terminal() {
         return (0..count)
             .map(|_| {
-                rpassword::read_password()
-                    .map(authdeck_core::Secret::new)
-                    .map_err(|e| {
-                        authdeck_core::Error::Local(format!("could not read the terminal: {e}"))
-                    })
+                rpassword::read_password().map_err(|e| {
+                    authdeck_core::Error::Local(format!("could not read the terminal: {e}"))
+                })
             })
             .collect();
     }
@@ -75,7 +80,7 @@ pub fn read_stdin_secrets(
                 ))
             })?;
         let line = line.strip_suffix('\r').unwrap_or(&line).to_owned();
-        out.push(authdeck_core::Secret::new(line));
+        out.push(line);
     }
     Ok(out)
 }

@@ -6,12 +6,13 @@
 use std::ffi::OsString;
 
 use authdeck_core::format::TokenFormat;
+use authdeck_core::ids::{AccountName, ServiceId};
 
 /// A token request as the front reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuickToken {
-    pub service: String,
-    pub account: Option<String>,
+    pub service: ServiceId,
+    pub account: Option<AccountName>,
     pub min_valid: i64,
     /// Raw, bearer or header: the front prints these itself (`json`, and `curl`, which
     /// needs the service's API base URL from its config, are left to `authdeck-full`).
@@ -20,7 +21,8 @@ pub struct QuickToken {
 
 /// The request on a command line (`args` without the program name), or `None` when the
 /// line is anything else: another command, a global flag, a flag or value the front does
-/// not know, a repeated flag, non-UTF-8. `None` never means an error: the full command
+/// not know, a repeated flag, non-UTF-8, an invalid service id or account name. `None`
+/// never means an error: the full command
 /// line then handles it (and reports what is wrong with it, if anything).
 pub fn parse(args: &[OsString]) -> Option<QuickToken> {
     let mut args = args.iter().map(|a| a.to_str());
@@ -43,7 +45,7 @@ pub fn parse(args: &[OsString]) -> Option<QuickToken> {
         };
         let value = plain_value(value)?;
         match flag {
-            "--account" => set_once(&mut account, value.to_owned())?,
+            "--account" => set_once(&mut account, AccountName::parse(value).ok()?)?,
             "--min-valid" => set_once(&mut min_valid, seconds(value)?)?,
             "--format" => set_once(
                 &mut format,
@@ -58,7 +60,7 @@ pub fn parse(args: &[OsString]) -> Option<QuickToken> {
         }
     }
     Some(QuickToken {
-        service: service?.to_owned(),
+        service: ServiceId::parse(service?).ok()?,
         account,
         min_valid: min_valid.unwrap_or(crate::DEFAULT_MIN_VALID),
         format: format.unwrap_or(TokenFormat::Raw),

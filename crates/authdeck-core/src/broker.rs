@@ -34,8 +34,9 @@ use crate::error::{Error, Refusal, Result};
 use crate::flows::{self, BrowserOpener, FlowContext};
 use crate::hint::Hint;
 use crate::http::HttpClient;
+use crate::ids::{AccountName, AccountRef, ServiceId};
 use crate::paths::Dirs;
-use crate::secret::Secret;
+use crate::secret::AccessToken;
 use crate::state::{AccountState, StateStore};
 use crate::token::{Clock, SystemClock, TokenSet};
 use crate::vault::{Keyring, SecretStore, Vault};
@@ -55,7 +56,7 @@ pub const DEFAULT_LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
 /// A valid access token and what is known about it.
 #[derive(Debug, Clone)]
 pub struct ValidToken {
-    pub access_token: Secret<String>,
+    pub access_token: AccessToken,
     pub token_type: String,
     pub expires_at: Option<i64>,
     pub scopes: Vec<String>,
@@ -173,12 +174,31 @@ impl Broker {
     }
 
     /// The account's stored state (no secret), as the token agent compares it.
-    pub fn account_state(&self, service_id: &str, account: &str) -> Result<Option<AccountState>> {
-        self.store.state.load(service_id, account)
+    pub fn account_state(
+        &self,
+        service_id: &ServiceId,
+        account: &AccountName,
+    ) -> Result<Option<AccountState>> {
+        self.store
+            .state
+            .load(&AccountRef::new(service_id.clone(), account.clone()))
     }
 }
 
 /// A refusal tied to the account it happened to, with the next step that fits the
+/// The typed id of a service named by a `&str` (inside the broker, until it takes typed
+/// ids throughout).
+pub(crate) fn service_ref(service_id: &str) -> Result<ServiceId> {
+    ServiceId::parse(service_id).map_err(Error::Config)
+}
+
+/// The typed reference to an account named by `&str`s (inside the broker, until it
+/// takes typed ids throughout).
+pub(crate) fn account_ref(service_id: &str, account: &str) -> Result<AccountRef> {
+    let account = AccountName::parse(account).map_err(Error::Config)?;
+    Ok(AccountRef::new(service_ref(service_id)?, account))
+}
+
 /// service: the password, the client secret (or, for a public client, its id), or a login.
 pub(crate) fn in_account(e: Error, service_id: &str, account: &str, service: &Service) -> Error {
     let Error::Refused {

@@ -63,6 +63,12 @@ impl fmt::Display for ServiceId {
 }
 string_serde!(ServiceId);
 
+impl AsRef<str> for ServiceId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
 /// An account name: 1-64 of letters, digits and `._@+-`, not starting with `.`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AccountName(String);
@@ -98,3 +104,84 @@ impl fmt::Display for AccountName {
     }
 }
 string_serde!(AccountName);
+
+impl AsRef<str> for AccountName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// One account of one service: what the vault, the state files and the broker key an
+/// account's tokens, password and app token by.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AccountRef {
+    pub service: ServiceId,
+    pub account: AccountName,
+}
+
+impl AccountRef {
+    pub fn new(service: ServiceId, account: AccountName) -> Self {
+        AccountRef { service, account }
+    }
+
+    /// The service's account `account`, or its default account.
+    pub fn or_default(service: &ServiceId, account: Option<&AccountName>) -> Self {
+        AccountRef {
+            service: service.clone(),
+            account: account
+                .cloned()
+                .unwrap_or_else(AccountName::default_account),
+        }
+    }
+}
+
+/// `service/account`, as messages and keyring entries name an account.
+impl fmt::Display for AccountRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.service, self.account)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_checked_at_parse_time() {
+        assert!(ServiceId::parse("nomad").is_ok());
+        let err = ServiceId::parse("No Mad").expect_err("invalid");
+        assert!(err.contains("is not a valid service id"), "{err}");
+        assert!(AccountName::parse("me@example.org").is_ok());
+        assert!(AccountName::parse(".hidden").is_err());
+    }
+
+    #[test]
+    fn an_account_ref_reads_service_slash_account() {
+        let service = ServiceId::parse("nomad").expect("id");
+        let r = AccountRef::or_default(&service, None);
+        assert_eq!(r.to_string(), "nomad/default");
+        let work = AccountName::parse("work").expect("name");
+        assert_eq!(
+            AccountRef::or_default(&service, Some(&work)).to_string(),
+            "nomad/work"
+        );
+    }
+}
+
+/// Ids for unit tests: parsed, panicking on a typo in the test itself.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{AccountName, AccountRef, ServiceId};
+
+    pub(crate) fn sid(s: &str) -> ServiceId {
+        ServiceId::parse(s).expect("a valid service id in a test")
+    }
+
+    pub(crate) fn name(s: &str) -> AccountName {
+        AccountName::parse(s).expect("a valid account name in a test")
+    }
+
+    pub(crate) fn aref(service: &str, account: &str) -> AccountRef {
+        AccountRef::new(sid(service), name(account))
+    }
+}

@@ -41,4 +41,4 @@ pub mod vault;
 pub use broker::Broker;
 pub use error::{Error, ErrorKind, Refusal, Result};
 pub use hint::Hint;
-pub use secret::Secret;
+pub use secret::{AccessToken, AppToken, AuthCode, ClientSecret, IdToken, Password, RefreshToken};

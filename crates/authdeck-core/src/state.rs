@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::ids::{AccountRef, ServiceId};
 use crate::paths;
 use crate::token::TokenSet;
 
@@ -80,26 +81,26 @@ impl StateStore {
         }
     }
 
-    fn file(&self, service: &str, account: &str) -> PathBuf {
+    fn file(&self, account: &AccountRef) -> PathBuf {
         self.dir
             .join("accounts")
-            .join(service)
-            .join(format!("{account}.json"))
+            .join(account.service.as_str())
+            .join(format!("{}.json", account.account))
     }
 
     /// The lock file that serialises refreshes of one account across processes.
-    pub fn lock_path(&self, service: &str, account: &str) -> PathBuf {
+    pub fn lock_path(&self, account: &AccountRef) -> PathBuf {
         self.dir
             .join("locks")
-            .join(service)
-            .join(format!("{account}.lock"))
+            .join(account.service.as_str())
+            .join(format!("{}.lock", account.account))
     }
 
     /// The account's state; `None` when nothing is stored (never logged in). A file that
     /// cannot be read as state is treated as absent, with a warning: it holds no secret
     /// and is rewritten at the next login.
-    pub fn load(&self, service: &str, account: &str) -> Result<Option<AccountState>> {
-        let path = self.file(service, account);
+    pub fn load(&self, account: &AccountRef) -> Result<Option<AccountState>> {
+        let path = self.file(account);
         match std::fs::read(&path) {
             Ok(bytes) => match serde_json::from_slice(&bytes) {
                 Ok(state) => Ok(Some(state)),
@@ -114,29 +115,21 @@ impl StateStore {
     }
 
     /// Stores the account's state atomically.
-    pub fn save(&self, service: &str, account: &str, state: &AccountState) -> Result<()> {
-        self.stage(service, account, state)?.commit()
+    pub fn save(&self, account: &AccountRef, state: &AccountState) -> Result<()> {
+        self.stage(account, state)?.commit()
     }
 
     /// Writes the account's state to disk beside its file, to be put in place by
     /// [`paths::Staged::commit`] (dropping it leaves the old state).
-    pub fn stage(
-        &self,
-        service: &str,
-        account: &str,
-        state: &AccountState,
-    ) -> Result<paths::Staged> {
+    pub fn stage(&self, account: &AccountRef, state: &AccountState) -> Result<paths::Staged> {
         let bytes = serde_json::to_vec_pretty(state)
             .map_err(|e| Error::Local(format!("could not encode the account state: {e}")))?;
-        paths::stage_atomic(&self.file(service, account), &bytes)
+        paths::stage_atomic(&self.file(account), &bytes)
     }
 
     /// Forgets the account's state (and its lock file).
-    pub fn remove(&self, service: &str, account: &str) -> Result<()> {
-        for path in [
-            self.file(service, account),
-            self.lock_path(service, account),
-        ] {
+    pub fn remove(&self, account: &AccountRef) -> Result<()> {
+        for path in [self.file(account), self.lock_path(account)] {
             match std::fs::remove_file(&path) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -147,9 +140,9 @@ impl StateStore {
     }
 
     /// Forgets every account of a service.
-    pub fn remove_service(&self, service: &str) -> Result<()> {
+    pub fn remove_service(&self, service: &ServiceId) -> Result<()> {
         for sub in ["accounts", "locks"] {
-            let dir = self.dir.join(sub).join(service);
+            let dir = self.dir.join(sub).join(service.as_str());
             match std::fs::remove_dir_all(&dir) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -163,22 +156,23 @@ impl StateStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::testing::aref;
 
     #[test]
     fn save_load_remove() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = StateStore::new(dir.path());
-        assert_eq!(store.load("s", "a").expect("load"), None);
+        assert_eq!(store.load(&aref("s", "a")).expect("load"), None);
         let state = AccountState {
             expires_at: Some(10),
             has_access_token: true,
             ..AccountState::default()
         };
-        store.save("s", "a", &state).expect("save");
-        assert_eq!(store.load("s", "a").expect("load"), Some(state));
+        store.save(&aref("s", "a"), &state).expect("save");
+        assert_eq!(store.load(&aref("s", "a")).expect("load"), Some(state));
         std::fs::write(dir.path().join("accounts/s/a.json"), b"{garbage").expect("write");
-        assert_eq!(store.load("s", "a").expect("load"), None);
-        store.remove("s", "a").expect("remove");
-        store.remove("s", "a").expect("remove twice");
+        assert_eq!(store.load(&aref("s", "a")).expect("load"), None);
+        store.remove(&aref("s", "a")).expect("remove");
+        store.remove(&aref("s", "a")).expect("remove twice");
     }
 }

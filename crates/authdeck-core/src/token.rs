@@ -11,7 +11,7 @@ use base64::Engine as _;
 use serde::{Deserialize, Deserializer};
 
 use crate::error::{Error, Result};
-use crate::secret::Secret;
+use crate::secret::{AccessToken, IdToken, RefreshToken};
 
 /// The current time in Unix seconds, injectable so expiry is tested without sleeping.
 pub trait Clock: Send + Sync + fmt::Debug {
@@ -33,9 +33,9 @@ impl Clock for SystemClock {
 /// The tokens of one account.
 #[derive(Debug, Clone)]
 pub struct TokenSet {
-    pub access_token: Secret<String>,
-    pub refresh_token: Option<Secret<String>>,
-    pub id_token: Option<Secret<String>>,
+    pub access_token: AccessToken,
+    pub refresh_token: Option<RefreshToken>,
+    pub id_token: Option<IdToken>,
     /// As the provider wrote it (`Bearer`, `bearer`, …).
     pub token_type: String,
     pub scopes: Vec<String>,
@@ -83,8 +83,8 @@ pub fn is_valid(expires_at: Option<i64>, now: i64, min_valid: i64) -> bool {
 /// A token endpoint's success response, tolerant of the variants seen in the wild.
 #[derive(Deserialize)]
 pub struct TokenResponse {
-    #[serde(deserialize_with = "secret_string")]
-    pub access_token: Secret<String>,
+    #[serde(deserialize_with = "access_token")]
+    pub access_token: AccessToken,
     #[serde(default)]
     pub token_type: Option<String>,
     #[serde(default, deserialize_with = "loose_number")]
@@ -92,10 +92,10 @@ pub struct TokenResponse {
     /// Azure AD v1: absolute expiry, in Unix seconds, as a string.
     #[serde(default, deserialize_with = "loose_number")]
     pub expires_on: Option<i64>,
-    #[serde(default, deserialize_with = "optional_secret")]
-    pub refresh_token: Option<Secret<String>>,
-    #[serde(default, deserialize_with = "optional_secret")]
-    pub id_token: Option<Secret<String>>,
+    #[serde(default, deserialize_with = "optional_refresh_token")]
+    pub refresh_token: Option<RefreshToken>,
+    #[serde(default, deserialize_with = "optional_id_token")]
+    pub id_token: Option<IdToken>,
     #[serde(default)]
     pub scope: Option<String>,
 }
@@ -145,16 +145,25 @@ fn redact_serde(e: &serde_json::Error) -> String {
     text.split(": \"").next().unwrap_or_default().to_owned()
 }
 
-fn secret_string<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Secret<String>, D::Error> {
-    String::deserialize(d).map(Secret::new)
+fn access_token<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<AccessToken, D::Error> {
+    String::deserialize(d).map(AccessToken::new)
 }
 
-fn optional_secret<'de, D: Deserializer<'de>>(
+/// An optional string, an empty one counting as absent.
+fn optional_text<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.filter(|s| !s.is_empty()))
+}
+
+fn optional_refresh_token<'de, D: Deserializer<'de>>(
     d: D,
-) -> std::result::Result<Option<Secret<String>>, D::Error> {
-    Ok(Option::<String>::deserialize(d)?
-        .filter(|s| !s.is_empty())
-        .map(Secret::new))
+) -> std::result::Result<Option<RefreshToken>, D::Error> {
+    Ok(optional_text(d)?.map(RefreshToken::new))
+}
+
+fn optional_id_token<'de, D: Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<IdToken>, D::Error> {
+    Ok(optional_text(d)?.map(IdToken::new))
 }
 
 /// A number, or a string holding one (Azure AD v1 sends `"3599"`).

@@ -12,7 +12,8 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
-use crate::secret::Secret;
+use crate::ids::{AccountName, AccountRef, ServiceId};
+use crate::secret::{AccessToken, AppToken, ClientSecret, EntryText, Password, RefreshToken};
 
 #[cfg(target_os = "linux")]
 mod linux;
@@ -71,23 +72,23 @@ impl SecretKind {
 /// Where a secret lives: service, account (none for service-level secrets), kind.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SecretKey {
-    pub service: String,
-    pub account: Option<String>,
+    pub service: ServiceId,
+    pub account: Option<AccountName>,
     pub kind: SecretKind,
 }
 
 impl SecretKey {
-    pub fn account(service: &str, account: &str, kind: SecretKind) -> Self {
+    pub fn account(account: &AccountRef, kind: SecretKind) -> Self {
         SecretKey {
-            service: service.to_owned(),
-            account: Some(account.to_owned()),
+            service: account.service.clone(),
+            account: Some(account.account.clone()),
             kind,
         }
     }
 
-    pub fn service(service: &str, kind: SecretKind) -> Self {
+    pub fn service(service: &ServiceId, kind: SecretKind) -> Self {
         SecretKey {
-            service: service.to_owned(),
+            service: service.clone(),
             account: None,
             kind,
         }
@@ -104,8 +105,8 @@ impl SecretKey {
 
 /// A store of secrets (the OS keyring; an in-memory map in unit tests).
 pub trait SecretStore: Send + Sync + fmt::Debug {
-    fn get(&self, key: &SecretKey) -> Result<Option<Secret<String>>>;
-    fn set(&self, key: &SecretKey, value: &Secret<String>) -> Result<()>;
+    fn get(&self, key: &SecretKey) -> Result<Option<EntryText>>;
+    fn set(&self, key: &SecretKey, value: &EntryText) -> Result<()>;
     /// Deletes the entry; deleting a missing entry is fine.
     fn delete(&self, key: &SecretKey) -> Result<()>;
     /// Opens what the store needs (a connection, a session) now, so that the next read
@@ -150,13 +151,13 @@ impl Keyring {
 
 #[cfg(target_os = "linux")]
 impl SecretStore for Keyring {
-    fn get(&self, key: &SecretKey) -> Result<Option<Secret<String>>> {
+    fn get(&self, key: &SecretKey) -> Result<Option<EntryText>> {
         self.service
             .get(&self.namespace, &key.user())
             .map_err(|f| failure_error(&f, key))
     }
 
-    fn set(&self, key: &SecretKey, value: &Secret<String>) -> Result<()> {
+    fn set(&self, key: &SecretKey, value: &EntryText) -> Result<()> {
         self.service
             .set(&self.namespace, &key.user(), value)
             .map_err(|f| failure_error(&f, key))
@@ -183,15 +184,15 @@ impl Keyring {
 
 #[cfg(not(target_os = "linux"))]
 impl SecretStore for Keyring {
-    fn get(&self, key: &SecretKey) -> Result<Option<Secret<String>>> {
+    fn get(&self, key: &SecretKey) -> Result<Option<EntryText>> {
         match self.entry(key)?.get_password() {
-            Ok(value) => Ok(Some(Secret::new(value))),
+            Ok(value) => Ok(Some(EntryText::new(value))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(failure_error(&keyring_failure(e), key)),
         }
     }
 
-    fn set(&self, key: &SecretKey, value: &Secret<String>) -> Result<()> {
+    fn set(&self, key: &SecretKey, value: &EntryText) -> Result<()> {
         self.entry(key)?
             .set_password(value.expose())
             .map_err(|e| failure_error(&keyring_failure(e), key))
@@ -234,11 +235,12 @@ pub(crate) enum Failure {
 /// and in again.
 pub(crate) fn replace_entry_hint(key: &SecretKey) -> crate::hint::Hint {
     use crate::hint::Hint;
-    let service = key.service.clone();
+    let service = key.service.to_string();
     let account = key
         .account
         .clone()
-        .unwrap_or_else(|| crate::config::DEFAULT_ACCOUNT.to_owned());
+        .unwrap_or_else(AccountName::default_account)
+        .to_string();
     match key.kind {
         SecretKind::ClientSecret => Hint::StoreClientSecret { service },
         SecretKind::Password => Hint::StorePassword { service, account },
@@ -316,7 +318,7 @@ fn keyring_failure(e: keyring::Error) -> Failure {
 fn key_label(key: &SecretKey) -> String {
     match &key.account {
         Some(a) => format!("{}/{a}", key.service),
-        None => key.service.clone(),
+        None => key.service.to_string(),
     }
 }
 
@@ -344,11 +346,11 @@ impl MemoryStore {
 }
 
 impl SecretStore for MemoryStore {
-    fn get(&self, key: &SecretKey) -> Result<Option<Secret<String>>> {
-        Ok(self.lock()?.get(key).cloned().map(Secret::new))
+    fn get(&self, key: &SecretKey) -> Result<Option<EntryText>> {
+        Ok(self.lock()?.get(key).cloned().map(EntryText::new))
     }
-    fn set(&self, key: &SecretKey, value: &Secret<String>) -> Result<()> {
-        self.lock()?.insert(key.clone(), value.expose().clone());
+    fn set(&self, key: &SecretKey, value: &EntryText) -> Result<()> {
+        self.lock()?.insert(key.clone(), value.expose().to_owned());
         Ok(())
     }
     fn delete(&self, key: &SecretKey) -> Result<()> {
@@ -383,16 +385,62 @@ impl Vault {
         }
     }
 
-    pub async fn get(&self, key: SecretKey) -> Result<Option<Secret<String>>> {
+    /// The raw text of an entry (to put it back after a failed change).
+    pub(crate) async fn entry(&self, key: SecretKey) -> Result<Option<EntryText>> {
         self.run(move |s| s.get(&key)).await
     }
 
-    pub async fn set(&self, key: SecretKey, value: Secret<String>) -> Result<()> {
+    /// Writes an entry's raw text (one read with [`Vault::entry`], put back).
+    pub(crate) async fn set_entry(&self, key: SecretKey, value: EntryText) -> Result<()> {
         self.run(move |s| s.set(&key, &value)).await
+    }
+
+    /// Whether the entry exists (without handing out what it holds).
+    pub async fn has(&self, key: SecretKey) -> Result<bool> {
+        Ok(self.entry(key).await?.is_some())
     }
 
     pub async fn delete(&self, key: SecretKey) -> Result<()> {
         self.run(move |s| s.delete(&key)).await
+    }
+
+    /// The service's client secret.
+    pub async fn client_secret(&self, service: &ServiceId) -> Result<Option<ClientSecret>> {
+        let key = SecretKey::service(service, SecretKind::ClientSecret);
+        let text = self.entry(key).await?;
+        Ok(text.map(|t| ClientSecret::new(t.into_exposed())))
+    }
+
+    pub async fn set_client_secret(&self, service: &ServiceId, secret: ClientSecret) -> Result<()> {
+        let key = SecretKey::service(service, SecretKind::ClientSecret);
+        self.set_entry(key, EntryText::new(secret.into_exposed()))
+            .await
+    }
+
+    /// The account's password (password grant).
+    pub async fn password(&self, account: &AccountRef) -> Result<Option<Password>> {
+        let key = SecretKey::account(account, SecretKind::Password);
+        let text = self.entry(key).await?;
+        Ok(text.map(|t| Password::new(t.into_exposed())))
+    }
+
+    pub async fn set_password(&self, account: &AccountRef, password: Password) -> Result<()> {
+        let key = SecretKey::account(account, SecretKind::Password);
+        self.set_entry(key, EntryText::new(password.into_exposed()))
+            .await
+    }
+
+    /// The account's app token (NOMAD).
+    pub async fn app_token(&self, account: &AccountRef) -> Result<Option<AppToken>> {
+        let key = SecretKey::account(account, SecretKind::AppToken);
+        let text = self.entry(key).await?;
+        Ok(text.map(|t| AppToken::new(t.into_exposed())))
+    }
+
+    pub async fn set_app_token(&self, account: &AccountRef, token: AppToken) -> Result<()> {
+        let key = SecretKey::account(account, SecretKind::AppToken);
+        self.set_entry(key, EntryText::new(token.into_exposed()))
+            .await
     }
 
     /// Opens the keyring's connection and session on a blocking thread, without waiting:
@@ -408,25 +456,26 @@ impl Vault {
     /// reading only the kinds in `wanted` there).
     pub async fn get_tokens(
         &self,
-        service: &str,
-        account: &str,
+        account: &AccountRef,
         wanted: &[SecretKind],
     ) -> Result<StoredTokens> {
-        let (service, account) = (service.to_owned(), account.to_owned());
+        let account = account.clone();
         let wanted = wanted.to_vec();
-        self.run(move |s| tokens::read(s, &service, &account, &wanted))
-            .await
+        self.run(move |s| tokens::read(s, &account, &wanted)).await
     }
 
-    /// One stored token of the account (`kind` one of [`SecretKind::OLD_TOKENS`]).
-    pub async fn get_token(
-        &self,
-        service: &str,
-        account: &str,
-        kind: SecretKind,
-    ) -> Result<Option<Secret<String>>> {
-        let mut stored = self.get_tokens(service, account, &[kind]).await?;
-        Ok(stored.slot(kind).and_then(Option::take))
+    /// The account's access token.
+    pub async fn access_token(&self, account: &AccountRef) -> Result<Option<AccessToken>> {
+        let stored = self.get_tokens(account, &[SecretKind::AccessToken]).await?;
+        Ok(stored.access_token)
+    }
+
+    /// The account's refresh token.
+    pub async fn refresh_token(&self, account: &AccountRef) -> Result<Option<RefreshToken>> {
+        let stored = self
+            .get_tokens(account, &[SecretKind::RefreshToken])
+            .await?;
+        Ok(stored.refresh_token)
     }
 
     /// Stores the account's tokens in one write; with `remove_old`, then deletes the
@@ -434,20 +483,18 @@ impl Vault {
     /// awaited (so the caller can do other work meanwhile).
     pub fn set_tokens(
         &self,
-        service: &str,
-        account: &str,
+        account: &AccountRef,
         tokens: StoredTokens,
         remove_old: bool,
     ) -> impl std::future::Future<Output = Result<()>> + Send + 'static {
-        let (service, account) = (service.to_owned(), account.to_owned());
-        self.run(move |s| tokens::write(s, &service, &account, &tokens, remove_old))
+        let account = account.clone();
+        self.run(move |s| tokens::write(s, &account, &tokens, remove_old))
     }
 
     /// Deletes the account's tokens, in both layouts (not its password or app token).
-    pub async fn delete_tokens(&self, service: &str, account: &str) -> Result<()> {
-        let (service, account) = (service.to_owned(), account.to_owned());
-        self.run(move |s| tokens::delete(s, &service, &account))
-            .await
+    pub async fn delete_tokens(&self, account: &AccountRef) -> Result<()> {
+        let account = account.clone();
+        self.run(move |s| tokens::delete(s, &account)).await
     }
 
     /// Deletes several entries, stopping at the first failure.
@@ -460,22 +507,23 @@ impl Vault {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::testing::{aref, sid};
 
     #[test]
     fn entry_names() {
         assert_eq!(
-            SecretKey::account("nomad", "work", SecretKind::RefreshToken).user(),
+            SecretKey::account(&aref("nomad", "work"), SecretKind::RefreshToken).user(),
             "nomad/work/refresh_token"
         );
         assert_eq!(
-            SecretKey::service("autolab", SecretKind::ClientSecret).user(),
+            SecretKey::service(&sid("autolab"), SecretKind::ClientSecret).user(),
             "autolab/client_secret"
         );
     }
 
     #[test]
     fn keyring_errors_say_what_to_do() {
-        let key = SecretKey::account("s", "a", SecretKind::AccessToken);
+        let key = SecretKey::account(&aref("s", "a"), SecretKind::AccessToken);
         let locked = failure_error(&Failure::Locked, &key);
         assert!(locked.to_string().contains("unlock"), "{locked}");
         assert_eq!(locked.kind(), crate::ErrorKind::Keyring);
@@ -517,23 +565,25 @@ mod tests {
     #[tokio::test]
     async fn memory_vault_round_trip() {
         let vault = Vault::new(Arc::new(MemoryStore::default()));
-        let key = SecretKey::account("s", "a", SecretKind::AccessToken);
-        assert!(vault.get(key.clone()).await.expect("get").is_none());
+        let (service, account) = (sid("s"), aref("s", "a"));
+        assert!(vault.client_secret(&service).await.expect("get").is_none());
         vault
-            .set(key.clone(), Secret::from("t"))
+            .set_client_secret(&service, ClientSecret::new("cs"))
             .await
             .expect("set");
-        assert_eq!(
-            vault
-                .get(key.clone())
-                .await
-                .expect("get")
-                .expect("some")
-                .expose(),
-            "t"
-        );
+        vault
+            .set_password(&account, Password::new("pw"))
+            .await
+            .expect("set");
+        let secret = vault.client_secret(&service).await.expect("get");
+        assert_eq!(secret.as_ref().map(ClientSecret::expose), Some("cs"));
+        let password = vault.password(&account).await.expect("get");
+        assert_eq!(password.as_ref().map(Password::expose), Some("pw"));
+        assert!(vault.app_token(&account).await.expect("get").is_none());
+        let key = SecretKey::service(&service, SecretKind::ClientSecret);
+        assert!(vault.has(key.clone()).await.expect("has"));
         vault.delete(key.clone()).await.expect("delete");
         vault.delete(key.clone()).await.expect("delete twice");
-        assert!(vault.get(key).await.expect("get").is_none());
+        assert!(vault.client_secret(&service).await.expect("get").is_none());
     }
 }

@@ -11,7 +11,7 @@ use authdeck_core::http::HttpClient;
 use authdeck_core::paths::Dirs;
 use authdeck_core::token::SystemClock;
 use authdeck_core::vault::{default_namespace, Keyring};
-use authdeck_core::{Broker, Error, Result, Secret};
+use authdeck_core::{Broker, ClientSecret, Error, Password, Result};
 use demo_idp::credentials as demo;
 
 /// The demo server's default port (`AUTHDECK_DEMO_PORT` overrides it).
@@ -166,8 +166,8 @@ pub async fn configure(broker: &Broker, base: &str) -> Result<()> {
                 &id,
                 &wanted,
                 true,
-                svc.client_secret.map(Secret::from),
-                svc.password.map(Secret::from),
+                svc.client_secret.map(ClientSecret::new),
+                svc.password.map(Password::new),
             )
             .await?;
     }

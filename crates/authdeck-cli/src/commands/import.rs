@@ -215,7 +215,7 @@ fn report_created(id: &ServiceId, service: &Service, p: &Proposal, json: bool) {
     }
     println!(
         "Swagger \"Authorize\": {}",
-        crate::hints::paste_hint(&hint, id.as_str(), service)
+        crate::hints::paste_hint(&hint, id, service)
     );
 }
 
@@ -282,7 +282,7 @@ async fn import_team(broker: &Broker, args: &ImportArgs, text: &str) -> Result<(
 }
 
 /// `authdeck service export [<id>...]`: definitions only, on stdout.
-pub fn export(broker: &Broker, ids: &[String]) -> Result<()> {
+pub fn export(broker: &Broker, ids: &[ServiceId]) -> Result<()> {
     let config = broker.load_config()?;
     print!("{}", team::export(&config, ids)?);
     Ok(())

@@ -6,6 +6,7 @@ use std::time::Duration;
 use authdeck_core::broker::ValidToken;
 use authdeck_core::config::Flow;
 use authdeck_core::flows::{LoginEvent, NoBrowser};
+use authdeck_core::ids::{AccountName, DEFAULT_ACCOUNT};
 use authdeck_core::{Broker, Error, Result};
 use tokio_util::sync::CancellationToken;
 
@@ -45,13 +46,16 @@ pub async fn run(mut broker: Broker, args: LoginArgs) -> Result<()> {
         }
     };
     let token = broker
-        .login(&args.service, args.account.as_deref(), &observer, &cancel)
+        .login(&args.service, args.account.as_ref(), &observer, &cancel)
         .await?;
     let now = output::now();
     if json {
         print_done(&token, now);
     } else {
-        let account = args.account.as_deref().unwrap_or("default");
+        let account = args
+            .account
+            .as_ref()
+            .map_or(DEFAULT_ACCOUNT, AccountName::as_str);
         println!(
             "Logged in to {} (account {account}); the token {}.",
             args.service,
@@ -114,9 +118,7 @@ fn print_event(event: &LoginEvent, no_browser: bool) {
 }
 
 pub async fn logout(broker: &Broker, args: AccountArgs) -> Result<()> {
-    let report = broker
-        .logout(&args.service, args.account.as_deref())
-        .await?;
+    let report = broker.logout(&args.service, args.account.as_ref()).await?;
     if let Some(note) = &report.revocation_note {
         eprintln!("authdeck: warning: {note}");
     }
@@ -146,15 +148,19 @@ async fn paste(broker: &Broker, args: &LoginArgs, flow: Flow) -> Result<()> {
     let secret = output::read_stdin_secrets(1)?
         .into_iter()
         .next()
+        .map(authdeck_core::AccessToken::new)
         .ok_or_else(|| Error::Config(format!("no {what} on stdin")))?;
     let token = broker
-        .store_pasted(&args.service, args.account.as_deref(), secret)
+        .store_pasted(&args.service, args.account.as_ref(), secret)
         .await?;
     let now = output::now();
     if args.json {
         print_done(&token, now);
     } else {
-        let account = args.account.as_deref().unwrap_or("default");
+        let account = args
+            .account
+            .as_ref()
+            .map_or(DEFAULT_ACCOUNT, AccountName::as_str);
         let expiry = match (flow, token.expires_at) {
             (Flow::ApiKey, _) => "it does not expire".to_owned(),
             (_, None) => "its expiry is unknown (not a JWT with `exp`)".to_owned(),

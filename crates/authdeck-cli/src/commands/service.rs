@@ -4,6 +4,7 @@ use authdeck_core::config::{
     check_secrets, presets, ClientAuth, Field, Flow, HttpUrl, PortList, SecretsGiven, Service,
     ServiceDraft, ServiceId,
 };
+use authdeck_core::ids::AccountName;
 use authdeck_core::openapi::paste_hint;
 use authdeck_core::vault::{SecretKey, SecretKind};
 use authdeck_core::{Broker, Error, Result};
@@ -124,7 +125,7 @@ fn preset_service(name: &str, args: &AddArgs) -> Result<Service> {
 }
 
 async fn add(broker: &Broker, args: AddArgs) -> Result<()> {
-    let id = ServiceId::parse(&args.id).map_err(Error::Config)?;
+    let id = args.id.clone();
     let service = service_from(&args)?;
     let password_needed = match &args.preset {
         Some(name) => presets::find(name)?.needs_password,
@@ -195,7 +196,7 @@ fn list(broker: &Broker, json: bool) -> Result<()> {
     Ok(())
 }
 
-async fn show(broker: &Broker, id: &str, json: bool) -> Result<()> {
+async fn show(broker: &Broker, id: &ServiceId, json: bool) -> Result<()> {
     let config = broker.load_config()?;
     let service = config.service(id)?;
     let has_secret = if service.effective_client_auth().needs_secret() {
@@ -210,7 +211,7 @@ async fn show(broker: &Broker, id: &str, json: bool) -> Result<()> {
     let accounts: Vec<_> = broker
         .status()?
         .into_iter()
-        .filter(|a| a.service == id)
+        .filter(|a| &a.service == id)
         .collect();
     let now = output::now();
     let hint = paste_hint(service);
@@ -228,7 +229,7 @@ async fn show(broker: &Broker, id: &str, json: bool) -> Result<()> {
         }));
         return Ok(());
     }
-    println!("{} ({id})", service.display_name(id));
+    println!("{} ({id})", service.display_name(id.as_str()));
     let toml = settings_lines(service)?;
     for line in toml.lines() {
         println!("  {line}");
@@ -291,7 +292,7 @@ async fn secret(broker: &Broker, args: &SecretArgs) -> Result<()> {
             service
                 .accounts
                 .first()
-                .map_or_else(|| "default".to_owned(), |a| a.name.to_string())
+                .map_or_else(AccountName::default_account, |a| a.name.clone())
         });
         broker.set_password(&args.id, &account, s).await?;
         println!(

@@ -27,8 +27,8 @@ pub fn run(broker: &Broker, args: &StatusArgs) -> Result<()> {
         .iter()
         .map(|a| {
             [
-                a.service.clone(),
-                a.account.clone(),
+                a.service.to_string(),
+                a.account.to_string(),
                 a.flow.to_string(),
                 describe(a, now),
             ]

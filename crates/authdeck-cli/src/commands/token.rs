@@ -14,7 +14,7 @@ use crate::output;
 
 pub async fn run(broker: &Broker, args: TokenArgs) -> Result<()> {
     let min_valid = args.min_valid.max(0);
-    let account = args.account.as_deref();
+    let account = args.account.as_ref();
     let token = if args.app_token {
         broker
             .app_token(&args.service, account, args.expires_in, min_valid)

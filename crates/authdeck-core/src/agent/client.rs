@@ -28,9 +28,7 @@ pub enum AgentAnswer {
 /// this user, and the process listening must run as this user (`SO_PEERCRED`); otherwise
 /// the request is not sent.
 pub fn ask(socket: &Path, request: &Request) -> AgentAnswer {
-    let Some(line) = request.encode() else {
-        return AgentAnswer::Unusable("the request cannot be sent to the agent".into());
-    };
+    let line = request.encode();
     let Some(dir) = socket.parent() else {
         return AgentAnswer::NoAgent;
     };

@@ -13,7 +13,7 @@
 //! - the agent reads the peer's uid with `SO_PEERCRED` and answers nothing to another uid;
 //! - the client checks the agent's uid the same way before sending a request, so a socket
 //!   planted by someone else is never trusted;
-//! - tokens never reach a log line; the agent holds them as [`crate::Secret`]s.
+//! - tokens never reach a log line; the agent holds them as [`crate::AccessToken`]s.
 //!
 //! The socket path names the instance it serves (config and state directories, keyring
 //! namespace), so a CLI pointed at other directories never gets another instance's token.

@@ -16,7 +16,8 @@
 
 use crate::error::ErrorKind;
 use crate::hint::Hint;
-use crate::secret::Secret;
+use crate::ids::{AccountName, ServiceId};
+use crate::secret::AccessToken;
 
 /// The longest line either side accepts (a token of a few KiB fits many times over).
 pub const MAX_LINE: usize = 64 * 1024;
@@ -24,9 +25,9 @@ pub const MAX_LINE: usize = 64 * 1024;
 /// What the CLI asks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
-    pub service: String,
+    pub service: ServiceId,
     /// `None`: the service's default (or only) account.
-    pub account: Option<String>,
+    pub account: Option<AccountName>,
     pub min_valid: i64,
 }
 
@@ -37,7 +38,7 @@ pub enum Reply {
         token_type: String,
         expires_at: Option<i64>,
         scopes: Vec<String>,
-        token: Secret<String>,
+        token: AccessToken,
     },
     Error {
         kind: ErrorKind,
@@ -51,11 +52,10 @@ fn field_ok(s: &str) -> bool {
 }
 
 impl Request {
-    /// The request line, or `None` when a field cannot be sent (tab or line break).
-    pub fn encode(&self) -> Option<String> {
-        let account = self.account.as_deref().unwrap_or("");
-        (field_ok(&self.service) && field_ok(account) && !self.service.is_empty())
-            .then(|| format!("token\t{}\t{account}\t{}\n", self.service, self.min_valid))
+    /// The request line (ids hold no tab or line break: they are checked when parsed).
+    pub fn encode(&self) -> String {
+        let account = self.account.as_ref().map_or("", AccountName::as_str);
+        format!("token\t{}\t{account}\t{}\n", self.service, self.min_valid)
     }
 
     /// Parses a request line (with or without its newline).
@@ -77,9 +77,15 @@ impl Request {
         let min_valid = min_valid
             .parse()
             .map_err(|_| format!("malformed request: min_valid '{min_valid}' is not a number"))?;
+        let service = ServiceId::parse(service)?;
+        let account = if account.is_empty() {
+            None
+        } else {
+            Some(AccountName::parse(account)?)
+        };
         Ok(Request {
-            service: service.to_owned(),
-            account: (!account.is_empty()).then(|| account.to_owned()),
+            service,
+            account,
             min_valid,
         })
     }
@@ -169,7 +175,7 @@ impl Reply {
                     .filter(|s| !s.is_empty())
                     .map(str::to_owned)
                     .collect(),
-                token: Secret::new(token.to_owned()),
+                token: AccessToken::new(token),
             });
         }
         if let Some(rest) = line.strip_prefix("err\t") {
@@ -206,31 +212,28 @@ fn kind_from_str(s: &str) -> Option<ErrorKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::testing::{name, sid};
 
     #[test]
     fn request_round_trip() {
-        for account in [None, Some("work".to_owned())] {
+        for account in [None, Some(name("work"))] {
             let req = Request {
-                service: "nomad".into(),
+                service: sid("nomad"),
                 account,
                 min_valid: 60,
             };
-            let line = req.encode().expect("encodable");
+            let line = req.encode();
             assert!(line.ends_with('\n'));
             assert_eq!(Request::decode(&line), Ok(req));
         }
     }
 
     #[test]
-    fn requests_that_cannot_be_sent_are_not() {
-        let bad = |service: &str, account: Option<&str>| Request {
-            service: service.into(),
-            account: account.map(str::to_owned),
-            min_valid: 0,
-        };
-        assert_eq!(bad("a\tb", None).encode(), None);
-        assert_eq!(bad("a", Some("x\ny")).encode(), None);
-        assert_eq!(bad("", None).encode(), None);
+    fn invalid_ids_are_refused_with_the_ids_own_message() {
+        let err = Request::decode("token\tNo Mad\t\t60\n").expect_err("invalid id");
+        assert!(err.contains("is not a valid service id"), "{err}");
+        let err = Request::decode("token\tnomad\t.x\t60\n").expect_err("invalid name");
+        assert!(err.contains("is not a valid account name"), "{err}");
     }
 
     #[test]
@@ -255,14 +258,14 @@ mod tests {
             token_type: "Bearer".into(),
             expires_at: Some(1_700_000_000),
             scopes: vec!["openid".into(), "api:read".into()],
-            token: Secret::from("eyJ.abc.def"),
+            token: AccessToken::new("eyJ.abc.def"),
         };
         assert_eq!(Reply::decode(&token.encode()), Ok(token));
         let bare = Reply::Token {
             token_type: "ApiKey".into(),
             expires_at: None,
             scopes: vec![],
-            token: Secret::from("k"),
+            token: AccessToken::new("k"),
         };
         assert_eq!(Reply::decode(&bare.encode()), Ok(bare));
         let err = Reply::Error {
@@ -297,7 +300,7 @@ mod tests {
             token_type: "Bearer".into(),
             expires_at: None,
             scopes: vec![],
-            token: Secret::from("a\tb"),
+            token: AccessToken::new("a\tb"),
         };
         let line = odd.encode();
         assert!(line.starts_with("err\tlocal\t"), "{line}");

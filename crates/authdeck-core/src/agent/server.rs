@@ -21,6 +21,7 @@ use tokio_util::task::TaskTracker;
 use super::protocol::{Reply, Request, MAX_LINE};
 use crate::broker::{Broker, ValidToken};
 use crate::error::{Error, ErrorKind, Result};
+use crate::ids::{AccountName, ServiceId};
 use crate::paths;
 use crate::state::AccountState;
 
@@ -29,10 +30,14 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long shutdown waits for renewals still storing their tokens.
 const WRITES_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// What a kept token is filed under: the request's service and account (`None`: the
+/// default one).
+type KeptKey = (ServiceId, Option<AccountName>);
+
 /// A token kept in memory, with the state file it was read under.
 #[derive(Debug)]
 struct Kept {
-    account: String,
+    account: AccountName,
     state: AccountState,
     token: ValidToken,
 }
@@ -41,7 +46,7 @@ struct Kept {
 #[derive(Debug)]
 pub struct Agent {
     broker: Broker,
-    kept: Mutex<HashMap<(String, Option<String>), Kept>>,
+    kept: Mutex<HashMap<KeptKey, Kept>>,
     uid: u32,
 }
 
@@ -64,7 +69,7 @@ impl Agent {
         }
         match self
             .broker
-            .token_for_account(&req.service, req.account.as_deref(), req.min_valid)
+            .token_for_account(&req.service, req.account.as_ref(), req.min_valid)
             .await
         {
             Ok((account, token)) => {
@@ -82,11 +87,11 @@ impl Agent {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, Option<String>), Kept>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<KeptKey, Kept>> {
         self.kept.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn kept_reply(&self, key: &(String, Option<String>), min_valid: i64) -> Option<Reply> {
+    fn kept_reply(&self, key: &KeptKey, min_valid: i64) -> Option<Reply> {
         let account = self.lock().get(key)?.account.clone();
         // Read outside the lock: a file read must not hold up other requests.
         let current = self.broker.account_state(&key.0, &account).ok().flatten();
@@ -104,7 +109,7 @@ impl Agent {
 
     /// Keeps `token` if the state file on disk describes it (else another process changed
     /// the account meanwhile, and the next request goes to the broker again).
-    fn keep(&self, key: (String, Option<String>), account: String, token: &ValidToken) {
+    fn keep(&self, key: KeptKey, account: AccountName, token: &ValidToken) {
         let Ok(Some(state)) = self.broker.account_state(&key.0, &account) else {
             return;
         };
@@ -157,7 +162,9 @@ impl Agent {
                     tracing::debug!(
                         "agent: token for {}/{}",
                         req.service,
-                        req.account.as_deref().unwrap_or("(default)")
+                        req.account
+                            .as_ref()
+                            .map_or("(default)", AccountName::as_str)
                     );
                     self.answer(req).await
                 }
@@ -277,7 +284,8 @@ pub(super) fn check_private_dir(dir: &Path) -> Result<()> {
 mod tests {
     use super::*;
     use crate::agent::client::{ask, AgentAnswer};
-    use crate::secret::Secret;
+    use crate::ids::testing::aref;
+    use crate::secret::{AccessToken, EntryText};
     use crate::state::StateStore;
     use crate::token::{Clock, TokenSet};
     use crate::vault::{MemoryStore, SecretKey, SecretKind, SecretStore};
@@ -310,10 +318,10 @@ mod tests {
     }
 
     fn store_token(root: &Path, store: &MemoryStore, token: &str, expires_at: i64) {
-        let key = SecretKey::account("s", "default", SecretKind::AccessToken);
-        store.set(&key, &Secret::from(token)).expect("set");
+        let key = SecretKey::account(&aref("s", "default"), SecretKind::AccessToken);
+        store.set(&key, &EntryText::new(token)).expect("set");
         let tokens = TokenSet {
-            access_token: Secret::from(token),
+            access_token: AccessToken::new(token),
             token_type: "Bearer".into(),
             expires_at: Some(expires_at),
             obtained_at: NOW,
@@ -322,13 +330,13 @@ mod tests {
             scopes: vec![],
         };
         StateStore::new(&root.join("state"))
-            .save("s", "default", &AccountState::from_tokens(&tokens))
+            .save(&aref("s", "default"), &AccountState::from_tokens(&tokens))
             .expect("state");
     }
 
     fn request() -> Request {
         Request {
-            service: "s".into(),
+            service: crate::ids::testing::sid("s"),
             account: None,
             min_valid: 60,
         }
@@ -336,7 +344,7 @@ mod tests {
 
     fn token_of(reply: &Reply) -> String {
         match reply {
-            Reply::Token { token, .. } => token.expose().clone(),
+            Reply::Token { token, .. } => token.expose().to_owned(),
             Reply::Error { message, .. } => panic!("error reply: {message}"),
         }
     }
@@ -351,8 +359,8 @@ mod tests {
         // The keyring changes behind the agent's back, the state file does not: memory wins.
         store
             .set(
-                &SecretKey::account("s", "default", SecretKind::AccessToken),
-                &Secret::from("changed"),
+                &SecretKey::account(&aref("s", "default"), SecretKind::AccessToken),
+                &EntryText::new("changed"),
             )
             .expect("set");
         assert_eq!(token_of(&agent.answer(request()).await), "first");
@@ -361,7 +369,10 @@ mod tests {
         assert_eq!(token_of(&agent.answer(request()).await), "second");
         // A logout (state gone): no token from memory.
         StateStore::new(&dir.path().join("state"))
-            .save("s", "default", &AccountState::login_required("logged out"))
+            .save(
+                &aref("s", "default"),
+                &AccountState::login_required("logged out"),
+            )
             .expect("state");
         match agent.answer(request()).await {
             Reply::Error { kind, .. } => assert_eq!(kind, ErrorKind::LoginRequired),

@@ -10,7 +10,8 @@ use crate::discovery;
 use crate::error::{Error, Result};
 use crate::flows::login;
 use crate::hint::Hint;
-use crate::secret::Secret;
+use crate::ids::AccountRef;
+use crate::secret::{ClientSecret, EntryText, Password};
 use crate::state::AccountState;
 use crate::token::TokenSet;
 use crate::vault::{SecretKey, SecretKind};
@@ -32,9 +33,9 @@ pub enum StatusKind {
 /// The status of one account (no secret in here: it is safe to print and serialise).
 #[derive(Debug, Clone, Serialize)]
 pub struct AccountStatus {
-    pub service: String,
+    pub service: ServiceId,
     pub service_name: String,
-    pub account: String,
+    pub account: AccountName,
     pub flow: Flow,
     pub status: StatusKind,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -57,9 +58,12 @@ impl Broker {
         let now = self.now();
         let mut out = Vec::new();
         for (id, service) in &config.services {
-            for account in service.account_names() {
-                let state = self.store.state.load(id.as_str(), &account)?;
-                out.push(status_of(id.as_str(), service, &account, state, now));
+            for account in service.account_list() {
+                let state = self
+                    .store
+                    .state
+                    .load(&AccountRef::new(id.clone(), account.clone()))?;
+                out.push(status_of(id, service, &account, state, now));
             }
         }
         Ok(out)
@@ -74,8 +78,8 @@ impl Broker {
         id: &ServiceId,
         service: &Service,
         replace: bool,
-        client_secret: Option<Secret<String>>,
-        password: Option<Secret<String>>,
+        client_secret: Option<ClientSecret>,
+        password: Option<Password>,
     ) -> Result<()> {
         let config = self.config.load()?;
         if !replace && config.service(id.as_str()).is_ok() {
@@ -90,32 +94,36 @@ impl Broker {
         service
             .validate()
             .map_err(|m| Error::Config(format!("service '{id}': {m}")))?;
-        let account = service
-            .accounts
-            .first()
-            .map_or(crate::config::DEFAULT_ACCOUNT, |a| a.name.as_str());
+        let account = AccountRef::new(
+            id.clone(),
+            service
+                .accounts
+                .first()
+                .map_or_else(AccountName::default_account, |a| a.name.clone()),
+        );
+        // The entries to write, as raw text (each key says which kind it holds).
         let mut secrets = Vec::new();
         if let Some(secret) = client_secret {
-            non_empty(&secret, "client secret")?;
+            non_empty(secret.is_empty(), "client secret")?;
             secrets.push((
-                SecretKey::service(id.as_str(), SecretKind::ClientSecret),
-                secret,
+                SecretKey::service(id, SecretKind::ClientSecret),
+                EntryText::new(secret.into_exposed()),
             ));
         }
         if let Some(password) = password {
-            non_empty(&password, "password")?;
+            non_empty(password.is_empty(), "password")?;
             secrets.push((
-                SecretKey::account(id.as_str(), account, SecretKind::Password),
-                password,
+                SecretKey::account(&account, SecretKind::Password),
+                EntryText::new(password.into_exposed()),
             ));
         }
-        self.store.cache.forget_service(id.as_str());
+        self.store.cache.forget_service(id);
         // What the keyring held before, to put back if a later step fails.
         let mut previous = Vec::new();
         let stored = async {
             for (key, value) in secrets {
-                previous.push((key.clone(), self.store.vault.get(key.clone()).await?));
-                self.store.vault.set(key, value).await?;
+                previous.push((key.clone(), self.store.vault.entry(key.clone()).await?));
+                self.store.vault.set_entry(key, value).await?;
             }
             self.config.upsert_service(id, service)
         }
@@ -130,10 +138,10 @@ impl Broker {
 
     /// Puts keyring entries back to what they were (best effort: the keyring may be what
     /// failed; the original error is the one reported).
-    async fn restore_secrets(&self, previous: Vec<(SecretKey, Option<Secret<String>>)>) {
+    async fn restore_secrets(&self, previous: Vec<(SecretKey, Option<EntryText>)>) {
         for (key, old) in previous.into_iter().rev() {
             let restored = match old {
-                Some(value) => self.store.vault.set(key, value).await,
+                Some(value) => self.store.vault.set_entry(key, value).await,
                 None => self.store.vault.delete(key).await,
             };
             if let Err(e) = restored {
@@ -143,50 +151,60 @@ impl Broker {
     }
 
     /// Stores the service's client secret in the keyring.
-    pub async fn set_client_secret(&self, service_id: &str, secret: Secret<String>) -> Result<()> {
-        non_empty(&secret, "client secret")?;
-        self.store.cache.forget_service(service_id);
+    pub async fn set_client_secret(
+        &self,
+        service_id: &ServiceId,
+        secret: ClientSecret,
+    ) -> Result<()> {
+        let service_id = service_id.as_str();
+        non_empty(secret.is_empty(), "client secret")?;
+        self.store
+            .cache
+            .forget_service(&super::service_ref(service_id)?);
         self.store
             .vault
-            .set(
-                SecretKey::service(service_id, SecretKind::ClientSecret),
-                secret,
-            )
+            .set_client_secret(&super::service_ref(service_id)?, secret)
             .await
     }
 
     /// Stores an account's password in the keyring.
     pub async fn set_password(
         &self,
-        service_id: &str,
-        account: &str,
-        secret: Secret<String>,
+        service_id: &ServiceId,
+        account: &AccountName,
+        secret: Password,
     ) -> Result<()> {
-        non_empty(&secret, "password")?;
+        let service_id = service_id.as_str();
+        let account = account.as_str();
+        non_empty(secret.is_empty(), "password")?;
         self.store
             .vault
-            .set(
-                SecretKey::account(service_id, account, SecretKind::Password),
-                secret,
-            )
+            .set_password(&super::account_ref(service_id, account)?, secret)
             .await
     }
 
     /// Removes a service with every secret and state file of it. The keyring entries go
     /// first: if the keyring fails, the service stays configured and can be removed later.
-    pub async fn remove_service(&self, service_id: &str) -> Result<()> {
+    pub async fn remove_service(&self, service_id: &ServiceId) -> Result<()> {
+        let service_id = service_id.as_str();
         let config = self.config.load()?;
         let service = config.service(service_id)?;
-        self.store.cache.forget_service(service_id);
-        let mut keys = vec![SecretKey::service(service_id, SecretKind::ClientSecret)];
-        for account in service.account_names() {
+        self.store
+            .cache
+            .forget_service(&super::service_ref(service_id)?);
+        let id = super::service_ref(service_id)?;
+        let mut keys = vec![SecretKey::service(&id, SecretKind::ClientSecret)];
+        for account in service.account_list() {
+            let account = AccountRef::new(id.clone(), account);
             for kind in SecretKind::ACCOUNT {
-                keys.push(SecretKey::account(service_id, &account, kind));
+                keys.push(SecretKey::account(&account, kind));
             }
         }
         self.store.vault.delete_all(keys).await?;
         self.config.remove_service(service_id)?;
-        self.store.state.remove_service(service_id)?;
+        self.store
+            .state
+            .remove_service(&super::service_ref(service_id)?)?;
         discovery::forget(&self.dirs.cache, service_id);
         Ok(())
     }
@@ -195,19 +213,28 @@ impl Broker {
     /// leaves the process.
     pub async fn stored_tokens(
         &self,
-        service_id: &str,
-        account: Option<&str>,
+        service_id: &ServiceId,
+        account: Option<&AccountName>,
     ) -> Result<Option<TokenSet>> {
+        let service_id = service_id.as_str();
+        let account = account.map(AccountName::as_str);
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         let account = existing_account(service_id, service, account)?;
-        let Some(state) = self.store.state.load(service_id, &account)? else {
+        let Some(state) = self
+            .store
+            .state
+            .load(&super::account_ref(service_id, &account)?)?
+        else {
             return Ok(None);
         };
         let stored = self
             .store
             .vault
-            .get_tokens(service_id, &account, &SecretKind::OLD_TOKENS)
+            .get_tokens(
+                &super::account_ref(service_id, &account)?,
+                &SecretKind::OLD_TOKENS,
+            )
             .await?;
         let Some(access_token) = stored.access_token else {
             return Ok(None);
@@ -224,8 +251,8 @@ impl Broker {
     }
 }
 
-fn non_empty(secret: &Secret<String>, what: &str) -> Result<()> {
-    if secret.expose().is_empty() {
+fn non_empty(is_empty: bool, what: &str) -> Result<()> {
+    if is_empty {
         return Err(Error::Config(format!(
             "the {what} is empty: nothing was stored"
         )));
@@ -234,9 +261,9 @@ fn non_empty(secret: &Secret<String>, what: &str) -> Result<()> {
 }
 
 fn status_of(
-    id: &str,
+    id: &ServiceId,
     service: &Service,
-    account: &str,
+    account: &AccountName,
     state: Option<AccountState>,
     now: i64,
 ) -> AccountStatus {
@@ -261,9 +288,9 @@ fn status_of(
         )
     };
     AccountStatus {
-        service: id.to_owned(),
-        service_name: service.display_name(id).to_owned(),
-        account: account.to_owned(),
+        service: id.clone(),
+        service_name: service.display_name(id.as_str()).to_owned(),
+        account: account.clone(),
         flow: service.flow,
         status,
         expires_at: state.expires_at,
@@ -280,11 +307,13 @@ impl Broker {
     /// so a keyring failure leaves the config untouched.
     pub async fn add_account(
         &self,
-        service_id: &str,
-        name: &str,
+        service_id: &ServiceId,
+        name: &AccountName,
         username: Option<String>,
-        password: Option<Secret<String>>,
+        password: Option<Password>,
     ) -> Result<()> {
+        let service_id = service_id.as_str();
+        let name = name.as_str();
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         let name = AccountName::parse(name).map_err(Error::Config)?;
@@ -307,8 +336,8 @@ impl Broker {
                     "password: the password flow needs the account's password".into(),
                 ));
             };
-            self.set_password(service_id, name.as_str(), password)
-                .await?;
+            let id = super::service_ref(service_id)?;
+            self.set_password(&id, &name, password).await?;
         }
         self.config
             .ensure_account(service_id, &Account { name, username })
@@ -317,7 +346,13 @@ impl Broker {
     /// Removes one account of a service: its tokens are revoked where the provider
     /// allows (best effort), its secrets deleted from the keyring, then its state and
     /// config entry. The service's last account cannot be removed (remove the service).
-    pub async fn remove_account(&self, service_id: &str, account: &str) -> Result<()> {
+    pub async fn remove_account(
+        &self,
+        service_id: &ServiceId,
+        account: &AccountName,
+    ) -> Result<()> {
+        let service_id = service_id.as_str();
+        let account = account.as_str();
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         let names = service.account_names();
@@ -332,16 +367,20 @@ impl Broker {
                 "'{account}' is the only account of '{service_id}': remove the service instead"
             )));
         }
-        if let Err(e) = self.logout(service_id, Some(account)).await {
+        let named = super::account_ref(service_id, account)?;
+        if let Err(e) = self.logout(&named.service, Some(&named.account)).await {
             tracing::warn!("logout before removing the account failed: {e}");
         }
+        let account_ref = super::account_ref(service_id, account)?;
         let keys = SecretKind::ACCOUNT
             .into_iter()
-            .map(|kind| SecretKey::account(service_id, account, kind))
+            .map(|kind| SecretKey::account(&account_ref, kind))
             .collect();
         self.store.vault.delete_all(keys).await?;
         self.config.remove_account(service_id, account)?;
-        self.store.state.remove(service_id, account)
+        self.store
+            .state
+            .remove(&super::account_ref(service_id, account)?)
     }
 
     /// Adds `account` to the service's configuration unless it is there already (a
@@ -366,6 +405,6 @@ impl Broker {
 
     /// Whether the keyring holds the secret `key` (its value is not returned).
     pub async fn has_secret(&self, key: SecretKey) -> Result<bool> {
-        Ok(self.store.vault.get(key).await?.is_some())
+        self.store.vault.has(key).await
     }
 }

@@ -10,7 +10,8 @@
 use std::sync::Arc;
 
 use super::memory::Memory;
-use crate::secret::Secret;
+use crate::ids::{AccountRef, ServiceId};
+use crate::secret::{ClientSecret, RefreshToken};
 use crate::state::AccountState;
 
 /// Whether (and where) refresh tokens and client secrets are kept between renewals.
@@ -36,52 +37,50 @@ impl SecretCache {
     /// The refresh token kept for the account, if `state` is the state it was kept with.
     pub(crate) fn refresh_token(
         &self,
-        service: &str,
-        account: &str,
+        account: &AccountRef,
         state: &AccountState,
-    ) -> Option<Secret<String>> {
+    ) -> Option<RefreshToken> {
         match self {
             SecretCache::Off => None,
-            SecretCache::Remembering(m) => m.refresh_token(service, account, state),
+            SecretCache::Remembering(m) => m.refresh_token(account, state),
         }
     }
 
     /// Keeps the account's refresh token with the state file it belongs to.
     pub(crate) fn keep_refresh_token(
         &self,
-        service: &str,
-        account: &str,
+        account: &AccountRef,
         state: AccountState,
-        token: Secret<String>,
+        token: RefreshToken,
     ) {
         if let SecretCache::Remembering(m) = self {
-            m.keep_refresh_token(service, account, state, token);
+            m.keep_refresh_token(account, state, token);
         }
     }
 
     /// Forgets the account's refresh token (spent, or its state file is not the one
     /// it was kept with).
-    pub(crate) fn forget_refresh_token(&self, service: &str, account: &str) {
+    pub(crate) fn forget_refresh_token(&self, account: &AccountRef) {
         if let SecretCache::Remembering(m) = self {
-            m.forget_refresh_token(service, account);
+            m.forget_refresh_token(account);
         }
     }
 
-    pub(crate) fn client_secret(&self, service: &str) -> Option<Secret<String>> {
+    pub(crate) fn client_secret(&self, service: &ServiceId) -> Option<ClientSecret> {
         match self {
             SecretCache::Off => None,
             SecretCache::Remembering(m) => m.client_secret(service),
         }
     }
 
-    pub(crate) fn keep_client_secret(&self, service: &str, secret: Secret<String>) {
+    pub(crate) fn keep_client_secret(&self, service: &ServiceId, secret: ClientSecret) {
         if let SecretCache::Remembering(m) = self {
             m.keep_client_secret(service, secret);
         }
     }
 
     /// Forgets everything about `service` (changed or removed in this process).
-    pub(crate) fn forget_service(&self, service: &str) {
+    pub(crate) fn forget_service(&self, service: &ServiceId) {
         if let SecretCache::Remembering(m) = self {
             m.forget_service(service);
         }
@@ -91,6 +90,7 @@ impl SecretCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::testing::{aref, sid};
 
     fn state() -> AccountState {
         AccountState {
@@ -103,26 +103,28 @@ mod tests {
     #[test]
     fn off_keeps_nothing_and_remembering_shares_its_memory_with_clones() {
         let off = SecretCache::Off;
-        off.keep_refresh_token("s", "a", state(), Secret::from("rt"));
-        off.keep_client_secret("s", Secret::from("cs"));
-        assert!(off.refresh_token("s", "a", &state()).is_none());
-        assert!(off.client_secret("s").is_none());
+        off.keep_refresh_token(&aref("s", "a"), state(), RefreshToken::new("rt"));
+        off.keep_client_secret(&sid("s"), ClientSecret::new("cs"));
+        assert!(off.refresh_token(&aref("s", "a"), &state()).is_none());
+        assert!(off.client_secret(&sid("s")).is_none());
 
         let cache = SecretCache::remembering();
         let clone = cache.clone();
-        clone.keep_refresh_token("s", "a", state(), Secret::from("rt"));
-        clone.keep_client_secret("s", Secret::from("cs"));
+        clone.keep_refresh_token(&aref("s", "a"), state(), RefreshToken::new("rt"));
+        clone.keep_client_secret(&sid("s"), ClientSecret::new("cs"));
         assert_eq!(
             cache
-                .refresh_token("s", "a", &state())
-                .map(|t| t.expose().clone()),
+                .refresh_token(&aref("s", "a"), &state())
+                .map(|t| t.expose().to_owned()),
             Some("rt".to_owned())
         );
         assert_eq!(
-            cache.client_secret("s").map(|t| t.expose().clone()),
+            cache
+                .client_secret(&sid("s"))
+                .map(|t| t.expose().to_owned()),
             Some("cs".to_owned())
         );
-        cache.forget_refresh_token("s", "a");
-        assert!(clone.refresh_token("s", "a", &state()).is_none());
+        cache.forget_refresh_token(&aref("s", "a"));
+        assert!(clone.refresh_token(&aref("s", "a"), &state()).is_none());
     }
 }

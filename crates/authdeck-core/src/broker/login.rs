@@ -9,9 +9,11 @@ use tokio_util::sync::CancellationToken;
 use super::{existing_account, in_account, pasted, Broker, ValidToken};
 use crate::config::{AccountName, Service};
 use crate::error::{Error, Result};
+use crate::flows::revoke::Revocable;
 use crate::flows::{self, login, LoginObserver};
 use crate::hint::Hint;
-use crate::secret::Secret;
+use crate::ids::ServiceId;
+use crate::secret::{AccessToken, RefreshToken};
 use crate::token::TokenSet;
 use crate::vault::SecretKind;
 
@@ -43,11 +45,13 @@ impl Broker {
     /// creating the account if it is new, and stores the tokens.
     pub async fn login(
         &self,
-        service_id: &str,
-        account: Option<&str>,
+        service_id: &ServiceId,
+        account: Option<&AccountName>,
         observer: &dyn LoginObserver,
         cancel: &CancellationToken,
     ) -> Result<ValidToken> {
+        let service_id = service_id.as_str();
+        let account = account.map(AccountName::as_str);
         // The tokens will be stored once the flow ends (and a confidential client's
         // secret is read before it starts): open the keyring's session meanwhile, the
         // earlier the better (its key exchange is ~2.5 ms of CPU).
@@ -71,9 +75,16 @@ impl Broker {
             .await
             .map_err(|e| in_account(e, service_id, account_name, service))?;
         self.ensure_account(service_id, service, &account)?;
-        let lock = self.store.lock(service_id, account_name).await?;
+        let lock = self
+            .store
+            .lock(&super::account_ref(service_id, account_name)?)
+            .await?;
         self.store
-            .store(service_id, account_name, &tokens, lock)
+            .store(
+                &super::account_ref(service_id, account_name)?,
+                &tokens,
+                lock,
+            )
             .await?;
         Ok(ValidToken::from(&tokens))
     }
@@ -99,16 +110,25 @@ impl Broker {
     /// Revokes the account's tokens at the provider (when it has a revocation endpoint)
     /// and deletes them locally. The account then needs a login; its stored password
     /// and the service's client secret are kept.
-    pub async fn logout(&self, service_id: &str, account: Option<&str>) -> Result<LogoutReport> {
+    pub async fn logout(
+        &self,
+        service_id: &ServiceId,
+        account: Option<&AccountName>,
+    ) -> Result<LogoutReport> {
+        let service_id = service_id.as_str();
+        let account = account.map(AccountName::as_str);
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         let account = existing_account(service_id, service, account)?;
-        let _lock = self.store.lock(service_id, &account).await?;
+        let _lock = self
+            .store
+            .lock(&super::account_ref(service_id, &account)?)
+            .await?;
         let revocable = [SecretKind::AccessToken, SecretKind::RefreshToken];
         let stored = self
             .store
             .vault
-            .get_tokens(service_id, &account, &revocable)
+            .get_tokens(&super::account_ref(service_id, &account)?, &revocable)
             .await?;
         let (access, refresh) = (stored.access_token, stored.refresh_token);
         let mut report = LogoutReport::default();
@@ -127,7 +147,9 @@ impl Broker {
                 Err(e) => report.revocation_note = Some(format!("revocation failed: {e}")),
             }
         }
-        self.store.clear(service_id, &account, "logged out").await?;
+        self.store
+            .clear(&super::account_ref(service_id, &account)?, "logged out")
+            .await?;
         Ok(report)
     }
 
@@ -137,8 +159,8 @@ impl Broker {
         &self,
         service_id: &str,
         service: &Service,
-        access: Option<Secret<String>>,
-        refresh: Option<Secret<String>>,
+        access: Option<AccessToken>,
+        refresh: Option<RefreshToken>,
     ) -> Result<bool> {
         let endpoints = self.endpoints(service_id, service).await?;
         let Some(url) = endpoints.revocation else {
@@ -146,10 +168,10 @@ impl Broker {
         };
         let client = self.client_identity(service_id, service).await?;
         if let Some(rt) = &refresh {
-            flows::revoke::revoke(&self.ctx.http, &url, &client, rt, "refresh_token").await?;
+            flows::revoke::revoke(&self.ctx.http, &url, &client, Revocable::Refresh(rt)).await?;
         }
         if let Some(at) = &access {
-            flows::revoke::revoke(&self.ctx.http, &url, &client, at, "access_token").await?;
+            flows::revoke::revoke(&self.ctx.http, &url, &client, Revocable::Access(at)).await?;
         }
         Ok(true)
     }

@@ -13,76 +13,72 @@
 //!   keyring is read again and the request retried once. Changing or removing a service
 //!   in this process forgets it at once.
 //!
-//! The memory is never written to disk, and [`Secret`]s keep it out of logs.
+//! The memory is never written to disk, and the secret types keep it out of logs.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use crate::secret::Secret;
+use crate::ids::{AccountRef, ServiceId};
+use crate::secret::{ClientSecret, RefreshToken};
 use crate::state::AccountState;
 
-type AccountKey = (String, String);
+type AccountKey = AccountRef;
 
 /// Refresh tokens (with the state file they belong to) and client secrets.
 #[derive(Debug, Default)]
 pub(crate) struct Memory {
-    refresh_tokens: Mutex<HashMap<AccountKey, (AccountState, Secret<String>)>>,
-    client_secrets: Mutex<HashMap<String, Secret<String>>>,
+    refresh_tokens: Mutex<HashMap<AccountKey, (AccountState, RefreshToken)>>,
+    client_secrets: Mutex<HashMap<ServiceId, ClientSecret>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-fn account_key(service: &str, account: &str) -> AccountKey {
-    (service.to_owned(), account.to_owned())
-}
-
 impl Memory {
     /// The refresh token kept for the account, if `state` is the state it was kept with.
     pub(crate) fn refresh_token(
         &self,
-        service: &str,
-        account: &str,
+        account: &AccountRef,
         state: &AccountState,
-    ) -> Option<Secret<String>> {
+    ) -> Option<RefreshToken> {
         let kept = lock(&self.refresh_tokens);
-        let (kept_state, token) = kept.get(&account_key(service, account))?;
+        let (kept_state, token) = kept.get(account)?;
         (kept_state == state).then(|| token.clone())
     }
 
     pub(crate) fn keep_refresh_token(
         &self,
-        service: &str,
-        account: &str,
+        account: &AccountRef,
         state: AccountState,
-        token: Secret<String>,
+        token: RefreshToken,
     ) {
-        lock(&self.refresh_tokens).insert(account_key(service, account), (state, token));
+        lock(&self.refresh_tokens).insert(account.clone(), (state, token));
     }
 
-    pub(crate) fn forget_refresh_token(&self, service: &str, account: &str) {
-        lock(&self.refresh_tokens).remove(&account_key(service, account));
+    pub(crate) fn forget_refresh_token(&self, account: &AccountRef) {
+        lock(&self.refresh_tokens).remove(account);
     }
 
-    pub(crate) fn client_secret(&self, service: &str) -> Option<Secret<String>> {
+    pub(crate) fn client_secret(&self, service: &ServiceId) -> Option<ClientSecret> {
         lock(&self.client_secrets).get(service).cloned()
     }
 
-    pub(crate) fn keep_client_secret(&self, service: &str, secret: Secret<String>) {
-        lock(&self.client_secrets).insert(service.to_owned(), secret);
+    pub(crate) fn keep_client_secret(&self, service: &ServiceId, secret: ClientSecret) {
+        lock(&self.client_secrets).insert(service.clone(), secret);
     }
 
     /// Forgets everything about `service` (changed or removed in this process).
-    pub(crate) fn forget_service(&self, service: &str) {
+    pub(crate) fn forget_service(&self, service: &ServiceId) {
         lock(&self.client_secrets).remove(service);
-        lock(&self.refresh_tokens).retain(|(s, _), _| s != service);
+        lock(&self.refresh_tokens).retain(|a, _| a.service != *service);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::testing::{aref, sid};
 
     #[test]
     fn a_refresh_token_is_kept_only_with_its_state() {
@@ -92,22 +88,22 @@ mod tests {
             has_refresh_token: true,
             ..AccountState::default()
         };
-        memory.keep_refresh_token("s", "a", state.clone(), Secret::from("rt"));
+        memory.keep_refresh_token(&aref("s", "a"), state.clone(), RefreshToken::new("rt"));
         assert_eq!(
             memory
-                .refresh_token("s", "a", &state)
-                .map(|t| t.expose().clone()),
+                .refresh_token(&aref("s", "a"), &state)
+                .map(|t| t.expose().to_owned()),
             Some("rt".to_owned())
         );
         let newer = AccountState {
             obtained_at: Some(2),
             ..state.clone()
         };
-        assert!(memory.refresh_token("s", "a", &newer).is_none());
-        assert!(memory.refresh_token("s", "b", &state).is_none());
-        memory.keep_client_secret("s", Secret::from("cs"));
-        memory.forget_service("s");
-        assert!(memory.refresh_token("s", "a", &state).is_none());
-        assert!(memory.client_secret("s").is_none());
+        assert!(memory.refresh_token(&aref("s", "a"), &newer).is_none());
+        assert!(memory.refresh_token(&aref("s", "b"), &state).is_none());
+        memory.keep_client_secret(&sid("s"), ClientSecret::new("cs"));
+        memory.forget_service(&sid("s"));
+        assert!(memory.refresh_token(&aref("s", "a"), &state).is_none());
+        assert!(memory.client_secret(&sid("s")).is_none());
     }
 }

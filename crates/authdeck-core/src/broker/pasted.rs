@@ -7,7 +7,8 @@ use super::{Broker, ValidToken};
 use crate::config::Flow;
 use crate::error::{Error, Result};
 use crate::hint::Hint;
-use crate::secret::Secret;
+use crate::ids::{AccountName, ServiceId};
+use crate::secret::AccessToken;
 use crate::token::TokenSet;
 
 /// The reason shown when a pasted token has expired.
@@ -41,10 +42,12 @@ impl Broker {
     /// JWT `exp` when it has one (unknown otherwise); an expired one is refused.
     pub async fn store_pasted(
         &self,
-        service_id: &str,
-        account: Option<&str>,
-        token: Secret<String>,
+        service_id: &ServiceId,
+        account: Option<&AccountName>,
+        token: AccessToken,
     ) -> Result<ValidToken> {
+        let service_id = service_id.as_str();
+        let account = account.map(AccountName::as_str);
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         if !service.flow.is_pasted() {
@@ -76,7 +79,7 @@ impl Broker {
         }
         let now = self.now();
         let tokens = TokenSet {
-            access_token: Secret::new(trimmed.to_owned()),
+            access_token: AccessToken::new(trimmed),
             refresh_token: None,
             id_token: None,
             token_type: if service.flow == Flow::ApiKey {
@@ -98,9 +101,16 @@ impl Broker {
             )));
         }
         self.ensure_account(service_id, service, &account)?;
-        let lock = self.store.lock(service_id, account.as_str()).await?;
+        let lock = self
+            .store
+            .lock(&super::account_ref(service_id, account.as_str())?)
+            .await?;
         self.store
-            .store(service_id, account.as_str(), &tokens, lock)
+            .store(
+                &super::account_ref(service_id, account.as_str())?,
+                &tokens,
+                lock,
+            )
             .await?;
         Ok(ValidToken::from(&tokens))
     }

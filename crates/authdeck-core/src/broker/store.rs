@@ -22,11 +22,12 @@ use tokio_util::task::TaskTracker;
 
 use super::cache::SecretCache;
 use crate::error::{Error, Result};
+use crate::ids::AccountRef;
 use crate::paths;
-use crate::secret::Secret;
+use crate::secret::AppToken;
 use crate::state::{AccountState, StateStore};
 use crate::token::TokenSet;
-use crate::vault::{SecretKey, SecretKind, StoredTokens, Vault};
+use crate::vault::{StoredTokens, Vault};
 
 /// An account's cross-process lock (a lock file in the state directory), held while it
 /// lives. Renewals, logins and logouts of an account hold it, so two processes never
@@ -58,8 +59,8 @@ impl TokenStore {
     }
 
     /// Takes the account's cross-process lock (off the async runtime).
-    pub(crate) async fn lock(&self, service_id: &str, account: &str) -> Result<AccountLock> {
-        let path = self.state.lock_path(service_id, account);
+    pub(crate) async fn lock(&self, account: &AccountRef) -> Result<AccountLock> {
+        let path = self.state.lock_path(account);
         tokio::task::spawn_blocking(move || paths::lock_exclusive(&path))
             .await
             .map_err(|e| Error::Local(format!("the lock task failed: {e}")))?
@@ -73,45 +74,34 @@ impl TokenStore {
     /// When this returns `Ok`, the tokens are in the keyring.
     pub(crate) async fn store(
         &self,
-        service_id: &str,
-        account: &str,
+        account: &AccountRef,
         tokens: &TokenSet,
         lock: AccountLock,
     ) -> Result<()> {
-        let writing = self.write_tokens(service_id, account, tokens);
+        let writing = self.write_tokens(account, tokens);
         let Some(tracker) = &self.late_writes else {
             // The state file is written to disk beside its place while the keyring
             // stores the tokens (its sync to disk overlaps the keyring's).
-            let staged = self
-                .new_state(service_id, account, tokens)
-                .and_then(|state| {
-                    let file = self.state.stage(service_id, account, &state)?;
-                    Ok((state, file))
-                });
+            let staged = self.new_state(account, tokens).and_then(|state| {
+                let file = self.state.stage(account, &state)?;
+                Ok((state, file))
+            });
             // On a keyring failure the staged file is dropped: the old state stays.
             writing.await?;
             let saved = staged.and_then(|(state, file)| file.commit().map(|()| state));
-            let stored = self.state_written(service_id, account, tokens, saved);
+            let stored = self.state_written(account, tokens, saved);
             drop(lock);
             return stored;
         };
         writing.await?;
         let store = self.clone();
-        let (service_id, account, tokens) =
-            (service_id.to_owned(), account.to_owned(), tokens.clone());
+        let (account, tokens) = (account.clone(), tokens.clone());
         tracker.spawn(async move {
             let saved = store
-                .new_state(&service_id, &account, &tokens)
-                .and_then(|state| {
-                    store
-                        .state
-                        .save(&service_id, &account, &state)
-                        .map(|()| state)
-                });
-            if let Err(e) = store.state_written(&service_id, &account, &tokens, saved) {
-                tracing::warn!(
-                    "{service_id}/{account}: storing the state of a renewal failed: {e}"
-                );
+                .new_state(&account, &tokens)
+                .and_then(|state| store.state.save(&account, &state).map(|()| state));
+            if let Err(e) = store.state_written(&account, &tokens, saved) {
+                tracing::warn!("{account}: storing the state of a renewal failed: {e}");
             }
             drop(lock);
         });
@@ -123,27 +113,25 @@ impl TokenStore {
     /// [`TokenStore::store`] keeps its expiry.
     pub(crate) async fn store_app_token(
         &self,
-        service_id: &str,
-        account: &str,
-        token: Secret<String>,
+        account: &AccountRef,
+        token: AppToken,
         expires_at: i64,
         lock: AccountLock,
     ) -> Result<()> {
-        let key = SecretKey::account(service_id, account, SecretKind::AppToken);
-        self.vault.set(key, token).await?;
-        let mut state = self.state.load(service_id, account)?.unwrap_or_default();
+        self.vault.set_app_token(account, token).await?;
+        let mut state = self.state.load(account)?.unwrap_or_default();
         state.app_token_expires_at = Some(expires_at);
-        self.state.save(service_id, account, &state)?;
+        self.state.save(account, &state)?;
         drop(lock);
         Ok(())
     }
 
     /// Deletes the account's tokens from the keyring (not its password) and marks it as
     /// needing a login, for `reason`.
-    pub(crate) async fn clear(&self, service_id: &str, account: &str, reason: &str) -> Result<()> {
-        self.vault.delete_tokens(service_id, account).await?;
+    pub(crate) async fn clear(&self, account: &AccountRef, reason: &str) -> Result<()> {
+        self.vault.delete_tokens(account).await?;
         self.state
-            .save(service_id, account, &AccountState::login_required(reason))
+            .save(account, &AccountState::login_required(reason))
     }
 
     /// The keyring write of a new token set: the access, refresh and ID tokens in one
@@ -154,15 +142,14 @@ impl TokenStore {
     /// `vault/tokens.rs`).
     fn write_tokens(
         &self,
-        service_id: &str,
-        account: &str,
+        account: &AccountRef,
         tokens: &TokenSet,
     ) -> impl std::future::Future<Output = Result<()>> + Send + 'static {
-        self.cache.forget_refresh_token(service_id, account);
+        self.cache.forget_refresh_token(account);
         // Only an account whose state file predates the one-entry layout may have
         // per-token entries left (an unreadable state file is left to its reader).
         let remove_old = matches!(
-            self.state.load(service_id, account),
+            self.state.load(account),
             Ok(Some(state)) if !state.tokens_in_one_entry
         );
         let stored = StoredTokens {
@@ -170,23 +157,17 @@ impl TokenStore {
             refresh_token: tokens.refresh_token.clone(),
             id_token: tokens.id_token.clone(),
         };
-        self.vault
-            .set_tokens(service_id, account, stored, remove_old)
+        self.vault.set_tokens(account, stored, remove_old)
     }
 
     /// The state file that describes a new token set.
-    fn new_state(
-        &self,
-        service_id: &str,
-        account: &str,
-        tokens: &TokenSet,
-    ) -> Result<AccountState> {
+    fn new_state(&self, account: &AccountRef, tokens: &TokenSet) -> Result<AccountState> {
         let mut state = AccountState::from_tokens(tokens);
         state.tokens_in_one_entry = true;
         // An app token lives on independently of the login that minted it.
         state.app_token_expires_at = self
             .state
-            .load(service_id, account)?
+            .load(account)?
             .and_then(|old| old.app_token_expires_at);
         Ok(state)
     }
@@ -194,8 +175,7 @@ impl TokenStore {
     /// After the state file of a new token set was written (`saved`: its content) or not.
     fn state_written(
         &self,
-        service_id: &str,
-        account: &str,
+        account: &AccountRef,
         tokens: &TokenSet,
         saved: Result<AccountState>,
     ) -> Result<()> {
@@ -210,13 +190,12 @@ impl TokenStore {
                 // The remembered refresh token belongs to the old state file, which is
                 // still there: forget it, so the next renewal reads the keyring's rotated
                 // one.
-                self.cache.forget_refresh_token(service_id, account);
-                return Err(state_not_saved(service_id, account, e));
+                self.cache.forget_refresh_token(account);
+                return Err(state_not_saved(account, e));
             }
         };
         if let Some(rt) = &tokens.refresh_token {
-            self.cache
-                .keep_refresh_token(service_id, account, state, rt.clone());
+            self.cache.keep_refresh_token(account, state, rt.clone());
         }
         Ok(())
     }
@@ -224,9 +203,9 @@ impl TokenStore {
 
 /// The error for new tokens that are in the keyring while the state file could not be
 /// written: what happened, that nothing is lost, and what to do.
-fn state_not_saved(service_id: &str, account: &str, e: Error) -> Error {
+fn state_not_saved(account: &AccountRef, e: Error) -> Error {
     let message = format!(
-        "{service_id}/{account}: the new tokens are safe in the keyring, but {e}; free some space (or make the state directory writable) and run the command again"
+        "{account}: the new tokens are safe in the keyring, but {e}; free some space (or make the state directory writable) and run the command again"
     );
     match e {
         Error::Io { source, .. } => Error::Io { message, source },
@@ -239,12 +218,14 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+    use crate::ids::testing::aref;
+    use crate::secret::{AccessToken, RefreshToken};
     use crate::vault::MemoryStore;
 
     fn tokens(at: &str, rt: &str) -> TokenSet {
         TokenSet {
-            access_token: Secret::from(at),
-            refresh_token: Some(Secret::from(rt)),
+            access_token: AccessToken::new(at),
+            refresh_token: Some(RefreshToken::new(rt)),
             id_token: None,
             token_type: "Bearer".into(),
             scopes: vec![],
@@ -265,10 +246,10 @@ mod tests {
     async fn stored_refresh_token(store: &TokenStore) -> Option<String> {
         store
             .vault
-            .get_token("s", "a", SecretKind::RefreshToken)
+            .refresh_token(&aref("s", "a"))
             .await
             .expect("get")
-            .map(|t| t.expose().clone())
+            .map(|t| t.expose().to_owned())
     }
 
     #[tokio::test]
@@ -279,29 +260,33 @@ mod tests {
             app_token_expires_at: Some(5_000),
             ..AccountState::default()
         };
-        store.state.save("s", "a", &old).expect("save");
+        store.state.save(&aref("s", "a"), &old).expect("save");
         store
             .cache
-            .keep_refresh_token("s", "a", old.clone(), Secret::from("rt-old"));
+            .keep_refresh_token(&aref("s", "a"), old.clone(), RefreshToken::new("rt-old"));
 
-        let lock = store.lock("s", "a").await.expect("lock");
+        let lock = store.lock(&aref("s", "a")).await.expect("lock");
         store
-            .store("s", "a", &tokens("at-1", "rt-1"), lock)
+            .store(&aref("s", "a"), &tokens("at-1", "rt-1"), lock)
             .await
             .expect("store");
 
         assert_eq!(stored_refresh_token(&store).await.as_deref(), Some("rt-1"));
-        let state = store.state.load("s", "a").expect("load").expect("some");
+        let state = store
+            .state
+            .load(&aref("s", "a"))
+            .expect("load")
+            .expect("some");
         assert_eq!(state.expires_at, Some(2_000));
         assert!(state.tokens_in_one_entry);
         // The app token lives on, independently of the login.
         assert_eq!(state.app_token_expires_at, Some(5_000));
-        assert!(store.cache.refresh_token("s", "a", &old).is_none());
+        assert!(store.cache.refresh_token(&aref("s", "a"), &old).is_none());
         assert_eq!(
             store
                 .cache
-                .refresh_token("s", "a", &state)
-                .map(|t| t.expose().clone()),
+                .refresh_token(&aref("s", "a"), &state)
+                .map(|t| t.expose().to_owned()),
             Some("rt-1".to_owned())
         );
     }
@@ -313,21 +298,25 @@ mod tests {
         let tracker = TaskTracker::new();
         store.late_writes = Some(tracker.clone());
 
-        let lock = store.lock("s", "a").await.expect("lock");
+        let lock = store.lock(&aref("s", "a")).await.expect("lock");
         store
-            .store("s", "a", &tokens("at-1", "rt-1"), lock)
+            .store(&aref("s", "a"), &tokens("at-1", "rt-1"), lock)
             .await
             .expect("store");
         // The test's runtime is single-threaded and nothing has yielded since the write
         // was handed to the tracker: the state file is not written yet.
-        assert!(store.state.load("s", "a").expect("load").is_none());
+        assert!(store.state.load(&aref("s", "a")).expect("load").is_none());
         // Handed out: the tokens are in the keyring already.
         assert_eq!(stored_refresh_token(&store).await.as_deref(), Some("rt-1"));
         tracker.close();
         tracker.wait().await;
-        let state = store.state.load("s", "a").expect("load").expect("some");
+        let state = store
+            .state
+            .load(&aref("s", "a"))
+            .expect("load")
+            .expect("some");
         assert_eq!(state.obtained_at, Some(1_000));
-        assert!(store.cache.refresh_token("s", "a", &state).is_some());
+        assert!(store.cache.refresh_token(&aref("s", "a"), &state).is_some());
     }
 
     #[tokio::test]
@@ -338,9 +327,9 @@ mod tests {
         let blocked = dir.path().join("accounts/s/a.json");
         std::fs::create_dir_all(blocked.join("x")).expect("dir");
 
-        let lock = store.lock("s", "a").await.expect("lock");
+        let lock = store.lock(&aref("s", "a")).await.expect("lock");
         let err = store
-            .store("s", "a", &tokens("at-1", "rt-1"), lock)
+            .store(&aref("s", "a"), &tokens("at-1", "rt-1"), lock)
             .await
             .expect_err("the state file cannot be written");
         assert!(err.to_string().contains("safe in the keyring"), "{err}");

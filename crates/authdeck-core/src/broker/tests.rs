@@ -1,5 +1,7 @@
 use super::*;
 use crate::config::{Account, AccountName, Flow};
+use crate::ids::testing::{aref, name, sid};
+use crate::secret::{ClientSecret, EntryText, Password, RefreshToken};
 use crate::vault::{SecretKey, SecretKind};
 
 fn service(accounts: &[&str]) -> Service {
@@ -19,8 +21,9 @@ fn service(accounts: &[&str]) -> Service {
 impl Broker {
     /// Stores a token set as a login does: through the one route, under the lock.
     async fn store_tokens(&self, service_id: &str, account: &str, tokens: &TokenSet) -> Result<()> {
-        let lock = self.store.lock(service_id, account).await?;
-        self.store.store(service_id, account, tokens, lock).await
+        let target = super::account_ref(service_id, account)?;
+        let lock = self.store.lock(&target).await?;
+        self.store.store(&target, tokens, lock).await
     }
 }
 
@@ -100,8 +103,8 @@ async fn cached_tokens_and_login_required_need_no_network() {
     add_offline_service(&broker).await;
 
     let tokens = TokenSet {
-        access_token: Secret::from("cached-access"),
-        refresh_token: Some(Secret::from("refresh")),
+        access_token: AccessToken::new("cached-access"),
+        refresh_token: Some(RefreshToken::new("refresh")),
         id_token: None,
         token_type: "Bearer".into(),
         scopes: vec![],
@@ -113,16 +116,19 @@ async fn cached_tokens_and_login_required_need_no_network() {
         .await
         .expect("store");
     assert_eq!(store.len(), 1, "access and refresh token in one entry");
-    let t = broker.token("svc", None, 60).await.expect("cached");
+    let t = broker.token(&sid("svc"), None, 60).await.expect("cached");
     assert_eq!(t.access_token.expose(), "cached-access");
 
     // Too short-lived for the caller: a refresh is attempted, fails on the network, and
     // nothing stored changes.
-    let err = broker.token("svc", None, 3600).await.expect_err("network");
+    let err = broker
+        .token(&sid("svc"), None, 3600)
+        .await
+        .expect_err("network");
     assert_eq!(err.kind(), crate::ErrorKind::Provider, "{err}");
     assert_eq!(
         broker
-            .token("svc", None, 60)
+            .token(&sid("svc"), None, 60)
             .await
             .expect("still cached")
             .access_token
@@ -135,13 +141,12 @@ async fn cached_tokens_and_login_required_need_no_network() {
         .store
         .state
         .save(
-            "svc",
-            "default",
+            &aref("svc", "default"),
             &AccountState::login_required("logged out"),
         )
         .expect("save");
     let err = broker
-        .token("svc", None, 60)
+        .token(&sid("svc"), None, 60)
         .await
         .expect_err("login required");
     assert_eq!(err.kind(), crate::ErrorKind::LoginRequired);
@@ -163,30 +168,40 @@ async fn accounts_are_added_and_removed_with_their_secrets() {
         username: Some("alice".into()),
     }];
     broker
-        .add_service(&id, &svc, false, None, Some(Secret::from("pw-a")))
+        .add_service(&id, &svc, false, None, Some(Password::new("pw-a")))
         .await
         .expect("add");
 
     // The password grant needs a user name and a password; nothing changes without.
     let err = broker
-        .add_account("svc", "bob", None, Some(Secret::from("pw-b")))
+        .add_account(&sid("svc"), &name("bob"), None, Some(Password::new("pw-b")))
         .await
         .expect_err("no user name");
     assert!(err.to_string().contains("user name"), "{err}");
     let err = broker
-        .add_account("svc", "bob", Some("bob".into()), None)
+        .add_account(&sid("svc"), &name("bob"), Some("bob".into()), None)
         .await
         .expect_err("no password");
     assert!(err.to_string().contains("password"), "{err}");
     assert_eq!(store.len(), 1);
     let err = broker
-        .add_account("svc", "alice", Some("x".into()), Some(Secret::from("y")))
+        .add_account(
+            &sid("svc"),
+            &name("alice"),
+            Some("x".into()),
+            Some(Password::new("y")),
+        )
         .await
         .expect_err("duplicate");
     assert!(err.to_string().contains("already has"), "{err}");
 
     broker
-        .add_account("svc", "bob", Some("bob".into()), Some(Secret::from("pw-b")))
+        .add_account(
+            &sid("svc"),
+            &name("bob"),
+            Some("bob".into()),
+            Some(Password::new("pw-b")),
+        )
         .await
         .expect("add bob");
     assert_eq!(store.len(), 2);
@@ -198,7 +213,10 @@ async fn accounts_are_added_and_removed_with_their_secrets() {
         .account_names();
     assert_eq!(names, ["alice", "bob"]);
 
-    broker.remove_account("svc", "bob").await.expect("remove");
+    broker
+        .remove_account(&sid("svc"), &name("bob"))
+        .await
+        .expect("remove");
     assert_eq!(store.len(), 1, "bob's password is gone, alice's stays");
     let config = broker.load_config().expect("config");
     assert_eq!(
@@ -206,12 +224,12 @@ async fn accounts_are_added_and_removed_with_their_secrets() {
         ["alice"]
     );
     let err = broker
-        .remove_account("svc", "alice")
+        .remove_account(&sid("svc"), &name("alice"))
         .await
         .expect_err("last account");
     assert!(err.to_string().contains("remove the service"), "{err}");
     let err = broker
-        .remove_account("svc", "zed")
+        .remove_account(&sid("svc"), &name("zed"))
         .await
         .expect_err("unknown");
     assert!(err.to_string().contains("no account 'zed'"), "{err}");
@@ -243,7 +261,10 @@ async fn pasted_bearer_tokens_and_api_keys() {
             .expect("a pasted-token service needs no client or endpoint");
     }
     // Not pasted yet: login required, saying how.
-    let err = broker.token("b", None, 60).await.expect_err("nothing yet");
+    let err = broker
+        .token(&sid("b"), None, 60)
+        .await
+        .expect_err("nothing yet");
     assert_eq!(err.kind(), crate::ErrorKind::LoginRequired);
     assert_eq!(
         err.hint(),
@@ -256,7 +277,7 @@ async fn pasted_bearer_tokens_and_api_keys() {
     // An OAuth login is refused with the right instruction.
     let cancel = tokio_util::sync::CancellationToken::new();
     let err = broker
-        .login("b", None, &|_: flows::LoginEvent| {}, &cancel)
+        .login(&sid("b"), None, &|_: flows::LoginEvent| {}, &cancel)
         .await
         .expect_err("pasted");
     assert!(
@@ -267,13 +288,13 @@ async fn pasted_bearer_tokens_and_api_keys() {
     // A JWT's `exp` is the expiry; "Bearer " pasted along is dropped.
     let jwt = jwt_with_exp(1_000 + 300);
     let t = broker
-        .store_pasted("b", None, Secret::new(format!("Bearer {jwt}\n")))
+        .store_pasted(&sid("b"), None, AccessToken::new(format!("Bearer {jwt}\n")))
         .await
         .expect("store");
     assert_eq!(t.expires_at, Some(1_300));
     assert_eq!(
         broker
-            .token("b", None, 60)
+            .token(&sid("b"), None, 60)
             .await
             .expect("valid")
             .access_token
@@ -281,33 +302,39 @@ async fn pasted_bearer_tokens_and_api_keys() {
         &jwt
     );
     // Expired for the caller: no renewal is possible, the message says to paste anew.
-    let err = broker.token("b", None, 600).await.expect_err("expired");
+    let err = broker
+        .token(&sid("b"), None, 600)
+        .await
+        .expect_err("expired");
     assert!(err.to_string().contains("paste a new token"), "{err}");
     // An already expired token is refused.
     let err = broker
-        .store_pasted("b", None, Secret::new(jwt_with_exp(10)))
+        .store_pasted(&sid("b"), None, AccessToken::new(jwt_with_exp(10)))
         .await
         .expect_err("expired");
     assert!(err.to_string().contains("expired"), "{err}");
 
     // An API key is kept as is and never expires; logout needs no provider.
     broker
-        .store_pasted("k", None, Secret::new("Bearer key-123".into()))
+        .store_pasted(&sid("k"), None, AccessToken::new("Bearer key-123"))
         .await
         .expect("store key");
-    let t = broker.token("k", None, 1_000_000).await.expect("no expiry");
+    let t = broker
+        .token(&sid("k"), None, 1_000_000)
+        .await
+        .expect("no expiry");
     assert_eq!(t.access_token.expose(), "Bearer key-123");
     assert_eq!(t.expires_at, None);
-    let report = broker.logout("k", None).await.expect("logout");
+    let report = broker.logout(&sid("k"), None).await.expect("logout");
     assert!(report.revocation_note.is_some());
-    assert!(broker.token("k", None, 0).await.is_err());
+    assert!(broker.token(&sid("k"), None, 0).await.is_err());
 }
 
 /// A config write that fails (read-only directory, disk full) must not leave the
 /// keyring changed: the secrets stored just before are put back as they were.
 #[tokio::test]
 async fn a_failed_config_write_restores_the_keyring() {
-    use crate::vault::{SecretKey, SecretKind, SecretStore};
+    use crate::vault::SecretStore;
     let dir = tempfile::tempdir().expect("tempdir");
     let (broker, store) = broker(dir.path(), 1_000);
     let id = crate::config::ServiceId::parse("svc").expect("id");
@@ -320,8 +347,8 @@ async fn a_failed_config_write_restores_the_keyring() {
             &id,
             &svc,
             false,
-            Some(Secret::from("old-secret")),
-            Some(Secret::from("old-password")),
+            Some(ClientSecret::new("old-secret")),
+            Some(Password::new("old-password")),
         )
         .await
         .expect("add");
@@ -338,8 +365,8 @@ async fn a_failed_config_write_restores_the_keyring() {
             &id,
             &svc,
             true,
-            Some(Secret::from("new-secret")),
-            Some(Secret::from("new-password")),
+            Some(ClientSecret::new("new-secret")),
+            Some(Password::new("new-password")),
         )
         .await;
     assert!(replaced.is_err(), "{replaced:?}");
@@ -349,23 +376,27 @@ async fn a_failed_config_write_restores_the_keyring() {
             &other,
             &svc,
             false,
-            Some(Secret::from("other-secret")),
+            Some(ClientSecret::new("other-secret")),
             None,
         )
         .await;
     assert!(added.is_err(), "{added:?}");
 
-    let get = |key: SecretKey| store.get(&key).expect("get").map(|s| s.expose().clone());
+    let get = |key: SecretKey| store.get(&key).expect("get").map(|s| s.expose().to_owned());
     assert_eq!(
-        get(SecretKey::service("svc", SecretKind::ClientSecret)).as_deref(),
+        get(SecretKey::service(&sid("svc"), SecretKind::ClientSecret)).as_deref(),
         Some("old-secret")
     );
     assert_eq!(
-        get(SecretKey::account("svc", "default", SecretKind::Password)).as_deref(),
+        get(SecretKey::account(
+            &aref("svc", "default"),
+            SecretKind::Password
+        ))
+        .as_deref(),
         Some("old-password")
     );
     assert_eq!(
-        get(SecretKey::service("other", SecretKind::ClientSecret)),
+        get(SecretKey::service(&sid("other"), SecretKind::ClientSecret)),
         None
     );
     assert_eq!(store.len(), 2);
@@ -380,11 +411,11 @@ struct CountingStore {
 }
 
 impl crate::vault::SecretStore for CountingStore {
-    fn get(&self, key: &SecretKey) -> Result<Option<Secret<String>>> {
+    fn get(&self, key: &SecretKey) -> Result<Option<EntryText>> {
         self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.inner.get(key)
     }
-    fn set(&self, key: &SecretKey, value: &Secret<String>) -> Result<()> {
+    fn set(&self, key: &SecretKey, value: &EntryText) -> Result<()> {
         self.inner.set(key, value)
     }
     fn delete(&self, key: &SecretKey) -> Result<()> {
@@ -493,12 +524,12 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
     svc.endpoints.authorization =
         Some(crate::config::HttpUrl::parse("http://127.0.0.1:9/authorize").expect("url"));
     broker
-        .add_service(&id, &svc, false, Some(Secret::from("cs")), None)
+        .add_service(&id, &svc, false, Some(ClientSecret::new("cs")), None)
         .await
         .expect("add");
     let login = TokenSet {
-        access_token: Secret::from("at-0"),
-        refresh_token: Some(Secret::from("rt-0")),
+        access_token: AccessToken::new("at-0"),
+        refresh_token: Some(RefreshToken::new("rt-0")),
         id_token: None,
         token_type: "Bearer".into(),
         scopes: vec![],
@@ -515,10 +546,10 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
             broker
                 .store
                 .vault
-                .get_token("svc", "default", kind)
+                .get_tokens(&aref("svc", "default"), &[kind])
                 .await
                 .expect("get")
-                .map(|s| s.expose().clone())
+                .text(kind)
         }
     };
 
@@ -526,8 +557,11 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
     // nothing. Each hands out a token whose rotated refresh token is already stored.
     for round in 1..=3u32 {
         let before = store.reads.load(std::sync::atomic::Ordering::SeqCst);
-        let t = agent.token("svc", None, 99_999).await.expect("refresh");
-        assert_eq!(t.access_token.expose(), &format!("at-{round}"));
+        let t = agent
+            .token(&sid("svc"), None, 99_999)
+            .await
+            .expect("refresh");
+        assert_eq!(t.access_token.expose(), format!("at-{round}"));
         let reads = store.reads.load(std::sync::atomic::Ordering::SeqCst) - before;
         assert_eq!(
             stored(SecretKind::RefreshToken).await,
@@ -550,18 +584,20 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
         .store
         .vault
         .set_tokens(
-            "svc",
-            "default",
+            &aref("svc", "default"),
             crate::vault::StoredTokens {
-                access_token: Some(Secret::from("at-7")),
-                refresh_token: Some(Secret::from("rt-7")),
+                access_token: Some(AccessToken::new("at-7")),
+                refresh_token: Some(RefreshToken::new("rt-7")),
                 id_token: None,
             },
             false,
         )
         .await
         .expect("set");
-    let t = agent.token("svc", None, 99_999).await.expect("fallback");
+    let t = agent
+        .token(&sid("svc"), None, 99_999)
+        .await
+        .expect("fallback");
     assert_eq!(t.access_token.expose(), "at-8");
     assert_eq!(
         stored(SecretKind::RefreshToken).await,
@@ -573,24 +609,21 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
     other
         .store
         .vault
-        .set(
-            SecretKey::service("svc", SecretKind::ClientSecret),
-            Secret::from("cs"),
-        )
+        .set_client_secret(&sid("svc"), ClientSecret::new("cs"))
         .await
         .expect("set");
     agent
         .store
         .cache
-        .keep_client_secret("svc", Secret::from("old"));
+        .keep_client_secret(&sid("svc"), ClientSecret::new("old"));
     let t = agent
-        .token("svc", None, 99_999)
+        .token(&sid("svc"), None, 99_999)
         .await
         .expect("client secret");
     assert_eq!(t.access_token.expose(), "at-9");
     settle(&tracker).await;
     let state = broker
-        .account_state("svc", "default")
+        .account_state(&sid("svc"), &name("default"))
         .expect("state")
         .expect("some");
     assert_eq!(state.obtained_at, Some(1_000));
@@ -605,10 +638,10 @@ struct FailingStore {
 }
 
 impl crate::vault::SecretStore for FailingStore {
-    fn get(&self, key: &SecretKey) -> Result<Option<Secret<String>>> {
+    fn get(&self, key: &SecretKey) -> Result<Option<EntryText>> {
         self.inner.get(key)
     }
-    fn set(&self, key: &SecretKey, value: &Secret<String>) -> Result<()> {
+    fn set(&self, key: &SecretKey, value: &EntryText) -> Result<()> {
         if self.fail.load(std::sync::atomic::Ordering::SeqCst) {
             return Err(Error::Keyring("the keyring is locked".into()));
         }
@@ -631,8 +664,8 @@ async fn a_failed_keyring_write_leaves_the_state_file_as_it_was() {
         Arc::new(flows::NoBrowser),
     );
     let tokens = |at: &str, expires_at: i64| TokenSet {
-        access_token: Secret::from(at),
-        refresh_token: Some(Secret::from(format!("rt-{at}"))),
+        access_token: AccessToken::new(at),
+        refresh_token: Some(RefreshToken::new(format!("rt-{at}"))),
         id_token: None,
         token_type: "Bearer".into(),
         scopes: vec![],
@@ -665,10 +698,13 @@ async fn a_failed_keyring_write_leaves_the_state_file_as_it_was() {
     let stored = broker
         .store
         .vault
-        .get_token("svc", "default", SecretKind::AccessToken)
+        .access_token(&aref("svc", "default"))
         .await
         .expect("get");
-    assert_eq!(stored.map(|s| s.expose().clone()).as_deref(), Some("first"));
+    assert_eq!(
+        stored.map(|s| s.expose().to_owned()).as_deref(),
+        Some("first")
+    );
 }
 
 #[tokio::test]
@@ -677,7 +713,7 @@ async fn a_missing_app_token_is_a_hint_not_a_cli_flag() {
     let (broker, _) = broker(dir.path(), 1_000);
     add_offline_service(&broker).await;
     let err = broker
-        .app_token("svc", None, None, 60)
+        .app_token(&sid("svc"), None, None, 60)
         .await
         .expect_err("no app token");
     assert!(!err.to_string().contains("--"), "{err}");

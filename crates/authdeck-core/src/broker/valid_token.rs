@@ -17,17 +17,17 @@ use crate::flows::refusal::{self, Grant};
 use crate::flows::token_endpoint::TokenError;
 use crate::flows::{self, login, ClientIdentity};
 use crate::hint::Hint;
-use crate::secret::Secret;
+use crate::ids::{AccountName, ServiceId};
+use crate::secret::{AccessToken, RefreshToken};
 use crate::state::AccountState;
 use crate::token::TokenSet;
-use crate::vault::{SecretKey, SecretKind};
 
 impl Broker {
     /// A token for `account` of `service_id` valid for at least `min_valid` seconds.
     pub async fn token(
         &self,
-        service_id: &str,
-        account: Option<&str>,
+        service_id: &ServiceId,
+        account: Option<&AccountName>,
         min_valid: i64,
     ) -> Result<ValidToken> {
         Ok(self
@@ -40,20 +40,26 @@ impl Broker {
     /// `account` is `None`).
     pub async fn token_for_account(
         &self,
-        service_id: &str,
-        account: Option<&str>,
+        service_id: &ServiceId,
+        account: Option<&AccountName>,
         min_valid: i64,
-    ) -> Result<(String, ValidToken)> {
+    ) -> Result<(AccountName, ValidToken)> {
+        let service_id = service_id.as_str();
+        let account = account.map(AccountName::as_str);
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         let account = existing_account(service_id, service, account)?;
+        let name = super::account_ref(service_id, &account)?.account;
         if let Some(token) = self.cached(service_id, &account, min_valid).await? {
-            return Ok((account, token));
+            return Ok((name, token));
         }
-        let lock = self.store.lock(service_id, &account).await?;
+        let lock = self
+            .store
+            .lock(&super::account_ref(service_id, &account)?)
+            .await?;
         // Another process may have refreshed while we waited for the lock.
         if let Some(token) = self.cached(service_id, &account, min_valid).await? {
-            return Ok((account, token));
+            return Ok((name, token));
         }
         let tokens = self
             .renew(service_id, service, &account)
@@ -61,9 +67,9 @@ impl Broker {
             .map_err(|e| in_account(e, service_id, &account, service))?;
         let token = ValidToken::from(&tokens);
         self.store
-            .store(service_id, &account, &tokens, lock)
+            .store(&super::account_ref(service_id, &account)?, &tokens, lock)
             .await?;
-        Ok((account, token))
+        Ok((name, token))
     }
 
     /// The stored token if it is valid long enough; `LoginRequired` if the account is
@@ -74,7 +80,11 @@ impl Broker {
         account: &str,
         min_valid: i64,
     ) -> Result<Option<ValidToken>> {
-        let Some(state) = self.store.state.load(service_id, account)? else {
+        let Some(state) = self
+            .store
+            .state
+            .load(&super::account_ref(service_id, account)?)?
+        else {
             return Ok(None);
         };
         if let Some(reason) = &state.login_required {
@@ -88,7 +98,7 @@ impl Broker {
         let stored = self
             .store
             .vault
-            .get_token(service_id, account, SecretKind::AccessToken)
+            .access_token(&super::account_ref(service_id, account)?)
             .await?;
         Ok(stored.map(|access_token| ValidToken {
             access_token,
@@ -105,7 +115,7 @@ impl Broker {
         let state = self
             .store
             .state
-            .load(service_id, account)?
+            .load(&super::account_ref(service_id, account)?)?
             .unwrap_or_default();
         if service.flow.is_pasted() {
             return Err(pasted::login_required(
@@ -157,11 +167,13 @@ impl Broker {
                     );
                     if remembered {
                         // The keyring may hold a newer one than memory: try it, once.
-                        self.store.cache.forget_refresh_token(service_id, account);
+                        self.store
+                            .cache
+                            .forget_refresh_token(&super::account_ref(service_id, account)?);
                         refresh = self
                             .store
                             .vault
-                            .get_token(service_id, account, SecretKind::RefreshToken)
+                            .refresh_token(&super::account_ref(service_id, account)?)
                             .await?
                             .filter(|stored| *stored != refresh_token)
                             .map(|stored| (stored, false));
@@ -171,7 +183,9 @@ impl Broker {
                     }
                     if !login::fetches_without_user(service.flow) {
                         let reason = "the provider no longer accepts the refresh token (it expired or was revoked)";
-                        self.store.clear(service_id, account, reason).await?;
+                        self.store
+                            .clear(&super::account_ref(service_id, account)?, reason)
+                            .await?;
                         return Err(Error::refused(Refusal::GrantExpired, reason));
                     }
                 }
@@ -221,11 +235,7 @@ impl Broker {
         let password = self
             .store
             .vault
-            .get(SecretKey::account(
-                service_id,
-                account,
-                SecretKind::Password,
-            ))
+            .password(&super::account_ref(service_id, account)?)
             .await?
             .ok_or_else(|| {
                 Error::login_required(service_id, account, "no password is stored").with_hint(
@@ -245,19 +255,25 @@ impl Broker {
         service_id: &str,
         account: &str,
         state: &AccountState,
-    ) -> Result<Option<(Secret<String>, bool)>> {
-        if let Some(token) = self.store.cache.refresh_token(service_id, account, state) {
+    ) -> Result<Option<(RefreshToken, bool)>> {
+        if let Some(token) = self
+            .store
+            .cache
+            .refresh_token(&super::account_ref(service_id, account)?, state)
+        {
             return Ok(Some((token, true)));
         }
         let token = self
             .store
             .vault
-            .get_token(service_id, account, SecretKind::RefreshToken)
+            .refresh_token(&super::account_ref(service_id, account)?)
             .await?;
         if let Some(token) = &token {
-            self.store
-                .cache
-                .keep_refresh_token(service_id, account, state.clone(), token.clone());
+            self.store.cache.keep_refresh_token(
+                &super::account_ref(service_id, account)?,
+                state.clone(),
+                token.clone(),
+            );
         }
         Ok(token.map(|t| (t, false)))
     }
@@ -285,7 +301,11 @@ impl Broker {
     ) -> Result<(ClientIdentity, bool)> {
         let auth = service.effective_client_auth();
         if auth.needs_secret() {
-            if let Some(secret) = self.store.cache.client_secret(service_id) {
+            if let Some(secret) = self
+                .store
+                .cache
+                .client_secret(&super::service_ref(service_id)?)
+            {
                 let client = ClientIdentity {
                     client_id: service.client_id.clone(),
                     auth,
@@ -308,12 +328,12 @@ impl Broker {
             let secret = self
                 .store
                 .vault
-                .get(SecretKey::service(service_id, SecretKind::ClientSecret))
+                .client_secret(&super::service_ref(service_id)?)
                 .await?;
             if let Some(secret) = &secret {
                 self.store
                     .cache
-                    .keep_client_secret(service_id, secret.clone());
+                    .keep_client_secret(&super::service_ref(service_id)?, secret.clone());
             }
             Some(secret.ok_or_else(|| {
                 Error::Config(format!(
@@ -338,32 +358,35 @@ impl Broker {
     /// is valid for `min_valid` more seconds.
     pub async fn app_token(
         &self,
-        service_id: &str,
-        account: Option<&str>,
+        service_id: &ServiceId,
+        account: Option<&AccountName>,
         mint: Option<u64>,
         min_valid: i64,
     ) -> Result<ValidToken> {
+        let service_id = service_id.as_str();
+        let account = account.map(AccountName::as_str);
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         let account = existing_account(service_id, service, account)?;
-        let key = SecretKey::account(service_id, &account, SecretKind::AppToken);
+        let key = super::account_ref(service_id, &account)?;
         let Some(lifetime) = mint else {
             let state = self
                 .store
                 .state
-                .load(service_id, &account)?
+                .load(&super::account_ref(service_id, &account)?)?
                 .unwrap_or_default();
             let valid = state
                 .app_token_expires_at
                 .is_some_and(|at| crate::token::is_valid(Some(at), self.now(), min_valid));
             let stored = if valid {
-                self.store.vault.get(key).await?
+                self.store.vault.app_token(&key).await?
             } else {
                 None
             };
             return stored
+                // An app token is used as a bearer access token: handed out as one.
                 .map(|token| ValidToken {
-                    access_token: token,
+                    access_token: AccessToken::new(token.into_exposed()),
                     token_type: "Bearer".into(),
                     expires_at: state.app_token_expires_at,
                     scopes: Vec::new(),
@@ -382,23 +405,26 @@ impl Broker {
                 "'{service_id}' has no app token endpoint (endpoints.app_token): app tokens are a NOMAD feature"
             ))
         })?;
+        let named = super::account_ref(service_id, &account)?;
         let access = self
-            .token(service_id, Some(&account), DEFAULT_MIN_VALID)
+            .token(&named.service, Some(&named.account), DEFAULT_MIN_VALID)
             .await?;
         let minted =
             flows::app_token::mint(&self.ctx, &url, &access.access_token, lifetime).await?;
-        let lock = self.store.lock(service_id, &account).await?;
+        let lock = self
+            .store
+            .lock(&super::account_ref(service_id, &account)?)
+            .await?;
         self.store
             .store_app_token(
-                service_id,
-                &account,
+                &super::account_ref(service_id, &account)?,
                 minted.token.clone(),
                 minted.expires_at,
                 lock,
             )
             .await?;
         Ok(ValidToken {
-            access_token: minted.token,
+            access_token: AccessToken::new(minted.token.into_exposed()),
             token_type: "Bearer".into(),
             expires_at: Some(minted.expires_at),
             scopes: Vec::new(),

@@ -37,8 +37,10 @@ pub struct Config {
 }
 
 impl Config {
-    /// The service `id`, or a clear "no such service" error.
-    pub fn service(&self, id: &str) -> Result<&Service> {
+    /// The service `id`, or a clear "no such service" error. Takes a [`ServiceId`] (or,
+    /// inside the broker, where ids are still passed as text, a `&str`).
+    pub fn service<I: AsRef<str> + ?Sized>(&self, id: &I) -> Result<&Service> {
+        let id = id.as_ref();
         self.services
             .iter()
             .find(|(k, _)| k.as_str() == id)
@@ -226,6 +228,15 @@ impl Service {
             Flow::ClientCredentials => ClientAuth::ClientSecretBasic,
             _ => ClientAuth::None,
         })
+    }
+
+    /// The accounts' names, typed, `default` when none is configured.
+    pub fn account_list(&self) -> Vec<AccountName> {
+        if self.accounts.is_empty() {
+            vec![AccountName::default_account()]
+        } else {
+            self.accounts.iter().map(|a| a.name.clone()).collect()
+        }
     }
 
     /// The account names, `default` when none is configured.

@@ -15,7 +15,7 @@ pub fn looks_like_team_file(text: &str) -> bool {
 }
 
 /// The services `ids` (all when empty) as a team file.
-pub fn export(config: &Config, ids: &[String]) -> Result<String> {
+pub fn export(config: &Config, ids: &[ServiceId]) -> Result<String> {
     let mut doc = toml_edit::DocumentMut::new();
     let mut services = toml_edit::Table::new();
     services.set_implicit(true);
@@ -27,8 +27,8 @@ pub fn export(config: &Config, ids: &[String]) -> Result<String> {
                 config
                     .services
                     .iter()
-                    .find(|(k, _)| k.as_str() == id)
-                    .ok_or_else(|| Error::UnknownService(id.clone()))
+                    .find(|(k, _)| *k == id)
+                    .ok_or_else(|| Error::UnknownService(id.to_string()))
             })
             .collect::<Result<Vec<_>>>()?
     };

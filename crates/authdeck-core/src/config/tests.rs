@@ -205,12 +205,12 @@ swagger = { scheme = "api-key", param = "X-Key", in = "header" }
         s.accounts.clear();
     }
     assert_eq!(back, expected);
-    let only_b = team::export(&config, &["b".into()]).expect("export b");
+    let only_b = team::export(&config, &[crate::ids::testing::sid("b")]).expect("export b");
     assert!(
         only_b.contains("[services.b]") && !only_b.contains("[services.a]"),
         "{only_b}"
     );
-    assert!(team::export(&config, &["zz".into()]).is_err());
+    assert!(team::export(&config, &[crate::ids::testing::sid("zz")]).is_err());
 
     // A secret-looking parameter is refused, not shared.
     let mut leaky = config.clone();

@@ -8,7 +8,7 @@ use url::Url;
 use super::token_endpoint::{self, clean_text};
 use super::FlowContext;
 use crate::error::{Error, Result};
-use crate::secret::Secret;
+use crate::secret::{self, AccessToken};
 use crate::token::decode_jwt_claims;
 
 /// The longest lifetime NOMAD grants an app token: 30 days.
@@ -17,7 +17,7 @@ pub const MAX_LIFETIME_SECS: u64 = 2_592_000;
 /// A minted app token and its expiry (Unix seconds).
 #[derive(Debug, Clone)]
 pub struct AppToken {
-    pub token: Secret<String>,
+    pub token: secret::AppToken,
     pub expires_at: i64,
 }
 
@@ -31,7 +31,7 @@ struct Response {
 pub async fn mint(
     ctx: &FlowContext,
     url: &Url,
-    access_token: &Secret<String>,
+    access_token: &AccessToken,
     expires_in: u64,
 ) -> Result<AppToken> {
     let mut target = url.clone();
@@ -54,7 +54,7 @@ pub async fn mint(
                 .and_then(|c| c.0.get("exp").and_then(serde_json::Value::as_i64))
                 .unwrap_or(now + i64::try_from(expires_in).unwrap_or(i64::MAX));
             Ok(AppToken {
-                token: Secret::new(parsed.app_token),
+                token: secret::AppToken::new(parsed.app_token),
                 expires_at: exp,
             })
         }

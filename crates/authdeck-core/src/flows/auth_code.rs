@@ -105,7 +105,7 @@ pub async fn login(
 
     let mut params = vec![
         ("grant_type".to_owned(), "authorization_code".to_owned()),
-        ("code".to_owned(), code.expose().clone()),
+        ("code".to_owned(), code.expose().to_owned()),
         ("redirect_uri".to_owned(), redirect_uri),
         ("code_verifier".to_owned(), verifier.secret().clone()),
     ];

@@ -13,14 +13,14 @@ use super::{
 use crate::config::{DeviceProtocol, Flow, HttpUrl, Service};
 use crate::discovery::ResolvedEndpoints;
 use crate::error::{Error, Result};
-use crate::secret::Secret;
+use crate::secret::Password;
 use crate::token::TokenSet;
 
 /// The account's user name and password (the password grant).
 #[derive(Debug, Clone)]
 pub struct UserPassword {
     pub username: String,
-    pub password: Secret<String>,
+    pub password: Password,
 }
 
 /// What any grant of a service needs.

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 use crate::token::Clock;
 
 pub use error_code::ErrorCode;
@@ -134,7 +134,7 @@ pub struct FlowContext {
 pub struct ClientIdentity {
     pub client_id: String,
     pub auth: crate::config::ClientAuth,
-    pub secret: Option<Secret<String>>,
+    pub secret: Option<ClientSecret>,
 }
 
 impl ClientIdentity {

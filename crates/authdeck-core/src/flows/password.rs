@@ -10,7 +10,7 @@ use super::refusal::Grant;
 use super::token_endpoint::{self, Placement};
 use super::{ClientIdentity, FlowContext};
 use crate::error::Result;
-use crate::secret::Secret;
+use crate::secret::Password;
 use crate::token::TokenSet;
 
 /// Fetches a token for `username` with `password`; the client secret is optional
@@ -21,7 +21,7 @@ pub async fn fetch(
     token_url: &Url,
     client: &ClientIdentity,
     username: &str,
-    password: &Secret<String>,
+    password: &Password,
     scopes: &[String],
     extra: &BTreeMap<String, String>,
     placement: Placement,
@@ -29,7 +29,7 @@ pub async fn fetch(
     let mut params = vec![
         ("grant_type".to_owned(), "password".to_owned()),
         ("username".to_owned(), username.to_owned()),
-        ("password".to_owned(), password.expose().clone()),
+        ("password".to_owned(), password.expose().to_owned()),
     ];
     push_scope(&mut params, scopes);
     push_extra(&mut params, extra);

@@ -9,7 +9,7 @@ use url::Url;
 use super::client_credentials::push_extra;
 use super::token_endpoint::{self, Placement, TokenError};
 use super::{ClientIdentity, FlowContext};
-use crate::secret::Secret;
+use crate::secret::RefreshToken;
 use crate::token::TokenSet;
 
 /// Exchanges `refresh_token` for a new token set. A response without a refresh token
@@ -18,14 +18,17 @@ pub async fn refresh(
     ctx: &FlowContext,
     token_url: &Url,
     client: &ClientIdentity,
-    refresh_token: &Secret<String>,
+    refresh_token: &RefreshToken,
     previous_scopes: &[String],
     extra: &BTreeMap<String, String>,
     placement: Placement,
 ) -> Result<TokenSet, TokenError> {
     let mut params = vec![
         ("grant_type".to_owned(), "refresh_token".to_owned()),
-        ("refresh_token".to_owned(), refresh_token.expose().clone()),
+        (
+            "refresh_token".to_owned(),
+            refresh_token.expose().to_owned(),
+        ),
     ];
     push_extra(&mut params, extra);
     let resp =

@@ -6,19 +6,42 @@ use super::token_endpoint::{self, Placement};
 use super::ClientIdentity;
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
-use crate::secret::Secret;
+use crate::secret::{AccessToken, RefreshToken};
 
-/// Revokes `token` (`hint` is `access_token` or `refresh_token`). RFC 7009 answers 200
-/// for unknown tokens too, so any 200 is success.
+/// A token that can be revoked, which also says its `token_type_hint`.
+#[derive(Debug, Clone, Copy)]
+pub enum Revocable<'a> {
+    Access(&'a AccessToken),
+    Refresh(&'a RefreshToken),
+}
+
+impl Revocable<'_> {
+    /// The RFC 7009 `token_type_hint`.
+    pub fn hint(self) -> &'static str {
+        match self {
+            Revocable::Access(_) => "access_token",
+            Revocable::Refresh(_) => "refresh_token",
+        }
+    }
+
+    fn expose(self) -> String {
+        match self {
+            Revocable::Access(t) => t.expose().to_owned(),
+            Revocable::Refresh(t) => t.expose().to_owned(),
+        }
+    }
+}
+
+/// Revokes `token`. RFC 7009 answers 200 for unknown tokens too, so any 200 is success.
 pub async fn revoke(
     http: &HttpClient,
     revocation_url: &Url,
     client: &ClientIdentity,
-    token: &Secret<String>,
-    hint: &str,
+    token: Revocable<'_>,
 ) -> Result<()> {
+    let hint = token.hint();
     let params = vec![
-        ("token".to_owned(), token.expose().clone()),
+        ("token".to_owned(), token.expose()),
         ("token_type_hint".to_owned(), hint.to_owned()),
     ];
     let resp = token_endpoint::send(

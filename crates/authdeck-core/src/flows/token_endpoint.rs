@@ -9,7 +9,7 @@ use crate::config::ClientAuth;
 pub use crate::config::TokenPlacement as Placement;
 use crate::error::{Error, Refusal};
 use crate::http::{HttpClient, HttpResponse};
-use crate::secret::Secret;
+use crate::secret::ClientSecret;
 use crate::token::TokenResponse;
 
 /// The client's credentials for one request.
@@ -17,7 +17,7 @@ use crate::token::TokenResponse;
 pub struct ClientCreds<'a> {
     pub id: &'a str,
     pub auth: ClientAuth,
-    pub secret: Option<&'a Secret<String>>,
+    pub secret: Option<&'a ClientSecret>,
 }
 
 /// An error response in the OAuth format (`{"error": …, "error_description": …}`), or
@@ -107,7 +107,7 @@ pub async fn send(
         ClientAuth::ClientSecretPost => {
             let secret = require_secret(creds)?;
             all.push(("client_id".into(), creds.id.to_owned()));
-            all.push(("client_secret".into(), secret.expose().clone()));
+            all.push(("client_secret".into(), secret.expose().to_owned()));
         }
         ClientAuth::ClientSecretBasic => {
             let secret = require_secret(creds)?;
@@ -168,7 +168,7 @@ fn sent_secrets(creds: ClientCreds<'_>, params: &[(String, String)]) -> Vec<Stri
         .map(|(_, v)| v.clone())
         .collect();
     if let Some(secret) = creds.secret {
-        values.push(secret.expose().clone());
+        values.push(secret.expose().to_owned());
         let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
         let basic = format!("{}:{}", enc(creds.id), enc(secret.expose()));
         values.push(base64::engine::general_purpose::STANDARD.encode(basic));
@@ -210,7 +210,7 @@ fn scrub(body: &mut Vec<u8>, secrets: &[String]) {
     }
 }
 
-fn require_secret<'a>(creds: ClientCreds<'a>) -> Result<&'a Secret<String>, TokenError> {
+fn require_secret<'a>(creds: ClientCreds<'a>) -> Result<&'a ClientSecret, TokenError> {
     creds.secret.ok_or_else(|| {
         TokenError::Other(Error::Config(format!(
             "client '{}' authenticates with {}, but no client secret is stored",
@@ -303,7 +303,7 @@ mod tests {
 
     #[test]
     fn echoed_secrets_are_scrubbed_from_error_answers() {
-        let secret = Secret::new("client/secret+value".to_owned());
+        let secret = ClientSecret::new("client/secret+value");
         let creds = ClientCreds {
             id: "app",
             auth: ClientAuth::ClientSecretBasic,

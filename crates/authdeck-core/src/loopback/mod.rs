@@ -17,7 +17,7 @@
 //! - exactly one matching redirect is taken: the listener closes when
 //!   [`LoopbackListener::wait_for_callback`] returns. Connections still being read at that
 //!   moment are closed without an answer; later ones are refused by the OS;
-//! - the code is a [`Secret`] and neither it nor the query string is ever logged.
+//! - the code is an [`AuthCode`] and neither it nor the query string is ever logged.
 
 mod page;
 mod request;
@@ -41,7 +41,7 @@ use crate::config::PortList;
 use crate::error::{Error, Refusal, Result};
 use crate::flows::refusal::{self, Grant};
 use crate::flows::{ErrorCode, OAuthError};
-use crate::secret::Secret;
+use crate::secret::AuthCode;
 
 /// How long a connection may take to send its request head.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
@@ -221,7 +221,7 @@ impl fmt::Debug for CallbackExpectation {
 #[derive(Debug)]
 pub struct Callback {
     /// The authorization code, to exchange for tokens.
-    pub code: Secret<String>,
+    pub code: AuthCode,
     /// The `iss` parameter of the redirect, if the provider sent one (RFC 9207): the flow
     /// compares it with the issuer when the provider advertises
     /// `authorization_response_iss_parameter_supported`.
@@ -231,7 +231,7 @@ pub struct Callback {
 
 impl Callback {
     /// The code, and the means to answer the browser once the code is exchanged.
-    pub fn into_parts(self) -> (Secret<String>, CallbackResponder) {
+    pub fn into_parts(self) -> (AuthCode, CallbackResponder) {
         (self.code, self.responder)
     }
 }
@@ -359,7 +359,7 @@ async fn serve(mut stream: TcpStream, context: Arc<Context>) -> Outcome {
     }
     match params.code.filter(|code| !code.is_empty()) {
         Some(code) => Outcome::Callback(Callback {
-            code: Secret::new(code),
+            code: AuthCode::new(code),
             iss: params.iss,
             responder: CallbackResponder {
                 stream: Some(stream),

@@ -23,7 +23,7 @@ use secret_service::{EncryptionType, Error as SsError};
 use zbus::DBusError;
 
 use super::Failure;
-use crate::secret::Secret;
+use crate::secret::EntryText;
 
 /// The `target` attribute the `keyring` crate gives every entry it creates.
 const TARGET: &str = "default";
@@ -49,7 +49,7 @@ impl fmt::Debug for SecretService {
 }
 
 impl SecretService {
-    pub fn get(&self, namespace: &str, user: &str) -> Outcome<Option<Secret<String>>> {
+    pub fn get(&self, namespace: &str, user: &str) -> Outcome<Option<EntryText>> {
         self.with_session(|ss| {
             with_entry(ss, namespace, user, |found| {
                 let Some(item) = found else {
@@ -59,12 +59,12 @@ impl SecretService {
                 Ok(Some(item.item.get_secret()?))
             })
         })?
-        .map(|bytes| String::from_utf8(bytes).map(Secret::new))
+        .map(|bytes| String::from_utf8(bytes).map(EntryText::new))
         .transpose()
         .map_err(|_| Failure::NotUtf8)
     }
 
-    pub fn set(&self, namespace: &str, user: &str, value: &Secret<String>) -> Outcome<()> {
+    pub fn set(&self, namespace: &str, user: &str, value: &EntryText) -> Outcome<()> {
         let secret = value.expose().as_bytes();
         self.with_session(|ss| {
             with_entry(ss, namespace, user, |found| match found {

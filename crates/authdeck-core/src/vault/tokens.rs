@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{SecretKey, SecretKind, SecretStore};
 use crate::error::{Error, Result};
-use crate::secret::Secret;
+use crate::ids::AccountRef;
+use crate::secret::{AccessToken, EntryText, IdToken, RefreshToken};
 
 /// The format version written into every entry.
 const VERSION: u32 = 1;
@@ -23,9 +24,9 @@ const VERSION: u32 = 1;
 /// An account's stored tokens.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StoredTokens {
-    pub access_token: Option<Secret<String>>,
-    pub refresh_token: Option<Secret<String>>,
-    pub id_token: Option<Secret<String>>,
+    pub access_token: Option<AccessToken>,
+    pub refresh_token: Option<RefreshToken>,
+    pub id_token: Option<IdToken>,
 }
 
 impl StoredTokens {
@@ -33,18 +34,33 @@ impl StoredTokens {
         self.access_token.is_none() && self.refresh_token.is_none() && self.id_token.is_none()
     }
 
-    /// The place of the token of `kind` (`None` unless `kind` is one of
-    /// [`SecretKind::OLD_TOKENS`]).
-    pub fn slot(&mut self, kind: SecretKind) -> Option<&mut Option<Secret<String>>> {
+    /// Puts an entry of an earlier build, of `kind` (one of [`SecretKind::OLD_TOKENS`]),
+    /// in its place.
+    fn put_old(&mut self, kind: SecretKind, text: EntryText) {
         match kind {
-            SecretKind::AccessToken => Some(&mut self.access_token),
-            SecretKind::RefreshToken => Some(&mut self.refresh_token),
-            SecretKind::IdToken => Some(&mut self.id_token),
+            SecretKind::AccessToken => {
+                self.access_token = Some(AccessToken::new(text.into_exposed()))
+            }
+            SecretKind::RefreshToken => {
+                self.refresh_token = Some(RefreshToken::new(text.into_exposed()));
+            }
+            SecretKind::IdToken => self.id_token = Some(IdToken::new(text.into_exposed())),
+            _ => {}
+        }
+    }
+
+    /// The token of `kind`, as text (tests).
+    #[cfg(test)]
+    pub(crate) fn text(&self, kind: SecretKind) -> Option<String> {
+        match kind {
+            SecretKind::AccessToken => self.access_token.as_ref().map(|t| t.expose().to_owned()),
+            SecretKind::RefreshToken => self.refresh_token.as_ref().map(|t| t.expose().to_owned()),
+            SecretKind::IdToken => self.id_token.as_ref().map(|t| t.expose().to_owned()),
             _ => None,
         }
     }
 
-    fn encode(&self) -> Result<Secret<String>> {
+    fn encode(&self) -> Result<EntryText> {
         #[derive(Serialize)]
         struct Out<'a> {
             v: u32,
@@ -57,19 +73,19 @@ impl StoredTokens {
         }
         let out = Out {
             v: VERSION,
-            access_token: self.access_token.as_ref().map(|s| s.expose().as_str()),
-            refresh_token: self.refresh_token.as_ref().map(|s| s.expose().as_str()),
-            id_token: self.id_token.as_ref().map(|s| s.expose().as_str()),
+            access_token: self.access_token.as_ref().map(AccessToken::expose),
+            refresh_token: self.refresh_token.as_ref().map(RefreshToken::expose),
+            id_token: self.id_token.as_ref().map(IdToken::expose),
         };
         // Serialising strings into a string cannot fail; the error (which would carry no
         // secret) is still reported rather than unwrapped.
         serde_json::to_string(&out)
-            .map(Secret::new)
+            .map(EntryText::new)
             .map_err(|e| Error::Keyring(format!("could not encode the tokens: {e}")))
     }
 
     /// Reads an entry's text. The error names the entry, never its content.
-    fn decode(text: &Secret<String>, key: &SecretKey) -> Result<Self> {
+    fn decode(text: &EntryText, key: &SecretKey) -> Result<Self> {
         #[derive(Deserialize)]
         struct In {
             v: u32,
@@ -96,33 +112,34 @@ impl StoredTokens {
             )));
         }
         Ok(StoredTokens {
-            access_token: parsed.access_token.map(Secret::new),
-            refresh_token: parsed.refresh_token.map(Secret::new),
-            id_token: parsed.id_token.map(Secret::new),
+            access_token: parsed.access_token.map(AccessToken::new),
+            refresh_token: parsed.refresh_token.map(RefreshToken::new),
+            id_token: parsed.id_token.map(IdToken::new),
         })
     }
 }
 
-fn key(service: &str, account: &str, kind: SecretKind) -> SecretKey {
-    SecretKey::account(service, account, kind)
+fn key(account: &AccountRef, kind: SecretKind) -> SecretKey {
+    SecretKey::account(account, kind)
 }
 
 /// The account's tokens: its `tokens` entry, else the per-token entries of earlier
 /// builds (only the kinds in `wanted`, so a lookup of one token reads one entry).
 pub(super) fn read(
     store: &dyn SecretStore,
-    service: &str,
-    account: &str,
+    account: &AccountRef,
     wanted: &[SecretKind],
 ) -> Result<StoredTokens> {
-    let bundle = key(service, account, SecretKind::Tokens);
+    let bundle = key(account, SecretKind::Tokens);
     if let Some(text) = store.get(&bundle)? {
         return StoredTokens::decode(&text, &bundle);
     }
     let mut old = StoredTokens::default();
     for &kind in wanted {
-        if let Some(slot) = old.slot(kind) {
-            *slot = store.get(&key(service, account, kind))?;
+        if SecretKind::OLD_TOKENS.contains(&kind) {
+            if let Some(text) = store.get(&key(account, kind))? {
+                old.put_old(kind, text);
+            }
         }
     }
     Ok(old)
@@ -133,41 +150,38 @@ pub(super) fn read(
 /// fails, the new entry is already written and is the one read from now on).
 pub(super) fn write(
     store: &dyn SecretStore,
-    service: &str,
-    account: &str,
+    account: &AccountRef,
     tokens: &StoredTokens,
     remove_old: bool,
 ) -> Result<()> {
-    store.set(
-        &key(service, account, SecretKind::Tokens),
-        &tokens.encode()?,
-    )?;
+    store.set(&key(account, SecretKind::Tokens), &tokens.encode()?)?;
     if !remove_old {
         return Ok(());
     }
     SecretKind::OLD_TOKENS
         .into_iter()
-        .try_for_each(|kind| store.delete(&key(service, account, kind)))
+        .try_for_each(|kind| store.delete(&key(account, kind)))
 }
 
 /// Deletes the account's tokens in both layouts, stopping at the first failure.
-pub(super) fn delete(store: &dyn SecretStore, service: &str, account: &str) -> Result<()> {
-    store.delete(&key(service, account, SecretKind::Tokens))?;
+pub(super) fn delete(store: &dyn SecretStore, account: &AccountRef) -> Result<()> {
+    store.delete(&key(account, SecretKind::Tokens))?;
     SecretKind::OLD_TOKENS
         .into_iter()
-        .try_for_each(|kind| store.delete(&key(service, account, kind)))
+        .try_for_each(|kind| store.delete(&key(account, kind)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::testing::aref;
     use crate::vault::MemoryStore;
 
     fn tokens(at: &str, rt: Option<&str>, id: Option<&str>) -> StoredTokens {
         StoredTokens {
-            access_token: Some(Secret::from(at)),
-            refresh_token: rt.map(Secret::from),
-            id_token: id.map(Secret::from),
+            access_token: Some(AccessToken::new(at)),
+            refresh_token: rt.map(RefreshToken::new),
+            id_token: id.map(IdToken::new),
         }
     }
 
@@ -175,12 +189,12 @@ mod tests {
     fn one_entry_round_trip() {
         let store = MemoryStore::default();
         let t = tokens("at-1", Some("rt\"1\\"), None);
-        write(&store, "s", "a", &t, false).expect("write");
+        write(&store, &aref("s", "a"), &t, false).expect("write");
         assert_eq!(store.len(), 1);
-        let read_back = read(&store, "s", "a", &SecretKind::OLD_TOKENS).expect("read");
+        let read_back = read(&store, &aref("s", "a"), &SecretKind::OLD_TOKENS).expect("read");
         assert_eq!(read_back, t);
         let raw = store
-            .get(&key("s", "a", SecretKind::Tokens))
+            .get(&key(&aref("s", "a"), SecretKind::Tokens))
             .expect("get")
             .expect("entry");
         assert!(raw.expose().starts_with("{\"v\":1,"), "{}", raw.expose());
@@ -196,25 +210,25 @@ mod tests {
             (SecretKind::IdToken, "old-id"),
         ] {
             store
-                .set(&key("s", "a", kind), &Secret::from(value))
+                .set(&key(&aref("s", "a"), kind), &EntryText::new(value))
                 .expect("set");
         }
-        let old = read(&store, "s", "a", &[SecretKind::RefreshToken]).expect("read");
-        assert_eq!(old.refresh_token, Some(Secret::from("old-rt")));
+        let old = read(&store, &aref("s", "a"), &[SecretKind::RefreshToken]).expect("read");
+        assert_eq!(old.refresh_token, Some(RefreshToken::new("old-rt")));
         assert_eq!(old.access_token, None, "only the wanted kind is read");
-        let all = read(&store, "s", "a", &SecretKind::OLD_TOKENS).expect("read");
+        let all = read(&store, &aref("s", "a"), &SecretKind::OLD_TOKENS).expect("read");
         assert_eq!(all, tokens("old-at", Some("old-rt"), Some("old-id")));
 
         let new = tokens("new-at", Some("new-rt"), None);
-        write(&store, "s", "a", &new, true).expect("write");
+        write(&store, &aref("s", "a"), &new, true).expect("write");
         assert_eq!(store.len(), 1, "the earlier entries are gone");
         assert_eq!(
-            read(&store, "s", "a", &SecretKind::OLD_TOKENS).expect("read"),
+            read(&store, &aref("s", "a"), &SecretKind::OLD_TOKENS).expect("read"),
             new
         );
-        delete(&store, "s", "a").expect("delete");
+        delete(&store, &aref("s", "a")).expect("delete");
         assert!(store.is_empty());
-        assert!(read(&store, "s", "a", &SecretKind::OLD_TOKENS)
+        assert!(read(&store, &aref("s", "a"), &SecretKind::OLD_TOKENS)
             .expect("read")
             .is_empty());
     }
@@ -227,9 +241,13 @@ mod tests {
             "{\"v\":9,\"access_token\":\"secret-xyz\"}",
         ] {
             store
-                .set(&key("s", "a", SecretKind::Tokens), &Secret::from(text))
+                .set(
+                    &key(&aref("s", "a"), SecretKind::Tokens),
+                    &EntryText::new(text),
+                )
                 .expect("set");
-            let err = read(&store, "s", "a", &SecretKind::OLD_TOKENS).expect_err("unreadable");
+            let err =
+                read(&store, &aref("s", "a"), &SecretKind::OLD_TOKENS).expect_err("unreadable");
             assert!(err.to_string().contains("s/a/tokens"), "{err}");
             assert!(
                 matches!(err.hint(), Some(crate::hint::Hint::LogOutAndIn { .. })),
