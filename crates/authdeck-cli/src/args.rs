@@ -1,6 +1,8 @@
 //! The command line, declared with clap.
 
+use authdeck_core::config::Flow;
 use authdeck_core::ids::{AccountName, ServiceId};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Get valid API tokens for the services you use — from scripts, terminals and Swagger
@@ -173,8 +175,9 @@ pub struct AddArgs {
     pub settings: Vec<(String, String)>,
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
-    #[arg(long, value_enum, required_unless_present = "preset")]
-    pub flow: Option<FlowArg>,
+    /// How to log in (bearer and api-key: a pasted token, no OAuth client).
+    #[arg(long, value_parser = flow_parser(), required_unless_present = "preset")]
+    pub flow: Option<Flow>,
     /// A scope to request (repeat for several).
     #[arg(long = "scope", value_name = "SCOPE")]
     pub scopes: Vec<String>,
@@ -229,16 +232,9 @@ pub struct CredentialArgs {
     pub password_stdin: bool,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FlowArg {
-    AuthCode,
-    Device,
-    ClientCredentials,
-    Password,
-    /// A pasted bearer token (no OAuth client).
-    Bearer,
-    /// A pasted API key (no OAuth client).
-    ApiKey,
+/// `--flow`: core's flow names (`Flow::ALL`), so a new flow needs no CLI change.
+fn flow_parser() -> impl TypedValueParser<Value = Flow> {
+    PossibleValuesParser::new(Flow::ALL.map(Flow::as_str)).try_map(|s| s.parse::<Flow>())
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

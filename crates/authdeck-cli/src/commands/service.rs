@@ -1,7 +1,7 @@
 //! `authdeck service add|list|show|remove|secret`.
 
 use authdeck_core::config::{
-    check_secrets, presets, ClientAuth, Field, Flow, HttpUrl, PortList, SecretsGiven, Service,
+    check_secrets, presets, ClientAuth, Field, HttpUrl, PortList, SecretsGiven, Service,
     ServiceDraft, ServiceId,
 };
 use authdeck_core::ids::AccountName;
@@ -10,7 +10,7 @@ use authdeck_core::vault::{SecretKey, SecretKind};
 use authdeck_core::{Broker, Error, Result};
 
 use super::status::{describe, print_table};
-use crate::args::{AddArgs, ClientAuthArg, FlowArg, SecretArgs, ServiceCommand};
+use crate::args::{AddArgs, ClientAuthArg, SecretArgs, ServiceCommand};
 use crate::output;
 
 pub async fn run(broker: &Broker, cmd: ServiceCommand) -> Result<()> {
@@ -34,14 +34,7 @@ fn service_from(args: &AddArgs) -> Result<Service> {
     if let Some(name) = &args.preset {
         return preset_service(name, args);
     }
-    let flow = match args.flow.unwrap_or(FlowArg::AuthCode) {
-        FlowArg::AuthCode => Flow::AuthCode,
-        FlowArg::Device => Flow::Device,
-        FlowArg::ClientCredentials => Flow::ClientCredentials,
-        FlowArg::Password => Flow::Password,
-        FlowArg::Bearer => Flow::Bearer,
-        FlowArg::ApiKey => Flow::ApiKey,
-    };
+    let flow = args.flow.unwrap_or_default();
     ServiceDraft {
         name: args.name.clone(),
         flow,
