@@ -153,7 +153,11 @@ mod tests {
         let hint = dto.hint.unwrap_or_default();
         assert!(hint.contains("password"), "{hint}");
         assert!(!hint.contains("authdeck"), "{hint}");
-        let login = ErrorDto::from(authdeck_core::Error::login_required("s", "a", "why"));
+        let at = authdeck_core::ids::AccountRef::new(
+            "s".parse().expect("id"),
+            "a".parse().expect("name"),
+        );
+        let login = ErrorDto::from(authdeck_core::Error::login_required(&at, "why"));
         assert_eq!(login.hint.as_deref(), Some("Log in again."));
         assert!(!login.message.contains("authdeck"), "{}", login.message);
     }

@@ -186,21 +186,8 @@ impl Broker {
 }
 
 /// A refusal tied to the account it happened to, with the next step that fits the
-/// The typed id of a service named by a `&str` (inside the broker, until it takes typed
-/// ids throughout).
-pub(crate) fn service_ref(service_id: &str) -> Result<ServiceId> {
-    ServiceId::parse(service_id).map_err(Error::Config)
-}
-
-/// The typed reference to an account named by `&str`s (inside the broker, until it
-/// takes typed ids throughout).
-pub(crate) fn account_ref(service_id: &str, account: &str) -> Result<AccountRef> {
-    let account = AccountName::parse(account).map_err(Error::Config)?;
-    Ok(AccountRef::new(service_ref(service_id)?, account))
-}
-
 /// service: the password, the client secret (or, for a public client, its id), or a login.
-pub(crate) fn in_account(e: Error, service_id: &str, account: &str, service: &Service) -> Error {
+pub(crate) fn in_account(e: Error, at: &AccountRef, service: &Service) -> Error {
     let Error::Refused {
         refusal,
         service: None,
@@ -211,7 +198,7 @@ pub(crate) fn in_account(e: Error, service_id: &str, account: &str, service: &Se
     else {
         return e;
     };
-    let (s, a) = (service_id.to_owned(), account.to_owned());
+    let (s, a) = (at.service.to_string(), at.account.to_string());
     let hint = hint.or(match refusal {
         Refusal::BadUserCredentials => Some(Hint::StorePassword {
             service: s.clone(),
@@ -238,29 +225,46 @@ pub(crate) fn in_account(e: Error, service_id: &str, account: &str, service: &Se
 }
 
 /// The configured account to use: the named one, else `default`, else the only one.
-fn existing_account(service_id: &str, service: &Service, account: Option<&str>) -> Result<String> {
-    let names = service.account_names();
+fn existing_account(
+    service_id: &ServiceId,
+    service: &Service,
+    account: Option<&AccountName>,
+) -> Result<AccountRef> {
+    let at = |name: &AccountName| Ok(AccountRef::new(service_id.clone(), name.clone()));
+    let names = service.account_list();
+    let listed = || {
+        names
+            .iter()
+            .map(AccountName::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     match account {
-        Some(name) if names.iter().any(|n| n == name) => Ok(name.to_owned()),
+        Some(name) if names.contains(name) => at(name),
         Some(name) => Err(Error::Config(format!(
             "'{service_id}' has no account '{name}' (it has: {}); logging in to it creates it",
-            names.join(", ")
+            listed()
         ))
         .with_hint(Hint::LogIn {
-            service: service_id.to_owned(),
-            account: name.to_owned(),
+            service: service_id.to_string(),
+            account: name.to_string(),
         })),
-        None if names.iter().any(|n| n == crate::config::DEFAULT_ACCOUNT) => {
-            Ok(crate::config::DEFAULT_ACCOUNT.to_owned())
+        None => {
+            let default = AccountName::default_account();
+            if names.contains(&default) {
+                return at(&default);
+            }
+            match names.as_slice() {
+                [only] => at(only),
+                _ => Err(Error::Config(format!(
+                    "'{service_id}' has several accounts ({})",
+                    listed()
+                ))
+                .with_hint(Hint::ChooseAccount {
+                    service: service_id.to_string(),
+                })),
+            }
         }
-        None if names.len() == 1 => Ok(names[0].clone()),
-        None => Err(Error::Config(format!(
-            "'{service_id}' has several accounts ({})",
-            names.join(", ")
-        ))
-        .with_hint(Hint::ChooseAccount {
-            service: service_id.to_owned(),
-        })),
     }
 }
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::config::{Flow, HttpUrl, Service};
+use crate::config::{Flow, HttpUrl, Service, ServiceId};
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
 use crate::paths;
@@ -76,7 +76,7 @@ struct CacheEntry {
 pub async fn resolve(
     http: &HttpClient,
     cache_dir: &Path,
-    service_id: &str,
+    service_id: &ServiceId,
     service: &Service,
     now: i64,
 ) -> Result<ResolvedEndpoints> {
@@ -130,7 +130,7 @@ pub async fn resolve(
 async fn cached_metadata(
     http: &HttpClient,
     cache_dir: &Path,
-    service_id: &str,
+    service_id: &ServiceId,
     issuer: &HttpUrl,
     now: i64,
 ) -> Result<ProviderMetadata> {
@@ -157,14 +157,14 @@ async fn cached_metadata(
     Ok(metadata)
 }
 
-fn cache_file(cache_dir: &Path, service_id: &str) -> PathBuf {
+fn cache_file(cache_dir: &Path, service_id: &ServiceId) -> PathBuf {
     cache_dir
         .join("discovery")
         .join(format!("{service_id}.json"))
 }
 
 /// Forgets the cached metadata of a service (after its config changed).
-pub fn forget(cache_dir: &Path, service_id: &str) {
+pub fn forget(cache_dir: &Path, service_id: &ServiceId) {
     let _ = std::fs::remove_file(cache_file(cache_dir, service_id));
 }
 

@@ -13,6 +13,7 @@
 use std::path::PathBuf;
 
 use crate::hint::Hint;
+use crate::ids::AccountRef;
 
 /// What kind of failure this is: the CLI maps it to an exit code, the desktop shell to
 /// the `kind` field it sends to the UI.
@@ -273,14 +274,14 @@ impl Error {
     }
 
     /// "Log in again" for `service`/`account`, with the reason shown to the user.
-    pub fn login_required(service: &str, account: &str, reason: impl Into<String>) -> Self {
+    pub fn login_required(at: &AccountRef, reason: impl Into<String>) -> Self {
         Error::LoginRequired {
-            service: service.to_owned(),
-            account: account.to_owned(),
+            service: at.service.to_string(),
+            account: at.account.to_string(),
             reason: reason.into(),
             hint: Box::new(Hint::LogIn {
-                service: service.to_owned(),
-                account: account.to_owned(),
+                service: at.service.to_string(),
+                account: at.account.to_string(),
             }),
         }
     }

@@ -132,7 +132,7 @@ impl Broker {
             self.restore_secrets(previous).await;
             return Err(e);
         }
-        discovery::forget(&self.dirs.cache, id.as_str());
+        discovery::forget(&self.dirs.cache, id);
         Ok(())
     }
 
@@ -156,15 +156,9 @@ impl Broker {
         service_id: &ServiceId,
         secret: ClientSecret,
     ) -> Result<()> {
-        let service_id = service_id.as_str();
         non_empty(secret.is_empty(), "client secret")?;
-        self.store
-            .cache
-            .forget_service(&super::service_ref(service_id)?);
-        self.store
-            .vault
-            .set_client_secret(&super::service_ref(service_id)?, secret)
-            .await
+        self.store.cache.forget_service(service_id);
+        self.store.vault.set_client_secret(service_id, secret).await
     }
 
     /// Stores an account's password in the keyring.
@@ -174,26 +168,24 @@ impl Broker {
         account: &AccountName,
         secret: Password,
     ) -> Result<()> {
-        let service_id = service_id.as_str();
-        let account = account.as_str();
         non_empty(secret.is_empty(), "password")?;
         self.store
             .vault
-            .set_password(&super::account_ref(service_id, account)?, secret)
+            .set_password(
+                &AccountRef::new(service_id.clone(), account.clone()),
+                secret,
+            )
             .await
     }
 
     /// Removes a service with every secret and state file of it. The keyring entries go
     /// first: if the keyring fails, the service stays configured and can be removed later.
     pub async fn remove_service(&self, service_id: &ServiceId) -> Result<()> {
-        let service_id = service_id.as_str();
         let config = self.config.load()?;
         let service = config.service(service_id)?;
-        self.store
-            .cache
-            .forget_service(&super::service_ref(service_id)?);
-        let id = super::service_ref(service_id)?;
-        let mut keys = vec![SecretKey::service(&id, SecretKind::ClientSecret)];
+        self.store.cache.forget_service(service_id);
+        let id = service_id;
+        let mut keys = vec![SecretKey::service(id, SecretKind::ClientSecret)];
         for account in service.account_list() {
             let account = AccountRef::new(id.clone(), account);
             for kind in SecretKind::ACCOUNT {
@@ -201,10 +193,8 @@ impl Broker {
             }
         }
         self.store.vault.delete_all(keys).await?;
-        self.config.remove_service(service_id)?;
-        self.store
-            .state
-            .remove_service(&super::service_ref(service_id)?)?;
+        self.config.remove_service(service_id.as_str())?;
+        self.store.state.remove_service(service_id)?;
         discovery::forget(&self.dirs.cache, service_id);
         Ok(())
     }
@@ -216,25 +206,16 @@ impl Broker {
         service_id: &ServiceId,
         account: Option<&AccountName>,
     ) -> Result<Option<TokenSet>> {
-        let service_id = service_id.as_str();
-        let account = account.map(AccountName::as_str);
         let config = self.config.load()?;
         let service = config.service(service_id)?;
-        let account = existing_account(service_id, service, account)?;
-        let Some(state) = self
-            .store
-            .state
-            .load(&super::account_ref(service_id, &account)?)?
-        else {
+        let at = existing_account(service_id, service, account)?;
+        let Some(state) = self.store.state.load(&at)? else {
             return Ok(None);
         };
         let stored = self
             .store
             .vault
-            .get_tokens(
-                &super::account_ref(service_id, &account)?,
-                &SecretKind::OLD_TOKENS,
-            )
+            .get_tokens(&at, &SecretKind::OLD_TOKENS)
             .await?;
         let Some(access_token) = stored.access_token else {
             return Ok(None);
@@ -312,12 +293,10 @@ impl Broker {
         username: Option<String>,
         password: Option<Password>,
     ) -> Result<()> {
-        let service_id = service_id.as_str();
-        let name = name.as_str();
         let config = self.config.load()?;
         let service = config.service(service_id)?;
-        let name = AccountName::parse(name).map_err(Error::Config)?;
-        if service.account_names().iter().any(|n| n == name.as_str()) {
+        let name = name.clone();
+        if service.account_list().contains(&name) {
             return Err(Error::Config(format!(
                 "'{service_id}' already has an account '{name}': choose another name"
             )));
@@ -336,11 +315,10 @@ impl Broker {
                     "password: the password flow needs the account's password".into(),
                 ));
             };
-            let id = super::service_ref(service_id)?;
-            self.set_password(&id, &name, password).await?;
+            self.set_password(service_id, &name, password).await?;
         }
         self.config
-            .ensure_account(service_id, &Account { name, username })
+            .ensure_account(service_id.as_str(), &Account { name, username })
     }
 
     /// Removes one account of a service: its tokens are revoked where the provider
@@ -351,12 +329,10 @@ impl Broker {
         service_id: &ServiceId,
         account: &AccountName,
     ) -> Result<()> {
-        let service_id = service_id.as_str();
-        let account = account.as_str();
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         let names = service.account_names();
-        if !names.iter().any(|n| n == account) {
+        if !names.iter().any(|n| n == account.as_str()) {
             return Err(Error::Config(format!(
                 "service '{service_id}' has no account '{account}' (it has: {})",
                 names.join(", ")
@@ -367,37 +343,30 @@ impl Broker {
                 "'{account}' is the only account of '{service_id}': remove the service instead"
             )));
         }
-        let named = super::account_ref(service_id, account)?;
-        if let Err(e) = self.logout(&named.service, Some(&named.account)).await {
+        if let Err(e) = self.logout(service_id, Some(account)).await {
             tracing::warn!("logout before removing the account failed: {e}");
         }
-        let account_ref = super::account_ref(service_id, account)?;
+        let account_ref = AccountRef::new(service_id.clone(), account.clone());
         let keys = SecretKind::ACCOUNT
             .into_iter()
             .map(|kind| SecretKey::account(&account_ref, kind))
             .collect();
         self.store.vault.delete_all(keys).await?;
-        self.config.remove_account(service_id, account)?;
-        self.store
-            .state
-            .remove(&super::account_ref(service_id, account)?)
+        self.config
+            .remove_account(service_id.as_str(), account.as_str())?;
+        self.store.state.remove(&account_ref)
     }
 
     /// Adds `account` to the service's configuration unless it is there already (a
     /// login or a pasted token for a new name creates its account).
-    pub(super) fn ensure_account(
-        &self,
-        service_id: &str,
-        service: &Service,
-        account: &AccountName,
-    ) -> Result<()> {
-        if service.account(account.as_str()).is_some() {
+    pub(super) fn ensure_account(&self, at: &AccountRef, service: &Service) -> Result<()> {
+        if service.account(at.account.as_str()).is_some() {
             return Ok(());
         }
         self.config.ensure_account(
-            service_id,
+            at.service.as_str(),
             &Account {
-                name: account.clone(),
+                name: at.account.clone(),
                 username: None,
             },
         )

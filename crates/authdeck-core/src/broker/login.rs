@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::flows::revoke::Revocable;
 use crate::flows::{self, login, LoginObserver};
 use crate::hint::Hint;
-use crate::ids::ServiceId;
+use crate::ids::{AccountRef, ServiceId};
 use crate::secret::{AccessToken, RefreshToken};
 use crate::token::TokenSet;
 use crate::vault::SecretKind;
@@ -29,15 +29,14 @@ pub struct LogoutReport {
 /// The account a login or a pasted token is for: the named one (a new name creates it),
 /// else the default one of the service.
 pub(super) fn login_account(
-    service_id: &str,
+    service_id: &ServiceId,
     service: &Service,
-    account: Option<&str>,
-) -> Result<AccountName> {
-    let name = match account {
-        Some(name) => name.to_owned(),
-        None => existing_account(service_id, service, None)?,
-    };
-    AccountName::parse(&name).map_err(Error::Config)
+    account: Option<&AccountName>,
+) -> Result<AccountRef> {
+    match account {
+        Some(name) => Ok(AccountRef::new(service_id.clone(), name.clone())),
+        None => existing_account(service_id, service, None),
+    }
 }
 
 impl Broker {
@@ -50,60 +49,51 @@ impl Broker {
         observer: &dyn LoginObserver,
         cancel: &CancellationToken,
     ) -> Result<ValidToken> {
-        let service_id = service_id.as_str();
-        let account = account.map(AccountName::as_str);
         // The tokens will be stored once the flow ends (and a confidential client's
         // secret is read before it starts): open the keyring's session meanwhile, the
         // earlier the better (its key exchange is ~2.5 ms of CPU).
         self.store.vault.prepare_in_background();
         let config = self.config.load()?;
         let service = config.service(service_id)?;
-        let account = login_account(service_id, service, account)?;
-        let account_name = account.as_str();
+        let at = login_account(service_id, service, account)?;
         if service.flow.is_pasted() {
             return Err(Error::Config(format!(
                 "'{service_id}' takes a pasted {}, not a login",
                 pasted::what(service.flow)
             ))
             .with_hint(Hint::PasteToken {
-                service: service_id.to_owned(),
-                account: account_name.to_owned(),
+                service: at.service.to_string(),
+                account: at.account.to_string(),
             }));
         }
         let tokens = self
-            .run_login(service_id, service, account_name, observer, cancel)
+            .run_login(&at, service, observer, cancel)
             .await
-            .map_err(|e| in_account(e, service_id, account_name, service))?;
-        self.ensure_account(service_id, service, &account)?;
-        let lock = self
-            .store
-            .lock(&super::account_ref(service_id, account_name)?)
-            .await?;
-        self.store
-            .store(
-                &super::account_ref(service_id, account_name)?,
-                &tokens,
-                lock,
-            )
-            .await?;
+            .map_err(|e| in_account(e, &at, service))?;
+        self.ensure_account(&at, service)?;
+        let lock = self.store.lock(&at).await?;
+        self.store.store(&at, &tokens, lock).await?;
         Ok(ValidToken::from(&tokens))
     }
 
     /// The service's login flow, up to the new tokens (nothing stored yet).
     async fn run_login(
         &self,
-        service_id: &str,
+        at: &AccountRef,
         service: &Service,
-        account_name: &str,
         observer: &dyn LoginObserver,
         cancel: &CancellationToken,
     ) -> Result<TokenSet> {
-        let endpoints = self.endpoints(service_id, service).await?;
-        let client = self.client_identity(service_id, service).await?;
-        let user = self
-            .user_password(service_id, service, account_name)
-            .await?;
-        let req = login::Request::new(service_id, service, &endpoints, &client, user.as_ref());
+        let endpoints = self.endpoints(&at.service, service).await?;
+        let client = self.client_identity(&at.service, service).await?;
+        let user = self.user_password(at, service).await?;
+        let req = login::Request::new(
+            at.service.as_str(),
+            service,
+            &endpoints,
+            &client,
+            user.as_ref(),
+        );
         login::run(&self.ctx, &req, self.browser.as_ref(), observer, cancel).await
     }
 
@@ -115,21 +105,12 @@ impl Broker {
         service_id: &ServiceId,
         account: Option<&AccountName>,
     ) -> Result<LogoutReport> {
-        let service_id = service_id.as_str();
-        let account = account.map(AccountName::as_str);
         let config = self.config.load()?;
         let service = config.service(service_id)?;
-        let account = existing_account(service_id, service, account)?;
-        let _lock = self
-            .store
-            .lock(&super::account_ref(service_id, &account)?)
-            .await?;
+        let at = existing_account(service_id, service, account)?;
+        let _lock = self.store.lock(&at).await?;
         let revocable = [SecretKind::AccessToken, SecretKind::RefreshToken];
-        let stored = self
-            .store
-            .vault
-            .get_tokens(&super::account_ref(service_id, &account)?, &revocable)
-            .await?;
+        let stored = self.store.vault.get_tokens(&at, &revocable).await?;
         let (access, refresh) = (stored.access_token, stored.refresh_token);
         let mut report = LogoutReport::default();
         if service.flow.is_pasted() && access.is_some() {
@@ -147,9 +128,7 @@ impl Broker {
                 Err(e) => report.revocation_note = Some(format!("revocation failed: {e}")),
             }
         }
-        self.store
-            .clear(&super::account_ref(service_id, &account)?, "logged out")
-            .await?;
+        self.store.clear(&at, "logged out").await?;
         Ok(report)
     }
 
@@ -157,7 +136,7 @@ impl Broker {
     /// access token. `Ok(false)`: there is no revocation endpoint.
     async fn revoke_all(
         &self,
-        service_id: &str,
+        service_id: &ServiceId,
         service: &Service,
         access: Option<AccessToken>,
         refresh: Option<RefreshToken>,

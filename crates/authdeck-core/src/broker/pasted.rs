@@ -7,7 +7,7 @@ use super::{Broker, ValidToken};
 use crate::config::Flow;
 use crate::error::{Error, Result};
 use crate::hint::Hint;
-use crate::ids::{AccountName, ServiceId};
+use crate::ids::{AccountName, AccountRef, ServiceId};
 use crate::secret::AccessToken;
 use crate::token::TokenSet;
 
@@ -24,15 +24,15 @@ pub(crate) fn what(flow: Flow) -> &'static str {
 }
 
 /// "Login required": paste a new token.
-pub(crate) fn login_required(service: &str, account: &str, flow: Flow, had_one: bool) -> Error {
+pub(crate) fn login_required(at: &AccountRef, flow: Flow, had_one: bool) -> Error {
     let reason = if had_one {
         EXPIRED.to_owned()
     } else {
         format!("no {} has been pasted yet", what(flow))
     };
-    Error::login_required(service, account, reason).with_hint(Hint::PasteToken {
-        service: service.to_owned(),
-        account: account.to_owned(),
+    Error::login_required(at, reason).with_hint(Hint::PasteToken {
+        service: at.service.to_string(),
+        account: at.account.to_string(),
     })
 }
 
@@ -46,8 +46,6 @@ impl Broker {
         account: Option<&AccountName>,
         token: AccessToken,
     ) -> Result<ValidToken> {
-        let service_id = service_id.as_str();
-        let account = account.map(AccountName::as_str);
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         if !service.flow.is_pasted() {
@@ -56,11 +54,13 @@ impl Broker {
                 service.flow
             ))
             .with_hint(Hint::LogIn {
-                service: service_id.to_owned(),
-                account: account.unwrap_or(crate::config::DEFAULT_ACCOUNT).to_owned(),
+                service: service_id.to_string(),
+                account: account
+                    .map_or(crate::config::DEFAULT_ACCOUNT, AccountName::as_str)
+                    .to_owned(),
             }));
         }
-        let account = super::login::login_account(service_id, service, account)?;
+        let at = super::login::login_account(service_id, service, account)?;
         let trimmed = token.expose().trim();
         let trimmed = if service.flow == Flow::Bearer {
             // People paste what a header holds; keep the token alone.
@@ -100,18 +100,9 @@ impl Broker {
                 "the pasted token of '{service_id}' has already expired (its JWT `exp` is in the past): get a fresh one"
             )));
         }
-        self.ensure_account(service_id, service, &account)?;
-        let lock = self
-            .store
-            .lock(&super::account_ref(service_id, account.as_str())?)
-            .await?;
-        self.store
-            .store(
-                &super::account_ref(service_id, account.as_str())?,
-                &tokens,
-                lock,
-            )
-            .await?;
+        self.ensure_account(&at, service)?;
+        let lock = self.store.lock(&at).await?;
+        self.store.store(&at, &tokens, lock).await?;
         Ok(ValidToken::from(&tokens))
     }
 }

@@ -21,7 +21,7 @@ fn service(accounts: &[&str]) -> Service {
 impl Broker {
     /// Stores a token set as a login does: through the one route, under the lock.
     async fn store_tokens(&self, service_id: &str, account: &str, tokens: &TokenSet) -> Result<()> {
-        let target = super::account_ref(service_id, account)?;
+        let target = aref(service_id, account);
         let lock = self.store.lock(&target).await?;
         self.store.store(&target, tokens, lock).await
     }
@@ -30,18 +30,18 @@ impl Broker {
 #[test]
 fn account_resolution() {
     assert_eq!(
-        existing_account("s", &service(&[]), None).expect("default"),
-        "default"
+        existing_account(&sid("s"), &service(&[]), None).expect("default"),
+        aref("s", "default")
     );
     assert_eq!(
-        existing_account("s", &service(&["work"]), None).expect("only one"),
-        "work"
+        existing_account(&sid("s"), &service(&["work"]), None).expect("only one"),
+        aref("s", "work")
     );
     assert_eq!(
-        existing_account("s", &service(&["default", "work"]), None).expect("default wins"),
-        "default"
+        existing_account(&sid("s"), &service(&["default", "work"]), None).expect("default wins"),
+        aref("s", "default")
     );
-    let err = existing_account("s", &service(&["a", "b"]), None).expect_err("ambiguous");
+    let err = existing_account(&sid("s"), &service(&["a", "b"]), None).expect_err("ambiguous");
     // Core names no CLI flag: the front end words the hint.
     assert!(!err.to_string().contains("--"), "{err}");
     assert_eq!(
@@ -50,7 +50,8 @@ fn account_resolution() {
             service: "s".into()
         })
     );
-    let err = existing_account("s", &service(&["a"]), Some("zz")).expect_err("unknown");
+    let err =
+        existing_account(&sid("s"), &service(&["a"]), Some(&name("zz"))).expect_err("unknown");
     assert_eq!(
         err.hint(),
         Some(crate::Hint::LogIn {

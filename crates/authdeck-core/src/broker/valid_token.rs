@@ -17,7 +17,7 @@ use crate::flows::refusal::{self, Grant};
 use crate::flows::token_endpoint::TokenError;
 use crate::flows::{self, login, ClientIdentity};
 use crate::hint::Hint;
-use crate::ids::{AccountName, ServiceId};
+use crate::ids::{AccountName, AccountRef, ServiceId};
 use crate::secret::{AccessToken, RefreshToken};
 use crate::state::AccountState;
 use crate::token::TokenSet;
@@ -44,62 +44,41 @@ impl Broker {
         account: Option<&AccountName>,
         min_valid: i64,
     ) -> Result<(AccountName, ValidToken)> {
-        let service_id = service_id.as_str();
-        let account = account.map(AccountName::as_str);
         let config = self.config.load()?;
         let service = config.service(service_id)?;
-        let account = existing_account(service_id, service, account)?;
-        let name = super::account_ref(service_id, &account)?.account;
-        if let Some(token) = self.cached(service_id, &account, min_valid).await? {
-            return Ok((name, token));
+        let at = existing_account(service_id, service, account)?;
+        if let Some(token) = self.cached(&at, min_valid).await? {
+            return Ok((at.account, token));
         }
-        let lock = self
-            .store
-            .lock(&super::account_ref(service_id, &account)?)
-            .await?;
+        let lock = self.store.lock(&at).await?;
         // Another process may have refreshed while we waited for the lock.
-        if let Some(token) = self.cached(service_id, &account, min_valid).await? {
-            return Ok((name, token));
+        if let Some(token) = self.cached(&at, min_valid).await? {
+            return Ok((at.account, token));
         }
         let tokens = self
-            .renew(service_id, service, &account)
+            .renew(&at, service)
             .await
-            .map_err(|e| in_account(e, service_id, &account, service))?;
+            .map_err(|e| in_account(e, &at, service))?;
         let token = ValidToken::from(&tokens);
-        self.store
-            .store(&super::account_ref(service_id, &account)?, &tokens, lock)
-            .await?;
-        Ok((name, token))
+        self.store.store(&at, &tokens, lock).await?;
+        Ok((at.account, token))
     }
 
     /// The stored token if it is valid long enough; `LoginRequired` if the account is
     /// marked so.
-    async fn cached(
-        &self,
-        service_id: &str,
-        account: &str,
-        min_valid: i64,
-    ) -> Result<Option<ValidToken>> {
-        let Some(state) = self
-            .store
-            .state
-            .load(&super::account_ref(service_id, account)?)?
-        else {
+    async fn cached(&self, at: &AccountRef, min_valid: i64) -> Result<Option<ValidToken>> {
+        let Some(state) = self.store.state.load(at)? else {
             return Ok(None);
         };
         if let Some(reason) = &state.login_required {
-            return Err(Error::login_required(service_id, account, reason.clone()));
+            return Err(Error::login_required(at, reason.clone()));
         }
         if !state.has_access_token
             || !crate::token::is_valid(state.expires_at, self.now(), min_valid)
         {
             return Ok(None);
         }
-        let stored = self
-            .store
-            .vault
-            .access_token(&super::account_ref(service_id, account)?)
-            .await?;
+        let stored = self.store.vault.access_token(at).await?;
         Ok(stored.map(|access_token| ValidToken {
             access_token,
             token_type: state.token_type.clone().unwrap_or_else(|| "Bearer".into()),
@@ -111,24 +90,19 @@ impl Broker {
     /// Gets a new token without the user: refresh, else re-fetch, else `LoginRequired`.
     /// Called with the account's lock held; the caller stores the tokens (through
     /// [`super::store::TokenStore::store`]) before anything else.
-    async fn renew(&self, service_id: &str, service: &Service, account: &str) -> Result<TokenSet> {
-        let state = self
-            .store
-            .state
-            .load(&super::account_ref(service_id, account)?)?
-            .unwrap_or_default();
+    async fn renew(&self, at: &AccountRef, service: &Service) -> Result<TokenSet> {
+        let state = self.store.state.load(at)?.unwrap_or_default();
         if service.flow.is_pasted() {
             return Err(pasted::login_required(
-                service_id,
-                account,
+                at,
                 service.flow,
                 state.has_access_token,
             ));
         }
-        let endpoints = self.endpoints(service_id, service).await?;
-        let (mut client, mut client_remembered) = self.renewal_client(service_id, service).await?;
+        let endpoints = self.endpoints(&at.service, service).await?;
+        let (mut client, mut client_remembered) = self.renewal_client(&at.service, service).await?;
         let mut refresh = if state.has_refresh_token {
-            self.refresh_token(service_id, account, &state).await?
+            self.refresh_token(at, &state).await?
         } else {
             None
         };
@@ -153,27 +127,22 @@ impl Broker {
                             == Some(Refusal::BadClientCredentials) =>
                 {
                     // The secret may have changed in another process: the keyring's, once.
-                    tracing::info!("{service_id}: client secret rejected, reading it again");
-                    client = self.client_identity(service_id, service).await?;
+                    tracing::info!("{}: client secret rejected, reading it again", at.service);
+                    client = self.client_identity(&at.service, service).await?;
                     client_remembered = false;
                     refresh = Some((refresh_token, remembered));
                 }
                 Err(TokenError::OAuth(o))
                     if refusal::classify(Grant::Refresh, &o) == Some(Refusal::GrantExpired) =>
                 {
-                    tracing::info!(
-                        "{service_id}/{account}: refresh token rejected ({})",
-                        o.code
-                    );
+                    tracing::info!("{at}: refresh token rejected ({})", o.code);
                     if remembered {
                         // The keyring may hold a newer one than memory: try it, once.
-                        self.store
-                            .cache
-                            .forget_refresh_token(&super::account_ref(service_id, account)?);
+                        self.store.cache.forget_refresh_token(at);
                         refresh = self
                             .store
                             .vault
-                            .refresh_token(&super::account_ref(service_id, account)?)
+                            .refresh_token(at)
                             .await?
                             .filter(|stored| *stored != refresh_token)
                             .map(|stored| (stored, false));
@@ -183,9 +152,7 @@ impl Broker {
                     }
                     if !login::fetches_without_user(service.flow) {
                         let reason = "the provider no longer accepts the refresh token (it expired or was revoked)";
-                        self.store
-                            .clear(&super::account_ref(service_id, account)?, reason)
-                            .await?;
+                        self.store.clear(at, reason).await?;
                         return Err(Error::refused(Refusal::GrantExpired, reason));
                     }
                 }
@@ -194,7 +161,7 @@ impl Broker {
         }
         if client_remembered {
             // Re-fetching is rare and cannot be retried as cheaply: the keyring's secret.
-            client = self.client_identity(service_id, service).await?;
+            client = self.client_identity(&at.service, service).await?;
         }
         if !login::fetches_without_user(service.flow) {
             let reason = if state.has_access_token {
@@ -202,10 +169,16 @@ impl Broker {
             } else {
                 "not logged in"
             };
-            return Err(Error::login_required(service_id, account, reason));
+            return Err(Error::login_required(at, reason));
         }
-        let user = self.user_password(service_id, service, account).await?;
-        let req = login::Request::new(service_id, service, &endpoints, &client, user.as_ref());
+        let user = self.user_password(at, service).await?;
+        let req = login::Request::new(
+            at.service.as_str(),
+            service,
+            &endpoints,
+            &client,
+            user.as_ref(),
+        );
         login::without_user(&self.ctx, &req).await
     }
 
@@ -213,38 +186,31 @@ impl Broker {
     /// password flow (`None` for the other flows).
     pub(super) async fn user_password(
         &self,
-        service_id: &str,
+        at: &AccountRef,
         service: &Service,
-        account: &str,
     ) -> Result<Option<login::UserPassword>> {
         if !login::needs_password(service.flow) {
             return Ok(None);
         }
         let username = service
-            .account(account)
+            .account(at.account.as_str())
             .and_then(|a| a.username.clone())
             .ok_or_else(|| {
                 Error::Config(format!(
-                    "account '{account}' of '{service_id}' has no username"
+                    "account '{}' of '{}' has no username",
+                    at.account, at.service
                 ))
                 .with_hint(Hint::SetUsername {
-                    service: service_id.to_owned(),
-                    account: account.to_owned(),
+                    service: at.service.to_string(),
+                    account: at.account.to_string(),
                 })
             })?;
-        let password = self
-            .store
-            .vault
-            .password(&super::account_ref(service_id, account)?)
-            .await?
-            .ok_or_else(|| {
-                Error::login_required(service_id, account, "no password is stored").with_hint(
-                    Hint::StorePassword {
-                        service: service_id.to_owned(),
-                        account: account.to_owned(),
-                    },
-                )
-            })?;
+        let password = self.store.vault.password(at).await?.ok_or_else(|| {
+            Error::login_required(at, "no password is stored").with_hint(Hint::StorePassword {
+                service: at.service.to_string(),
+                account: at.account.to_string(),
+            })
+        })?;
         Ok(Some(login::UserPassword { username, password }))
     }
 
@@ -252,35 +218,24 @@ impl Broker {
     /// while the state file is the one it was kept with, else the keyring's.
     async fn refresh_token(
         &self,
-        service_id: &str,
-        account: &str,
+        at: &AccountRef,
         state: &AccountState,
     ) -> Result<Option<(RefreshToken, bool)>> {
-        if let Some(token) = self
-            .store
-            .cache
-            .refresh_token(&super::account_ref(service_id, account)?, state)
-        {
+        if let Some(token) = self.store.cache.refresh_token(at, state) {
             return Ok(Some((token, true)));
         }
-        let token = self
-            .store
-            .vault
-            .refresh_token(&super::account_ref(service_id, account)?)
-            .await?;
+        let token = self.store.vault.refresh_token(at).await?;
         if let Some(token) = &token {
-            self.store.cache.keep_refresh_token(
-                &super::account_ref(service_id, account)?,
-                state.clone(),
-                token.clone(),
-            );
+            self.store
+                .cache
+                .keep_refresh_token(at, state.clone(), token.clone());
         }
         Ok(token.map(|t| (t, false)))
     }
 
     pub(super) async fn endpoints(
         &self,
-        service_id: &str,
+        service_id: &ServiceId,
         service: &Service,
     ) -> Result<ResolvedEndpoints> {
         discovery::resolve(
@@ -296,16 +251,12 @@ impl Broker {
     /// The client for a renewal (and whether its secret came from memory).
     async fn renewal_client(
         &self,
-        service_id: &str,
+        service_id: &ServiceId,
         service: &Service,
     ) -> Result<(ClientIdentity, bool)> {
         let auth = service.effective_client_auth();
         if auth.needs_secret() {
-            if let Some(secret) = self
-                .store
-                .cache
-                .client_secret(&super::service_ref(service_id)?)
-            {
+            if let Some(secret) = self.store.cache.client_secret(service_id) {
                 let client = ClientIdentity {
                     client_id: service.client_id.clone(),
                     auth,
@@ -320,27 +271,23 @@ impl Broker {
     /// The client, its secret read from the keyring (and kept in memory, if any).
     pub(super) async fn client_identity(
         &self,
-        service_id: &str,
+        service_id: &ServiceId,
         service: &Service,
     ) -> Result<ClientIdentity> {
         let auth = service.effective_client_auth();
         let secret = if auth.needs_secret() {
-            let secret = self
-                .store
-                .vault
-                .client_secret(&super::service_ref(service_id)?)
-                .await?;
+            let secret = self.store.vault.client_secret(service_id).await?;
             if let Some(secret) = &secret {
                 self.store
                     .cache
-                    .keep_client_secret(&super::service_ref(service_id)?, secret.clone());
+                    .keep_client_secret(service_id, secret.clone());
             }
             Some(secret.ok_or_else(|| {
                 Error::Config(format!(
                     "'{service_id}' authenticates with a client secret, but none is stored"
                 ))
                 .with_hint(Hint::StoreClientSecret {
-                    service: service_id.to_owned(),
+                    service: service_id.to_string(),
                 })
             })?)
         } else {
@@ -363,18 +310,11 @@ impl Broker {
         mint: Option<u64>,
         min_valid: i64,
     ) -> Result<ValidToken> {
-        let service_id = service_id.as_str();
-        let account = account.map(AccountName::as_str);
         let config = self.config.load()?;
         let service = config.service(service_id)?;
-        let account = existing_account(service_id, service, account)?;
-        let key = super::account_ref(service_id, &account)?;
+        let key = existing_account(service_id, service, account)?;
         let Some(lifetime) = mint else {
-            let state = self
-                .store
-                .state
-                .load(&super::account_ref(service_id, &account)?)?
-                .unwrap_or_default();
+            let state = self.store.state.load(&key)?.unwrap_or_default();
             let valid = state
                 .app_token_expires_at
                 .is_some_and(|at| crate::token::is_valid(Some(at), self.now(), min_valid));
@@ -392,11 +332,12 @@ impl Broker {
                     scopes: Vec::new(),
                 })
                 .ok_or_else(|| {
-                    Error::login_required(service_id, &account, "no valid app token is stored")
-                        .with_hint(Hint::MintAppToken {
-                            service: service_id.to_owned(),
-                            account: account.clone(),
-                        })
+                    Error::login_required(&key, "no valid app token is stored").with_hint(
+                        Hint::MintAppToken {
+                            service: key.service.to_string(),
+                            account: key.account.to_string(),
+                        },
+                    )
                 });
         };
         let endpoints = self.endpoints(service_id, service).await?;
@@ -405,23 +346,14 @@ impl Broker {
                 "'{service_id}' has no app token endpoint (endpoints.app_token): app tokens are a NOMAD feature"
             ))
         })?;
-        let named = super::account_ref(service_id, &account)?;
         let access = self
-            .token(&named.service, Some(&named.account), DEFAULT_MIN_VALID)
+            .token(&key.service, Some(&key.account), DEFAULT_MIN_VALID)
             .await?;
         let minted =
             flows::app_token::mint(&self.ctx, &url, &access.access_token, lifetime).await?;
-        let lock = self
-            .store
-            .lock(&super::account_ref(service_id, &account)?)
-            .await?;
+        let lock = self.store.lock(&key).await?;
         self.store
-            .store_app_token(
-                &super::account_ref(service_id, &account)?,
-                minted.token.clone(),
-                minted.expires_at,
-                lock,
-            )
+            .store_app_token(&key, minted.token.clone(), minted.expires_at, lock)
             .await?;
         Ok(ValidToken {
             access_token: AccessToken::new(minted.token.into_exposed()),
