@@ -67,10 +67,30 @@ impl Provider {
             "start node tests/provider/server.mjs (is node installed and `npm ci` run in tests/?)",
         );
         let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read provider's ready line");
+        // The ready line is read on a thread so a provider that hangs while starting fails
+        // this test with its threads' stacks instead of stalling the whole run.
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let read = BufReader::new(stdout).read_line(&mut line).map(|_| line);
+            let _ = ready_tx.send(read);
+        });
+        let line = match ready_rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(read) => read.expect("read provider's ready line"),
+            Err(_) => {
+                let pid = child.id();
+                let stacks = Command::new("sh")
+                    .arg("-c")
+                    .arg(format!(
+                        "command -v gdb >/dev/null && gdb -p {pid} -batch -ex 'thread apply all bt 12' 2>/dev/null | grep '^#' | head -60"
+                    ))
+                    .output()
+                    .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+                    .unwrap_or_default();
+                let _ = child.kill();
+                panic!("provider {pid} printed no ready line within 60 s; its stacks:\n{stacks}");
+            }
+        };
         let ready: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|e| {
             panic!("provider did not start (got {line:?}: {e}); run `npm ci` in tests/")
         });

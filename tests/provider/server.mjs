@@ -143,8 +143,16 @@ try {
 const { port } = server.address();
 const issuer = `http://127.0.0.1:${port}`;
 
-const signingKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 })
-  .privateKey.export({ format: 'jwk' });
+// Node 20 can deadlock when a key straight from generateKeyPairSync is exported: a
+// garbage collection during the export runs the key job's destructor, which waits for the
+// lock the export holds (seen in CI: this server listened but never printed its ready
+// line). Generating PEM text and exporting a key object made from it avoids the shared lock.
+const { privateKey: signingPem } = crypto.generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
+const signingKey = crypto.createPrivateKey(signingPem).export({ format: 'jwk' });
 
 const provider = new Provider(issuer, {
   clients,
