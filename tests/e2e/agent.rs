@@ -285,20 +285,27 @@ in = "query"
 flow = "api-key"
 "#;
 
+/// An environment whose `services.toml` is `services`, with the pasted key
+/// `key-<id>-1` stored for each service of `ids`.
+fn with_pasted_keys(services: &str, ids: &[&str]) -> Env {
+    let env = Env::new();
+    let config = env.dir("config");
+    std::fs::create_dir_all(&config).expect("config dir");
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o700)).expect("mode");
+    std::fs::write(config.join("services.toml"), services).expect("services.toml");
+    for id in ids {
+        env.ok(&["login", id, "--token-stdin"], &format!("key-{id}-1\n"));
+    }
+    env
+}
+
 /// `authdeck token --format header` of an API key prints the key's own header line (a
 /// cookie's as a `Cookie:` line), read from the keyring or served by the agent alike,
 /// through the `authdeck` front; a key sent in the query string has no header line: exit
 /// 2, and the key is not shown.
 #[test]
 fn an_api_keys_header_format_is_the_keys_own_header() {
-    let env = Env::new();
-    let config = env.dir("config");
-    std::fs::create_dir_all(&config).expect("config dir");
-    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o700)).expect("mode");
-    std::fs::write(config.join("services.toml"), API_KEY_SERVICES).expect("services.toml");
-    for id in ["hdr", "ck", "qry", "plain"] {
-        env.ok(&["login", id, "--token-stdin"], &format!("key-{id}-1\n"));
-    }
+    let env = with_pasted_keys(API_KEY_SERVICES, &["hdr", "ck", "qry", "plain"]);
     let socket = env.dir("run").join("agent.sock");
     let check = |how: &str| {
         for (id, want) in [
@@ -368,14 +375,7 @@ flow = "bearer"
 /// 2 with what to do, nothing on stdout, the token not shown.
 #[test]
 fn the_curl_format_calls_the_services_api_base() {
-    let env = Env::new();
-    let config = env.dir("config");
-    std::fs::create_dir_all(&config).expect("config dir");
-    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o700)).expect("mode");
-    std::fs::write(config.join("services.toml"), CURL_SERVICES).expect("services.toml");
-    for id in ["hdr", "qry", "tok", "nobase"] {
-        env.ok(&["login", id, "--token-stdin"], &format!("key-{id}-1\n"));
-    }
+    let env = with_pasted_keys(CURL_SERVICES, &["hdr", "qry", "tok", "nobase"]);
     let socket = env.dir("run").join("agent.sock");
     let check = |how: &str| {
         for (id, want) in [
