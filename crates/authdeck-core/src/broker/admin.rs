@@ -331,18 +331,7 @@ impl Broker {
     ) -> Result<()> {
         let config = self.config.load()?;
         let service = config.service(service_id)?;
-        let names = service.account_names();
-        if !names.iter().any(|n| n == account.as_str()) {
-            return Err(Error::Config(format!(
-                "service '{service_id}' has no account '{account}' (it has: {})",
-                names.join(", ")
-            )));
-        }
-        if names.len() == 1 {
-            return Err(Error::Config(format!(
-                "'{account}' is the only account of '{service_id}': remove the service instead"
-            )));
-        }
+        service.check_removable(service_id.as_str(), account.as_str())?;
         if let Err(e) = self.logout(service_id, Some(account)).await {
             tracing::warn!("logout before removing the account failed: {e}");
         }

@@ -239,6 +239,27 @@ impl Service {
         }
     }
 
+    /// Whether account `name` of this service (`id`) may be removed: it must exist and
+    /// not be the last one (a service keeps at least one account).
+    pub fn check_removable(&self, id: &str, name: &str) -> Result<()> {
+        let names = self.account_names();
+        if !names.iter().any(|n| n == name) {
+            return Err(Error::Config(format!(
+                "service '{id}' has no account '{name}' (it has: {})",
+                names.join(", ")
+            )));
+        }
+        if names.len() == 1 {
+            return Err(Error::Config(format!(
+                "'{name}' is the only account of '{id}': remove the service instead"
+            ))
+            .with_hint(crate::hint::Hint::RemoveService {
+                service: id.to_owned(),
+            }));
+        }
+        Ok(())
+    }
+
     /// The account names, `default` when none is configured.
     pub fn account_names(&self) -> Vec<String> {
         if self.accounts.is_empty() {
@@ -480,21 +501,7 @@ impl ConfigFile {
     pub fn remove_account(&self, id: &str, name: &str) -> Result<()> {
         let config = self.load()?;
         let service = config.service(id)?;
-        let names = service.account_names();
-        if !names.iter().any(|n| n == name) {
-            return Err(Error::Config(format!(
-                "service '{id}' has no account '{name}' (it has: {})",
-                names.join(", ")
-            )));
-        }
-        if names.len() == 1 {
-            return Err(Error::Config(format!(
-                "'{name}' is the only account of '{id}': remove the service instead"
-            ))
-            .with_hint(crate::hint::Hint::RemoveService {
-                service: id.to_owned(),
-            }));
-        }
+        service.check_removable(id, name)?;
         let mut updated = service.clone();
         updated.accounts.retain(|a| a.name.as_str() != name);
         let key = ServiceId::parse(id).map_err(Error::Config)?;
