@@ -10,6 +10,7 @@ mod desktop_faults;
 mod faults;
 mod flows;
 mod hints;
+mod hooks;
 mod hygiene;
 mod import;
 mod keyring_compat;

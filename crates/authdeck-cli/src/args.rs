@@ -38,12 +38,165 @@ pub enum Command {
     /// List or show the built-in service templates (the five seed services).
     #[command(subcommand)]
     Preset(PresetCommand),
+    /// Run a command with valid tokens in its environment (never in its arguments).
+    #[command(after_help = EXEC_HELP)]
+    Exec(ExecArgs),
+    /// Git credential helper: answers `git credential` requests for a service's host.
+    #[command(name = "git-credential", after_help = GIT_CREDENTIAL_HELP)]
+    GitCredential(GitCredentialArgs),
+    /// Set git up to take a service's tokens for a host (global git config).
+    #[command(subcommand)]
+    Git(GitCommand),
+    /// kubectl exec credential plugin: prints an ExecCredential with a valid token.
+    #[command(name = "kube-credential", after_help = KUBE_CREDENTIAL_HELP)]
+    KubeCredential(KubeCredentialArgs),
     /// Serve tokens from memory on a user-only Unix socket, so `authdeck token` needs no
     /// keyring read (runs in the foreground until stopped).
     Agent(AgentArgs),
     /// Run the demo server in the foreground (started automatically by --demo).
     #[command(hide = true)]
     DemoServer(DemoServerArgs),
+}
+
+const EXEC_HELP: &str = "\
+Examples:
+  authdeck exec nomad -- python upload.py          (token in AUTHDECK_TOKEN, API base URL in AUTHDECK_API_BASE)
+  authdeck exec -s nomad=NOMAD_TOKEN -s autolab=AUTOLAB_TOKEN -- ./sync.sh
+
+Each token goes in its variable; a service with an API base URL also gets it in a second
+variable: the token variable with its `_TOKEN` ending replaced by `_API_BASE`, or with
+`_API_BASE` appended when it has no such ending (NOMAD_TOKEN -> NOMAD_API_BASE,
+GITLAB_PAT -> GITLAB_PAT_API_BASE). Every token is fetched before COMMAND starts: a login
+required exits with 3 and COMMAND does not run. COMMAND then replaces authdeck: its exit
+status, signals and terminal are its own. 127: COMMAND not found; 126: not executable.";
+
+const GIT_CREDENTIAL_HELP: &str = "\
+git runs it (git config credential.https://HOST.helper; `authdeck git setup` writes that).
+It answers `get` only for an https request (or http to a loopback address) to a host tied
+to the service: its API base URL's host, or the --host given. Without --service it takes
+the one service whose API base URL has the request's host. Anything else gets no answer,
+so git asks its next helper. `store` and `erase` do nothing.";
+
+const KUBE_CREDENTIAL_HELP: &str = "\
+In a kubeconfig user entry:
+  exec: {apiVersion: client.authentication.k8s.io/v1, command: authdeck,
+         args: [kube-credential, SERVICE], interactiveMode: Never}
+Answers in the apiVersion kubectl asks for in KUBERNETES_EXEC_INFO (v1 or v1beta1).";
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// The service whose token COMMAND gets (in --env's variable).
+    #[arg(value_name = "SERVICE", required_unless_present = "services")]
+    pub service: Option<ServiceId>,
+    /// Another service, with the variable for its token (default: its id in capitals,
+    /// `-` as `_`, then `_TOKEN`); repeatable.
+    #[arg(short = 's', long = "service", value_name = "SERVICE[=VAR]", value_parser = service_var)]
+    pub services: Vec<(ServiceId, Option<String>)>,
+    /// The account (default: each service's default account).
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<AccountName>,
+    /// The variable that holds SERVICE's token.
+    #[arg(long = "env", value_name = "VAR", default_value = "AUTHDECK_TOKEN", value_parser = env_name, requires = "service")]
+    pub env: String,
+    /// How the token is written in its variable.
+    #[arg(long, value_enum, default_value_t = ExecFormat::Raw)]
+    pub format: ExecFormat,
+    /// Refresh a token with less time left than this (e.g. 60, 90s, 10m, 1h).
+    #[arg(long, value_name = "DURATION", default_value = "60", value_parser = duration_secs)]
+    pub min_valid: u64,
+    /// The command and its arguments (after `--`).
+    #[arg(value_name = "COMMAND", last = true, required = true)]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+/// The forms a token takes in a variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExecFormat {
+    /// The token alone.
+    Raw,
+    /// `Bearer <token>`.
+    Bearer,
+    /// The header line that carries it (`Authorization: Bearer <token>`).
+    Header,
+}
+
+impl ExecFormat {
+    pub fn written(self) -> authdeck_core::format::TokenFormat {
+        use authdeck_core::format::TokenFormat as F;
+        match self {
+            ExecFormat::Raw => F::Raw,
+            ExecFormat::Bearer => F::Bearer,
+            ExecFormat::Header => F::Header,
+        }
+    }
+}
+
+/// `SERVICE` or `SERVICE=VAR`.
+fn service_var(s: &str) -> Result<(ServiceId, Option<String>), String> {
+    match s.split_once('=') {
+        Some((service, var)) => Ok((ServiceId::parse(service)?, Some(env_name(var)?))),
+        None => Ok((ServiceId::parse(s)?, None)),
+    }
+}
+
+/// An environment variable name a shell can use: letters, digits and `_`, not starting
+/// with a digit.
+pub fn env_name(s: &str) -> Result<String, String> {
+    let ok = s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && s.chars().next().is_some_and(|c| !c.is_ascii_digit());
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err(format!(
+            "'{s}' is not a variable name: use letters, digits and '_', not starting with a digit"
+        ))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct GitCredentialArgs {
+    /// The service whose token git gets (default: the one whose API base URL has the
+    /// request's host).
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Option<ServiceId>,
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<AccountName>,
+    /// A host (host[:port]) the service's token may also go to, besides its API base URL's.
+    #[arg(long, value_name = "HOST")]
+    pub host: Option<String>,
+    /// What git asks: get, store or erase.
+    #[arg(value_name = "ACTION")]
+    pub action: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GitCommand {
+    /// Write the credential helper for HOST into your global git config (or remove it).
+    Setup(GitSetupArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GitSetupArgs {
+    pub service: ServiceId,
+    /// The git host: `git.example.org`, `git.example.org:8443`, or a URL (`http://` only
+    /// for a loopback address).
+    #[arg(long, value_name = "HOST")]
+    pub host: String,
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<AccountName>,
+    /// Remove the helper this command wrote.
+    #[arg(long)]
+    pub remove: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KubeCredentialArgs {
+    pub service: ServiceId,
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<AccountName>,
+    /// Refresh a token with fewer seconds left than this.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::DEFAULT_MIN_VALID)]
+    pub min_valid: i64,
 }
 
 #[derive(Debug, Args)]

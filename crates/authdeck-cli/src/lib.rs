@@ -15,6 +15,7 @@ mod hints;
 mod output;
 pub mod quick;
 mod signals;
+mod valid_token;
 
 pub use commands::main;
 

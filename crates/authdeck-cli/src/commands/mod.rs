@@ -1,7 +1,10 @@
 //! Runs the parsed command and turns errors into exit codes.
 
 mod agent;
+mod exec;
+mod git;
 mod import;
+mod kube;
 mod login;
 mod preset;
 mod service;
@@ -22,6 +25,18 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     crate::hints::set_demo(cli.demo);
     init_logging();
+    // These need tokens and nothing else: `valid_token::fetch_all` starts a runtime only
+    // when the agent cannot answer.
+    let command = match cli.command {
+        Command::Exec(args) => return exec::run(cli.demo, args),
+        Command::GitCredential(args) => return git::credential(cli.demo, &args),
+        Command::KubeCredential(args) => return kube::run(cli.demo, &args),
+        command => command,
+    };
+    let cli = Cli {
+        demo: cli.demo,
+        command,
+    };
     if let Command::Token(args) = &cli.command {
         if !cli.demo {
             // A running agent answers before any runtime or keyring (the `authdeck` front
@@ -102,7 +117,11 @@ async fn run(cli: Cli) -> authdeck_core::Result<()> {
         Command::Logout(args) => login::logout(&broker, args).await,
         Command::Preset(cmd) => preset::run(&cmd),
         Command::Agent(args) => agent::run(broker, &args).await,
-        Command::DemoServer(_) => Ok(()),
+        Command::Git(cmd) => git::run(&broker, cli.demo, cmd),
+        Command::DemoServer(_)
+        | Command::Exec(_)
+        | Command::GitCredential(_)
+        | Command::KubeCredential(_) => Ok(()),
     }
 }
 

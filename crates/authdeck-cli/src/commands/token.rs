@@ -1,7 +1,8 @@
 //! `authdeck token`: a valid token on stdout and nothing else.
 //!
 //! A running agent (`authdeck agent`) answers first, before the CLI starts its async
-//! runtime or touches the keyring; without one, the broker reads the keyring.
+//! runtime or touches the keyring; without one, the broker reads the keyring (both
+//! through `valid_token.rs`).
 
 use std::process::ExitCode;
 
@@ -11,16 +12,20 @@ use authdeck_core::{Broker, Error, Result};
 
 use crate::args::TokenArgs;
 use crate::output;
+use crate::valid_token::{self, Wanted};
 
 pub async fn run(broker: &Broker, args: TokenArgs) -> Result<()> {
-    let min_valid = args.min_valid.max(0);
-    let account = args.account.as_ref();
     let token = if args.app_token {
         broker
-            .app_token(&args.service, account, args.expires_in, min_valid)
+            .app_token(
+                &args.service,
+                args.account.as_ref(),
+                args.expires_in,
+                args.min_valid.max(0),
+            )
             .await?
     } else {
-        broker.token(&args.service, account, min_valid).await?
+        valid_token::from_broker(broker, &wanted(&args)).await?
     };
     print(&token, &args, || broker.load_config())
 }
@@ -76,62 +81,27 @@ fn print(
 
 /// The token from a running agent, printed; `None` when there is no usable agent (the
 /// caller then goes the usual way, through the keyring). Blocking, no async runtime.
-#[cfg(unix)]
 pub fn from_agent(args: &TokenArgs) -> Option<Result<()>> {
-    use authdeck_core::agent::{self, AgentAnswer, Reply, Request};
-    if args.app_token || !agent::enabled() {
+    if args.app_token {
         return None;
     }
-    let dirs = authdeck_core::paths::Dirs::from_env().ok()?;
-    let socket = agent::socket_path(&dirs, &authdeck_core::vault::default_namespace())?;
-    let request = Request {
+    let token = match valid_token::from_agent(&wanted(args))? {
+        Ok(token) => token,
+        Err(e) => return Some(Err(e)),
+    };
+    let config = || {
+        let dirs = authdeck_core::paths::Dirs::from_env()?;
+        authdeck_core::config::ConfigFile::new(dirs.services_file()).load()
+    };
+    Some(print(&token, args, config))
+}
+
+fn wanted(args: &TokenArgs) -> Wanted {
+    Wanted {
         service: args.service.clone(),
         account: args.account.clone(),
         min_valid: args.min_valid.max(0),
-    };
-    match agent::ask(&socket, &request) {
-        AgentAnswer::NoAgent => {
-            tracing::debug!("no agent on {}: reading the keyring", socket.display());
-            None
-        }
-        AgentAnswer::Unusable(why) => {
-            tracing::warn!("not using the agent ({why}): reading the keyring");
-            None
-        }
-        AgentAnswer::Reply(Reply::Token {
-            token_type,
-            expires_at,
-            scopes,
-            token,
-        }) => {
-            tracing::debug!("token served by the agent on {}", socket.display());
-            let token = ValidToken {
-                access_token: token,
-                token_type,
-                expires_at,
-                scopes,
-            };
-            let config = authdeck_core::config::ConfigFile::new(dirs.services_file());
-            Some(print(&token, args, || config.load()))
-        }
-        AgentAnswer::Reply(Reply::Error {
-            kind,
-            message,
-            hint,
-        }) => {
-            tracing::debug!("the agent on {} answered an error", socket.display());
-            Some(Err(authdeck_core::Error::Agent {
-                kind,
-                message,
-                hint: hint.map(Box::new),
-            }))
-        }
     }
-}
-
-#[cfg(not(unix))]
-pub fn from_agent(_args: &TokenArgs) -> Option<Result<()>> {
-    None
 }
 
 /// Exit code of a finished command (for the agent path, which bypasses `run`).
