@@ -79,11 +79,18 @@ fn agent(env: &Env, socket: &Path) -> StopOnDrop {
     agent
 }
 
-/// The `SigBlk` and `SigIgn` lines of /proc/self/status as `cmd` sees them.
+/// The blocked and ignored standard signals (1-31) in a /proc/self/status text. (Signals
+/// 32 and 33 are glibc's own, whose handlers a threaded process installs: they are left out.)
 fn signal_state(out: &str) -> Vec<String> {
     out.lines()
-        .filter(|l| l.starts_with("SigBlk") || l.starts_with("SigIgn"))
-        .map(str::to_owned)
+        .filter_map(|l| {
+            let (name, mask) = l.split_once(':')?;
+            if name != "SigBlk" && name != "SigIgn" {
+                return None;
+            }
+            let mask = u64::from_str_radix(mask.trim(), 16).ok()? & 0x7fff_ffff;
+            Some(format!("{name} {mask:#x}"))
+        })
         .collect()
 }
 
@@ -94,7 +101,6 @@ fn exec_hands_tokens_through_the_environment_only() {
     let t2 = token(&env, "q2");
     let api_base = format!("{}/quamotion/api", demo.base);
     let socket = env.dir("run").join("agent.sock");
-    std::fs::create_dir_all(env.dir("run")).expect("run dir");
     let without_agent = || {
         let mut cmd = env.authdeck();
         cmd.env("AUTHDECK_AGENT_SOCKET", &socket);
@@ -232,6 +238,12 @@ fn exec_hands_tokens_through_the_environment_only() {
         .expect("grep");
     let bare = signal_state(&String::from_utf8_lossy(&bare.stdout));
     assert_eq!(bare.len(), 2, "{bare:?}");
+    // The test's own descriptors (a child may inherit those that are not close-on-exec).
+    let own: Vec<String> = std::fs::read_dir("/proc/self/fd")
+        .expect("fds")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
     for with_agent in [false, true] {
         let _agent = with_agent.then(|| agent(&env, &socket));
         let mut cmd = without_agent();
@@ -239,13 +251,26 @@ fn exec_hands_tokens_through_the_environment_only() {
             // The agent answers: the CLI cannot reach the keyring at all.
             cmd.env_remove("DBUS_SESSION_BUS_ADDRESS");
         }
-        let out = exec(&env, cmd, &["q", "--", "ls", "/proc/self/fd"], "");
+        let out = exec(&env, cmd, &["q", "--", "ls", "-l", "/proc/self/fd"], "");
         assert_eq!(out.code, 0, "{out:?}");
-        // 0-2 and ls's own directory handle.
-        assert_eq!(
-            out.stdout, "0\n1\n2\n3\n",
-            "agent {with_agent}: descriptors leaked"
-        );
+        // Only what the test itself holds (and `ls`'s own directory handle): no socket,
+        // epoll or eventfd of authdeck's.
+        for line in out.stdout.lines().filter(|l| l.contains(" -> ")) {
+            let fd = line
+                .split(" -> ")
+                .next()
+                .and_then(|l| l.split_whitespace().last());
+            let fd = fd.expect("fd number");
+            let target = line.split(" -> ").nth(1).unwrap_or("");
+            assert!(
+                !target.starts_with("socket:") && !target.starts_with("anon_inode:"),
+                "agent {with_agent}: authdeck's descriptor leaked: {line}"
+            );
+            assert!(
+                own.iter().any(|o| o == fd) || target.starts_with("/proc/"),
+                "agent {with_agent}: a descriptor the test does not hold: {line}"
+            );
+        }
         let mut cmd = without_agent();
         if with_agent {
             cmd.env_remove("DBUS_SESSION_BUS_ADDRESS");
@@ -325,7 +350,7 @@ fn git_version(git: &Path) -> Option<(u32, u32)> {
     Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
 }
 
-/// A bare repository with one commit, ready for dumb HTTP; its directory's parent.
+/// A bare repository with one commit; its directory's parent.
 fn served_repository(env: &Env, git: &Path) -> PathBuf {
     let root = env.dir("git-served");
     let work = env.dir("git-work");
@@ -363,7 +388,6 @@ fn served_repository(env: &Env, git: &Path) -> PathBuf {
         work_s,
         bare.to_str().expect("utf-8"),
     ]);
-    run(&["-C", bare.to_str().expect("utf-8"), "update-server-info"]);
     root
 }
 
@@ -457,7 +481,7 @@ fn git_clones_with_the_credential_helper_and_gives_other_hosts_nothing() {
     let bearer = AuthServer::start(
         "Bearer realm=\"authdeck-test\"",
         valid_credential(api.clone(), false),
-        auth_http::static_files(root.clone()),
+        auth_http::git_http_backend(git.clone(), root.clone()),
     );
     let out = clone(&env, &git, &home, &bearer, "without-helper");
     assert_ne!(out.code, 0, "cloned without a credential: {out:?}");
@@ -490,7 +514,7 @@ fn git_clones_with_the_credential_helper_and_gives_other_hosts_nothing() {
     let basic = AuthServer::start(
         "Basic realm=\"authdeck-test\"",
         valid_credential(api.clone(), true),
-        auth_http::static_files(root.clone()),
+        auth_http::git_http_backend(git.clone(), root.clone()),
     );
     let old_git = PathBuf::from("/usr/bin/git");
     let basic_git = if git_version(&old_git).is_some_and(|v| v < (2, 46)) {
@@ -577,8 +601,14 @@ fn git_clones_with_the_credential_helper_and_gives_other_hosts_nothing() {
             "{action}: {out:?}"
         );
     }
-    // Without --service: the service whose API base URL has the host.
+    // Without --service: the one service whose API base URL has the host (two such
+    // services: no answer, and a message saying so).
     let api_host = demo.base.trim_start_matches("http://");
+    let request = format!("protocol=http\nhost={api_host}\n\n");
+    let out = env.run(&["git-credential", "get"], &request);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{out:?}");
+    assert!(out.stderr.contains("several services"), "{out:?}");
+    env.ok(&["service", "remove", "q2"], "");
     let out = env.run(
         &["git-credential", "get"],
         &format!("protocol=http\nhost={api_host}\n\n"),
@@ -599,8 +629,11 @@ fn git_clones_with_the_credential_helper_and_gives_other_hosts_nothing() {
 }
 
 /// A kubeconfig whose user runs `authdeck kube-credential q` (apiVersion `version`)
-/// against `server`.
-fn kubeconfig(env: &Env, server: &str, version: &str) -> PathBuf {
+/// against `server` (kubectl runs exec plugins only for TLS servers).
+fn kubeconfig(env: &Env, server: &AuthServer, version: &str) -> PathBuf {
+    use base64::Engine;
+    let ca = base64::engine::general_purpose::STANDARD
+        .encode(server.certificate_pem.as_deref().expect("a TLS server"));
     let path = env.dir(&format!("kubeconfig-{version}"));
     let bin = authdeck_e2e::authdeck_bin();
     let text = format!(
@@ -610,6 +643,7 @@ clusters:
 - name: test
   cluster:
     server: {server}
+    certificate-authority-data: {ca}
 users:
 - name: test
   user:
@@ -623,7 +657,8 @@ contexts:
   context: {{cluster: test, user: test}}
 current-context: test
 "#,
-        bin = bin.display()
+        bin = bin.display(),
+        server = server.base,
     );
     std::fs::write(&path, text).expect("kubeconfig");
     path
@@ -679,17 +714,19 @@ fn kube_credential_prints_an_exec_credential_kubectl_uses() {
         .trim_end_matches('+')
         .parse()
         .unwrap_or(0);
-    let api = AuthServer::start(
+    let api = AuthServer::start_tls(
         "Bearer",
         valid_credential(format!("{}{API}", demo.base), false),
-        Arc::new(|path: &str| {
-            (path == "/api").then(|| {
-                (
+        Arc::new(|request: &auth_http::HttpRequest| {
+            if request.path == "/api" {
+                auth_http::HttpResponse::ok(
                     "application/json",
                     br#"{"kind":"APIVersions","versions":["v1"],"serverAddressByClientCIDRs":[]}"#
                         .to_vec(),
                 )
-            })
+            } else {
+                auth_http::HttpResponse::not_found()
+            }
         }),
     );
     // client.authentication.k8s.io/v1 needs kubectl 1.22 or later (Debian 12's is 1.20).
@@ -699,7 +736,7 @@ fn kube_credential_prints_an_exec_credential_kubectl_uses() {
         &["v1beta1"]
     };
     for version in versions {
-        let config = kubeconfig(&env, &api.base, version);
+        let config = kubeconfig(&env, &api, version);
         let out = Command::new(&kubectl)
             .args(["get", "--raw", "/api"])
             .env("KUBECONFIG", &config)
