@@ -11,7 +11,7 @@ Items: 1 cached token (vs oidc-token), 2 one refresh (vs curl), 3 login overhead
 code + PKCE through the loopback listener; bench/login.py), 4 scale (status over 1,000
 services / 2,000 accounts; 500 refreshes due at once through the agent; the desktop
 list's first render, bench/desktop.py), 5 desktop cold start and idle memory
-(bench/desktop.py).
+(bench/desktop.py), 6 `authdeck exec S -- true` vs `true` (bench/exec.py).
 """
 
 import argparse
@@ -348,6 +348,12 @@ def item3(tmp, provider, runs):
     login.run(Authdeck(tmp, "login"), provider.issuer, runs, ROWS, p95)
 
 
+def item6(tmp, runs):
+    import importlib
+    exec_item = importlib.import_module("exec")
+    exec_item.run(Authdeck(tmp, "exec"), runs, ROWS, p95, timed, interleave)
+
+
 def item45_desktop(tmp, a, items):
     import desktop
     try:
@@ -362,7 +368,7 @@ def main():
     ap.add_argument("--smoke", action="store_true", help="a few runs of everything (CI)")
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--refresh-runs", type=int, default=50)
-    ap.add_argument("--items", default="1,2,3,4,5",
+    ap.add_argument("--items", default="1,2,3,4,5,6",
                     help="comma-separated; 4d is item 4's desktop part alone")
     ap.add_argument("--login-runs", type=int, default=50)
     ap.add_argument("--desktop-runs", type=int, default=15, help="cold starts per contender")
@@ -396,6 +402,9 @@ def main():
             print_partial()
         if items & {"4", "4d", "5"}:
             item45_desktop(tmp, a, items)
+            print_partial()
+        if "6" in items:
+            item6(tmp, a.runs)
             print_partial()
     finally:
         provider.stop()
