@@ -31,6 +31,13 @@ BROWSER_TEST_PACKAGES=(chromium)
 # Packages the benchmarks need: the peer (oidc-agent's oidc-token) and curl (bench/run.sh).
 BENCH_PACKAGES=(oidc-agent-cli curl python3)
 
+# kubectl, for the kubectl exec-plugin test (tests/e2e/hooks.rs): Debian's
+# kubernetes-client, unless a kubectl is installed already (another package, such as the
+# Google Cloud CLI's, may own /usr/bin/kubectl; installing both would conflict).
+need_kubectl() {
+  command -v kubectl >/dev/null 2>&1 || need_packages kubernetes-client
+}
+
 need_rust() {
   if ! command -v cargo >/dev/null 2>&1; then
     [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"

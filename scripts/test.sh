@@ -11,6 +11,7 @@ source scripts/lib.sh
 
 need_packages "${CORE_PACKAGES[@]}" "${DESKTOP_PACKAGES[@]}" "${DESKTOP_TEST_PACKAGES[@]}" \
   "${BROWSER_TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}"
+need_kubectl
 need_rust
 need_node
 if ! command -v tauri-driver >/dev/null 2>&1; then

@@ -157,6 +157,7 @@ mod tests {
             "token pw other",
             "token pw -- x",
             "token -",
+            "exec pw -- true",
         ] {
             assert_eq!(parse(&os(line)), None, "{line}");
         }

@@ -40,15 +40,20 @@ pub struct Slot {
 /// Fetches the tokens, then replaces this process with the command (returns only on
 /// an error).
 pub fn run(demo: bool, args: ExecArgs) -> ExitCode {
-    let (vars, command) = match prepare(demo, args) {
-        Ok(ready) => ready,
-        Err(e) => return super::token::exit_code(Err(e)),
-    };
-    replace_with(&command, vars)
+    match prepare(demo, args) {
+        Ok(ready) => replace_with(&ready.command, ready.vars),
+        Err(e) => super::token::exit_code(Err(e)),
+    }
 }
 
-/// The variables to set and the command line.
-fn prepare(demo: bool, args: ExecArgs) -> Result<(Vec<(String, String)>, Vec<OsString>)> {
+/// A command ready to run: its line and the variables to add to its environment.
+struct Ready {
+    command: Vec<OsString>,
+    vars: Vec<(String, String)>,
+}
+
+/// Fetches every token and writes the variables.
+fn prepare(demo: bool, args: ExecArgs) -> Result<Ready> {
     let slots = slots(&args)?;
     let min_valid = i64::try_from(args.min_valid).unwrap_or(i64::MAX);
     let wanted: Vec<Wanted> = slots
@@ -68,7 +73,10 @@ fn prepare(demo: bool, args: ExecArgs) -> Result<(Vec<(String, String)>, Vec<OsS
             vars.push((api_base_var(&slot.var), api_base));
         }
     }
-    Ok((vars, args.command))
+    Ok(Ready {
+        command: args.command,
+        vars,
+    })
 }
 
 /// The services of the run with their variables: SERVICE (in `--env`'s variable) and
@@ -196,7 +204,70 @@ fn not_started(program: &std::ffi::OsStr, e: &std::io::Error) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
+    use clap::Parser;
+
     use super::*;
+    use crate::args::{Cli, Command};
+
+    fn parse(line: &str) -> Result<ExecArgs, String> {
+        let cli = Cli::try_parse_from(std::iter::once("authdeck").chain(line.split(' ')))
+            .map_err(|e| e.to_string())?;
+        match cli.command {
+            Command::Exec(args) => Ok(args),
+            other => Err(format!("not exec: {other:?}")),
+        }
+    }
+
+    fn slot(service: &str, var: &str) -> Slot {
+        Slot {
+            service: ServiceId::parse(service).expect("id"),
+            var: var.to_owned(),
+        }
+    }
+
+    #[test]
+    fn services_and_their_variables_from_the_command_line() {
+        let args =
+            parse("exec nomad -s autolab -s q2=OTHER --env MY_TOKEN --min-valid 10m -- env -0")
+                .expect("parse");
+        assert_eq!(
+            slots(&args).expect("slots"),
+            [
+                slot("nomad", "MY_TOKEN"),
+                slot("autolab", "AUTOLAB_TOKEN"),
+                slot("q2", "OTHER")
+            ]
+        );
+        assert_eq!(args.command, ["env", "-0"]);
+        assert_eq!(args.min_valid, 600);
+        let args = parse("exec nomad -- true").expect("parse");
+        assert_eq!(
+            slots(&args).expect("slots"),
+            [slot("nomad", "AUTHDECK_TOKEN")]
+        );
+        assert_eq!(args.min_valid, 60);
+        // Two services, one variable (or one API base variable): refused.
+        for line in [
+            "exec -s a -s a=A_TOKEN -- true",
+            "exec a --env B_API_BASE -s b=B_TOKEN -- true",
+            "exec a -s b=AUTHDECK_TOKEN -- true",
+        ] {
+            let e = slots(&parse(line).expect(line)).expect_err(line);
+            assert_eq!(e.kind().exit_code(), 2, "{line}");
+        }
+        // Usage errors clap reports: no `--`, no service, --env without SERVICE, a bad name.
+        for line in [
+            "exec a true",
+            "exec -- true",
+            "exec a --",
+            "exec --env X -s a -- true",
+            "exec a --env 1X -- true",
+            "exec -s a=B-C -- true",
+            "exec a --format curl -- true",
+        ] {
+            assert!(parse(line).is_err(), "{line}");
+        }
+    }
 
     #[test]
     fn api_base_variables_follow_the_token_variables() {
