@@ -1,6 +1,7 @@
 //! End-to-end tests: the real `authdeck` binary against the real `oidc-provider`, with
 //! secrets in the real Secret Service (checked independently with `secret-tool`).
 
+mod activity;
 mod agent;
 mod cli;
 mod concurrency;

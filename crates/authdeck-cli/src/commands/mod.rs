@@ -2,6 +2,7 @@
 
 mod agent;
 mod import;
+mod log;
 mod login;
 mod preset;
 mod service;
@@ -100,6 +101,7 @@ async fn run(cli: Cli) -> authdeck_core::Result<()> {
         Command::Token(args) => token::run(&broker, args).await,
         Command::Status(args) => status::run(&broker, &args),
         Command::Logout(args) => login::logout(&broker, args).await,
+        Command::Log(args) => log::run(&broker, &args),
         Command::Preset(cmd) => preset::run(&cmd),
         Command::Agent(args) => agent::run(broker, &args).await,
         Command::DemoServer(_) => Ok(()),

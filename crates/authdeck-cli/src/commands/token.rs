@@ -5,6 +5,7 @@
 
 use std::process::ExitCode;
 
+use authdeck_core::activity::HandOut;
 use authdeck_core::broker::ValidToken;
 use authdeck_core::format::{self, TokenKind};
 use authdeck_core::{Broker, Error, Result};
@@ -15,14 +16,22 @@ use crate::output;
 pub async fn run(broker: &Broker, args: TokenArgs) -> Result<()> {
     let min_valid = args.min_valid.max(0);
     let account = args.account.as_ref();
-    let token = if args.app_token {
-        broker
+    let (account, token) = if args.app_token {
+        let token = broker
             .app_token(&args.service, account, args.expires_in, min_valid)
-            .await?
+            .await?;
+        (account.cloned(), token)
     } else {
-        broker.token(&args.service, account, min_valid).await?
+        let (account, token) = broker
+            .token_for_account(&args.service, account, min_valid)
+            .await?;
+        (Some(account), token)
     };
-    print(&token, &args, || broker.load_config())
+    print(&token, &args, || broker.load_config())?;
+    broker
+        .record_hand_out(&args.service, account.as_ref(), HandOut::Cli)
+        .await;
+    Ok(())
 }
 
 /// Prints the token in the asked format. `config` is read only when the format depends
