@@ -6,6 +6,7 @@ mod agent;
 mod cli;
 mod concurrency;
 mod desktop;
+mod desktop_activity;
 mod desktop_agent;
 mod desktop_faults;
 mod faults;

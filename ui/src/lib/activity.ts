@@ -33,14 +33,19 @@ export function formatMs(ms: number): string {
   return secs < 10 ? `${secs.toFixed(1)} s` : `${Math.round(secs)} s`;
 }
 
-/** The request behind the event: "https://id/token · HTTP 200 · 85 ms" (parts it has). */
-export function activityRequest(e: ActivityView): string {
+/** The request behind the event, the parts it has: ["https://id/token", "HTTP 200", "85 ms"]. */
+export function activityRequestParts(e: ActivityView): string[] {
   const parts: string[] = [];
   if (e.endpoint) parts.push(e.endpoint);
   if (e.status !== null) parts.push(`HTTP ${e.status}`);
   else if (e.endpoint) parts.push("no answer");
   if (e.durationMs !== null) parts.push(formatMs(e.durationMs));
-  return parts.join(" · ");
+  return parts;
+}
+
+/** The request behind the event in one line: "https://id/token · HTTP 200 · 85 ms". */
+export function activityRequest(e: ActivityView): string {
+  return activityRequestParts(e).join(" · ");
 }
 
 export interface Outcome {

@@ -7,7 +7,7 @@
 import { commands } from "../bindings/commands";
 import type { AccountView, ActivityView } from "../bindings/types";
 import { h } from "../dom";
-import { activityOutcome, activityRequest, activityTitle, newestFirst } from "../lib/activity";
+import { activityOutcome, activityRequestParts, activityTitle, newestFirst } from "../lib/activity";
 import { errorMessage } from "../lib/errors";
 import { rowTestId } from "../lib/testid";
 import { formatAbsolute, formatFull, nowSecs } from "../lib/time";
@@ -57,7 +57,7 @@ function render(list: HTMLElement, events: ActivityView[], failure: string | nul
 
 function item(e: ActivityView, now: number): HTMLElement {
   const outcome = activityOutcome(e);
-  const request = activityRequest(e);
+  const request = activityRequestParts(e);
   return h("li", {
     class: outcome.failed ? "activity-item activity-failed" : "activity-item",
     attrs: { "data-seq": e.seq, "data-kind": e.kind, "data-outcome": outcome.failed ? "failed" : "ok" },
@@ -66,7 +66,9 @@ function item(e: ActivityView, now: number): HTMLElement {
       h("span", { class: "activity-title", text: activityTitle(e) }),
       outcome.failed ? h("span", { class: "badge badge-bad", text: "Failed" }) : null,
       h("time", { class: "muted small activity-time", text: formatAbsolute(e.at, now), attrs: { datetime: new Date(e.at * 1000).toISOString(), title: formatFull(e.at) } })),
-    request ? h("div", { class: "mono small muted activity-request", text: request }) : null,
+    request.length > 0
+      ? h("div", { class: "mono small muted activity-request" }, ...request.flatMap((part, i) => [i > 0 ? " · " : null, h("span", { text: part })]))
+      : null,
     outcome.failed ? h("p", { class: "activity-error", text: outcome.text }) : null,
     outcome.answer ? h("p", { class: "small muted activity-answer", text: `The provider answered: ${outcome.answer}` }) : null,
   );
