@@ -5,6 +5,7 @@
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use authdeck_core::activity::HandOut;
 use authdeck_core::config::{HttpUrl, Service};
 use authdeck_core::format::{self, TokenKind};
 use authdeck_core::ids::AccountRef;
@@ -60,6 +61,10 @@ pub async fn copy(
     app.clipboard()
         .write_text(text.expose().to_owned())
         .map_err(|e| Error::Local(format!("could not write to the clipboard: {e}")))?;
+    state
+        .broker
+        .record_hand_out(service, Some(&target.account), HandOut::Copy)
+        .await;
     let generation = state.clipboard_generation.fetch_add(1, Ordering::SeqCst) + 1;
     let delay = settings.clipboard_clear_secs;
     let app = app.clone();

@@ -15,9 +15,9 @@
 use tauri::{AppHandle, State};
 
 use crate::dto::{
-    AccountView, AppInfo, CopyFormat, CopyOutcome, DiscoveredEndpoints, ExportOutcome,
-    ImportRequest, NewAccount, NewServiceFromPreset, NewServiceManual, OpenApiView, PresetView,
-    ServiceSettings, ServiceUpdate, Settings, TokenSummary,
+    AccountView, ActivityView, AppInfo, CopyFormat, CopyOutcome, DiscoveredEndpoints,
+    ExportOutcome, ImportRequest, NewAccount, NewServiceFromPreset, NewServiceManual, OpenApiView,
+    PresetView, ServiceSettings, ServiceUpdate, Settings, TokenSummary,
 };
 use crate::error::CmdResult;
 use crate::state::{account_key, account_ref, service_id, AppState};
@@ -209,6 +209,15 @@ command_table! {
         account: String
     ) -> Option<TokenSummary> {
         Ok(views::token_summary(&state, &account_ref(&service, &account)?).await?)
+    }
+
+    /// What happened to the account lately, newest first.
+    async fn account_activity(
+        state: State<'_, AppState>;
+        service: String,
+        account: String
+    ) -> Vec<ActivityView> {
+        Ok(views::activity(&state, &account_ref(&service, &account)?).await?)
     }
 
     async fn copy_token(

@@ -14,10 +14,18 @@ use authdeck_core::token::{decode_jwt_claims, TokenSet};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod activity;
 mod enums;
 mod paste;
+pub use activity::ActivityView;
 pub use enums::{ClientAuth, Flow, Need, PasteHintKind, TokenType};
 pub use paste::PasteHintView;
+/// Named only in the bindings (they are parts of [`ActivityView`]).
+#[cfg(test)]
+pub use {
+    activity::ActivityErrorView,
+    enums::{ActivityKind, HandOut},
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -31,7 +31,13 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     fn of(e: &authdeck_core::Error) -> Self {
-        if let Some(refusal) = e.refusal() {
+        Self::from_parts(e.kind(), e.refusal())
+    }
+
+    /// The code of an error of `kind` that is `refusal` (if one): also for errors kept
+    /// in an account's activity.
+    pub fn from_parts(kind: ErrorKind, refusal: Option<Refusal>) -> Self {
+        if let Some(refusal) = refusal {
             return match refusal {
                 Refusal::BadUserCredentials => ErrorCode::BadUserCredentials,
                 Refusal::BadClientCredentials => ErrorCode::BadClientCredentials,
@@ -40,7 +46,7 @@ impl ErrorCode {
                 Refusal::ProviderBroken => ErrorCode::ProviderBroken,
             };
         }
-        match e.kind() {
+        match kind {
             ErrorKind::Cancelled => ErrorCode::Cancelled,
             ErrorKind::Keyring => ErrorCode::Keyring,
             _ => ErrorCode::Other,

@@ -97,11 +97,15 @@ async fn tick(app: &AppHandle, interval: Duration) {
                     notify_login_needed(app, &account.service_name, &crate::error::describe(&e));
                 }
             }
-            Err(e) => tracing::warn!(
-                "background refresh of {}/{}: {e}",
-                account.service,
-                account.account
-            ),
+            Err(e) => {
+                // Kept in the account's activity, which the window shows.
+                changed = true;
+                tracing::warn!(
+                    "background refresh of {}/{}: {e}",
+                    account.service,
+                    account.account
+                );
+            }
         }
     }
     if changed {

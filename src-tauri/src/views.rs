@@ -6,7 +6,7 @@ use authdeck_core::config::Config;
 use authdeck_core::ids::AccountRef;
 use authdeck_core::{Broker, Error, Result};
 
-use crate::dto::{AccountView, TokenSummary};
+use crate::dto::{AccountView, ActivityView, TokenSummary};
 use crate::state::AppState;
 
 async fn status_and_config(broker: &Broker) -> Result<(Vec<AccountStatus>, Config)> {
@@ -42,6 +42,20 @@ pub async fn token_summary(state: &AppState, target: &AccountRef) -> Result<Opti
         .await?
         .as_ref()
         .map(TokenSummary::from))
+}
+
+/// How many events of an account's activity the token panel shows.
+const ACTIVITY_SHOWN: usize = 50;
+
+/// The account's latest activity, newest first (read on the blocking pool).
+pub async fn activity(state: &AppState, target: &AccountRef) -> Result<Vec<ActivityView>> {
+    let (broker, target) = (state.broker.clone(), target.clone());
+    let (_, events) = tokio::task::spawn_blocking(move || {
+        broker.activity(&target.service, Some(&target.account), ACTIVITY_SHOWN)
+    })
+    .await
+    .map_err(|e| Error::Local(format!("the activity task failed: {e}")))??;
+    Ok(events.iter().map(ActivityView::from).collect())
 }
 
 /// Mints an app token (NOMAD) and returns the account's new view.

@@ -35,7 +35,7 @@ async fn text_of(c: &Client, id: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn shot(c: &Client, name: &str) {
+pub(crate) async fn shot(c: &Client, name: &str) {
     let png = c.screenshot().await.expect("screenshot");
     std::fs::write(artifacts().join(format!("desktop-{name}.png")), png).expect("write screenshot");
 }

@@ -30,7 +30,7 @@ use authdeck_e2e::{eventually, tests_dir, token_in_entry, Env, Provider};
 use fantoccini::{Client, ClientBuilder};
 
 /// Polls a script until it returns a non-empty string; that string.
-async fn eventually_text(c: &Client, script: &str, what: &str) -> String {
+pub(crate) async fn eventually_text(c: &Client, script: &str, what: &str) -> String {
     for _ in 0..400 {
         if let Ok(v) = c.execute(script, vec![]).await {
             if let Some(s) = v.as_str().filter(|s| !s.is_empty()) {
@@ -47,7 +47,7 @@ const COPY_ERROR: &str = "const e = document.querySelector(\"[data-testid='token
 
 /// Selects `service`'s row, marks the notices already shown, clicks Copy and waits for the outcome:
 /// `Ok(())` for the "Copied" notice, `Err(message)` for the panel's error.
-async fn copy(c: &Client, service: &str) -> Result<(), String> {
+pub(crate) async fn copy(c: &Client, service: &str) -> Result<(), String> {
     click(c, &format!("service-{service}")).await;
     testid(c, &format!("copy-raw-{service}")).await;
     c.execute(
@@ -140,7 +140,7 @@ fn the_desktop_app_shows_faults_and_keeps_working() {
 }
 
 /// tauri-driver on an Xvfb display of its own, for the app in `env` (plus `extra` env).
-fn start_driver(env: &Env, extra: &[(&str, &str)]) -> (Driver, u16) {
+pub(crate) fn start_driver(env: &Env, extra: &[(&str, &str)]) -> (Driver, u16) {
     let (driver_port, native_port) = (free_port(), free_port());
     let _ = rustls::crypto::ring::default_provider().install_default();
     // A display of its own: Copy must not race other tests for the X clipboard.
@@ -180,7 +180,7 @@ fn start_driver(env: &Env, extra: &[(&str, &str)]) -> (Driver, u16) {
 }
 
 /// A WebDriver session: the app's window.
-async fn session(port: u16) -> Client {
+pub(crate) async fn session(port: u16) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), "wry".into());
     caps.insert(

@@ -1,7 +1,8 @@
 //! Secret hygiene: a whole session — browser login, refresh with rotation, client
 //! credentials, password grant, logout — run with debug logs on, then every byte the CLI
 //! wrote to stdout (except `authdeck token`'s, whose job it is) and stderr, and every file
-//! under the config, state and cache dirs, is searched for every secret it handled.
+//! under the config, state and cache dirs (the accounts' activity too), is searched for
+//! every secret it handled.
 
 use authdeck_e2e::{Env, Outcome, Provider};
 
@@ -124,6 +125,17 @@ fn no_secret_in_debug_logs_messages_or_files() {
 
     s.run(&["logout", "oidc"], "", false);
     s.run(&["status"], "", false);
+    // The accounts' activity (state/activity/…) is among the files scanned below.
+    for id in ["oidc", "cc", "pw"] {
+        s.run(&["log", id, "--json"], "", false);
+        s.run(&["log", id], "", false);
+        assert!(
+            env.dir("state")
+                .join(format!("activity/{id}/default.jsonl"))
+                .is_file(),
+            "no activity file for {id}"
+        );
+    }
 
     assert!(
         s.printed

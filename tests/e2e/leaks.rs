@@ -3,7 +3,9 @@
 //! Basic header —, password) in `error_description`, in the `error` code itself or in an
 //! HTML error page; a config file with a secret where it does not belong. Every CLI run
 //! here has debug logs and `RUST_BACKTRACE=1` on, and its stdout and stderr are searched
-//! for every secret in every form it was sent in (as is, form-urlencoded, Basic base64).
+//! for every secret in every form it was sent in (as is, form-urlencoded, Basic base64),
+//! as are `authdeck log`'s output and every file (the account's activity keeps the
+//! provider's scrubbed answer).
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -257,6 +259,20 @@ fn providers_echoing_secrets_do_not_put_them_in_messages() {
                 "{what}: the refresh token never reached the echo server"
             );
             assert_clean(&what, &out, &secrets);
+            // The failure is in the account's activity, with the provider's answer
+            // scrubbed: neither `authdeck log` nor the activity file holds a secret.
+            let log = run(&env, &["log", id, "--json", "--limit", "1"], "");
+            assert_eq!(log.code, 0, "{what}: {log:?}");
+            assert!(log.stdout.contains(r#""ok":false"#), "{what}: {log:?}");
+            assert_clean(&format!("{what}: authdeck log"), &log, &secrets);
+            for secret in secrets.iter().filter(|s| s.len() >= 8) {
+                let hits = env.files_containing(secret);
+                assert!(
+                    hits.is_empty(),
+                    "{what}: a secret ({}…) in {hits:?}",
+                    &secret[..4]
+                );
+            }
             if matches!(mode, Echo::InvalidGrant) {
                 assert!(
                     server.seen().contains("alice-password"),

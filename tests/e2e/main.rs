@@ -1,10 +1,12 @@
 //! End-to-end tests: the real `authdeck` binary against the real `oidc-provider`, with
 //! secrets in the real Secret Service (checked independently with `secret-tool`).
 
+mod activity;
 mod agent;
 mod cli;
 mod concurrency;
 mod desktop;
+mod desktop_activity;
 mod desktop_agent;
 mod desktop_faults;
 mod faults;

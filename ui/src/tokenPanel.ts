@@ -1,6 +1,6 @@
 // The token panel for the selected account: built from its sections (tokenPanel/), one
 // module each — header, login callout (or paste field), copy buttons, expiry, reveal,
-// app tokens, the token's summary (claims), accounts, footer. This module mounts the
+// app tokens, the token's summary (claims), activity, accounts, footer. This module mounts the
 // panel, rebuilds it when another account is selected, and passes each state change and
 // ticker second on to the sections.
 //
@@ -15,6 +15,7 @@ import { nowSecs } from "./lib/time";
 import { findAccount, getState, subscribe, type AppState } from "./store";
 import { onTick } from "./ticker";
 import { accountsSection } from "./tokenPanel/accounts";
+import { activitySection, type ActivitySection } from "./tokenPanel/activity";
 import { appTokenSection, type AppTokenSection } from "./tokenPanel/appToken";
 import { copySection, type CopySection } from "./tokenPanel/copyButtons";
 import { expirySection, type ExpirySection } from "./tokenPanel/expiry";
@@ -39,6 +40,7 @@ interface Panel {
   reveal: RevealBox;
   appToken: AppTokenSection | null;
   summary: SummarySection;
+  activity: ActivitySection;
 }
 
 export function mountTokenPanel(parent: HTMLElement): HTMLElement {
@@ -69,6 +71,9 @@ function render(s: AppState, prev: AppState): void {
   if (!panel || panel.key !== key) {
     panel = build(view);
     pane.replaceChildren(panel.root);
+  } else if (s.accounts !== prev.accounts) {
+    // The list was reloaded: something happened (a refresh, a copy, a login).
+    panel.activity.reload();
   }
   update(panel, view);
   // "Log in" of a service whose token is pasted (actions.startLogin) asks for the paste field.
@@ -97,6 +102,7 @@ function build(view: AccountView): Panel {
   const reveal = revealBox(view);
   const appToken = view.supportsAppToken ? appTokenSection(key, view) : null;
   const summary = summarySection(expiry.showScopes, () => panel?.key === key && panel.summary === summary);
+  const activity = activitySection(view, () => panel?.key === key && panel.activity === activity);
   const root = h("div", { class: "panel", testid: "token-panel", attrs: { "data-key": key, tabindex: "-1" } },
     header.root,
     callout.root,
@@ -105,10 +111,11 @@ function build(view: AccountView): Panel {
     reveal.root,
     appToken?.root ?? null,
     summary.root,
+    activity.root,
     accountsSection(view),
     panelFooter(key, view, reveal.hide, copy.showError),
   );
-  return { key, view, root, header, callout, copy, expiry, reveal, appToken, summary };
+  return { key, view, root, header, callout, copy, expiry, reveal, appToken, summary, activity };
 }
 
 function update(p: Panel, view: AccountView): void {

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
-import type { AccountView, LoginEventDto } from "./bindings/types";
+import type { AccountView, ActivityView, LoginEventDto } from "./bindings/types";
 import { view } from "./lib/fixtures";
 
 type Handler = (cmd: string, args: Record<string, unknown>) => unknown;
@@ -211,6 +211,28 @@ describe("token panel", () => {
     const notices = document.querySelectorAll('[data-testid="notice"]');
     expect(notices.length).toBe(1);
     expect(notices[0]!.textContent).toContain("Clipboard cleared");
+  });
+
+  it("lists the account's activity newest first, marks a failure, and reloads when accounts change", async () => {
+    let events: ActivityView[] = [
+      { seq: 1, at: NOW - 60, kind: "login", via: null, endpoint: "https://id.test/token", status: 200, durationMs: 90, answer: null, error: null },
+    ];
+    await boot((cmd) => (cmd === "account_activity" ? structuredClone(events) : null));
+    byId("service-oqtant")!.click();
+    await settle();
+    const items = (): HTMLElement[] => [...document.querySelectorAll<HTMLElement>('[data-testid="activity-oqtant"] .activity-item')];
+    expect(items().map((li) => li.dataset["kind"])).toEqual(["login"]);
+    expect(items()[0]!.textContent).toContain("https://id.test/token · HTTP 200 · 90 ms");
+    events = [...events, { seq: 2, at: NOW - 60, kind: "refresh", via: null, endpoint: "https://id.test/token", status: 400, durationMs: 12, answer: "invalid_grant (grant request is invalid)", error: { code: "grant_expired", message: "oqtant/default: the provider no longer accepts the refresh token" } }];
+    await emit("accounts-changed", null);
+    await settle();
+    // Same second: the order is the sequence's.
+    expect(items().map((li) => `${li.dataset["seq"]} ${li.dataset["outcome"]}`)).toEqual(["2 failed", "1 ok"]);
+    const failed = items()[0]!;
+    expect(failed.classList.contains("activity-failed")).toBe(true);
+    expect(failed.querySelector(".activity-error")!.textContent).toBe("oqtant/default: the provider no longer accepts the refresh token");
+    expect(failed.textContent).toContain("The provider answered: invalid_grant (grant request is invalid)");
+    expect(failed.textContent).toContain("Failed");
   });
 
   it("labels the header copy of an API key by its own header, and hides it for a query key", async () => {

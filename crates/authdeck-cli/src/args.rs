@@ -35,6 +35,9 @@ pub enum Command {
     Status(StatusArgs),
     /// Revoke an account's tokens and forget them.
     Logout(AccountArgs),
+    /// Show what happened to an account: logins, refreshes, re-fetches, hand-outs and
+    /// failures, newest first.
+    Log(LogArgs),
     /// List or show the built-in service templates (the five seed services).
     #[command(subcommand)]
     Preset(PresetCommand),
@@ -522,6 +525,20 @@ impl TokenFormat {
             TokenFormat::Json => None,
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    pub service: ServiceId,
+    /// The account (default: the service's default account).
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<AccountName>,
+    /// Show at most this many events.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    /// One JSON object per event and line, newest first.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 //! all go through here, so they agree on which token they hand out and refresh through
 //! the one broker.
 
+use authdeck_core::activity::HandOut;
 use authdeck_core::broker::ValidToken;
 use authdeck_core::config::Config;
 use authdeck_core::ids::{AccountName, ServiceId};
@@ -91,8 +92,10 @@ pub async fn from_broker(broker: &Broker, wanted: &Wanted) -> Result<ValidToken>
 /// Every token in `wanted` (in order) and the configuration they were read with, for a
 /// command that needs nothing else: each from the agent where it answers (not in demo
 /// mode), the rest from the broker on a one-thread runtime started only then. The first
-/// error (a login required, say) is returned and no further token is fetched.
-pub fn fetch_all(demo: bool, wanted: &[Wanted]) -> Result<(Vec<ValidToken>, Config)> {
+/// error (a login required, say) is returned and no further token is fetched. Each token
+/// the broker hands out is recorded in the account's activity as going to `via` (the
+/// agent records its own).
+pub fn fetch_all(demo: bool, wanted: &[Wanted], via: HandOut) -> Result<(Vec<ValidToken>, Config)> {
     let mut tokens: Vec<Option<ValidToken>> = Vec::with_capacity(wanted.len());
     for w in wanted {
         let from_agent = if demo { None } else { from_agent(w) };
@@ -118,7 +121,13 @@ pub fn fetch_all(demo: bool, wanted: &[Wanted]) -> Result<(Vec<ValidToken>, Conf
         for (w, token) in wanted.iter().zip(tokens) {
             all.push(match token {
                 Some(t) => t,
-                None => from_broker(&broker, w).await?,
+                None => {
+                    let token = from_broker(&broker, w).await?;
+                    broker
+                        .record_hand_out(&w.service, w.account.as_ref(), via)
+                        .await;
+                    token
+                }
             });
         }
         Ok((all, broker.load_config()?))

@@ -14,8 +14,10 @@
 //! - `broker/admin.rs`: services, accounts, their secrets, and status;
 //! - `broker/store.rs`: the one route by which new tokens are stored, and the account lock;
 //! - `broker/cache.rs` (with `broker/memory.rs`): what a long-running broker remembers
-//!   between renewals.
+//!   between renewals;
+//! - `broker/activity.rs`: the account's activity, one event per operation.
 
+mod activity;
 mod admin;
 mod cache;
 mod login;
@@ -29,6 +31,7 @@ use std::time::Duration;
 
 use tokio_util::task::TaskTracker;
 
+use crate::activity::ActivityLog;
 use crate::config::{Config, ConfigFile, Service};
 use crate::error::{Error, Refusal, Result};
 use crate::flows::{self, BrowserOpener, FlowContext};
@@ -82,6 +85,8 @@ pub struct Broker {
     store: TokenStore,
     ctx: FlowContext,
     browser: Arc<dyn BrowserOpener>,
+    /// What happened to each account (`broker/activity.rs`).
+    activity: ActivityLog,
 }
 
 impl Broker {
@@ -96,6 +101,7 @@ impl Broker {
         Broker {
             config: ConfigFile::new(dirs.services_file()),
             store: TokenStore::new(Vault::new(store), StateStore::new(&dirs.state)),
+            activity: ActivityLog::new(&dirs.state),
             dirs,
             ctx: FlowContext {
                 http,

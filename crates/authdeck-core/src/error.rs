@@ -34,6 +34,16 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [ErrorKind; 6] = [
+        ErrorKind::Config,
+        ErrorKind::LoginRequired,
+        ErrorKind::Provider,
+        ErrorKind::Keyring,
+        ErrorKind::Cancelled,
+        ErrorKind::Local,
+    ];
+
     /// A stable, machine-readable name, as used in `--json` output and by the UI.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -76,6 +86,15 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// Every refusal, in declaration order.
+    pub const ALL: [Refusal; 5] = [
+        Refusal::BadUserCredentials,
+        Refusal::BadClientCredentials,
+        Refusal::ConsentDenied,
+        Refusal::GrantExpired,
+        Refusal::ProviderBroken,
+    ];
+
     /// A stable, machine-readable name (`--json` output, the UI's error code).
     pub fn as_str(self) -> &'static str {
         match self {

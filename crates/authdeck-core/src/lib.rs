@@ -8,6 +8,8 @@
 //! - [`format`]: a token written out for use (raw, bearer, its header line, curl).
 //! - [`vault`]: the OS keyring, the only place secrets are stored.
 //! - [`state`]: per-account expiry and status (never a token).
+//! - [`activity`]: what happened to each account (logins, refreshes, hand-outs,
+//!   failures), bounded and rotated (never a token).
 //! - [`broker`]: a valid token for an account — cached, refreshed, re-fetched, or
 //!   "login required" — plus login, logout and service administration.
 //! - [`openapi`]: import services from OpenAPI / Swagger documents; paste hints.
@@ -18,6 +20,7 @@
 //! - [`paths`], [`http`], [`secret`]: the plumbing; [`panic_report`]: a panic
 //!   hook that never prints the panic's message (it could hold a secret).
 
+pub mod activity;
 #[cfg(unix)]
 pub mod agent;
 pub mod broker;

@@ -9,6 +9,7 @@
 //! tests below check that every mirrored variant is written on the wire exactly as core
 //! writes it (`services.toml`, the CLI, serde).
 
+use authdeck_core::activity::{ActivityKind as CoreActivityKind, HandOut as CoreHandOut};
 use authdeck_core::config::{ClientAuth as CoreClientAuth, Flow as CoreFlow};
 use authdeck_core::openapi::{Need as CoreNeed, PasteHint};
 use serde::{Deserialize, Serialize};
@@ -81,6 +82,32 @@ mirror! {
         Token,
         ApiKey,
         TokenUrl,
+    }
+}
+
+mirror! {
+    /// What happened to an account (an event of its activity).
+    #[serde(rename_all = "snake_case")]
+    pub enum ActivityKind mirrors CoreActivityKind {
+        Login,
+        Paste,
+        Refresh,
+        Refetch,
+        HandOut,
+        Logout,
+    }
+}
+
+mirror! {
+    /// Who a token was handed to.
+    #[serde(rename_all = "snake_case")]
+    pub enum HandOut mirrors CoreHandOut {
+        Cli,
+        Agent,
+        Copy,
+        Exec,
+        Git,
+        Kube,
     }
 }
 
@@ -193,6 +220,20 @@ mod tests {
             let core = CoreNeed::from(mirror);
             assert_eq!(wire(mirror), wire(core));
             assert_eq!(Need::from(core), mirror);
+        }
+    }
+
+    #[test]
+    fn activity_words_are_written_as_core_writes_them() {
+        assert_eq!(ActivityKind::ALL.len(), CoreActivityKind::ALL.len());
+        for core in CoreActivityKind::ALL {
+            assert_eq!(wire(ActivityKind::from(core)), core.as_str());
+            assert_eq!(CoreActivityKind::from(ActivityKind::from(core)), core);
+        }
+        assert_eq!(HandOut::ALL.len(), CoreHandOut::ALL.len());
+        for core in CoreHandOut::ALL {
+            assert_eq!(wire(HandOut::from(core)), core.as_str());
+            assert_eq!(CoreHandOut::from(HandOut::from(core)), core);
         }
     }
 

@@ -5,6 +5,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import type {
   AccountView,
+  ActivityView,
   AppInfo,
   CopyFormat,
   CopyOutcome,
@@ -43,6 +44,7 @@ export const commands = {
   cancelLogin: (service: string, account: string) => invoke<null>("cancel_login", { service, account }),
   logout: (service: string, account: string) => invoke<null>("logout", { service, account }),
   tokenSummary: (service: string, account: string) => invoke<TokenSummary | null>("token_summary", { service, account }),
+  accountActivity: (service: string, account: string) => invoke<Array<ActivityView>>("account_activity", { service, account }),
   copyToken: (service: string, account: string, format: CopyFormat) => invoke<CopyOutcome>("copy_token", { service, account, format }),
   copyAndOpenDocs: (service: string, account: string, format: CopyFormat) => invoke<CopyOutcome>("copy_and_open_docs", { service, account, format }),
   revealToken: (service: string, account: string) => invoke<string>("reveal_token", { service, account }),

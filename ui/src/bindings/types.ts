@@ -44,6 +44,38 @@ export type TokenSummary = { tokenType: TokenType, expiresAt: number | null, obt
  */
 claims: Record<string, unknown> | null, };
 
+export type ActivityKind = "login" | "paste" | "refresh" | "refetch" | "hand_out" | "logout";
+
+export type HandOut = "cli" | "agent" | "copy" | "exec" | "git" | "kube";
+
+export type ActivityErrorView = { code: ErrorCode, message: string, };
+
+export type ActivityView = { 
+/**
+ * The account's event number: higher is later (order by it, not by `at`).
+ */
+seq: number, 
+/**
+ * Unix seconds.
+ */
+at: number, kind: ActivityKind, 
+/**
+ * Who the token went to (hand-outs only).
+ */
+via: HandOut | null, 
+/**
+ * The last request's endpoint: origin and path.
+ */
+endpoint: string | null, status: number | null, durationMs: number | null, 
+/**
+ * The provider's OAuth error answer ("code (description)"), scrubbed of secrets.
+ */
+answer: string | null, 
+/**
+ * `null` when it succeeded.
+ */
+error: ActivityErrorView | null, };
+
 export type CopyFormat = "raw" | "bearer" | "header" | "curl";
 
 export type CopyOutcome = { clearsInSecs: number, };

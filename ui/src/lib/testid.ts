@@ -18,7 +18,8 @@ export type RowTestId =
   | "state"
   | "reveal"
   | "logout"
-  | "remove-account";
+  | "remove-account"
+  | "activity";
 
 export function rowTestId(kind: RowTestId, service: string, account: string): string {
   return `${kind}-${testIdSuffix(service, account)}`;

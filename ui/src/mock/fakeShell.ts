@@ -197,6 +197,19 @@ async function handle(cmd: string, a: Args): Promise<unknown> {
       patch(a, { status: "not_logged_in", expiresAt: null, obtainedAt: null, reason: null });
       void emit(events.accountsChanged, null);
       return null;
+    case "account_activity": {
+      await sleep(80);
+      const acc = find(a);
+      if (acc.status === "not_logged_in") return [];
+      const base = `http://127.0.0.1:47080/${acc.service}`;
+      const t = acc.obtainedAt ?? now();
+      return [
+        { seq: 4, at: t, kind: "hand_out", via: "copy", endpoint: null, status: null, durationMs: null, answer: null, error: null },
+        { seq: 3, at: t - 5, kind: "refresh", via: null, endpoint: `${base}/oauth/token`, status: 200, durationMs: 84, answer: null, error: null },
+        { seq: 2, at: t - 3600, kind: "refresh", via: null, endpoint: `${base}/oauth/token`, status: 503, durationMs: 1210, answer: "temporarily_unavailable (try again later)", error: { code: "provider_broken", message: `${acc.service}/${acc.account}: the provider failed on its side (temporarily_unavailable); try again later` } },
+        { seq: 1, at: t - 7200, kind: "login", via: null, endpoint: `${base}/oauth/token`, status: 200, durationMs: 142, answer: null, error: null },
+      ];
+    }
     case "token_summary": {
       const acc = find(a);
       if (acc.status === "not_logged_in" || acc.expiresAt === null) return null;

@@ -17,6 +17,7 @@ use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
+use authdeck_core::activity::HandOut;
 use authdeck_core::config::Config;
 use authdeck_core::format::{self, TokenKind};
 use authdeck_core::ids::ServiceId;
@@ -64,7 +65,7 @@ fn prepare(demo: bool, args: ExecArgs) -> Result<Ready> {
             min_valid,
         })
         .collect();
-    let (tokens, config) = valid_token::fetch_all(demo, &wanted)?;
+    let (tokens, config) = valid_token::fetch_all(demo, &wanted, HandOut::Exec)?;
     let mut vars = Vec::with_capacity(slots.len() * 2);
     for (slot, token) in slots.iter().zip(&tokens) {
         let (value, api_base) = written(&config, &slot.service, args.format, token)?;

@@ -13,6 +13,7 @@ mod protocol;
 use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 
+use authdeck_core::activity::HandOut;
 use authdeck_core::config::Config;
 use authdeck_core::format::TokenKind;
 use authdeck_core::ids::ServiceId;
@@ -79,7 +80,8 @@ fn get(demo: bool, args: &GitCredentialArgs, text: &str) -> Result<Option<String
         account: args.account.clone(),
         min_valid: crate::DEFAULT_MIN_VALID,
     };
-    let (tokens, config) = valid_token::fetch_all(demo, std::slice::from_ref(&wanted))?;
+    let (tokens, config) =
+        valid_token::fetch_all(demo, std::slice::from_ref(&wanted), HandOut::Git)?;
     let Some(token) = tokens.first() else {
         return Ok(None);
     };

@@ -10,6 +10,7 @@
 
 use std::process::ExitCode;
 
+use authdeck_core::activity::HandOut;
 use authdeck_core::{Error, Result};
 
 use crate::args::KubeCredentialArgs;
@@ -33,7 +34,8 @@ fn credential(demo: bool, args: &KubeCredentialArgs) -> Result<()> {
         account: args.account.clone(),
         min_valid: args.min_valid.max(0),
     };
-    let (tokens, _config) = valid_token::fetch_all(demo, std::slice::from_ref(&wanted))?;
+    let (tokens, _config) =
+        valid_token::fetch_all(demo, std::slice::from_ref(&wanted), HandOut::Kube)?;
     let token = tokens
         .first()
         .ok_or_else(|| Error::Local("no token was fetched".into()))?;

@@ -5,6 +5,7 @@ mod exec;
 mod git;
 mod import;
 mod kube;
+mod log;
 mod login;
 mod preset;
 mod service;
@@ -115,6 +116,7 @@ async fn run(cli: Cli) -> authdeck_core::Result<()> {
         Command::Token(args) => token::run(&broker, args).await,
         Command::Status(args) => status::run(&broker, &args),
         Command::Logout(args) => login::logout(&broker, args).await,
+        Command::Log(args) => log::run(&broker, &args),
         Command::Preset(cmd) => preset::run(&cmd),
         Command::Agent(args) => agent::run(broker, &args).await,
         Command::Git(cmd) => git::run(&broker, cli.demo, cmd),

@@ -6,6 +6,7 @@
 
 use std::process::ExitCode;
 
+use authdeck_core::activity::HandOut;
 use authdeck_core::broker::ValidToken;
 use authdeck_core::format::{self, TokenKind};
 use authdeck_core::{Broker, Error, Result};
@@ -27,7 +28,11 @@ pub async fn run(broker: &Broker, args: TokenArgs) -> Result<()> {
     } else {
         valid_token::from_broker(broker, &wanted(&args)).await?
     };
-    print(&token, &args, || broker.load_config())
+    print(&token, &args, || broker.load_config())?;
+    broker
+        .record_hand_out(&args.service, args.account.as_ref(), HandOut::Cli)
+        .await;
+    Ok(())
 }
 
 /// Prints the token in the asked format. `config` is read only when the format depends

@@ -19,6 +19,7 @@ use tokio::net::{UnixListener, UnixStream};
 use tokio_util::task::TaskTracker;
 
 use super::protocol::{Reply, Request, MAX_LINE};
+use crate::activity::HandOut;
 use crate::broker::{Broker, ValidToken};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ids::{AccountName, ServiceId};
@@ -63,9 +64,14 @@ impl Agent {
 
     /// Answers one request (no I/O on the socket: the unit of work the server runs).
     pub async fn answer(&self, req: Request) -> Reply {
+        self.answer_for(req).await.0
+    }
+
+    /// [`Agent::answer`], with the account a token was handed out for.
+    async fn answer_for(&self, req: Request) -> (Reply, Option<AccountName>) {
         let key = (req.service.clone(), req.account.clone());
-        if let Some(reply) = self.kept_reply(&key, req.min_valid) {
-            return reply;
+        if let Some(served) = self.kept_reply(&key, req.min_valid) {
+            return served;
         }
         match self
             .broker
@@ -73,16 +79,17 @@ impl Agent {
             .await
         {
             Ok((account, token)) => {
-                self.keep(key, account, &token);
-                token_reply(&token)
+                self.keep(key, account.clone(), &token);
+                (token_reply(&token), Some(account))
             }
             Err(e) => {
                 self.lock().remove(&key);
-                Reply::Error {
+                let reply = Reply::Error {
                     kind: e.kind(),
                     message: e.to_string(),
                     hint: e.hint(),
-                }
+                };
+                (reply, None)
             }
         }
     }
@@ -91,7 +98,7 @@ impl Agent {
         self.kept.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn kept_reply(&self, key: &KeptKey, min_valid: i64) -> Option<Reply> {
+    fn kept_reply(&self, key: &KeptKey, min_valid: i64) -> Option<(Reply, Option<AccountName>)> {
         let account = self.lock().get(key)?.account.clone();
         // Read outside the lock: a file read must not hold up other requests.
         let current = self.broker.account_state(&key.0, &account).ok().flatten();
@@ -104,7 +111,7 @@ impl Agent {
             kept.remove(key);
             return None;
         }
-        Some(token_reply(&entry.token))
+        Some((token_reply(&entry.token), Some(entry.account.clone())))
     }
 
     /// Keeps `token` if the state file on disk describes it (else another process changed
@@ -156,6 +163,7 @@ impl Agent {
         let mut line = String::new();
         let mut reader = BufReader::new(read.take(MAX_LINE as u64));
         let read = tokio::time::timeout(REQUEST_TIMEOUT, reader.read_line(&mut line)).await;
+        let mut handed_out = None;
         let reply = match read {
             Ok(Ok(_)) if line.ends_with('\n') => match Request::decode(&line) {
                 Ok(req) => {
@@ -166,7 +174,10 @@ impl Agent {
                             .as_ref()
                             .map_or("(default)", AccountName::as_str)
                     );
-                    self.answer(req).await
+                    let service = req.service.clone();
+                    let (reply, account) = self.answer_for(req).await;
+                    handed_out = account.map(|a| (service, a));
+                    reply
                 }
                 Err(message) => Reply::Error {
                     kind: ErrorKind::Local,
@@ -187,6 +198,15 @@ impl Agent {
         };
         if let Err(e) = write.write_all(reply.encode().as_bytes()).await {
             tracing::debug!("agent: writing a reply failed: {e}");
+            return;
+        }
+        // The client reads one line; closing our side tells it nothing more comes.
+        let _ = write.shutdown().await;
+        // Recorded once the client has its answer: the file write adds no latency.
+        if let Some((service, account)) = handed_out {
+            self.broker
+                .record_hand_out(&service, Some(&account), HandOut::Agent)
+                .await;
         }
     }
 }

@@ -195,6 +195,7 @@ impl Broker {
         self.store.vault.delete_all(keys).await?;
         self.config.remove_service(service_id.as_str())?;
         self.store.state.remove_service(service_id)?;
+        self.forget_service_activity(service_id)?;
         discovery::forget(&self.dirs.cache, service_id);
         Ok(())
     }
@@ -343,7 +344,8 @@ impl Broker {
         self.store.vault.delete_all(keys).await?;
         self.config
             .remove_account(service_id.as_str(), account.as_str())?;
-        self.store.state.remove(&account_ref)
+        self.store.state.remove(&account_ref)?;
+        self.forget_activity(&account_ref)
     }
 
     /// Adds `account` to the service's configuration unless it is there already (a

@@ -7,6 +7,7 @@
 use tokio_util::sync::CancellationToken;
 
 use super::{existing_account, in_account, pasted, Broker, ValidToken};
+use crate::activity::ActivityKind;
 use crate::config::{AccountName, Service};
 use crate::error::{Error, Result};
 use crate::flows::revoke::Revocable;
@@ -66,14 +67,28 @@ impl Broker {
                 account: at.account.to_string(),
             }));
         }
-        let tokens = self
-            .run_login(&at, service, observer, cancel)
-            .await
-            .map_err(|e| in_account(e, &at, service))?;
-        self.ensure_account(&at, service)?;
-        let lock = self.store.lock(&at).await?;
-        self.store.store(&at, &tokens, lock).await?;
-        Ok(ValidToken::from(&tokens))
+        let (logged_in, seen) = crate::activity::observe(async {
+            let tokens = self
+                .run_login(&at, service, observer, cancel)
+                .await
+                .map_err(|e| in_account(e, &at, service))?;
+            self.ensure_account(&at, service)?;
+            let lock = self.store.lock(&at).await?;
+            self.store.store(&at, &tokens, lock).await?;
+            Ok::<_, Error>(ValidToken::from(&tokens))
+        })
+        .await;
+        // A failed login of a name that is no account yet leaves no activity behind.
+        if logged_in.is_ok() || service.account(at.account.as_str()).is_some() {
+            self.record(
+                &at,
+                ActivityKind::Login,
+                seen,
+                logged_in.as_ref().map(|_| ()),
+            )
+            .await;
+        }
+        logged_in
     }
 
     /// The service's login flow, up to the new tokens (nothing stored yet).
@@ -108,9 +123,16 @@ impl Broker {
         let config = self.config.load()?;
         let service = config.service(service_id)?;
         let at = existing_account(service_id, service, account)?;
-        let _lock = self.store.lock(&at).await?;
+        self.recorded(&at, ActivityKind::Logout, self.logout_locked(&at, service))
+            .await
+    }
+
+    /// [`Broker::logout`] of the configured account `at`.
+    async fn logout_locked(&self, at: &AccountRef, service: &Service) -> Result<LogoutReport> {
+        let service_id = &at.service;
+        let _lock = self.store.lock(at).await?;
         let revocable = [SecretKind::AccessToken, SecretKind::RefreshToken];
-        let stored = self.store.vault.get_tokens(&at, &revocable).await?;
+        let stored = self.store.vault.get_tokens(at, &revocable).await?;
         let (access, refresh) = (stored.access_token, stored.refresh_token);
         let mut report = LogoutReport::default();
         if service.flow.is_pasted() && access.is_some() {
@@ -128,7 +150,7 @@ impl Broker {
                 Err(e) => report.revocation_note = Some(format!("revocation failed: {e}")),
             }
         }
-        self.store.clear(&at, "logged out").await?;
+        self.store.clear(at, "logged out").await?;
         Ok(report)
     }
 

@@ -4,6 +4,7 @@
 //! expires, the user pastes a new one.
 
 use super::{Broker, ValidToken};
+use crate::activity::ActivityKind;
 use crate::config::Flow;
 use crate::error::{Error, Result};
 use crate::hint::Hint;
@@ -103,6 +104,8 @@ impl Broker {
         self.ensure_account(&at, service)?;
         let lock = self.store.lock(&at).await?;
         self.store.store(&at, &tokens, lock).await?;
+        let seen = crate::activity::Observed::default();
+        self.record(&at, ActivityKind::Paste, seen, Ok(())).await;
         Ok(ValidToken::from(&tokens))
     }
 }

@@ -10,9 +10,10 @@
 //! forgotten and the keyring's tried once.
 
 use super::{existing_account, in_account, pasted, Broker, ValidToken, DEFAULT_MIN_VALID};
+use crate::activity::ActivityKind;
 use crate::config::Service;
 use crate::discovery::{self, ResolvedEndpoints};
-use crate::error::{Error, Refusal, Result};
+use crate::error::{Error, ErrorKind, Refusal, Result};
 use crate::flows::refusal::{self, Grant};
 use crate::flows::token_endpoint::TokenError;
 use crate::flows::{self, login, ClientIdentity};
@@ -55,13 +56,30 @@ impl Broker {
         if let Some(token) = self.cached(&at, min_valid).await? {
             return Ok((at.account, token));
         }
-        let tokens = self
-            .renew(&at, service)
-            .await
-            .map_err(|e| in_account(e, &at, service))?;
-        let token = ValidToken::from(&tokens);
-        self.store.store(&at, &tokens, lock).await?;
-        Ok((at.account, token))
+        let (renewed, seen) = crate::activity::observe(async {
+            let tokens = self
+                .renew(&at, service)
+                .await
+                .map_err(|e| in_account(e, &at, service))?;
+            self.store.store(&at, &tokens, lock).await?;
+            Ok::<_, Error>(ValidToken::from(&tokens))
+        })
+        .await;
+        // A renewal that found nothing to try (no refresh token, a pasted token) is no
+        // event: it would repeat at every request until the user logs in.
+        let nothing_tried = seen.endpoint.is_none()
+            && matches!(&renewed, Err(e) if e.kind() == ErrorKind::LoginRequired);
+        if !nothing_tried {
+            // A refresh unless `renew` said it re-fetched.
+            self.record(
+                &at,
+                ActivityKind::Refresh,
+                seen,
+                renewed.as_ref().map(|_| ()),
+            )
+            .await;
+        }
+        Ok((at.account, renewed?))
     }
 
     /// The stored token if it is valid long enough; `LoginRequired` if the account is
@@ -171,6 +189,7 @@ impl Broker {
             };
             return Err(Error::login_required(at, reason));
         }
+        crate::activity::note_kind(ActivityKind::Refetch);
         let user = self.user_password(at, service).await?;
         let req = login::Request::new(
             at.service.as_str(),

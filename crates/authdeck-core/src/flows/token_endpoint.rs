@@ -136,12 +136,26 @@ pub async fn send(
         Placement::PostQuery => req.header(reqwest::header::CONTENT_LENGTH, "0"),
         Placement::GetQuery => req,
     };
-    let mut resp = http.send(req, "the token endpoint").await?;
+    let started = std::time::Instant::now();
+    let sent = http.send(req, "the token endpoint").await;
+    let took = started.elapsed();
+    let mut resp = match sent {
+        Ok(resp) => resp,
+        Err(e) => {
+            crate::activity::note_request(endpoint, None, took, None);
+            return Err(e.into());
+        }
+    };
+    let mut answer = None;
     if !resp.is_success() {
         // An error answer may echo what was sent (a refresh token in error_description, a
         // debug page quoting the form): such text must never reach a message.
         scrub(&mut resp.body, &sent_secrets(creds, params));
+        answer = parse_oauth_error(&resp).map(|o| o.summary());
     }
+    // Every token request is noted for the account's activity (`activity.rs`); the
+    // answer only once it is scrubbed.
+    crate::activity::note_request(endpoint, Some(resp.status), took, answer);
     Ok(resp)
 }
 
