@@ -15,6 +15,7 @@ use std::time::Duration;
 
 pub mod faults;
 pub mod swagger;
+pub mod upstream;
 
 /// The `tests/` directory (node fixtures live under it).
 pub fn tests_dir() -> PathBuf {

@@ -4,6 +4,7 @@ mod agent;
 mod import;
 mod login;
 mod preset;
+mod proxy;
 mod service;
 mod status;
 mod token;
@@ -71,7 +72,10 @@ pub fn main() -> ExitCode {
 /// thread), worker threads for the long-running ones that serve many at once. Keyring
 /// calls run on the blocking pool either way.
 fn runtime(command: &Command) -> std::io::Result<tokio::runtime::Runtime> {
-    let serves_many = matches!(command, Command::Agent(_) | Command::DemoServer(_));
+    let serves_many = matches!(
+        command,
+        Command::Agent(_) | Command::Proxy(_) | Command::DemoServer(_)
+    );
     if serves_many {
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -102,6 +106,7 @@ async fn run(cli: Cli) -> authdeck_core::Result<()> {
         Command::Logout(args) => login::logout(&broker, args).await,
         Command::Preset(cmd) => preset::run(&cmd),
         Command::Agent(args) => agent::run(broker, &args).await,
+        Command::Proxy(args) => proxy::run(broker, args, cli.demo).await,
         Command::DemoServer(_) => Ok(()),
     }
 }
