@@ -6,7 +6,10 @@
 //! account's token injected, bodies over 1 MiB stream both ways, an upstream 401 leads to
 //! one refresh and one retry, redirects are passed (rewritten to the proxy under the API
 //! base), a Unix socket works (0600 in a 0700 directory) and Ctrl-C stops it cleanly, and
-//! after a logout requests get a 401 that says what to do.
+//! after a logout requests get a 401 that says what to do. And the real Swagger UI in
+//! headless Chromium through the proxy's docs page, for Autolab (OAuth2 only) and NOMAD:
+//! Execute works with no Authorize step, still after the token expired, and shows what
+//! to do after a logout (screenshots in `artifacts/swagger/proxy-*`).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::fs::PermissionsExt;
@@ -14,8 +17,9 @@ use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use authdeck_e2e::swagger::{artifacts_dir, Journey};
 use authdeck_e2e::upstream::{pattern, Upstream};
-use authdeck_e2e::{interrupt, Demo, Env, StopOnDrop};
+use authdeck_e2e::{eventually, interrupt, Demo, Env, StopOnDrop};
 use demo_idp::credentials as creds;
 use demo_idp::DemoConfig;
 
@@ -367,4 +371,102 @@ fn proxy_injects_streams_retries_redirects_and_asks_for_login() {
         );
     }
     drop(proxy.process);
+}
+
+/// Short, so that the expiry is reached within the test (the proxy fetches the token at
+/// each Execute, so a slow Chromium start does not matter).
+const JOURNEY_TTL: Duration = Duration::from_secs(6);
+
+/// The Swagger journey through the proxy's docs page, for one service: Execute gives 200
+/// with no Authorize step; after the token expired at the API the next Execute still gives
+/// 200 (the proxy refreshed); after `authdeck logout`, 401 with what to do on the page.
+fn swagger_through_the_proxy(demo: &Demo, env: &Env, id: &str, api_path: &str, journey: &Journey) {
+    let proxy = Proxy::start(env, &[id, "--min-valid", "1"]);
+    let page = format!("{}docs", proxy.url);
+    let artifacts = &journey.artifacts;
+    for step in ["1-page", "3-response", "failed"] {
+        for run in ["1", "2-refreshed", "3-logged-out"] {
+            let _ = std::fs::remove_file(artifacts.join(format!("proxy-{id}-{run}-{step}.png")));
+        }
+    }
+    let first = journey.run_without_authorize(&page, &format!("proxy-{id}-1"));
+    assert!(
+        !first.authorize_button,
+        "{id}: no Authorize button: {first:?}"
+    );
+    assert!(
+        !first.sent_authorization,
+        "{id}: the page holds no token: {first:?}"
+    );
+    assert_eq!(
+        first.status, 200,
+        "{id}: Execute through the proxy: {first:?}"
+    );
+
+    let t1 = token(env, id);
+    let expired = eventually(JOURNEY_TTL * 4, || {
+        (demo.get_status(api_path, Some(&t1)) == 401).then_some(())
+    });
+    assert!(
+        expired.is_some(),
+        "{id}: the token never expired at the API"
+    );
+    let second = journey.run_without_authorize(&page, &format!("proxy-{id}-2-refreshed"));
+    assert_eq!(second.status, 200, "{id}: Execute after expiry: {second:?}");
+    assert_ne!(token(env, id), t1, "{id}: the proxy refreshed the token");
+
+    env.ok(&["logout", id], "");
+    let third = journey.run_without_authorize(&page, &format!("proxy-{id}-3-logged-out"));
+    assert_eq!(third.status, 401, "{id}: Execute after logout: {third:?}");
+    assert!(
+        third.body.contains(&format!("authdeck login {id}")),
+        "{id}: the page shows what to do: {third:?}"
+    );
+    let log = proxy.stderr.lock().expect("lock").clone();
+    assert!(!log.contains(&t1), "{id}: a token in the proxy's log");
+}
+
+#[test]
+fn swagger_ui_through_the_proxy_needs_no_authorize_for_autolab_and_nomad() {
+    let demo = Demo::start(DemoConfig {
+        access_ttl: Some(JOURNEY_TTL),
+        autolab_poll_min_interval: Duration::from_secs(1),
+        autolab_init_min_interval: Duration::from_millis(100),
+        ..DemoConfig::default()
+    });
+    let env = Env::new();
+    env.ok(
+        &[
+            "service",
+            "add",
+            "autolab",
+            "--preset",
+            "autolab",
+            "--set",
+            &format!("base_url={}/autolab", demo.base),
+            "--set",
+            &format!("client_id={}", creds::AUTOLAB_CLIENT_ID),
+            "--set",
+            &format!("docs_url={}/autolab/docs", demo.base),
+            "--client-secret-stdin",
+        ],
+        &format!("{}\n", creds::AUTOLAB_CLIENT_SECRET),
+    );
+    let mut login = crate::seeds::autolab_login(&env, &demo, "default", true);
+    assert!(login.wait().expect("wait").success(), "autolab login");
+    add_nomad(&env, &demo, "nomad", &format!("{}/nomad/api", demo.base));
+
+    // Autolab's page offers only OAuth2 (no box to paste a token into, swagger-ui #5320).
+    let autolab = Journey {
+        scheme: String::new(),
+        method: "get".into(),
+        path: "/user".into(),
+        artifacts: artifacts_dir(),
+    };
+    swagger_through_the_proxy(&demo, &env, "autolab", "/autolab/api/v1/user", &autolab);
+    let nomad = Journey {
+        path: "/uploads".into(),
+        ..autolab
+    };
+    swagger_through_the_proxy(&demo, &env, "nomad", "/nomad/api/v1/uploads", &nomad);
 }
