@@ -185,6 +185,18 @@ impl Broker {
         Ok(existing_account(service_id, service, account)?.account)
     }
 
+    /// The identity of the account's state file as written (see
+    /// [`crate::state::StateStore::stamp`]).
+    pub fn account_state_stamp(
+        &self,
+        service_id: &ServiceId,
+        account: &AccountName,
+    ) -> Option<crate::state::FileStamp> {
+        self.store
+            .state
+            .stamp(&AccountRef::new(service_id.clone(), account.clone()))
+    }
+
     /// The account's stored state (no secret), as the token agent compares it.
     pub fn account_state(
         &self,

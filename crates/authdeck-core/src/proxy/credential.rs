@@ -15,7 +15,7 @@ use tokio::sync::Mutex;
 use crate::broker::ValidToken;
 use crate::error::{Error, Result};
 use crate::ids::{AccountName, ServiceId};
-use crate::state::AccountState;
+use crate::state::{AccountState, FileStamp};
 use crate::token::is_valid;
 use crate::Broker;
 
@@ -31,11 +31,13 @@ pub struct Credentials {
     kept: Mutex<Option<Kept>>,
 }
 
-/// A token and the account state it was kept with.
+/// A token, the account state it was kept with, and the state file's identity then
+/// (while the file is the same one, its content is not read again).
 #[derive(Debug)]
 struct Kept {
     token: Arc<ValidToken>,
     state: AccountState,
+    stamp: Option<FileStamp>,
 }
 
 impl Credentials {
@@ -59,17 +61,29 @@ impl Credentials {
     /// A token valid for at least `min_valid` seconds.
     pub async fn current(&self) -> Result<Arc<ValidToken>> {
         let mut kept = self.kept.lock().await;
-        if let Some(k) = kept.as_ref() {
-            if is_valid(k.token.expires_at, self.broker.now(), self.min_valid)
-                && self.state().as_ref() == Some(&k.state)
-            {
-                return Ok(Arc::clone(&k.token));
+        if let Some(k) = kept.as_mut() {
+            if is_valid(k.token.expires_at, self.broker.now(), self.min_valid) {
+                let stamp = self.stamp();
+                if stamp.is_some() && stamp == k.stamp {
+                    return Ok(Arc::clone(&k.token));
+                }
+                // Another file: the same state (a rewrite that changed nothing) or not.
+                if self.state().as_ref() == Some(&k.state) {
+                    k.stamp = stamp;
+                    return Ok(Arc::clone(&k.token));
+                }
             }
         }
         *kept = None;
         let token = Arc::new(self.ask(self.min_valid).await?);
         *kept = self.keep(&token);
         Ok(token)
+    }
+
+    /// The identity of the account's state file now.
+    fn stamp(&self) -> Option<FileStamp> {
+        self.broker
+            .account_state_stamp(&self.service, &self.account)
     }
 
     /// The account's state file as it is now.
@@ -83,6 +97,7 @@ impl Credentials {
     /// What to keep of `token`: nothing unless the state file describes it (else another
     /// process changed the account meanwhile, and the next request asks again).
     fn keep(&self, token: &Arc<ValidToken>) -> Option<Kept> {
+        let stamp = self.stamp();
         let state = self.state()?;
         let describes = state.login_required.is_none()
             && state.has_access_token
@@ -90,6 +105,7 @@ impl Credentials {
         describes.then(|| Kept {
             token: Arc::clone(token),
             state,
+            stamp,
         })
     }
 
