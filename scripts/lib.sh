@@ -28,8 +28,9 @@ DESKTOP_TEST_PACKAGES=(xvfb xauth webkit2gtk-driver xclip)
 # Packages the Swagger UI end-to-end test needs: the browser playwright-core drives
 # (/usr/bin/chromium; playwright's own browser download is not used).
 BROWSER_TEST_PACKAGES=(chromium)
-# Packages the benchmarks need: the peer (oidc-agent's oidc-token) and curl (bench/run.sh).
-BENCH_PACKAGES=(oidc-agent-cli curl python3)
+# Packages the benchmarks need: the peer (oidc-agent's oidc-token), curl (bench/run.sh)
+# and wrk (the proxy's throughput, bench/proxy.py).
+BENCH_PACKAGES=(oidc-agent-cli curl python3 wrk)
 
 # kubectl, for the kubectl exec-plugin test (tests/e2e/hooks.rs): Debian's
 # kubernetes-client, unless a kubectl is installed already (another package, such as the

@@ -74,3 +74,6 @@ run_bounded "${TEST_TIME_LIMIT:-1500}" dbus-run-session -- sh -c '
 echo "== bench/run.sh --smoke (no timing is asserted)"
 BENCH_NO_BUILD=1 AUTHDECK_BIN="$target_dir/debug/authdeck" \
   timeout 300 bench/run.sh --smoke
+echo "== bench/run.sh --proxy --smoke (no timing is asserted)"
+BENCH_NO_BUILD=1 AUTHDECK_BIN="$target_dir/debug/authdeck" \
+  timeout 120 bench/run.sh --proxy --smoke

@@ -16,6 +16,7 @@ use std::time::Duration;
 pub mod auth_http;
 pub mod faults;
 pub mod swagger;
+pub mod upstream;
 
 /// The `tests/` directory (node fixtures live under it).
 pub fn tests_dir() -> PathBuf {

@@ -102,6 +102,10 @@ pub struct JourneyResult {
     pub status: u16,
     /// The curl command Swagger UI shows carries `Authorization: Bearer <the token>`.
     pub sent_authorization: bool,
+    /// The page has an "Authorize" button.
+    pub authorize_button: bool,
+    /// The response body Swagger UI shows (journeys through the proxy only).
+    pub body: String,
     pub screenshots: Vec<PathBuf>,
 }
 
@@ -110,10 +114,21 @@ impl Journey {
     /// screenshots are named `<name>-1-page.png`, `-2-authorize.png`, `-3-response.png`.
     /// Panics with the script's error (and its failure screenshot) when a step fails.
     pub fn run(&self, page: &str, token: &str, name: &str) -> JourneyResult {
+        self.run_with(page, token, name, &["--scheme", &self.scheme])
+    }
+
+    /// The journey on a page served by `authdeck proxy`: nothing to paste (`scheme` is
+    /// not used); the screenshots are `<name>-1-page.png` and `<name>-3-response.png`.
+    pub fn run_without_authorize(&self, page: &str, name: &str) -> JourneyResult {
+        self.run_with(page, "", name, &["--no-authorize"])
+    }
+
+    fn run_with(&self, page: &str, token: &str, name: &str, mode: &[&str]) -> JourneyResult {
         let mut child = Reaped(
             Command::new("node")
                 .arg(tests_dir().join("swagger").join("journey.mjs"))
-                .args(["--page", page, "--scheme", &self.scheme])
+                .args(["--page", page])
+                .args(mode)
                 .args(["--method", &self.method, "--path", &self.path])
                 .arg("--artifacts")
                 .arg(&self.artifacts)
@@ -150,6 +165,8 @@ impl Journey {
                 .and_then(|s| u16::try_from(s).ok())
                 .unwrap_or_else(|| panic!("journey.mjs ({name}): no status in {result}")),
             sent_authorization: result["sentAuthorization"] == true,
+            authorize_button: result["authorizeButton"] == true,
+            body: result["body"].as_str().unwrap_or_default().to_owned(),
             screenshots: result["screenshots"]
                 .as_array()
                 .into_iter()

@@ -11,6 +11,11 @@
 // DIR/PREFIX-{1-page,2-authorize,3-response}.png (DIR/PREFIX-failed.png on failure).
 // Prints one JSON line: {"status":200,"sentAuthorization":true,"screenshots":[…]} and
 // exits 0, or {"error":"…"} and exits 1. The token is never printed.
+//
+// With --no-authorize (a page served through `authdeck proxy`, whose document has no
+// security schemes) there is nothing to paste: the journey checks that the page has no
+// "Authorize" button, executes, and also reports the response body Swagger UI shows
+// ("body", its first 2000 characters). Screenshots: PREFIX-{1-page,3-response}.png.
 
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,10 +32,12 @@ const { values: opts } = parseArgs({
     artifacts: { type: 'string' },
     name: { type: 'string', default: 'journey' },
     timeout: { type: 'string', default: '90' },
+    'no-authorize': { type: 'boolean', default: false },
     chromium: { type: 'string', default: process.env.CHROMIUM ?? '/usr/bin/chromium' },
   },
 });
-for (const required of ['page', 'scheme', 'path', 'artifacts']) {
+const noAuthorize = opts['no-authorize'];
+for (const required of noAuthorize ? ['page', 'path', 'artifacts'] : ['page', 'scheme', 'path', 'artifacts']) {
   if (!opts[required]) {
     console.log(JSON.stringify({ error: `--${required} is required` }));
     process.exit(2);
@@ -96,14 +103,18 @@ try {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
 
   await page.goto(opts.page);
-  const authorize = page.locator('.scheme-container .btn.authorize');
-  await authorize.waitFor();
+  const authorize = page.locator('.btn.authorize');
+  if (!noAuthorize) await authorize.waitFor();
   // The operation list is rendered from the document: wait for the protected operation.
   const operation = page
     .locator(`.opblock.opblock-${opts.method.toLowerCase()}`)
     .filter({ has: page.locator(`.opblock-summary-path[data-path="${opts.path}"]`) });
   await operation.waitFor();
   await shot(page, '1-page');
+  const authorizeButton = (await authorize.count()) > 0;
+  if (noAuthorize) {
+    await execute(operation, authorizeButton);
+  }
 
   // Authorize: the scheme's box in the dialog; paste from the clipboard.
   await authorize.click();
@@ -128,7 +139,17 @@ try {
   await dialog.locator('button.btn.modal-btn.auth.btn-done', { hasText: 'Close' }).click();
   await dialog.waitFor({ state: 'detached' });
 
-  // The protected operation: expand, "Try it out", "Execute".
+  await execute(operation, authorizeButton);
+} catch (err) {
+  if (page) await shot(page, 'failed').catch(() => {});
+  let message = String(err?.message ?? err).split('\n')[0];
+  if (token.length >= 8) message = message.split(token).join('<token>');
+  await finish({ error: message, screenshots }, 1);
+}
+
+// The protected operation: expand, "Try it out", "Execute"; then finish with what
+// Swagger UI shows.
+async function execute(operation, authorizeButton) {
   await operation.locator('.opblock-summary-control').click();
   await operation.locator('.try-out__btn').click();
   await operation.locator('.btn.execute').click();
@@ -145,10 +166,9 @@ try {
   if (!Number.isInteger(status)) {
     throw new Error(`Swagger UI shows no status code (${JSON.stringify(statusText.slice(0, 80))})`);
   }
-  await finish({ status, sentAuthorization, screenshots }, 0);
-} catch (err) {
-  if (page) await shot(page, 'failed').catch(() => {});
-  let message = String(err?.message ?? err).split('\n')[0];
-  if (token.length >= 8) message = message.split(token).join('<token>');
-  await finish({ error: message, screenshots }, 1);
+  const result = { status, sentAuthorization, authorizeButton, screenshots };
+  if (noAuthorize) {
+    result.body = (await live.locator('.response-col_description').first().innerText()).slice(0, 2000);
+  }
+  await finish(result, 0);
 }

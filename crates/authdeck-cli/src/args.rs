@@ -56,6 +56,9 @@ pub enum Command {
     /// Serve tokens from memory on a user-only Unix socket, so `authdeck token` needs no
     /// keyring read (runs in the foreground until stopped).
     Agent(AgentArgs),
+    /// Serve a loopback proxy to a service's API that adds the token to every request;
+    /// prints its base URL first (runs in the foreground until stopped).
+    Proxy(ProxyArgs),
     /// Run the demo server in the foreground (started automatically by --demo).
     #[command(hide = true)]
     DemoServer(DemoServerArgs),
@@ -207,6 +210,28 @@ pub struct AgentArgs {
     /// Print the socket path and exit.
     #[arg(long)]
     pub print_socket: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The first line on stdout is the base URL to use (http://127.0.0.1:PORT/KEY/, the random KEY keeps other local users out), or the socket path with --socket. <base>openapi.json is the service's OpenAPI document pointing at the proxy, <base>docs a Swagger UI page for it that needs no Authorize step."
+)]
+pub struct ProxyArgs {
+    pub service: ServiceId,
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<AccountName>,
+    /// The port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 0, conflicts_with = "socket")]
+    pub port: u16,
+    /// Listen on a Unix socket at this path instead (0600, in a directory only you can enter).
+    #[arg(long, value_name = "PATH")]
+    pub socket: Option<std::path::PathBuf>,
+    /// The service's OpenAPI document, when its docs URL does not lead to it.
+    #[arg(long, value_name = "URL")]
+    pub openapi: Option<url::Url>,
+    /// Fetch a newer token when the one in use has fewer seconds left than this.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::DEFAULT_MIN_VALID)]
+    pub min_valid: i64,
 }
 
 #[derive(Debug, Args)]

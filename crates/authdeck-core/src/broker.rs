@@ -179,6 +179,30 @@ impl Broker {
         self.ctx.clock.now()
     }
 
+    /// The account of `service_id` that `account` names: the named one, else the default
+    /// one, else the only one (as [`Broker::token`] chooses).
+    pub fn account_for(
+        &self,
+        service_id: &ServiceId,
+        account: Option<&AccountName>,
+    ) -> Result<AccountName> {
+        let config = self.config.load()?;
+        let service = config.service(service_id)?;
+        Ok(existing_account(service_id, service, account)?.account)
+    }
+
+    /// The identity of the account's state file as written (see
+    /// [`crate::state::StateStore::stamp`]).
+    pub fn account_state_stamp(
+        &self,
+        service_id: &ServiceId,
+        account: &AccountName,
+    ) -> Option<crate::state::FileStamp> {
+        self.store
+            .state
+            .stamp(&AccountRef::new(service_id.clone(), account.clone()))
+    }
+
     /// The account's stored state (no secret), as the token agent compares it.
     pub fn account_state(
         &self,

@@ -14,6 +14,7 @@
 //!   "login required" — plus login, logout and service administration.
 //! - [`openapi`]: import services from OpenAPI / Swagger documents; paste hints.
 //! - `agent` (Unix): the token agent on a user-only socket, and the CLI's client of it.
+//! - [`proxy`]: the injecting loopback reverse proxy (`authdeck proxy`), its docs page.
 //! - [`ids`]: service ids and account names (a leaf every layer uses).
 //! - [`error`]: the one error type, its [`Refusal`] types (credentials refused) and
 //!   [`Hint`]s (what to do, worded by each front end).
@@ -36,6 +37,7 @@ pub mod loopback;
 pub mod openapi;
 pub mod panic_report;
 pub mod paths;
+pub mod proxy;
 pub mod secret;
 pub mod state;
 pub mod token;

@@ -74,6 +74,31 @@ pub struct StateStore {
     dir: PathBuf,
 }
 
+/// A file's identity as written (see [`StateStore::stamp`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStamp {
+    id: (u64, u64),
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl FileStamp {
+    fn of(meta: &std::fs::Metadata) -> Self {
+        #[cfg(unix)]
+        let id = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.dev(), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let id = (0, 0);
+        FileStamp {
+            id,
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        }
+    }
+}
+
 impl StateStore {
     pub fn new(state_dir: &Path) -> Self {
         StateStore {
@@ -94,6 +119,15 @@ impl StateStore {
             .join("locks")
             .join(account.service.as_str())
             .join(format!("{}.lock", account.account))
+    }
+
+    /// What identifies the account's state file as written: its device, inode, size and
+    /// modification time (every write replaces the file by a rename, so a new write is a
+    /// new inode). `None` when there is no file. Cheaper than [`StateStore::load`] for a
+    /// process that only asks "has it changed?" per request (the proxy).
+    pub fn stamp(&self, account: &AccountRef) -> Option<FileStamp> {
+        let meta = std::fs::metadata(self.file(account)).ok()?;
+        Some(FileStamp::of(&meta))
     }
 
     /// The account's state; `None` when nothing is stored (never logged in). A file that

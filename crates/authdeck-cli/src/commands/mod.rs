@@ -8,6 +8,7 @@ mod kube;
 mod log;
 mod login;
 mod preset;
+mod proxy;
 mod service;
 mod status;
 mod token;
@@ -87,7 +88,10 @@ pub fn main() -> ExitCode {
 /// thread), worker threads for the long-running ones that serve many at once. Keyring
 /// calls run on the blocking pool either way.
 fn runtime(command: &Command) -> std::io::Result<tokio::runtime::Runtime> {
-    let serves_many = matches!(command, Command::Agent(_) | Command::DemoServer(_));
+    let serves_many = matches!(
+        command,
+        Command::Agent(_) | Command::Proxy(_) | Command::DemoServer(_)
+    );
     if serves_many {
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -120,6 +124,7 @@ async fn run(cli: Cli) -> authdeck_core::Result<()> {
         Command::Preset(cmd) => preset::run(&cmd),
         Command::Agent(args) => agent::run(broker, &args).await,
         Command::Git(cmd) => git::run(&broker, cli.demo, cmd),
+        Command::Proxy(args) => proxy::run(broker, args, cli.demo).await,
         Command::DemoServer(_)
         | Command::Exec(_)
         | Command::GitCredential(_)

@@ -1,0 +1,192 @@
+//! One request to the upstream: the client's request with its credentials and hop-by-hop
+//! headers taken out and the service's credential put in, the body streamed both ways.
+//! An upstream 401 to a request that can be sent again (an idempotent method without a
+//! body: GET, HEAD, OPTIONS, DELETE) is sent once more with a newer token. A redirect is
+//! passed to the client, never followed.
+//!
+//! Nothing here logs a URL's query or a header: the credential can be in either.
+
+use std::time::Duration;
+
+use http::header::{self, HeaderMap, HeaderValue};
+use http::{Method, Response, StatusCode};
+use http_body_util::BodyExt;
+use hyper::body::{Body as _, Incoming};
+use url::Url;
+
+use super::body::{self, BoxError, ProxyBody, Upload};
+use super::headers;
+use super::inject::{inject, InjectError};
+use super::server::Shared;
+use crate::broker::ValidToken;
+use crate::error::{Error, Result};
+
+/// The client for upstream requests: like core's `HttpClient` it never follows redirects,
+/// but it streams bodies of any size and has no overall timeout (a large download may take
+/// long); it gives up on a connection that says nothing for [`READ_TIMEOUT`].
+pub fn upstream_client() -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(10))
+        .read_timeout(READ_TIMEOUT)
+        .pool_idle_timeout(Duration::from_secs(60))
+        .build()
+        .map_err(|e| Error::Local(format!("could not set up the proxy's HTTP client: {e}")))
+}
+
+/// How long the upstream may stay silent in the middle of an answer.
+const READ_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Whether a request can be sent again after a 401: an idempotent method whose body is
+/// empty (so nothing of it was consumed by the first try).
+pub fn replayable(method: &Method, body_is_empty: bool) -> bool {
+    body_is_empty
+        && matches!(
+            *method,
+            Method::GET | Method::HEAD | Method::OPTIONS | Method::DELETE
+        )
+}
+
+/// Forwards the request for `rest` (the path after the key) upstream and streams the
+/// answer back.
+pub async fn forward(
+    shared: &Shared,
+    parts: http::request::Parts,
+    incoming: Incoming,
+    rest: &str,
+) -> Response<ProxyBody> {
+    let method = parts.method;
+    let again = replayable(&method, incoming.is_end_stream());
+    let headers = headers::to_upstream(&parts.headers);
+    let url = headers::upstream_url(shared.api_base.url(), rest, parts.uri.query());
+    let mut token = match shared.credentials.current().await {
+        Ok(token) => token,
+        Err(e) => return shared.error_response(&e),
+    };
+    shared.token_ok();
+    let upload = (!again).then(|| Upload::new(incoming));
+    let mut resp = match send(shared, &method, &headers, &url, &token, upload).await {
+        Ok(resp) => resp,
+        Err(resp) => return *resp,
+    };
+    if resp.status() == StatusCode::UNAUTHORIZED && again {
+        match shared.credentials.after_rejection(&token).await {
+            Ok(Some(newer)) => {
+                tracing::info!("proxy: the API refused the token: sent again with a newer one");
+                token = newer;
+                resp = match send(shared, &method, &headers, &url, &token, None).await {
+                    Ok(resp) => resp,
+                    Err(resp) => return *resp,
+                };
+            }
+            Ok(None) => {}
+            Err(e) => return shared.error_response(&e),
+        }
+    }
+    respond(shared, &url, resp, token.access_token.expose())
+}
+
+/// Sends one try. The error is the answer for the client.
+async fn send(
+    shared: &Shared,
+    method: &Method,
+    headers: &HeaderMap,
+    url: &Url,
+    token: &ValidToken,
+    upload: Option<Upload>,
+) -> std::result::Result<reqwest::Response, Box<Response<ProxyBody>>> {
+    let mut headers = headers.clone();
+    let mut url = url.clone();
+    if let Err(e) = inject(
+        &shared.kind,
+        token.access_token.expose(),
+        &mut headers,
+        &mut url,
+    ) {
+        let message = match e {
+            InjectError::NotAHeaderValue => format!(
+                "the token of '{}' has characters an HTTP header cannot carry",
+                shared.service
+            ),
+            InjectError::BadHeaderName(name) => format!(
+                "'{}' names its API key header '{name}', which is not a valid header name: fix `swagger.param` in its settings (services.toml)",
+                shared.service
+            ),
+        };
+        return Err(Box::new(body::json_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "config",
+            &message,
+            None,
+        )));
+    }
+    let mut req = shared.client.request(method.clone(), url).headers(headers);
+    if let Some(upload) = upload {
+        req = req.body(reqwest::Body::wrap(upload));
+    }
+    req.send().await.map_err(|e| {
+        let e = e.without_url();
+        let target = format!("{}{}", crate::http::origin(shared.api_base.url()), shared.api_base.url().path());
+        tracing::warn!("proxy: {method} to {target} failed: {e}");
+        Box::new(body::json_error(
+            StatusCode::BAD_GATEWAY,
+            "upstream_unreachable",
+            &format!(
+                "the proxy could not get an answer from {target}: {e}; check that the service is reachable"
+            ),
+            None,
+        ))
+    })
+}
+
+/// The upstream's answer as the client gets it: hop-by-hop headers out, `Location`
+/// pointed back at the proxy when it leads under the API base, the body streamed.
+fn respond(
+    shared: &Shared,
+    url: &Url,
+    resp: reqwest::Response,
+    secret: &str,
+) -> Response<ProxyBody> {
+    let status = resp.status();
+    let mut headers = headers::to_client(resp.headers());
+    let location = headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|loc| {
+            headers::rewrite_location(loc, url, shared.api_base.url(), &shared.base, secret)
+        });
+    if let Some(location) = location {
+        match HeaderValue::from_str(&location) {
+            Ok(v) => {
+                headers.insert(header::LOCATION, v);
+            }
+            Err(_) => {
+                headers.remove(header::LOCATION);
+            }
+        }
+    }
+    let body = http::Response::<reqwest::Body>::from(resp)
+        .into_body()
+        .map_err(|e| Box::new(e.without_url()) as BoxError)
+        .boxed_unsync();
+    let mut out = Response::new(body);
+    *out.status_mut() = status;
+    *out.headers_mut() = headers;
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_bodiless_idempotent_requests_are_sent_twice() {
+        for m in [Method::GET, Method::HEAD, Method::OPTIONS, Method::DELETE] {
+            assert!(replayable(&m, true), "{m}");
+            assert!(!replayable(&m, false), "{m} with a body");
+        }
+        for m in [Method::POST, Method::PATCH, Method::PUT] {
+            assert!(!replayable(&m, true), "{m}");
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! A loopback API for the proxy tests that shows what reached it: the headers the proxy
+//! sent (`/api/whoami`), bodies larger than core's 1 MiB cap both ways (`/api/echo`,
+//! `/api/big`), a 401 to the token of its first request (`/api/once401`), and
+//! redirects (`/api/redirect?to=`). Served in-process on its own runtime, stopped on drop.
+
+use std::sync::{Arc, Mutex};
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Query, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+/// The running API; its base is `http://127.0.0.1:<port>/api`.
+#[derive(Debug)]
+pub struct Upstream {
+    pub origin: String,
+    runtime: Option<tokio::runtime::Runtime>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+#[derive(Debug, Default)]
+struct Seen {
+    /// The `Authorization` of the first request to `/api/once401`, refused ever after.
+    refused: Mutex<Option<String>>,
+}
+
+/// The byte at position `i` of `/api/big`'s body (and of the tests' uploads).
+pub fn pattern(i: usize) -> u8 {
+    (i % 251) as u8
+}
+
+impl Upstream {
+    pub fn start() -> Upstream {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let seen = Arc::new(Seen::default());
+        let app = Router::new()
+            .route("/api/whoami", get(whoami))
+            .route("/api/echo", post(echo))
+            .route("/api/big", get(big))
+            .route("/api/once401", get(once401))
+            .route("/api/redirect", get(redirect))
+            .with_state(seen);
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("bind the upstream");
+        let port = listener.local_addr().expect("addr").port();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        runtime.spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Upstream {
+            origin: format!("http://127.0.0.1:{port}"),
+            runtime: Some(runtime),
+            stop: Some(stop),
+        }
+    }
+
+    /// The API base to configure: `<origin>/api`.
+    pub fn api_base(&self) -> String {
+        format!("{}/api", self.origin)
+    }
+}
+
+impl Drop for Upstream {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+fn text(h: &HeaderMap, name: &str) -> serde_json::Value {
+    h.get(name)
+        .and_then(|v| v.to_str().ok())
+        .map_or(serde_json::Value::Null, |v| v.into())
+}
+
+async fn whoami(req: Request) -> Response {
+    let h = req.headers();
+    let names: Vec<&str> = h.keys().map(|k| k.as_str()).collect();
+    axum::Json(serde_json::json!({
+        "authorization": text(h, "authorization"),
+        "cookie": text(h, "cookie"),
+        "referer": text(h, "referer"),
+        "origin": text(h, "origin"),
+        "x-private": text(h, "x-private"),
+        "host": text(h, "host"),
+        "headers": names,
+        "query": req.uri().query(),
+    }))
+    .into_response()
+}
+
+async fn echo(req: Request) -> Response {
+    match to_bytes(req.into_body(), 64 * 1024 * 1024).await {
+        Ok(bytes) => (
+            [(header::CONTENT_TYPE, "application/octet-stream")],
+            Body::from(bytes),
+        )
+            .into_response(),
+        Err(_) => StatusCode::BAD_REQUEST.into_response(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Big {
+    bytes: usize,
+}
+
+async fn big(Query(q): Query<Big>) -> Response {
+    let body: Vec<u8> = (0..q.bytes).map(pattern).collect();
+    ([(header::CONTENT_TYPE, "application/octet-stream")], body).into_response()
+}
+
+async fn once401(State(seen): State<Arc<Seen>>, headers: HeaderMap) -> Response {
+    let Some(auth) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let refused = seen
+        .refused
+        .lock()
+        .expect("lock")
+        .get_or_insert_with(|| auth.to_owned())
+        .clone();
+    if refused == auth {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    axum::Json(serde_json::json!({ "authorization": auth })).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct Redirect {
+    to: String,
+}
+
+async fn redirect(Query(q): Query<Redirect>) -> Response {
+    (StatusCode::FOUND, [(header::LOCATION, q.to)]).into_response()
+}
