@@ -14,6 +14,7 @@ mod hygiene;
 mod import;
 mod keyring_compat;
 mod leaks;
+mod modern;
 mod refusals;
 mod seeds;
 mod swagger;

@@ -65,6 +65,8 @@ mirror! {
         None,
         ClientSecretBasic,
         ClientSecretPost,
+        ClientSecretJwt,
+        PrivateKeyJwt,
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod agent;
 mod import;
+mod key;
 mod login;
 mod preset;
 mod service;
@@ -100,6 +101,7 @@ async fn run(cli: Cli) -> authdeck_core::Result<()> {
         Command::Token(args) => token::run(&broker, args).await,
         Command::Status(args) => status::run(&broker, &args),
         Command::Logout(args) => login::logout(&broker, args).await,
+        Command::Key(cmd) => key::run(&broker, cmd).await,
         Command::Preset(cmd) => preset::run(&cmd),
         Command::Agent(args) => agent::run(broker, &args).await,
         Command::DemoServer(_) => Ok(()),
