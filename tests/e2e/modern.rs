@@ -342,3 +342,141 @@ fn client_secret_jwt_client_credentials_and_auth_code_and_its_negative_twin() {
     assert_eq!(grants["error"]["invalid_client"], 1, "{grants}");
     assert_eq!(grants["success"]["client_credentials"], 2, "{grants}");
 }
+
+/// Starts a browser login that opens no browser, and returns the process, its JSON
+/// lines, and the authorization URL it printed.
+fn start_login(
+    env: &Env,
+    id: &str,
+) -> (
+    std::process::Child,
+    impl Iterator<Item = std::io::Result<String>>,
+    reqwest::Url,
+) {
+    use std::io::BufRead;
+    let mut child = env.spawn(&["login", id, "--json", "--no-browser", "--timeout", "60"]);
+    let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let open = authdeck_e2e::wait_for_event(&mut lines, "open_browser");
+    let url = reqwest::Url::parse(open["url"].as_str().expect("url")).expect("authorization URL");
+    (child, lines, url)
+}
+
+fn param(url: &reqwest::Url, name: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+#[test]
+fn a_callback_with_a_wrong_or_missing_iss_is_refused_as_a_mix_up() {
+    let p = Provider::start(&[]);
+    let env = Env::new();
+    add(&env, "h", &p.issuer, "native-app", "auth-code", &[], "");
+    for (iss, expect) in [
+        (Some("https://evil.example"), "'https://evil.example'"),
+        (None, "carried no `iss`"),
+    ] {
+        let (mut child, mut lines, url) = start_login(&env, "h");
+        let state = param(&url, "state").expect("state");
+        let redirect = param(&url, "redirect_uri").expect("redirect_uri");
+        // The right state (it leaked, or another provider got it in a mix-up), a code,
+        // and the wrong issuer or none.
+        let mut hostile = reqwest::Url::parse(&redirect).expect("redirect URI");
+        hostile
+            .query_pairs_mut()
+            .append_pair("code", "code-from-another-provider")
+            .append_pair("state", &state);
+        if let Some(iss) = iss {
+            hostile.query_pairs_mut().append_pair("iss", iss);
+        }
+        let page = reqwest::blocking::get(hostile.as_str()).expect("callback");
+        let body = page.text().expect("page");
+        assert!(body.contains("mix-up"), "the browser is told: {body}");
+        let error = lines
+            .map(|l| serde_json::from_str::<serde_json::Value>(&l.expect("line")).expect("json"))
+            .find(|v| v["event"] == "error")
+            .expect("an error event");
+        let message = error["message"].as_str().expect("message");
+        assert!(
+            message.contains(expect) && message.contains("mix-up"),
+            "{error}"
+        );
+        assert_eq!(error["kind"], "provider", "{error}");
+        assert_eq!(child.wait().expect("wait").code(), Some(4));
+    }
+    // The code was never sent to the token endpoint.
+    let grants = p.grants();
+    assert!(
+        grants["success"].get("authorization_code").is_none(),
+        "{grants}"
+    );
+    assert!(grants["error"].get("invalid_grant").is_none(), "{grants}");
+    // The real provider's answer carries its iss, and passes.
+    env.ok(&["login", "h"], "");
+}
+
+#[test]
+fn par_required_by_the_provider_is_used_with_client_authentication_and_its_twin_fails() {
+    let kp = KeyedProvider::start(&[("REQUIRE_PAR", "1")]);
+    let p = &kp.p;
+    let env = Env::new();
+    add(
+        &env,
+        "par",
+        &p.issuer,
+        "key-jwt",
+        "auth-code",
+        &["--client-auth", "private-key-jwt"],
+        "",
+    );
+    add(
+        &env,
+        "public",
+        &p.issuer,
+        "native-app",
+        "auth-code",
+        &[],
+        "",
+    );
+    add(
+        &env,
+        "nopar",
+        &p.issuer,
+        "native-app",
+        "auth-code",
+        &["--par", "never"],
+        "",
+    );
+    let out = env.run(&["key", "generate", "par"], "");
+    kp.register(&[public_jwk(&out.stdout)]);
+
+    // The browser gets client_id and request_uri only.
+    let (mut child, mut lines, url) = start_login(&env, "public");
+    let names: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    assert_eq!(names, ["client_id", "request_uri"], "{url}");
+    assert!(param(&url, "request_uri")
+        .is_some_and(|u| u.starts_with("urn:ietf:params:oauth:request_uri:")));
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(lines.next());
+
+    env.ok(&["login", "public"], "");
+    env.ok(&["login", "par"], "");
+    let t = env
+        .ok(&["token", "par", "--min-valid", "999999"], "")
+        .trim()
+        .to_owned();
+    assert_eq!(p.introspect(&t)["active"], true);
+    let grants = p.grants();
+    assert_eq!(grants["par"], 3, "{grants}");
+    assert_eq!(grants["success"]["authorization_code"], 2, "{grants}");
+
+    // The negative twin: our PAR switched off, the provider refuses the plain request.
+    let out = env.run(&["login", "nopar", "--timeout", "30"], "");
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(
+        out.stderr.contains("invalid_request") || out.stderr.contains("Pushed"),
+        "{}",
+        out.stderr
+    );
+}
