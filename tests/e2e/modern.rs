@@ -376,7 +376,7 @@ fn a_callback_with_a_wrong_or_missing_iss_is_refused_as_a_mix_up() {
         (Some("https://evil.example"), "'https://evil.example'"),
         (None, "carried no `iss`"),
     ] {
-        let (mut child, mut lines, url) = start_login(&env, "h");
+        let (mut child, lines, url) = start_login(&env, "h");
         let state = param(&url, "state").expect("state");
         let redirect = param(&url, "redirect_uri").expect("redirect_uri");
         // The right state (it leaked, or another provider got it in a mix-up), a code,
