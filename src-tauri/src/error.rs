@@ -84,6 +84,9 @@ pub fn hint_text(hint: &Hint) -> String {
         Hint::StoreClientSecret { .. } => {
             "Enter the right client secret with \"Edit service…\" in the service's panel.".into()
         }
+        Hint::SetClientKey { .. } => {
+            "Give the service a private key and register its public key with the provider (for now with the `authdeck key` command).".into()
+        }
         Hint::CheckClientId { .. } => {
             "Check the client ID with \"Edit service…\" in the service's panel.".into()
         }

@@ -2,7 +2,8 @@
 //! credentials, password grant, logout — run with debug logs on, then every byte the CLI
 //! wrote to stdout (except `authdeck token`'s, whose job it is) and stderr, and every file
 //! under the config, state and cache dirs (the accounts' activity too), is searched for
-//! every secret it handled.
+//! every secret it handled — the private key of a `private_key_jwt` client (generated,
+//! used, shown) too.
 
 use authdeck_e2e::{Env, Outcome, Provider};
 
@@ -38,7 +39,9 @@ impl Session<'_> {
 
 #[test]
 fn no_secret_in_debug_logs_messages_or_files() {
-    let p = Provider::start(&[]);
+    let jwks_dir = tempfile::tempdir().expect("tempdir");
+    let jwks = jwks_dir.path().join("jwks.json");
+    let p = Provider::start(&[("CLIENT_JWKS_FILE", jwks.to_str().expect("utf-8 path"))]);
     let env = Env::new();
     let mut s = Session {
         env: &env,
@@ -122,6 +125,46 @@ fn no_secret_in_debug_logs_messages_or_files() {
     secrets.extend(s.secrets(&["pw/default/access_token", "pw/default/refresh_token"]));
     s.run(&["token", "pw", "--min-valid", "999999"], "", true);
     secrets.extend(s.secrets(&["pw/default/access_token", "pw/default/refresh_token"]));
+
+    // private_key_jwt: the key is generated into the keyring, its public part printed
+    // (and registered), then it signs the client's assertions.
+    s.run(
+        &[
+            "service",
+            "add",
+            "pk",
+            "--issuer",
+            &p.issuer,
+            "--client-id",
+            "key-jwt",
+            "--flow",
+            "client-credentials",
+            "--client-auth",
+            "private-key-jwt",
+            "--scope",
+            "api:read",
+        ],
+        "",
+        false,
+    );
+    let generated = s.run(&["key", "generate", "pk", "--jwks"], "", false);
+    std::fs::write(&jwks, &generated.stdout).expect("register the JWKS");
+    s.run(&["login", "pk"], "", false);
+    s.run(&["token", "pk", "--min-valid", "999999"], "", true);
+    s.run(&["key", "show", "pk"], "", false);
+    s.run(&["service", "show", "pk"], "", false);
+    secrets.extend(s.secrets(&["pk/default/access_token"]));
+    let pem = env
+        .keyring_entry("pk/client_key")
+        .expect("the private key is in the keyring");
+    // Its base64 lines, less any that the public key printed holds as well.
+    let key_lines: Vec<String> = pem
+        .lines()
+        .filter(|l| !l.starts_with("-----") && !generated.stdout.contains(l))
+        .map(str::to_owned)
+        .collect();
+    assert!(key_lines.len() >= 2, "{} key lines", key_lines.len());
+    secrets.extend(key_lines);
 
     s.run(&["logout", "oidc"], "", false);
     s.run(&["status"], "", false);

@@ -368,3 +368,89 @@ fn a_secret_in_the_config_file_is_not_quoted_back() {
         }
     }
 }
+
+/// Every `client_assertion` value in the requests an echo server saw.
+fn assertions_in(seen: &str) -> Vec<String> {
+    seen.split("client_assertion=")
+        .skip(1)
+        .map(|rest| {
+            rest.split(|c: char| c == '&' || c.is_whitespace())
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .filter(|a| a.len() >= 8)
+        .collect()
+}
+
+#[test]
+fn echoed_client_assertions_and_private_keys_stay_out_of_messages() {
+    let env = Env::new();
+    for (i, mode) in [Echo::Description, Echo::Code, Echo::Html]
+        .into_iter()
+        .enumerate()
+    {
+        let server = EchoServer::start(mode);
+        let (sj, pk) = (format!("sj{i}"), format!("pk{i}"));
+        for (id, auth, stdin) in [
+            (
+                &sj,
+                "client-secret-jwt",
+                "jwt-secret-client-secret-of-32-bytes\n",
+            ),
+            (&pk, "private-key-jwt", ""),
+        ] {
+            let mut args = vec![
+                "service",
+                "add",
+                id.as_str(),
+                "--flow",
+                "client-credentials",
+                "--token-url",
+                &server.url,
+                "--client-id",
+                "app",
+                "--client-auth",
+                auth,
+            ];
+            if !stdin.is_empty() {
+                args.push("--client-secret-stdin");
+            }
+            let out = run(&env, &args, stdin);
+            assert_eq!(out.code, 0, "{out:?}");
+        }
+        let generated = run(&env, &["key", "generate", &pk], "");
+        assert_eq!(generated.code, 0, "{generated:?}");
+        let pem = env.keyring_entry(&format!("{pk}/client_key")).expect("key");
+        let mut secrets: Vec<String> = pem
+            .lines()
+            .filter(|l| !l.starts_with("-----") && !generated.stdout.contains(l))
+            .map(str::to_owned)
+            .collect();
+        secrets.push("jwt-secret-client-secret-of-32-bytes".to_owned());
+        let outs = [
+            run(&env, &["login", &sj], ""),
+            run(&env, &["login", &pk], ""),
+        ];
+        let assertions = assertions_in(&server.seen());
+        assert_eq!(assertions.len(), 2, "{mode:?}: both sent an assertion");
+        // Any 24 characters of an assertion's claims or signature count, so that a
+        // message cut short (provider text is shortened) is caught as well.
+        for a in &assertions {
+            let (_header, rest) = a.split_once('.').expect("a JWT");
+            let chars: Vec<char> = rest.chars().collect();
+            secrets.extend(
+                chars
+                    .chunks(24)
+                    .filter(|c| c.len() == 24)
+                    .map(|c| c.iter().collect::<String>()),
+            );
+        }
+        for out in &outs {
+            let what = format!("{mode:?}");
+            assert_ne!(out.code, 0, "{what}: {out:?}");
+            assert!(!out.stderr.trim().is_empty(), "{what}: no message");
+            assert_clean(&what, out, &secrets);
+        }
+    }
+}

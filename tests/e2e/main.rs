@@ -17,6 +17,7 @@ mod hygiene;
 mod import;
 mod keyring_compat;
 mod leaks;
+mod modern;
 mod proxy;
 mod refusals;
 mod seeds;

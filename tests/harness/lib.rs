@@ -392,6 +392,7 @@ pub const KNOWN_SECRETS: &[&str] = &[
     "machine-basic-secret",
     "machine-post-secret",
     "introspector-secret",
+    "jwt-secret-client-secret-of-32-bytes",
     "alice-password",
     "bob-password",
     demo_idp::credentials::QUAMOTION_CLIENT_SECRET,

@@ -15,6 +15,12 @@
 //   machine-basic  machine-basic-secret   client_secret_basic   client_credentials (scope "api:read api:write")
 //   machine-post   machine-post-secret    client_secret_post    client_credentials (scope "api:read api:write")
 //   introspector   introspector-secret    client_secret_basic   client_credentials; may introspect any client's tokens
+//   jwt-secret     jwt-secret-…-32-bytes  client_secret_jwt     authorization_code, refresh_token, client_credentials
+//   key-jwt        -                      private_key_jwt       authorization_code, refresh_token, client_credentials
+// jwt-secret's secret is `jwt-secret-client-secret-of-32-bytes`. key-jwt's public keys are
+// the JWKS in the file CLIENT_JWKS_FILE, read at each fetch of its jwks_uri (GET /test/jwks,
+// fresh for 60 s), so a test can start the provider, make a key with Authdeck and register
+// its printed JWKS by writing the file before the first request.
 // The first three are `application_type: native` with redirect_uris http://127.0.0.1/callback,
 // http://localhost/callback and http://127.0.0.1/ (any port is accepted, RFC 8252).
 //
@@ -33,14 +39,19 @@
 //   DISCOVERY=oauth-only    /.well-known/openid-configuration answers 404; the same metadata is
 //                           served at /.well-known/oauth-authorization-server (RFC 8414).
 //                           Without it both paths serve the metadata.
+//   CLIENT_JWKS_FILE        the public JWKS of client key-jwt (see above); 404 until it exists
+//   REQUIRE_PAR=1           every authorization request must be pushed first (RFC 9126;
+//                           PAR itself is always on, as in oidc-provider 9)
 //   CLIENT_AUTH=lenient     accept a secret sent with basic for a *_post client and vice versa
 //                           (oidc-provider's own behaviour). Default: strict, the registered
 //                           token_endpoint_auth_method must be used, else 401 invalid_client.
 //
 // GET /test/grants answers the counts of token-endpoint successes by grant type and of
-// errors by code since start (tests check "zero invalid_grant" from the provider's side).
+// errors by code since start (tests check "zero invalid_grant" from the provider's side),
+// and `par`: the pushed authorization requests accepted.
 
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 
 // oidc-provider prints its notices with console.info, i.e. to stdout. Stdout carries only the
@@ -69,6 +80,8 @@ const CLIENT_CREDENTIALS_TTL = seconds('CLIENT_CREDENTIALS_TTL', ACCESS_TOKEN_TT
 const DEVICE_INTERVAL = process.env.DEVICE_INTERVAL ? seconds('DEVICE_INTERVAL', 5) : undefined;
 const LENIENT_CLIENT_AUTH = process.env.CLIENT_AUTH === 'lenient';
 const OAUTH_ONLY = process.env.DISCOVERY === 'oauth-only';
+const CLIENT_JWKS_FILE = process.env.CLIENT_JWKS_FILE || '';
+const REQUIRE_PAR = process.env.REQUIRE_PAR === '1';
 const PORT = process.env.PORT ? Number(process.env.PORT) : 0;
 // Holds back the answer to a refresh_token grant this long after the grant is done (the
 // old refresh token already spent): the window in which a client that stops loses the
@@ -143,6 +156,17 @@ try {
 const { port } = server.address();
 const issuer = `http://127.0.0.1:${port}`;
 
+// The clients that authenticate with signed JWTs (RFC 7523): both log in in the browser,
+// refresh, and use client credentials.
+const jwtClient = {
+  ...interactive,
+  grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+};
+clients.push(
+  { client_id: 'jwt-secret', client_secret: 'jwt-secret-client-secret-of-32-bytes', token_endpoint_auth_method: 'client_secret_jwt', ...jwtClient },
+  { client_id: 'key-jwt', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: `${issuer}/test/jwks`, ...jwtClient },
+);
+
 // Node 20 can deadlock when a key straight from generateKeyPairSync is exported: a
 // garbage collection during the export runs the key job's destructor, which waits for the
 // lock the export holds (seen in CI: this server listened but never printed its ready
@@ -198,6 +222,7 @@ const provider = new Provider(issuer, {
     },
     revocation: { enabled: true },
     clientCredentials: { enabled: true },
+    pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: REQUIRE_PAR },
     introspection: {
       enabled: true,
       // `introspector` may introspect anything; a public client only its own tokens; any other
@@ -239,6 +264,15 @@ const provider = new Provider(issuer, {
     Grant: LONG_TTL,
   },
   clientBasedCORS: () => true,
+  // oidc-provider refuses to fetch from loopback addresses (SSRF protection); the one
+  // loopback URL it may fetch is this server's own test JWKS of client key-jwt.
+  fetch: (url, options) => {
+    if (String(url) === `${issuer}/test/jwks`) {
+      const { dispatcher: _ssrfGuard, ...rest } = options;
+      return fetch(url, rest);
+    }
+    return fetch(url, options);
+  },
   renderError: async (ctx, out) => {
     ctx.type = 'html';
     ctx.body = `<!DOCTYPE html><html><head><title>oops! something went wrong</title></head><body><h1>oops! something went wrong</h1><pre>${escapeHtml(JSON.stringify(out, null, 2))}</pre></body></html>`;
@@ -388,6 +422,21 @@ provider.use(async (ctx, next) => {
     ctx.body = grantCounts;
     return;
   }
+  if (ctx.method === 'GET' && ctx.path === '/test/jwks') {
+    let text;
+    try {
+      text = CLIENT_JWKS_FILE ? fs.readFileSync(CLIENT_JWKS_FILE, 'utf8') : undefined;
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined) {
+      ctx.status = 404;
+      return;
+    }
+    ctx.type = 'json';
+    ctx.body = text;
+    return;
+  }
   if (ctx.method === 'GET' && /^\/interaction\/[^/]+\/?$/.test(ctx.path)) {
     await autoFinishInteraction(ctx);
     return;
@@ -414,7 +463,8 @@ provider.use(async (ctx, next) => {
 
 // What the token endpoint did, for tests that check a whole run from the provider's side:
 // GET /test/grants -> {"success":{"<grant_type>":n,…},"error":{"<error code>":n,…}}.
-const grantCounts = { success: {}, error: {} };
+const grantCounts = { success: {}, error: {}, par: 0 };
+provider.on('pushed_authorization_request.success', () => { grantCounts.par += 1; });
 provider.on('grant.success', (ctx) => {
   const type = String(ctx.oidc?.params?.grant_type ?? 'unknown');
   grantCounts.success[type] = (grantCounts.success[type] ?? 0) + 1;
@@ -427,6 +477,7 @@ provider.on('server_error', (_ctx, err) => console.error('server_error', err));
 for (const event of [
   'grant.error', 'authorization.error', 'introspection.error', 'revocation.error',
   'device_authorization.error', 'code_verification.error', 'userinfo.error',
+  'pushed_authorization_request.error',
 ]) {
   provider.on(event, (_ctx, err) => {
     console.error(`${event}: ${err.error ?? err.name}${err.error_description ? ` (${err.error_description})` : ''}${err.error_detail ? ` - ${err.error_detail}` : ''}`);

@@ -38,6 +38,10 @@ pub enum Command {
     /// Show what happened to an account: logins, refreshes, re-fetches, hand-outs and
     /// failures, newest first.
     Log(LogArgs),
+    /// Generate, import or show a service's private key for `private_key_jwt` (kept in
+    /// the keyring; only the public key is ever printed).
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// List or show the built-in service templates (the five seed services).
     #[command(subcommand)]
     Preset(PresetCommand),
@@ -249,6 +253,53 @@ pub struct DemoServerArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Generate a new key pair (replacing the service's key) and print its public JWK.
+    Generate(KeyGenerateArgs),
+    /// Import a PEM private key from stdin (PKCS#8 EC P-256 or RSA, or PKCS#1 RSA),
+    /// replacing the service's key, and print its public JWK.
+    Import(KeyImportArgs),
+    /// Print the public key as a JWK (or a JWKS), to register the client with.
+    Show(KeyShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeyGenerateArgs {
+    pub service: ServiceId,
+    /// The signature algorithm. Authdeck generates ES256 keys; for RS256 import an RSA
+    /// key made with OpenSSL (`key import`).
+    #[arg(long, value_enum, default_value_t = KeyAlgArg::Es256)]
+    pub alg: KeyAlgArg,
+    /// Print a JWKS (`{"keys": [...]}`) instead of the JWK.
+    #[arg(long)]
+    pub jwks: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyImportArgs {
+    pub service: ServiceId,
+    /// Print a JWKS (`{"keys": [...]}`) instead of the JWK.
+    #[arg(long)]
+    pub jwks: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyShowArgs {
+    pub service: ServiceId,
+    /// Print a JWKS (`{"keys": [...]}`) instead of the JWK.
+    #[arg(long)]
+    pub jwks: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyAlgArg {
+    #[value(name = "ES256", alias = "es256")]
+    Es256,
+    #[value(name = "RS256", alias = "rs256")]
+    Rs256,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum PresetCommand {
     /// List the presets.
     List,
@@ -378,6 +429,14 @@ pub struct AddArgs {
     pub redirect_path: Option<String>,
     #[arg(long, value_enum)]
     pub client_auth: Option<ClientAuthArg>,
+    /// The `aud` of client assertions (client-secret-jwt, private-key-jwt): the token
+    /// endpoint (default), the issuer, or the URL of each endpoint called.
+    #[arg(long, value_name = "AUD", value_parser = ["token-endpoint", "issuer", "endpoint"])]
+    pub assertion_audience: Option<String>,
+    /// Pushed authorization requests (RFC 9126) of the browser login: auto (when the
+    /// provider requires them; default), always or never.
+    #[arg(long, value_name = "WHEN", value_parser = ["auto", "always", "never"])]
+    pub par: Option<String>,
     #[command(flatten)]
     pub credentials: CredentialArgs,
     /// The service's Swagger / OpenAPI documentation page.
@@ -423,6 +482,10 @@ pub enum ClientAuthArg {
     None,
     Basic,
     Post,
+    /// A JWT assertion signed with the client secret (HS256).
+    ClientSecretJwt,
+    /// A JWT assertion signed with the service's private key (`authdeck key`).
+    PrivateKeyJwt,
 }
 
 #[derive(Debug, Args)]

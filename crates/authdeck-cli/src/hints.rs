@@ -85,6 +85,12 @@ pub fn wording(hint: &Hint) -> String {
                 word(service)
             ))
         ),
+        Hint::SetClientKey { service } => format!(
+            "give it a key with `{}` (or import yours: `{}`), then register the public key `{}` prints with the provider",
+            command(&format!("key generate {}", word(service))),
+            command(&format!("key import {} < key.pem", word(service))),
+            command(&format!("key show {} --jwks", word(service)))
+        ),
         Hint::CheckClientId { service } => format!(
             "check the service's client id (`{}` shows it) and correct it in services.toml",
             command(&format!("service show {}", word(service)))

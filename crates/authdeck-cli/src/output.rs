@@ -91,6 +91,11 @@ pub fn next_step(id: &ServiceId, service: &Service) -> String {
     match service.flow {
         Flow::Bearer => format!("Paste its token with `{login}` (read from stdin)."),
         Flow::ApiKey => format!("Paste its API key with `{login}` (read from stdin)."),
+        _ if service.effective_client_auth().needs_key() => format!(
+            "Give it a private key with `{}` (or import yours with `{}`), register the public key it prints with the provider, then log in with `{login}`.",
+            crate::hints::command(&format!("key generate {id}")),
+            crate::hints::command(&format!("key import {id} < key.pem"))
+        ),
         _ => format!("Log in with `{login}`."),
     }
 }

@@ -237,6 +237,9 @@ pub(crate) fn in_account(e: Error, at: &AccountRef, service: &Service) -> Error 
         Refusal::BadClientCredentials if service.effective_client_auth().needs_secret() => {
             Some(Hint::StoreClientSecret { service: s.clone() })
         }
+        Refusal::BadClientCredentials if service.effective_client_auth().needs_key() => {
+            Some(Hint::SetClientKey { service: s.clone() })
+        }
         Refusal::BadClientCredentials => Some(Hint::CheckClientId { service: s.clone() }),
         Refusal::ConsentDenied | Refusal::GrantExpired => Some(Hint::LogIn {
             service: s.clone(),

@@ -33,6 +33,15 @@ pub struct ProviderMetadata {
     pub introspection_endpoint: Option<Url>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes_supported: Vec<String>,
+    /// RFC 9126.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pushed_authorization_request_endpoint: Option<Url>,
+    /// RFC 9126: the provider takes authorization requests only through PAR.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub require_pushed_authorization_requests: bool,
+    /// RFC 9207: the provider sends `iss` with every authorization response.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub authorization_response_iss_parameter_supported: bool,
 }
 
 /// The endpoints of a service after merging explicit settings with discovery.
@@ -45,6 +54,14 @@ pub struct ResolvedEndpoints {
     /// Where refresh requests go (the token endpoint unless configured otherwise).
     pub refresh: Url,
     pub app_token: Option<Url>,
+    /// The issuer identifier: as the provider's metadata spells it, else as configured.
+    pub issuer: Option<String>,
+    /// The pushed authorization request endpoint (RFC 9126), from the metadata.
+    pub par: Option<Url>,
+    /// Whether the provider requires pushed authorization requests.
+    pub par_required: bool,
+    /// Whether the provider sends `iss` with authorization responses (RFC 9207).
+    pub iss_in_response: bool,
 }
 
 impl ResolvedEndpoints {
@@ -124,6 +141,12 @@ pub async fn resolve(
             .map_or_else(|| token.clone(), |u| u.url().clone()),
         app_token: explicit.app_token.as_ref().map(|u| u.url().clone()),
         token,
+        issuer: m
+            .map(|m| m.issuer.clone())
+            .or_else(|| service.issuer.as_ref().map(|i| i.as_str().to_owned())),
+        par: m.and_then(|m| m.pushed_authorization_request_endpoint.clone()),
+        par_required: m.is_some_and(|m| m.require_pushed_authorization_requests),
+        iss_in_response: m.is_some_and(|m| m.authorization_response_iss_parameter_supported),
     })
 }
 
@@ -225,7 +248,9 @@ pub fn metadata_urls(issuer: &Url) -> Vec<Url> {
     urls
 }
 
-fn same_issuer(a: &str, b: &str) -> bool {
+/// Whether two issuer identifiers are the same (a trailing slash aside, which URL
+/// parsing adds to a bare origin).
+pub fn same_issuer(a: &str, b: &str) -> bool {
     a.trim_end_matches('/') == b.trim_end_matches('/')
 }
 

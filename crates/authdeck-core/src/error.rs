@@ -156,6 +156,13 @@ pub enum Error {
         reason: String,
         hint: Option<Box<Hint>>,
     },
+    /// The browser's redirect named another issuer than the service's provider, or none
+    /// where the provider always names itself (RFC 9207): possibly a mix-up attack.
+    #[error("{}", issuer_text(expected, got.as_deref()))]
+    IssuerMismatch {
+        expected: String,
+        got: Option<String>,
+    },
     /// The network failed before the provider could answer.
     #[error("{0}")]
     Network(String),
@@ -191,6 +198,16 @@ pub enum Error {
     Hinted { error: Box<Error>, hint: Hint },
 }
 
+fn issuer_text(expected: &str, got: Option<&str>) -> String {
+    let what = match got {
+        Some(got) => format!("came from the issuer '{got}'"),
+        None => "carried no `iss`, which this provider always sends".to_owned(),
+    };
+    format!(
+        "the login was refused: the browser's answer {what}, not from '{expected}' (RFC 9207): another provider may be answering for this one (a mix-up attack); log in again, and check the service's issuer if it happens again"
+    )
+}
+
 fn refused_text(service: Option<&str>, account: Option<&str>, reason: &str) -> String {
     match (service, account) {
         (Some(s), Some(a)) => format!("{s}/{a}: {reason}"),
@@ -208,7 +225,10 @@ impl Error {
             }
             Error::LoginRequired { .. } => ErrorKind::LoginRequired,
             Error::Refused { refusal, .. } => refusal.kind(),
-            Error::Provider(_) | Error::Network(_) | Error::TimedOut(_) => ErrorKind::Provider,
+            Error::Provider(_)
+            | Error::IssuerMismatch { .. }
+            | Error::Network(_)
+            | Error::TimedOut(_) => ErrorKind::Provider,
             Error::Keyring(_) => ErrorKind::Keyring,
             Error::Cancelled => ErrorKind::Cancelled,
             Error::Io { .. } | Error::Local(_) => ErrorKind::Local,

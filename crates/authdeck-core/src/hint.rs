@@ -20,6 +20,9 @@ pub enum Hint {
     StorePassword { service: String, account: String },
     /// Store the service's (right) client secret.
     StoreClientSecret { service: String },
+    /// Give the service a private key for `private_key_jwt` (generate one or import one)
+    /// and register its public key with the provider.
+    SetClientKey { service: String },
     /// Check the service's client id: the provider does not know it (a public client,
     /// which has no secret to store).
     CheckClientId { service: String },
@@ -80,6 +83,7 @@ impl Hint {
             | Hint::PasteToken { service, .. }
             | Hint::StorePassword { service, .. }
             | Hint::StoreClientSecret { service }
+            | Hint::SetClientKey { service }
             | Hint::ChooseAccount { service }
             | Hint::CheckClientId { service }
             | Hint::MintAppToken { service, .. }

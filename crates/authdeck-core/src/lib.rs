@@ -6,6 +6,8 @@
 //! - [`loopback`]: the redirect listener of browser logins.
 //! - [`token`]: `TokenSet`, expiry, JWT claims for display.
 //! - [`format`]: a token written out for use (raw, bearer, its header line, curl).
+//! - [`client_key`]: the private keys of `private_key_jwt` and the signing of client
+//!   assertions (`private_key_jwt`, `client_secret_jwt`).
 //! - [`vault`]: the OS keyring, the only place secrets are stored.
 //! - [`state`]: per-account expiry and status (never a token).
 //! - [`activity`]: what happened to each account (logins, refreshes, hand-outs,
@@ -25,6 +27,7 @@ pub mod activity;
 #[cfg(unix)]
 pub mod agent;
 pub mod broker;
+pub mod client_key;
 pub mod config;
 pub mod discovery;
 pub mod error;
@@ -46,4 +49,6 @@ pub mod vault;
 pub use broker::Broker;
 pub use error::{Error, ErrorKind, Refusal, Result};
 pub use hint::Hint;
-pub use secret::{AccessToken, AppToken, AuthCode, ClientSecret, IdToken, Password, RefreshToken};
+pub use secret::{
+    AccessToken, AppToken, AuthCode, ClientKey, ClientSecret, IdToken, Password, RefreshToken,
+};

@@ -1,5 +1,5 @@
 //! The secrets Authdeck handles, one type per kind: [`AccessToken`], [`RefreshToken`],
-//! [`IdToken`], [`ClientSecret`], [`Password`], [`AppToken`], [`AuthCode`], and
+//! [`IdToken`], [`ClientSecret`], [`ClientKey`], [`Password`], [`AppToken`], [`AuthCode`], and
 //! [`EntryText`] (the raw text of a keyring entry, below the vault's typed API).
 //!
 //! Every one of them has a redacted `Debug`, no `Display` and no `Serialize`, so a token
@@ -129,6 +129,9 @@ secret_kinds! {
     IdToken;
     /// A service's client secret (shared by its accounts).
     ClientSecret;
+    /// A service's private signing key of `private_key_jwt` (shared by its accounts), as
+    /// PEM text: PKCS#8 (EC P-256 or RSA) or PKCS#1 (RSA).
+    ClientKey;
     /// An account's password (for the password grant).
     Password;
     /// A long-lived token minted with an access token (NOMAD app tokens).
@@ -153,6 +156,12 @@ mod tests {
             "AccessToken(<redacted>) Some(AccessToken(<redacted>))"
         );
         assert_eq!(s.expose(), "hunter2-token");
+    }
+
+    #[test]
+    fn a_client_key_is_redacted_too() {
+        let k = ClientKey::new("-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----");
+        assert_eq!(format!("{k:?}"), "ClientKey(<redacted>)");
     }
 
     #[test]

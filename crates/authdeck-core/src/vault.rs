@@ -13,7 +13,9 @@ use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
 use crate::ids::{AccountName, AccountRef, ServiceId};
-use crate::secret::{AccessToken, AppToken, ClientSecret, EntryText, Password, RefreshToken};
+use crate::secret::{
+    AccessToken, AppToken, ClientKey, ClientSecret, EntryText, Password, RefreshToken,
+};
 
 #[cfg(target_os = "linux")]
 mod linux;
@@ -32,6 +34,8 @@ pub enum SecretKind {
     IdToken,
     /// A service-level secret (shared by the service's accounts).
     ClientSecret,
+    /// A service-level private key (`private_key_jwt`), as PEM.
+    ClientKey,
     Password,
     /// A long-lived token minted with an access token (NOMAD app tokens).
     AppToken,
@@ -45,6 +49,7 @@ impl SecretKind {
             SecretKind::RefreshToken => "refresh_token",
             SecretKind::IdToken => "id_token",
             SecretKind::ClientSecret => "client_secret",
+            SecretKind::ClientKey => "client_key",
             SecretKind::Password => "password",
             SecretKind::AppToken => "app_token",
         }
@@ -243,6 +248,7 @@ pub(crate) fn replace_entry_hint(key: &SecretKey) -> crate::hint::Hint {
         .to_string();
     match key.kind {
         SecretKind::ClientSecret => Hint::StoreClientSecret { service },
+        SecretKind::ClientKey => Hint::SetClientKey { service },
         SecretKind::Password => Hint::StorePassword { service, account },
         _ => Hint::LogOutAndIn { service, account },
     }
@@ -414,6 +420,19 @@ impl Vault {
     pub async fn set_client_secret(&self, service: &ServiceId, secret: ClientSecret) -> Result<()> {
         let key = SecretKey::service(service, SecretKind::ClientSecret);
         self.set_entry(key, EntryText::new(secret.into_exposed()))
+            .await
+    }
+
+    /// The service's private key of `private_key_jwt`.
+    pub async fn client_key(&self, service: &ServiceId) -> Result<Option<ClientKey>> {
+        let key = SecretKey::service(service, SecretKind::ClientKey);
+        let text = self.entry(key).await?;
+        Ok(text.map(|t| ClientKey::new(t.into_exposed())))
+    }
+
+    pub async fn set_client_key(&self, service: &ServiceId, key: ClientKey) -> Result<()> {
+        let entry = SecretKey::service(service, SecretKind::ClientKey);
+        self.set_entry(entry, EntryText::new(key.into_exposed()))
             .await
     }
 

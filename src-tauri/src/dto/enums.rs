@@ -66,6 +66,8 @@ mirror! {
         None,
         ClientSecretBasic,
         ClientSecretPost,
+        ClientSecretJwt,
+        PrivateKeyJwt,
     }
 }
 

@@ -14,7 +14,7 @@ export type StatusKind = "logged_in" | "expired" | "login_required" | "not_logge
 
 export type Flow = "auth-code" | "device" | "client-credentials" | "password" | "bearer" | "api-key";
 
-export type ClientAuth = "none" | "client_secret_basic" | "client_secret_post";
+export type ClientAuth = "none" | "client_secret_basic" | "client_secret_post" | "client_secret_jwt" | "private_key_jwt";
 
 export type AccountView = { service: string, serviceName: string, account: string, flow: Flow, status: StatusKind, 
 /**

@@ -58,6 +58,8 @@ const CLIENT_AUTH_LABELS: Record<ClientAuth, string> = {
   none: "None (public client)",
   client_secret_basic: "Client secret, HTTP Basic",
   client_secret_post: "Client secret, in the form body",
+  client_secret_jwt: "Client secret, signed JWT (HS256)",
+  private_key_jwt: "Private key, signed JWT",
 };
 
 /** The client authentications, with their labels, in the order the form offers them. */

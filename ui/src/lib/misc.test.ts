@@ -105,7 +105,7 @@ describe("flows", () => {
     expect(FLOWS.map((f) => f.id)).toEqual(["auth-code", "device", "client-credentials", "password"]);
     expect(ALL_FLOWS.map((f) => f.id)).toEqual(["auth-code", "device", "client-credentials", "password", "bearer", "api-key"]);
     expect(flowInfo("bearer").manual).toBeNull();
-    expect(CLIENT_AUTHS.map((a) => a.id)).toEqual(["none", "client_secret_basic", "client_secret_post"]);
+    expect(CLIENT_AUTHS.map((a) => a.id)).toEqual(["none", "client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt"]);
     expect(tokenTypeLabel("bearer")).toBe("bearer token");
   });
 });

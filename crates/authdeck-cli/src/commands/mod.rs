@@ -4,6 +4,7 @@ mod agent;
 mod exec;
 mod git;
 mod import;
+mod key;
 mod kube;
 mod log;
 mod login;
@@ -121,6 +122,7 @@ async fn run(cli: Cli) -> authdeck_core::Result<()> {
         Command::Status(args) => status::run(&broker, &args),
         Command::Logout(args) => login::logout(&broker, args).await,
         Command::Log(args) => log::run(&broker, &args),
+        Command::Key(cmd) => key::run(&broker, cmd).await,
         Command::Preset(cmd) => preset::run(&cmd),
         Command::Agent(args) => agent::run(broker, &args).await,
         Command::Git(cmd) => git::run(&broker, cli.demo, cmd),

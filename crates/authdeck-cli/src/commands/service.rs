@@ -48,6 +48,8 @@ fn service_from(args: &AddArgs) -> Result<Service> {
             ClientAuthArg::None => ClientAuth::None,
             ClientAuthArg::Basic => ClientAuth::ClientSecretBasic,
             ClientAuthArg::Post => ClientAuth::ClientSecretPost,
+            ClientAuthArg::ClientSecretJwt => ClientAuth::ClientSecretJwt,
+            ClientAuthArg::PrivateKeyJwt => ClientAuth::PrivateKeyJwt,
         }),
         scopes: args.scopes.clone(),
         authorize_params: args.params.clone(),
@@ -117,9 +119,25 @@ fn preset_service(name: &str, args: &AddArgs) -> Result<Service> {
     Ok(service)
 }
 
+/// The settings of client assertions and PAR, which only the CLI's flags set so far.
+fn modern_settings(args: &AddArgs, service: &mut Service) -> Result<()> {
+    if let Some(aud) = &args.assertion_audience {
+        service.assertion_audience = aud
+            .parse()
+            .map_err(|e: String| Error::Config(format!("--assertion-audience: {e}")))?;
+    }
+    if let Some(par) = &args.par {
+        service.par = par
+            .parse()
+            .map_err(|e: String| Error::Config(format!("--par: {e}")))?;
+    }
+    service.validate().map_err(Error::Config)
+}
+
 async fn add(broker: &Broker, args: AddArgs) -> Result<()> {
     let id = args.id.clone();
-    let service = service_from(&args)?;
+    let mut service = service_from(&args)?;
+    modern_settings(&args, &mut service)?;
     let password_needed = match &args.preset {
         Some(name) => presets::find(name)?.needs_password,
         None => false,
@@ -201,6 +219,15 @@ async fn show(broker: &Broker, id: &ServiceId, json: bool) -> Result<()> {
     } else {
         None
     };
+    let has_key = if service.effective_client_auth().needs_key() {
+        Some(
+            broker
+                .has_secret(SecretKey::service(id, SecretKind::ClientKey))
+                .await?,
+        )
+    } else {
+        None
+    };
     let accounts: Vec<_> = broker
         .status()?
         .into_iter()
@@ -214,6 +241,7 @@ async fn show(broker: &Broker, id: &ServiceId, json: bool) -> Result<()> {
             "id": id,
             "service": service,
             "client_secret_stored": has_secret,
+            "client_key_stored": has_key,
             "accounts": accounts,
             "paste_hint": hint,
             "paste_hint_text": hint_text,
@@ -232,6 +260,18 @@ async fn show(broker: &Broker, id: &ServiceId, json: bool) -> Result<()> {
         Some(false) => println!(
             "  client secret: MISSING — store it with `{}`",
             crate::hints::command(&format!("service secret {id} --client-secret-stdin"))
+        ),
+        None => {}
+    }
+    match has_key {
+        Some(true) => println!(
+            "  private key: stored in the keyring (public key: `{}`)",
+            crate::hints::command(&format!("key show {id}"))
+        ),
+        Some(false) => println!(
+            "  private key: MISSING — make one with `{}` or import one with `{}`",
+            crate::hints::command(&format!("key generate {id}")),
+            crate::hints::command(&format!("key import {id} < key.pem"))
         ),
         None => {}
     }

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::flows::login;
 use crate::hint::Hint;
 use crate::ids::AccountRef;
-use crate::secret::{ClientSecret, EntryText, Password};
+use crate::secret::{ClientKey, ClientSecret, EntryText, Password};
 use crate::state::AccountState;
 use crate::token::TokenSet;
 use crate::vault::{SecretKey, SecretKind};
@@ -161,6 +161,49 @@ impl Broker {
         self.store.vault.set_client_secret(service_id, secret).await
     }
 
+    /// Gives the service a new private key for `private_key_jwt` (ES256: Authdeck
+    /// generates P-256 keys only; RSA keys are imported), replacing any it had, and
+    /// returns its public JWK. The service must exist.
+    pub async fn generate_client_key(&self, service_id: &ServiceId) -> Result<serde_json::Value> {
+        self.config.load()?.service(service_id)?;
+        let key = crate::client_key::generate_es256()?;
+        let jwk = crate::client_key::public_jwk(&key)?;
+        self.store.vault.set_client_key(service_id, key).await?;
+        Ok(jwk)
+    }
+
+    /// Stores an imported PEM private key (PKCS#8 EC P-256 or RSA, PKCS#1 RSA) for
+    /// `private_key_jwt`, replacing any the service had, and returns its public JWK.
+    pub async fn import_client_key(
+        &self,
+        service_id: &ServiceId,
+        pem: ClientKey,
+    ) -> Result<serde_json::Value> {
+        self.config.load()?.service(service_id)?;
+        let (key, _alg) = crate::client_key::import(pem.expose())?;
+        let jwk = crate::client_key::public_jwk(&key)?;
+        self.store.vault.set_client_key(service_id, key).await?;
+        Ok(jwk)
+    }
+
+    /// The public JWK of the service's private key, or a hint to make one.
+    pub async fn client_public_jwk(&self, service_id: &ServiceId) -> Result<serde_json::Value> {
+        self.config.load()?.service(service_id)?;
+        let key = self
+            .store
+            .vault
+            .client_key(service_id)
+            .await?
+            .ok_or_else(|| {
+                Error::Config(format!("'{service_id}' has no private key")).with_hint(
+                    Hint::SetClientKey {
+                        service: service_id.to_string(),
+                    },
+                )
+            })?;
+        crate::client_key::public_jwk(&key)
+    }
+
     /// Stores an account's password in the keyring.
     pub async fn set_password(
         &self,
@@ -185,7 +228,10 @@ impl Broker {
         let service = config.service(service_id)?;
         self.store.cache.forget_service(service_id);
         let id = service_id;
-        let mut keys = vec![SecretKey::service(id, SecretKind::ClientSecret)];
+        let mut keys = vec![
+            SecretKey::service(id, SecretKind::ClientSecret),
+            SecretKey::service(id, SecretKind::ClientKey),
+        ];
         for account in service.account_list() {
             let account = AccountRef::new(id.clone(), account);
             for kind in SecretKind::ACCOUNT {

@@ -100,7 +100,9 @@ impl Broker {
         cancel: &CancellationToken,
     ) -> Result<TokenSet> {
         let endpoints = self.endpoints(&at.service, service).await?;
-        let client = self.client_identity(&at.service, service).await?;
+        let client = self
+            .client_identity(&at.service, service, &endpoints)
+            .await?;
         let user = self.user_password(at, service).await?;
         let req = login::Request::new(
             at.service.as_str(),
@@ -164,10 +166,12 @@ impl Broker {
         refresh: Option<RefreshToken>,
     ) -> Result<bool> {
         let endpoints = self.endpoints(service_id, service).await?;
-        let Some(url) = endpoints.revocation else {
+        let Some(url) = endpoints.revocation.clone() else {
             return Ok(false);
         };
-        let client = self.client_identity(service_id, service).await?;
+        let client = self
+            .client_identity(service_id, service, &endpoints)
+            .await?;
         if let Some(rt) = &refresh {
             flows::revoke::revoke(&self.ctx.http, &url, &client, Revocable::Refresh(rt)).await?;
         }

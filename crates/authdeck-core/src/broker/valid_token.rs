@@ -11,7 +11,7 @@
 
 use super::{existing_account, in_account, pasted, Broker, ValidToken, DEFAULT_MIN_VALID};
 use crate::activity::ActivityKind;
-use crate::config::Service;
+use crate::config::{AssertionAudience, Service};
 use crate::discovery::{self, ResolvedEndpoints};
 use crate::error::{Error, ErrorKind, Refusal, Result};
 use crate::flows::refusal::{self, Grant};
@@ -118,7 +118,9 @@ impl Broker {
             ));
         }
         let endpoints = self.endpoints(&at.service, service).await?;
-        let (mut client, mut client_remembered) = self.renewal_client(&at.service, service).await?;
+        let (mut client, mut client_remembered) = self
+            .renewal_client(&at.service, service, &endpoints)
+            .await?;
         let mut refresh = if state.has_refresh_token {
             self.refresh_token(at, &state).await?
         } else {
@@ -146,7 +148,9 @@ impl Broker {
                 {
                     // The secret may have changed in another process: the keyring's, once.
                     tracing::info!("{}: client secret rejected, reading it again", at.service);
-                    client = self.client_identity(&at.service, service).await?;
+                    client = self
+                        .client_identity(&at.service, service, &endpoints)
+                        .await?;
                     client_remembered = false;
                     refresh = Some((refresh_token, remembered));
                 }
@@ -179,7 +183,9 @@ impl Broker {
         }
         if client_remembered {
             // Re-fetching is rare and cannot be retried as cheaply: the keyring's secret.
-            client = self.client_identity(&at.service, service).await?;
+            client = self
+                .client_identity(&at.service, service, &endpoints)
+                .await?;
         }
         if !login::fetches_without_user(service.flow) {
             let reason = if state.has_access_token {
@@ -272,26 +278,29 @@ impl Broker {
         &self,
         service_id: &ServiceId,
         service: &Service,
+        endpoints: &ResolvedEndpoints,
     ) -> Result<(ClientIdentity, bool)> {
         let auth = service.effective_client_auth();
         if auth.needs_secret() {
             if let Some(secret) = self.store.cache.client_secret(service_id) {
-                let client = ClientIdentity {
-                    client_id: service.client_id.clone(),
-                    auth,
-                    secret: Some(secret),
-                };
+                let mut client = ClientIdentity::new(service.client_id.clone(), auth, Some(secret));
+                client.audience = assertion_audience(service, endpoints);
                 return Ok((client, true));
             }
         }
-        Ok((self.client_identity(service_id, service).await?, false))
+        Ok((
+            self.client_identity(service_id, service, endpoints).await?,
+            false,
+        ))
     }
 
-    /// The client, its secret read from the keyring (and kept in memory, if any).
+    /// The client, its secret (kept in memory, if any) or private key read from the
+    /// keyring, with the audience of its assertions.
     pub(super) async fn client_identity(
         &self,
         service_id: &ServiceId,
         service: &Service,
+        endpoints: &ResolvedEndpoints,
     ) -> Result<ClientIdentity> {
         let auth = service.effective_client_auth();
         let secret = if auth.needs_secret() {
@@ -312,11 +321,29 @@ impl Broker {
         } else {
             None
         };
-        Ok(ClientIdentity {
-            client_id: service.client_id.clone(),
-            auth,
-            secret,
-        })
+        let key = if auth.needs_key() {
+            // Read for each use, never kept in memory between requests.
+            Some(
+                self.store
+                    .vault
+                    .client_key(service_id)
+                    .await?
+                    .ok_or_else(|| {
+                        Error::Config(format!(
+                            "'{service_id}' authenticates with private_key_jwt, but it has no private key yet"
+                        ))
+                        .with_hint(Hint::SetClientKey {
+                            service: service_id.to_string(),
+                        })
+                    })?,
+            )
+        } else {
+            None
+        };
+        let mut client = ClientIdentity::new(service.client_id.clone(), auth, secret);
+        client.key = key;
+        client.audience = assertion_audience(service, endpoints);
+        Ok(client)
     }
 
     /// The account's NOMAD app token. With `mint: Some(seconds)` a new one is minted
@@ -380,5 +407,17 @@ impl Broker {
             expires_at: Some(minted.expires_at),
             scopes: Vec::new(),
         })
+    }
+}
+
+/// The `aud` of the service's client assertions (`None`: each endpoint's own URL).
+fn assertion_audience(service: &Service, endpoints: &ResolvedEndpoints) -> Option<String> {
+    if !service.effective_client_auth().uses_assertion() {
+        return None;
+    }
+    match service.assertion_audience {
+        AssertionAudience::TokenEndpoint => Some(endpoints.token.to_string()),
+        AssertionAudience::Issuer => endpoints.issuer.clone(),
+        AssertionAudience::Endpoint => None,
     }
 }

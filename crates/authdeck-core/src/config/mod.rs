@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 pub use crate::ids::{AccountName, ServiceId, DEFAULT_ACCOUNT};
 pub use draft::{check_secrets, Field, FieldError, SecretsGiven, ServiceDraft, ServiceEdit};
 pub use types::{
-    ClientAuth, DeviceProtocol, Flow, HttpUrl, KeyLocation, PortList, RedirectHost, SwaggerKind,
-    TokenPlacement,
+    AssertionAudience, ClientAuth, DeviceProtocol, Flow, HttpUrl, KeyLocation, ParMode, PortList,
+    RedirectHost, SwaggerKind, TokenPlacement,
 };
 
 use crate::error::{Error, Result};
@@ -77,6 +77,14 @@ pub struct Service {
     /// for client credentials, `none` (public client) otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_auth: Option<ClientAuth>,
+    /// The `aud` of the client assertions (`client_secret_jwt`, `private_key_jwt`):
+    /// `token-endpoint` (default), `issuer` or `endpoint` (the URL each request goes to).
+    #[serde(default, skip_serializing_if = "AssertionAudience::is_default")]
+    pub assertion_audience: AssertionAudience,
+    /// Pushed authorization requests (RFC 9126) of the browser login: `auto` (default:
+    /// when the provider requires them), `always` or `never`.
+    #[serde(default, skip_serializing_if = "ParMode::is_default")]
+    pub par: ParMode,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes: Vec<String>,
     /// Extra parameters of the authorization request (e.g. `audience`).
@@ -291,7 +299,7 @@ impl Service {
         }
         // A public client of a password grant may have no id (RFC 6749 §4.3.2).
         let public_password =
-            self.flow == Flow::Password && !self.effective_client_auth().needs_secret();
+            self.flow == Flow::Password && !self.effective_client_auth().is_confidential();
         if self.client_id.trim().is_empty() && !public_password {
             return Err("client_id is empty".into());
         }
@@ -325,7 +333,10 @@ impl Service {
         }
         if self.flow == Flow::ClientCredentials && self.effective_client_auth() == ClientAuth::None
         {
-            return Err("flow 'client-credentials' needs client_auth 'client_secret_basic' or 'client_secret_post'".into());
+            return Err("flow 'client-credentials' needs a client_auth other than 'none' (client_secret_basic, client_secret_post, client_secret_jwt or private_key_jwt)".into());
+        }
+        if self.assertion_audience == AssertionAudience::Issuer && self.issuer.is_none() {
+            return Err("assertion_audience 'issuer' needs `issuer`".into());
         }
         if !(self.redirect.path.is_empty() || self.redirect.path.starts_with('/')) {
             return Err(format!(

@@ -260,3 +260,56 @@ fn a_non_utf8_file_is_a_syntax_error_at_the_bad_byte() {
     assert!(file.upsert_service(&id, &Service::default()).is_err());
     assert_eq!(std::fs::read(&path).expect("read"), bytes);
 }
+
+#[test]
+fn jwt_client_authentication_par_and_assertion_audience_are_settings() {
+    let text = r#"
+[services.signed]
+flow = "client-credentials"
+issuer = "https://id.example.test"
+client_id = "m"
+client_auth = "private_key_jwt"
+assertion_audience = "issuer"
+par = "always"
+"#;
+    let config = parse(&p(), text).expect("parses");
+    let s = config.service("signed").expect("signed");
+    assert_eq!(s.effective_client_auth(), ClientAuth::PrivateKeyJwt);
+    assert!(s.effective_client_auth().needs_key() && !s.effective_client_auth().needs_secret());
+    assert_eq!(s.assertion_audience, AssertionAudience::Issuer);
+    assert_eq!(s.par, ParMode::Always);
+    // Written back as read; the defaults are not written at all.
+    let toml = toml::to_string(s).expect("serialise");
+    assert!(
+        toml.contains("assertion_audience = \"issuer\"") && toml.contains("par = \"always\""),
+        "{toml}"
+    );
+    let plain = toml::to_string(
+        config
+            .service("signed")
+            .map(|s| Service {
+                assertion_audience: AssertionAudience::default(),
+                par: ParMode::default(),
+                ..s.clone()
+            })
+            .as_ref()
+            .expect("service"),
+    )
+    .expect("serialise");
+    assert!(
+        !plain.contains("assertion_audience") && !plain.contains("par ="),
+        "{plain}"
+    );
+    assert!(ClientAuth::ClientSecretJwt.needs_secret());
+
+    // The issuer as audience needs an issuer.
+    let (_, _, message) = error_at(
+        "[services.x]\nflow = \"client-credentials\"\nclient_id = \"m\"\nclient_auth = \"client_secret_jwt\"\nendpoints.token = \"https://id.test/token\"\nassertion_audience = \"issuer\"\n",
+    );
+    assert!(
+        message.contains("assertion_audience 'issuer' needs `issuer`"),
+        "{message}"
+    );
+    let (_, _, message) = error_at("[services.x]\nflow = \"auth-code\"\nissuer = \"https://id.test\"\nclient_id = \"m\"\npar = \"sometimes\"\n");
+    assert!(message.contains("use auto, always or never"), "{message}");
+}

@@ -78,18 +78,53 @@ pub enum ClientAuth {
     ClientSecretBasic,
     /// `client_id` and `client_secret` in the form body.
     ClientSecretPost,
+    /// A JWT assertion signed with the client secret (HS256; RFC 7523, OIDC Core 9).
+    ClientSecretJwt,
+    /// A JWT assertion signed with the service's private key, kept in the keyring
+    /// (ES256 or RS256; RFC 7523, OIDC Core 9).
+    PrivateKeyJwt,
 }
 
 impl ClientAuth {
+    pub const ALL: [ClientAuth; 5] = [
+        ClientAuth::None,
+        ClientAuth::ClientSecretBasic,
+        ClientAuth::ClientSecretPost,
+        ClientAuth::ClientSecretJwt,
+        ClientAuth::PrivateKeyJwt,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             ClientAuth::None => "none",
             ClientAuth::ClientSecretBasic => "client_secret_basic",
             ClientAuth::ClientSecretPost => "client_secret_post",
+            ClientAuth::ClientSecretJwt => "client_secret_jwt",
+            ClientAuth::PrivateKeyJwt => "private_key_jwt",
         }
     }
+    /// Whether the client authenticates with a client secret (stored in the keyring).
     pub fn needs_secret(self) -> bool {
+        matches!(
+            self,
+            ClientAuth::ClientSecretBasic
+                | ClientAuth::ClientSecretPost
+                | ClientAuth::ClientSecretJwt
+        )
+    }
+    /// Whether the client authenticates with a private key (stored in the keyring).
+    pub fn needs_key(self) -> bool {
+        self == ClientAuth::PrivateKeyJwt
+    }
+    /// Whether the client authenticates at all (a confidential client).
+    pub fn is_confidential(self) -> bool {
         self != ClientAuth::None
+    }
+    /// Whether each request carries a signed `client_assertion`.
+    pub fn uses_assertion(self) -> bool {
+        matches!(
+            self,
+            ClientAuth::ClientSecretJwt | ClientAuth::PrivateKeyJwt
+        )
     }
 }
 
@@ -100,8 +135,10 @@ impl FromStr for ClientAuth {
             "none" => Ok(ClientAuth::None),
             "basic" | "client_secret_basic" => Ok(ClientAuth::ClientSecretBasic),
             "post" | "client_secret_post" => Ok(ClientAuth::ClientSecretPost),
+            "client_secret_jwt" => Ok(ClientAuth::ClientSecretJwt),
+            "private_key_jwt" => Ok(ClientAuth::PrivateKeyJwt),
             _ => Err(format!(
-                "unknown client authentication '{s}': use none, client_secret_basic (basic) or client_secret_post (post)"
+                "unknown client authentication '{s}': use none, client_secret_basic (basic), client_secret_post (post), client_secret_jwt or private_key_jwt"
             )),
         }
     }
@@ -113,6 +150,107 @@ impl fmt::Display for ClientAuth {
     }
 }
 string_serde!(ClientAuth);
+
+/// The `aud` of a client assertion (`client_secret_jwt`, `private_key_jwt`). RFC 7523
+/// lets the provider choose; most accept the token endpoint, some want the issuer
+/// (Auth0) or the URL of the endpoint being called (Okta). oidc-provider accepts all
+/// three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AssertionAudience {
+    /// The token endpoint, whatever endpoint the request goes to.
+    #[default]
+    TokenEndpoint,
+    /// The issuer identifier.
+    Issuer,
+    /// The URL of the endpoint each request goes to (token, revocation, PAR).
+    Endpoint,
+}
+
+impl AssertionAudience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssertionAudience::TokenEndpoint => "token-endpoint",
+            AssertionAudience::Issuer => "issuer",
+            AssertionAudience::Endpoint => "endpoint",
+        }
+    }
+    pub fn is_default(&self) -> bool {
+        *self == AssertionAudience::TokenEndpoint
+    }
+}
+
+impl FromStr for AssertionAudience {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        [
+            AssertionAudience::TokenEndpoint,
+            AssertionAudience::Issuer,
+            AssertionAudience::Endpoint,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == s)
+        .ok_or_else(|| {
+            format!("unknown assertion audience '{s}': use token-endpoint, issuer or endpoint")
+        })
+    }
+}
+
+impl fmt::Display for AssertionAudience {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+string_serde!(AssertionAudience);
+
+/// When the authorization request is pushed to the provider first (PAR, RFC 9126).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ParMode {
+    /// When the provider's metadata says `require_pushed_authorization_requests`.
+    #[default]
+    Auto,
+    /// Always (the provider must have a `pushed_authorization_request_endpoint`).
+    Always,
+    /// Never, even when the provider requires it (its refusal is then reported).
+    Never,
+}
+
+impl ParMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParMode::Auto => "auto",
+            ParMode::Always => "always",
+            ParMode::Never => "never",
+        }
+    }
+    pub fn is_default(&self) -> bool {
+        *self == ParMode::Auto
+    }
+    /// Whether to push, given what the provider requires.
+    pub fn push(self, provider_requires: bool) -> bool {
+        match self {
+            ParMode::Auto => provider_requires,
+            ParMode::Always => true,
+            ParMode::Never => false,
+        }
+    }
+}
+
+impl FromStr for ParMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        [ParMode::Auto, ParMode::Always, ParMode::Never]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| format!("unknown par setting '{s}': use auto, always or never"))
+    }
+}
+
+impl fmt::Display for ParMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+string_serde!(ParMode);
 
 /// The host name written into a loopback redirect URI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

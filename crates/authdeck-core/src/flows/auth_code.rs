@@ -1,6 +1,13 @@
 //! Authorization code grant with PKCE (S256) in the system browser, redirected to a
 //! loopback listener (RFC 8252). `state` is always sent and checked, and a `nonce` is
 //! sent (and compared with the ID token's) whenever `openid` is requested.
+//!
+//! When asked (the provider requires it, or the service says so), the authorization
+//! request is pushed to the provider first with the client's authentication (PAR,
+//! RFC 9126) and the browser gets only `client_id` and the `request_uri`. The redirect's
+//! `iss` (RFC 9207) must name the provider's issuer whenever it is present, and must be
+//! present when the provider says it always sends it: otherwise the answer may come from
+//! another provider the user also logs in to (a mix-up attack) and the login is refused.
 
 use std::collections::BTreeMap;
 
@@ -40,6 +47,12 @@ pub struct AuthCodeLogin<'a> {
     pub authorize_params: &'a BTreeMap<String, String>,
     pub token_params: &'a BTreeMap<String, String>,
     pub redirect: &'a Redirect,
+    /// The issuer identifier, to compare the redirect's `iss` with (RFC 9207).
+    pub issuer: Option<&'a str>,
+    /// Whether the provider sends `iss` with every authorization response.
+    pub iss_required: bool,
+    /// Push the request to this endpoint first (PAR, RFC 9126).
+    pub par_endpoint: Option<&'a Url>,
 }
 
 /// Runs the browser login: listener, browser, callback, code exchange.
@@ -84,7 +97,10 @@ pub async fn login(
     }
     let (url, state) = auth.url();
 
-    let url = url.to_string();
+    let url = match req.par_endpoint {
+        Some(endpoint) => push(ctx, req, endpoint, &url).await?.to_string(),
+        None => url.to_string(),
+    };
     observer.on_event(LoginEvent::OpenBrowser { url: url.clone() });
     if let Err(e) = browser.open(&url) {
         observer.on_event(LoginEvent::BrowserFailed {
@@ -101,7 +117,12 @@ pub async fn login(
     let callback = listener
         .wait_for_callback(&expect, ctx.login_timeout, cancel)
         .await?;
+    let iss = callback.iss.clone();
     let (code, responder) = callback.into_parts();
+    if let Err(e) = check_iss(iss.as_deref(), req.issuer, req.iss_required) {
+        responder.finish(Err(&e.to_string())).await;
+        return Err(e);
+    }
 
     let mut params = vec![
         ("grant_type".to_owned(), "authorization_code".to_owned()),
@@ -134,6 +155,73 @@ pub async fn login(
     result
 }
 
+/// Pushes the authorization request of `url` (its query) to `endpoint` with the client's
+/// authentication, and returns the URL for the browser: the authorization endpoint with
+/// `client_id` and the `request_uri` the provider answered.
+async fn push(
+    ctx: &FlowContext,
+    req: &AuthCodeLogin<'_>,
+    endpoint: &Url,
+    url: &Url,
+) -> Result<Url> {
+    // The client's authentication adds `client_id` itself.
+    let params: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| k != "client_id")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let what = "the pushed authorization request";
+    let resp = token_endpoint::send(
+        &ctx.http,
+        endpoint,
+        req.client.creds(),
+        &params,
+        Placement::Form,
+    )
+    .await
+    .map_err(|e| e.into_error(Grant::Other, what))?;
+    if !resp.is_success() {
+        return Err(token_endpoint::error_from(endpoint, &resp).into_error(Grant::Other, what));
+    }
+    let request_uri = serde_json::from_slice::<serde_json::Value>(&resp.body)
+        .ok()
+        .and_then(|v| v.get("request_uri")?.as_str().map(str::to_owned))
+        .ok_or_else(|| {
+            Error::Provider(format!(
+                "{}{} answered the pushed authorization request without a request_uri: check endpoints of the service",
+                crate::http::origin(endpoint),
+                endpoint.path()
+            ))
+        })?;
+    let mut browser = req.authorization_url.clone();
+    browser
+        .query_pairs_mut()
+        .append_pair("client_id", &req.client.client_id)
+        .append_pair("request_uri", &request_uri);
+    Ok(browser)
+}
+
+/// RFC 9207: the redirect's `iss` must be the provider's issuer when present, and be
+/// present when the provider always sends it. Without a known issuer (endpoints
+/// configured by hand) there is nothing to compare with.
+pub fn check_iss(got: Option<&str>, issuer: Option<&str>, required: bool) -> Result<()> {
+    let Some(expected) = issuer else {
+        return Ok(());
+    };
+    match got {
+        Some(got) if crate::discovery::same_issuer(got, expected) => Ok(()),
+        Some(got) => Err(Error::IssuerMismatch {
+            expected: expected.to_owned(),
+            got: Some(crate::flows::token_endpoint::clean_text(got)),
+        }),
+        None if required => Err(Error::IssuerMismatch {
+            expected: expected.to_owned(),
+            got: None,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// The ID token must carry the nonce this login sent (it binds the token to the login).
 fn check_nonce(id_token: &str, expected: &str) -> Result<()> {
     let claims = decode_jwt_claims(id_token)
@@ -143,5 +231,35 @@ fn check_nonce(id_token: &str, expected: &str) -> Result<()> {
         _ => Err(Error::Provider(
             "the ID token does not carry the nonce of this login (a replayed or foreign token): log in again".into(),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_redirects_iss_must_be_the_issuer() {
+        let issuer = Some("https://id.test");
+        assert!(check_iss(Some("https://id.test"), issuer, true).is_ok());
+        assert!(check_iss(Some("https://id.test/"), issuer, true).is_ok());
+        // Another issuer: refused whether or not the provider advertises RFC 9207.
+        for required in [true, false] {
+            let err = check_iss(Some("https://evil.test"), issuer, required).expect_err("mix-up");
+            assert!(matches!(err, Error::IssuerMismatch { .. }), "{err:?}");
+            let text = err.to_string();
+            assert!(
+                text.contains("https://evil.test") && text.contains("https://id.test"),
+                "{text}"
+            );
+            assert!(text.contains("mix-up"), "{text}");
+            assert_eq!(err.kind(), crate::error::ErrorKind::Provider);
+        }
+        // Missing: refused only when the provider says it always sends it.
+        let err = check_iss(None, issuer, true).expect_err("missing");
+        assert!(err.to_string().contains("no `iss`"), "{err}");
+        assert!(check_iss(None, issuer, false).is_ok());
+        // No issuer known (explicit endpoints): nothing to compare.
+        assert!(check_iss(Some("https://evil.test"), None, true).is_ok());
     }
 }

@@ -83,6 +83,9 @@ pub async fn run(
                 authorize_params: &service.authorize_params,
                 token_params: &service.token_params,
                 redirect: &service.redirect,
+                issuer: endpoints.issuer.as_deref(),
+                iss_required: endpoints.iss_in_response,
+                par_endpoint: par_endpoint(service, endpoints)?,
             };
             auth_code::login(ctx, &login, browser, observer, cancel).await
         }
@@ -172,4 +175,21 @@ pub async fn without_user(ctx: &FlowContext, req: &Request<'_>) -> Result<TokenS
             "'{service_id}' logs in with the {flow} flow, which needs the user"
         ))),
     }
+}
+
+/// The PAR endpoint to push the browser login's request to, if it is pushed: when the
+/// provider requires it and the service leaves it to the provider (`par = "auto"`), or
+/// always (`par = "always"`), never with `par = "never"`.
+fn par_endpoint<'a>(
+    service: &Service,
+    endpoints: &'a crate::discovery::ResolvedEndpoints,
+) -> Result<Option<&'a url::Url>> {
+    if !service.par.push(endpoints.par_required) {
+        return Ok(None);
+    }
+    endpoints.par.as_ref().map(Some).ok_or_else(|| {
+        Error::Config(
+            "pushed authorization requests are asked for, but the provider's metadata names no pushed_authorization_request_endpoint: set par = \"auto\" or check the issuer".into(),
+        )
+    })
 }

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
-use crate::secret::ClientSecret;
+use crate::secret::{ClientKey, ClientSecret};
 use crate::token::Clock;
 
 pub use error_code::ErrorCode;
@@ -135,14 +135,36 @@ pub struct ClientIdentity {
     pub client_id: String,
     pub auth: crate::config::ClientAuth,
     pub secret: Option<ClientSecret>,
+    /// The private key of `private_key_jwt`.
+    pub key: Option<ClientKey>,
+    /// The `aud` of client assertions; `None`: the URL of each endpoint called.
+    pub audience: Option<String>,
 }
 
 impl ClientIdentity {
+    /// A client that authenticates with `auth` and `secret` (no key, no assertion
+    /// audience).
+    pub fn new(
+        client_id: String,
+        auth: crate::config::ClientAuth,
+        secret: Option<ClientSecret>,
+    ) -> Self {
+        ClientIdentity {
+            client_id,
+            auth,
+            secret,
+            key: None,
+            audience: None,
+        }
+    }
+
     pub fn creds(&self) -> ClientCreds<'_> {
         ClientCreds {
             id: &self.client_id,
             auth: self.auth,
             secret: self.secret.as_ref(),
+            key: self.key.as_ref(),
+            audience: self.audience.as_deref(),
         }
     }
 }

@@ -5,12 +5,13 @@ use url::Url;
 
 use super::error_code::ErrorCode;
 use super::refusal::{self, Grant};
+use crate::client_key::{self, AssertionClaims};
 use crate::config::ClientAuth;
 pub use crate::config::TokenPlacement as Placement;
 use crate::error::{Error, Refusal};
 use crate::http::{HttpClient, HttpResponse};
-use crate::secret::ClientSecret;
-use crate::token::TokenResponse;
+use crate::secret::{ClientKey, ClientSecret};
+use crate::token::{Clock as _, SystemClock, TokenResponse};
 
 /// The client's credentials for one request.
 #[derive(Debug, Clone, Copy)]
@@ -18,7 +19,14 @@ pub struct ClientCreds<'a> {
     pub id: &'a str,
     pub auth: ClientAuth,
     pub secret: Option<&'a ClientSecret>,
+    /// The private key of `private_key_jwt`.
+    pub key: Option<&'a ClientKey>,
+    /// The `aud` of client assertions; `None`: the URL of the endpoint called.
+    pub audience: Option<&'a str>,
 }
+
+/// The `client_assertion_type` of RFC 7523 §2.2.
+pub const JWT_BEARER_ASSERTION: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// An error response in the OAuth format (`{"error": …, "error_description": …}`), or
 /// NOMAD's 401 `{"detail": …}` (code [`ErrorCode::Unauthenticated`]).
@@ -116,6 +124,16 @@ pub async fn send(
                 |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
             basic = Some((enc(creds.id), enc(secret.expose())));
         }
+        ClientAuth::ClientSecretJwt | ClientAuth::PrivateKeyJwt => {
+            let audience = creds.audience.unwrap_or(endpoint.as_str());
+            let jwt = client_assertion(creds, audience, SystemClock.now())?;
+            all.push(("client_id".into(), creds.id.to_owned()));
+            all.push((
+                "client_assertion_type".into(),
+                JWT_BEARER_ASSERTION.to_owned(),
+            ));
+            all.push(("client_assertion".into(), jwt));
+        }
     }
     let mut url = endpoint.clone();
     let method = match placement {
@@ -150,7 +168,7 @@ pub async fn send(
     if !resp.is_success() {
         // An error answer may echo what was sent (a refresh token in error_description, a
         // debug page quoting the form): such text must never reach a message.
-        scrub(&mut resp.body, &sent_secrets(creds, params));
+        scrub(&mut resp.body, &sent_secrets(creds, &all));
         answer = parse_oauth_error(&resp).map(|o| o.summary());
     }
     // Every token request is noted for the account's activity (`activity.rs`); the
@@ -222,6 +240,31 @@ fn scrub(body: &mut Vec<u8>, secrets: &[String]) {
         }
         *body = out;
     }
+}
+
+/// A fresh client assertion (unique `jti`, a minute of validity) for one request.
+pub fn client_assertion(
+    creds: ClientCreds<'_>,
+    audience: &str,
+    now: i64,
+) -> Result<String, TokenError> {
+    let claims = AssertionClaims {
+        client_id: creds.id,
+        audience,
+        now,
+    };
+    Ok(match creds.auth {
+        ClientAuth::PrivateKeyJwt => {
+            let key = creds.key.ok_or_else(|| {
+                TokenError::Other(Error::Config(format!(
+                    "client '{}' authenticates with private_key_jwt, but no private key is stored",
+                    creds.id
+                )))
+            })?;
+            client_key::sign_assertion(key, &claims)?
+        }
+        _ => client_key::mac_assertion(require_secret(creds)?, &claims)?,
+    })
 }
 
 fn require_secret<'a>(creds: ClientCreds<'a>) -> Result<&'a ClientSecret, TokenError> {
@@ -322,6 +365,8 @@ mod tests {
             id: "app",
             auth: ClientAuth::ClientSecretBasic,
             secret: Some(&secret),
+            key: None,
+            audience: None,
         };
         let params = vec![
             ("grant_type".to_owned(), "refresh_token".to_owned()),
@@ -348,10 +393,51 @@ mod tests {
             id: "app",
             auth: ClientAuth::None,
             secret: None,
+            key: None,
+            audience: None,
         };
         let mut body = br#"{"error":"invalid_grant"}"#.to_vec();
         scrub(&mut body, &sent_secrets(creds, &params));
         assert_eq!(body, br#"{"error":"invalid_grant"}"#.to_vec());
+    }
+
+    #[test]
+    fn echoed_assertions_are_scrubbed_too() {
+        let params = vec![
+            ("grant_type".to_owned(), "client_credentials".to_owned()),
+            (
+                "client_assertion".to_owned(),
+                "eyJhbGciOi.eyJpc3Mi.c2lnbmF0dXJl".to_owned(),
+            ),
+        ];
+        let creds = ClientCreds {
+            id: "app",
+            auth: ClientAuth::PrivateKeyJwt,
+            secret: None,
+            key: None,
+            audience: None,
+        };
+        let mut body =
+            br#"{"error":"invalid_client","error_description":"bad eyJhbGciOi.eyJpc3Mi.c2lnbmF0dXJl"}"#
+                .to_vec();
+        scrub(&mut body, &sent_secrets(creds, &params));
+        let text = String::from_utf8(body).expect("utf-8");
+        assert!(!text.contains("c2lnbmF0dXJl"), "{text}");
+    }
+
+    #[test]
+    fn a_private_key_jwt_client_without_a_key_says_so() {
+        let creds = ClientCreds {
+            id: "app",
+            auth: ClientAuth::PrivateKeyJwt,
+            secret: None,
+            key: None,
+            audience: None,
+        };
+        let Err(TokenError::Other(e)) = client_assertion(creds, "https://id.test/token", 0) else {
+            panic!("no key, no assertion");
+        };
+        assert!(e.to_string().contains("no private key"), "{e}");
     }
 
     fn resp(status: u16, ct: &str, body: &str) -> HttpResponse {
