@@ -295,8 +295,13 @@ fn exec_hands_tokens_through_the_environment_only() {
 #[test]
 fn exec_lets_ctrl_c_reach_the_command() {
     let (_demo, env) = setup(false);
-    let mut child = env
-        .authdeck()
+    // Ctrl-C as a terminal delivers it: SIGINT at its default. A job started in the
+    // background by a non-interactive shell (a CI runner's `… &`) inherits SIGINT
+    // ignored, and exec keeps an ignored signal ignored, as a shell does.
+    let mut child = Command::new("env")
+        .arg("--default-signal=INT")
+        .arg(authdeck_e2e::authdeck_bin())
+        .envs(env.app_env())
         .args(["exec", "q", "--", "sleep", "120"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -318,8 +323,10 @@ fn exec_lets_ctrl_c_reach_the_command() {
         "the command died of SIGINT: {status:?}"
     );
     // A shell reports that as 130.
-    let out = Command::new("sh")
+    let out = Command::new("env")
         .args([
+            "--default-signal=INT",
+            "sh",
             "-c",
             r#""$0" exec q -- sh -c 'kill -INT $$'; echo "status $?""#,
         ])

@@ -67,7 +67,9 @@ impl Agent {
         self.answer_for(req).await.0
     }
 
-    /// [`Agent::answer`], with the account a token was handed out for.
+    /// [`Agent::answer`], with the account when the token is handed out for the first
+    /// time: a token served again from memory is the same hand-out (the activity log
+    /// records each token once, not every request of a script's loop).
     async fn answer_for(&self, req: Request) -> (Reply, Option<AccountName>) {
         let key = (req.service.clone(), req.account.clone());
         if let Some(served) = self.kept_reply(&key, req.min_valid) {
@@ -111,7 +113,7 @@ impl Agent {
             kept.remove(key);
             return None;
         }
-        Some((token_reply(&entry.token), Some(entry.account.clone())))
+        Some((token_reply(&entry.token), None))
     }
 
     /// Keeps `token` if the state file on disk describes it (else another process changed
@@ -398,6 +400,27 @@ mod tests {
             Reply::Error { kind, .. } => assert_eq!(kind, ErrorKind::LoginRequired),
             other => panic!("expected login required, got {other:?}"),
         }
+    }
+
+    #[tokio::test]
+    async fn each_token_is_one_hand_out_however_often_it_is_served() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Arc::new(MemoryStore::default());
+        store_token(dir.path(), &store, "first", NOW + 3600);
+        let agent = Agent::new(broker(dir.path(), Arc::clone(&store)));
+        let handed_out = |answer: (Reply, Option<AccountName>)| answer.1.is_some();
+        assert!(handed_out(agent.answer_for(request()).await), "first serve");
+        for _ in 0..3 {
+            assert!(
+                !handed_out(agent.answer_for(request()).await),
+                "served again from memory: the same hand-out"
+            );
+        }
+        store_token(dir.path(), &store, "second", NOW + 7200);
+        assert!(
+            handed_out(agent.answer_for(request()).await),
+            "a new token is a new hand-out"
+        );
     }
 
     #[tokio::test]
