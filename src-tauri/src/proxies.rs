@@ -66,7 +66,11 @@ impl Proxies {
 
     /// Keeps `proxy` as `account`'s; when one was started meanwhile (two starts at once),
     /// `proxy` is handed back to be stopped and the one kept wins.
-    fn insert(&self, account: &AccountRef, proxy: RunningProxy) -> (ProxyView, Option<RunningProxy>) {
+    fn insert(
+        &self,
+        account: &AccountRef,
+        proxy: RunningProxy,
+    ) -> (ProxyView, Option<RunningProxy>) {
         let mut running = self.lock();
         let key = account_key(account);
         if let Some(existing) = running.get(&key) {
@@ -130,11 +134,7 @@ impl ProxyFront for DesktopFront {
                         .map(|s| s.display_name(service.as_str()).to_owned())
                 })
                 .unwrap_or_else(|| service.to_string());
-            crate::refresher::notify_login_needed(
-                &self.app,
-                &name,
-                &crate::error::describe(error),
-            );
+            crate::refresher::notify_login_needed(&self.app, &name, &crate::error::describe(error));
         }
         let _ = self.app.emit("accounts-changed", ());
     }

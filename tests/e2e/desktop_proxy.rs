@@ -113,5 +113,8 @@ fn the_panel_starts_a_proxy_that_reaches_the_api_and_stops_it() {
         assert!(gone.is_err(), "the stopped proxy still answers: {gone:?}");
         let _ = c.close().await;
     });
-    eprintln!("desktop proxy test: {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "desktop proxy test: {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 }
