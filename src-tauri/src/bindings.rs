@@ -53,6 +53,7 @@ pub fn types_ts() -> String {
         AppInfo::decl(),
         NoticeLevel::decl(),
         NoticeDto::decl(),
+        ProxyView::decl(),
     ];
     let mut out = String::from(HEADER);
     for d in decls {

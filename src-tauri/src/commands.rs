@@ -17,11 +17,11 @@ use tauri::{AppHandle, State};
 use crate::dto::{
     AccountView, ActivityView, AppInfo, CopyFormat, CopyOutcome, DiscoveredEndpoints,
     ExportOutcome, ImportRequest, NewAccount, NewServiceFromPreset, NewServiceManual, OpenApiView,
-    PresetView, ServiceSettings, ServiceUpdate, Settings, TokenSummary,
+    PresetView, ProxyView, ServiceSettings, ServiceUpdate, Settings, TokenSummary,
 };
 use crate::error::CmdResult;
 use crate::state::{account_key, account_ref, service_id, AppState};
-use crate::{clipboard, login as logins, services, views};
+use crate::{clipboard, login as logins, proxies, services, views};
 
 /// One command for the TypeScript bindings, read from its handler's signature: the Rust
 /// name (what `invoke` is given), the arguments the webview sends (Rust names and
@@ -261,6 +261,33 @@ command_table! {
     ) -> AccountView {
         let target = account_ref(&service, &account)?;
         Ok(views::create_app_token(&state, &target, expires_in_secs).await?)
+    }
+
+    /// Starts the account's proxy (or gives the running one).
+    async fn start_proxy(
+        app: AppHandle,
+        state: State<'_, AppState>;
+        service: String,
+        account: String
+    ) -> ProxyView {
+        Ok(proxies::start(&app, &state, &account_ref(&service, &account)?).await?)
+    }
+
+    async fn stop_proxy(state: State<'_, AppState>; service: String, account: String) -> () {
+        proxies::stop(&state, &account_ref(&service, &account)?).await;
+        Ok(())
+    }
+
+    fn list_proxies(state: State<'_, AppState>;) -> Vec<ProxyView> {
+        Ok(state.proxies.list())
+    }
+
+    fn copy_proxy_url(app: AppHandle, state: State<'_, AppState>; service: String, account: String) -> () {
+        Ok(proxies::copy_url(&app, &state, &account_ref(&service, &account)?)?)
+    }
+
+    fn open_proxy_docs(state: State<'_, AppState>; service: String, account: String) -> () {
+        Ok(proxies::open_docs(&state, &account_ref(&service, &account)?)?)
     }
 
     fn get_settings(state: State<'_, AppState>;) -> Settings {

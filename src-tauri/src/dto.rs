@@ -590,3 +590,22 @@ pub struct NoticeDto {
     pub level: NoticeLevel,
     pub message: String,
 }
+
+/// A proxy running for an account (`proxies.rs`). Its URL holds the proxy's access key:
+/// shown to the user who started it, never logged (so `Debug` leaves it out).
+#[derive(Clone, Serialize, TS)]
+pub struct ProxyView {
+    pub service: String,
+    pub account: String,
+    /// The base URL (`http://127.0.0.1:<port>/<key>/`); the docs page is `<url>docs`.
+    pub url: String,
+}
+
+impl std::fmt::Debug for ProxyView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProxyView")
+            .field("service", &self.service)
+            .field("account", &self.account)
+            .finish_non_exhaustive()
+    }
+}

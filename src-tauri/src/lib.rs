@@ -7,6 +7,7 @@
 //! - `refresher` (background refresh), `tray`, `opener` (URLs: AUTHDECK_BROWSER or the
 //!   opener plugin).
 //! - `agent_host`: the token agent for `authdeck token`, served while the app runs.
+//! - `proxies`: the accounts' injecting proxies (`authdeck proxy` in the window).
 //! - `startup`: first-paint timing for the benchmarks; `webview`: GTK and WebKit started
 //!   without OpenGL probes, and WebKit's memory-lean settings.
 //!
@@ -23,6 +24,7 @@ mod dto;
 mod error;
 mod login;
 mod opener;
+mod proxies;
 mod refresher;
 mod services;
 mod startup;

@@ -113,7 +113,9 @@ async fn tick(app: &AppHandle, interval: Duration) {
     }
 }
 
-fn notify_login_needed(app: &AppHandle, service_name: &str, message: &str) {
+/// Tells the user `service_name` needs a login: a notice in the window and a desktop
+/// notification (also used by the proxies, `proxies.rs`).
+pub(crate) fn notify_login_needed(app: &AppHandle, service_name: &str, message: &str) {
     let _ = app.emit(
         "notice",
         NoticeDto {

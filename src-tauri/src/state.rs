@@ -12,6 +12,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::agent_host::AgentHost;
 use crate::opener::AppOpener;
+use crate::proxies::Proxies;
 
 /// How long quitting waits for a background refresh under way (one token request is
 /// bounded by the HTTP client's timeout, 30 s).
@@ -28,6 +29,8 @@ pub struct AppState {
     pub namespace: String,
     /// The token agent the app hosts while it runs.
     pub agent: AgentHost,
+    /// The proxies running for accounts (stopped on quit).
+    pub proxies: Proxies,
     /// Background refreshes under way: quitting waits for them (see [`Self::finish`]).
     pub refreshes: TaskTracker,
     settings: Mutex<AppSettings>,
@@ -85,6 +88,7 @@ impl AppState {
             opener,
             namespace,
             agent: AgentHost::default(),
+            proxies: Proxies::default(),
             refreshes: TaskTracker::new(),
             settings: Mutex::new(settings),
             logins: Mutex::new(HashMap::new()),
@@ -94,12 +98,13 @@ impl AppState {
         })
     }
 
-    /// On quit: stops the agent, and lets a background refresh under way finish (up to
+    /// On quit: stops the agent and the proxies, and lets a background refresh under way finish (up to
     /// [`QUIT_WAIT`]). A refresh cut off after the provider rotated the refresh token, but
     /// before the new one is in the keyring, would log the account out.
     pub fn finish(&self) {
         self.refreshes.close();
         self.agent.stop();
+        tauri::async_runtime::block_on(self.proxies.stop_all());
         let waited = tauri::async_runtime::block_on(async {
             tokio::time::timeout(QUIT_WAIT, self.refreshes.wait()).await
         });

@@ -9,6 +9,7 @@ mod desktop;
 mod desktop_activity;
 mod desktop_agent;
 mod desktop_faults;
+mod desktop_proxy;
 mod faults;
 mod flows;
 mod hints;

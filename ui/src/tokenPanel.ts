@@ -1,6 +1,6 @@
 // The token panel for the selected account: built from its sections (tokenPanel/), one
 // module each — header, login callout (or paste field), copy buttons, expiry, reveal,
-// app tokens, the token's summary (claims), activity, accounts, footer. This module mounts the
+// app tokens, the proxy, the token's summary (claims), activity, accounts, footer. This module mounts the
 // panel, rebuilds it when another account is selected, and passes each state change and
 // ticker second on to the sections.
 //
@@ -11,6 +11,7 @@
 import type { AccountView } from "./bindings/types";
 import { h, icon } from "./dom";
 import { accountKey } from "./lib/accounts";
+import { canProxy } from "./lib/proxy";
 import { nowSecs } from "./lib/time";
 import { findAccount, getState, subscribe, type AppState } from "./store";
 import { onTick } from "./ticker";
@@ -23,6 +24,7 @@ import { panelFooter } from "./tokenPanel/footer";
 import { panelHeader, type PanelHeader } from "./tokenPanel/header";
 import { loginCallout, type LoginCallout } from "./tokenPanel/loginCallout";
 import { focusPaste } from "./tokenPanel/paste";
+import { proxySection, type ProxySection } from "./tokenPanel/proxy";
 import { revealBox, type RevealBox } from "./tokenPanel/reveal";
 import { summarySection, type SummarySection } from "./tokenPanel/summary";
 
@@ -39,6 +41,7 @@ interface Panel {
   expiry: ExpirySection;
   reveal: RevealBox;
   appToken: AppTokenSection | null;
+  proxy: ProxySection | null;
   summary: SummarySection;
   activity: ActivitySection;
 }
@@ -101,6 +104,7 @@ function build(view: AccountView): Panel {
   const expiry = expirySection();
   const reveal = revealBox(view);
   const appToken = view.supportsAppToken ? appTokenSection(key, view) : null;
+  const proxy = canProxy(view) ? proxySection(view) : null;
   const summary = summarySection(expiry.showScopes, () => panel?.key === key && panel.summary === summary);
   const activity = activitySection(view, () => panel?.key === key && panel.activity === activity);
   const root = h("div", { class: "panel", testid: "token-panel", attrs: { "data-key": key, tabindex: "-1" } },
@@ -110,12 +114,13 @@ function build(view: AccountView): Panel {
     expiry.root,
     reveal.root,
     appToken?.root ?? null,
+    proxy?.root ?? null,
     summary.root,
     activity.root,
     accountsSection(view),
     panelFooter(key, view, reveal.hide, copy.showError),
   );
-  return { key, view, root, header, callout, copy, expiry, reveal, appToken, summary, activity };
+  return { key, view, root, header, callout, copy, expiry, reveal, appToken, proxy, summary, activity };
 }
 
 function update(p: Panel, view: AccountView): void {
@@ -124,6 +129,7 @@ function update(p: Panel, view: AccountView): void {
   if (view.status !== "logged_in" && view.status !== "expired") p.reveal.hide();
   tickPanel(p, nowSecs());
   p.summary.update(view);
+  p.proxy?.update(view);
 }
 
 function tickPanel(p: Panel, now: number): void {

@@ -173,3 +173,9 @@ export type AppInfo = { demo: boolean, version: string, };
 export type NoticeLevel = "info" | "warning" | "error";
 
 export type NoticeDto = { level: NoticeLevel, message: string, };
+
+export type ProxyView = { service: string, account: string, 
+/**
+ * The base URL (`http://127.0.0.1:<port>/<key>/`); the docs page is `<url>docs`.
+ */
+url: string, };

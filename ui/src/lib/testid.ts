@@ -19,7 +19,13 @@ export type RowTestId =
   | "reveal"
   | "logout"
   | "remove-account"
-  | "activity";
+  | "activity"
+  | "proxy"
+  | "proxy-start"
+  | "proxy-stop"
+  | "proxy-url"
+  | "proxy-copy"
+  | "proxy-docs";
 
 export function rowTestId(kind: RowTestId, service: string, account: string): string {
   return `${kind}-${testIdSuffix(service, account)}`;

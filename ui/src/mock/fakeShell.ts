@@ -5,7 +5,7 @@
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { events } from "../bindings/commands";
-import type { AccountView, ErrorCode, ErrorDto, Flow, LoginEventDto, NewAccount, NewServiceFromPreset, NewServiceManual, ServiceUpdate, Settings } from "../bindings/types";
+import type { AccountView, ErrorCode, ErrorDto, Flow, LoginEventDto, NewAccount, NewServiceFromPreset, NewServiceManual, ProxyView, ServiceUpdate, Settings } from "../bindings/types";
 import { fakeQrSvg, fakeToken, PRESETS, sampleAccounts } from "./data";
 
 type Args = Record<string, unknown>;
@@ -18,6 +18,8 @@ const fail = (code: ErrorCode, message: string, hint: string | null = null): Err
 let accounts: AccountView[] = params.get("scenario") === "empty" ? [] : sampleAccounts(now());
 let settings: Settings = { clipboardClearSecs: 60, refreshMarginSecs: 120, keepInTray: true, theme: "system" };
 const pendingLogins = new Map<string, (e: ErrorDto) => void>();
+const proxies = new Map<string, ProxyView>();
+let nextProxyPort = 47500;
 
 const key = (a: Args): string => `${String(a["service"])}/${String(a["account"])}`;
 
@@ -243,6 +245,27 @@ async function handle(cmd: string, a: Args): Promise<unknown> {
       await sleep(200);
       settings = a["settings"] as Settings;
       return settings;
+    case "start_proxy": {
+      await sleep(200);
+      const acc = find(a);
+      if (acc.apiBase === null) throw fail("other", `'${acc.service}' has no API base URL for the proxy to forward to: set it with "Edit service…"`);
+      const k = key(a);
+      const running = proxies.get(k) ?? { service: acc.service, account: acc.account, url: `http://127.0.0.1:${nextProxyPort++}/mock-proxy-key/` };
+      proxies.set(k, running);
+      return running;
+    }
+    case "stop_proxy":
+      await sleep(100);
+      proxies.delete(key(a));
+      return null;
+    case "list_proxies":
+      return [...proxies.values()];
+    case "copy_proxy_url":
+      if (!proxies.has(key(a))) throw fail("other", "no proxy runs for this account: start it first");
+      return null;
+    case "open_proxy_docs":
+      console.info("mock: open", `${proxies.get(key(a))?.url ?? "?"}docs`);
+      return null;
     case "open_url":
       console.info("mock: open", a["url"]);
       return null;
