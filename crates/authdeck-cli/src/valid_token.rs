@@ -24,7 +24,7 @@ pub struct Wanted {
 /// no async runtime; never in demo mode (whose agent would be another instance's).
 #[cfg(unix)]
 pub fn from_agent(wanted: &Wanted) -> Option<Result<ValidToken>> {
-    use authdeck_core::agent::{self, AgentAnswer, Reply, Request};
+    use authdeck_core::agent::{self, AgentAnswer, Request};
     if !agent::enabled() {
         return None;
     }
@@ -44,31 +44,13 @@ pub fn from_agent(wanted: &Wanted) -> Option<Result<ValidToken>> {
             tracing::warn!("not using the agent ({why}): reading the keyring");
             None
         }
-        AgentAnswer::Reply(Reply::Token {
-            token_type,
-            expires_at,
-            scopes,
-            token,
-        }) => {
-            tracing::debug!("token served by the agent on {}", socket.display());
-            Some(Ok(ValidToken {
-                access_token: token,
-                token_type,
-                expires_at,
-                scopes,
-            }))
-        }
-        AgentAnswer::Reply(Reply::Error {
-            kind,
-            message,
-            hint,
-        }) => {
-            tracing::debug!("the agent on {} answered an error", socket.display());
-            Some(Err(Error::Agent {
-                kind,
-                message,
-                hint: hint.map(Box::new),
-            }))
+        AgentAnswer::Reply(reply) => {
+            let token = reply.into_token();
+            match &token {
+                Ok(_) => tracing::debug!("token served by the agent on {}", socket.display()),
+                Err(_) => tracing::debug!("the agent on {} answered an error", socket.display()),
+            }
+            Some(token)
         }
     }
 }

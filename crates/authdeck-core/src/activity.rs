@@ -364,23 +364,14 @@ impl ActivityLog {
             self.rotated(account),
             self.lock_path(account),
         ] {
-            match std::fs::remove_file(&path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(Error::io("remove", &path, e)),
-            }
+            crate::paths::remove_file_if_present(&path)?;
         }
         Ok(())
     }
 
     /// Forgets the activity of every account of a service.
     pub fn remove_service(&self, service: &ServiceId) -> Result<()> {
-        let dir = self.dir.join(service.as_str());
-        match std::fs::remove_dir_all(&dir) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(Error::io("remove", &dir, e)),
-        }
+        crate::paths::remove_dir_if_present(&self.dir.join(service.as_str()))
     }
 }
 

@@ -83,6 +83,22 @@ pub fn ensure_private_dir(dir: &Path) -> Result<()> {
         .map_err(|e| Error::io("create the directory", dir, e))
 }
 
+/// Removes a file; one that is already gone is fine.
+pub fn remove_file_if_present(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io("remove", path, e)),
+        _ => Ok(()),
+    }
+}
+
+/// Removes a directory and everything in it; one that is already gone is fine.
+pub fn remove_dir_if_present(dir: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io("remove", dir, e)),
+        _ => Ok(()),
+    }
+}
+
 /// Writes `contents` to `path` atomically: a temporary file in the same directory is
 /// written, flushed to disk and renamed over the target, so a reader sees either the old
 /// or the new file, and a failure (disk full, crash) leaves the old one intact.

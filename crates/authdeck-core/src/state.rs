@@ -164,11 +164,7 @@ impl StateStore {
     /// Forgets the account's state (and its lock file).
     pub fn remove(&self, account: &AccountRef) -> Result<()> {
         for path in [self.file(account), self.lock_path(account)] {
-            match std::fs::remove_file(&path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(Error::io("remove", &path, e)),
-            }
+            paths::remove_file_if_present(&path)?;
         }
         Ok(())
     }
@@ -176,12 +172,7 @@ impl StateStore {
     /// Forgets every account of a service.
     pub fn remove_service(&self, service: &ServiceId) -> Result<()> {
         for sub in ["accounts", "locks"] {
-            let dir = self.dir.join(sub).join(service.as_str());
-            match std::fs::remove_dir_all(&dir) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(Error::io("remove", &dir, e)),
-            }
+            paths::remove_dir_if_present(&self.dir.join(sub).join(service.as_str()))?;
         }
         Ok(())
     }

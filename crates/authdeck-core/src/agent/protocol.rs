@@ -47,6 +47,34 @@ pub enum Reply {
     },
 }
 
+impl Reply {
+    /// The answer as the broker would have given it: the token, or the agent's error.
+    pub fn into_token(self) -> crate::error::Result<crate::broker::ValidToken> {
+        match self {
+            Reply::Token {
+                token_type,
+                expires_at,
+                scopes,
+                token,
+            } => Ok(crate::broker::ValidToken {
+                access_token: token,
+                token_type,
+                expires_at,
+                scopes,
+            }),
+            Reply::Error {
+                kind,
+                message,
+                hint,
+            } => Err(crate::error::Error::Agent {
+                kind,
+                message,
+                hint: hint.map(Box::new),
+            }),
+        }
+    }
+}
+
 fn field_ok(s: &str) -> bool {
     !s.contains(['\t', '\n', '\r'])
 }

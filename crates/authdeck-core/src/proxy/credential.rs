@@ -13,7 +13,7 @@ use std::sync::Arc;
 use tokio::sync::Mutex;
 
 use crate::broker::ValidToken;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ids::{AccountName, ServiceId};
 use crate::state::{AccountState, FileStamp};
 use crate::token::is_valid;
@@ -147,7 +147,7 @@ impl Credentials {
     /// The agent's answer; `None` when there is no usable agent.
     #[cfg(unix)]
     async fn ask_agent(&self, min_valid: i64) -> Option<Result<ValidToken>> {
-        use crate::agent::{self, AgentAnswer, Reply, Request};
+        use crate::agent::{self, AgentAnswer, Request};
         let socket = self.agent.clone()?;
         let request = Request {
             service: self.service.clone(),
@@ -163,26 +163,7 @@ impl Credentials {
                 tracing::warn!("proxy: not using the agent ({why}): reading the keyring");
                 None
             }
-            AgentAnswer::Reply(Reply::Token {
-                token_type,
-                expires_at,
-                scopes,
-                token,
-            }) => Some(Ok(ValidToken {
-                access_token: token,
-                token_type,
-                expires_at,
-                scopes,
-            })),
-            AgentAnswer::Reply(Reply::Error {
-                kind,
-                message,
-                hint,
-            }) => Some(Err(Error::Agent {
-                kind,
-                message,
-                hint: hint.map(Box::new),
-            })),
+            AgentAnswer::Reply(reply) => Some(reply.into_token()),
         }
     }
 
