@@ -445,6 +445,10 @@ pub struct AddArgs {
     /// Base URL of the service's API.
     #[arg(long, value_name = "URL")]
     pub api_base: Option<String>,
+    /// How long the provider's refresh tokens live when its answers do not say (e.g. 30d;
+    /// a Keycloak realm's session length): tells when a login will be needed.
+    #[arg(long, value_name = "DURATION")]
+    pub refresh_token_lifetime: Option<String>,
     /// Replace an existing service of this id.
     #[arg(long)]
     pub replace: bool,

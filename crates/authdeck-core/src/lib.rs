@@ -10,6 +10,7 @@
 //!   assertions (`private_key_jwt`, `client_secret_jwt`).
 //! - [`vault`]: the OS keyring, the only place secrets are stored.
 //! - [`state`]: per-account expiry and status (never a token).
+//! - [`relogin`]: when an account must log in again (the fronts warn ahead of it).
 //! - [`activity`]: what happened to each account (logins, refreshes, hand-outs,
 //!   failures), bounded and rotated (never a token).
 //! - [`broker`]: a valid token for an account — cached, refreshed, re-fetched, or
@@ -41,6 +42,7 @@ pub mod openapi;
 pub mod panic_report;
 pub mod paths;
 pub mod proxy;
+pub mod relogin;
 pub mod secret;
 pub mod state;
 pub mod token;

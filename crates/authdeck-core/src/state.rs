@@ -30,6 +30,10 @@ pub struct AccountState {
     pub has_access_token: bool,
     #[serde(default)]
     pub has_refresh_token: bool,
+    /// When the refresh token stops working (Unix seconds), when known: Keycloak's
+    /// `refresh_expires_in`, or the service's `refresh_token_lifetime`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_expires_at: Option<i64>,
     /// Expiry of the account's app token (NOMAD), when one is stored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_token_expires_at: Option<i64>,
@@ -53,6 +57,7 @@ impl AccountState {
             token_type: Some(tokens.token_type.clone()),
             has_access_token: true,
             has_refresh_token: tokens.refresh_token.is_some(),
+            refresh_expires_at: tokens.refresh_expires_at,
             app_token_expires_at: None,
             login_required: None,
             tokens_in_one_entry: false,

@@ -2,7 +2,9 @@
 //!
 //! Expiry is stored as an absolute Unix time, computed when the response arrives: from
 //! `expires_in` (a number or a numeric string), else Azure v1's `expires_on`, else the
-//! JWT `exp` claim. JWT claims are decoded for display only: the signature is NOT
+//! JWT `exp` claim. A refresh token's end is kept the same way when it is known: from
+//! Keycloak's `refresh_expires_in` (0 there means "does not expire": an offline token),
+//! else from the service's known `refresh_token_lifetime`. JWT claims are decoded for display only: the signature is NOT
 //! verified, and nothing in Authdeck trusts them for a security decision.
 
 use std::fmt;
@@ -41,6 +43,8 @@ pub struct TokenSet {
     pub scopes: Vec<String>,
     /// Unix seconds; `None` when the provider gave no expiry at all.
     pub expires_at: Option<i64>,
+    /// When the refresh token stops working (Unix seconds), when that is known.
+    pub refresh_expires_at: Option<i64>,
     pub obtained_at: i64,
 }
 
@@ -53,6 +57,12 @@ impl TokenSet {
             .map(|secs| now.saturating_add(secs))
             .or(resp.expires_on)
             .or_else(|| jwt_exp(resp.access_token.expose()));
+        let refresh_expires_at = resp
+            .refresh_token
+            .as_ref()
+            .and(resp.refresh_expires_in)
+            .filter(|secs| *secs > 0)
+            .map(|secs| now.saturating_add(secs));
         let scopes = match resp.scope {
             Some(s) => s.split_whitespace().map(str::to_owned).collect(),
             None => requested_scopes.to_vec(),
@@ -64,8 +74,19 @@ impl TokenSet {
             token_type: resp.token_type.unwrap_or_else(|| "Bearer".to_owned()),
             scopes,
             expires_at,
+            refresh_expires_at,
             obtained_at: now,
         }
+    }
+
+    /// The token set with its refresh token's end taken from `lifetime` (the service's
+    /// known refresh-token lifetime) when the provider did not say it.
+    pub fn with_refresh_lifetime(mut self, lifetime: Option<crate::config::Lifetime>) -> Self {
+        if self.refresh_token.is_some() && self.refresh_expires_at.is_none() {
+            self.refresh_expires_at =
+                lifetime.map(|l| self.obtained_at.saturating_add(l.secs_i64()));
+        }
+        self
     }
 
     /// Whether the access token is still valid for at least `min_valid` seconds.
@@ -94,6 +115,9 @@ pub struct TokenResponse {
     pub expires_on: Option<i64>,
     #[serde(default, deserialize_with = "optional_refresh_token")]
     pub refresh_token: Option<RefreshToken>,
+    /// Keycloak: seconds the refresh token lives (0: it does not expire).
+    #[serde(default, deserialize_with = "loose_number")]
+    pub refresh_expires_in: Option<i64>,
     #[serde(default, deserialize_with = "optional_id_token")]
     pub id_token: Option<IdToken>,
     #[serde(default)]
@@ -106,6 +130,7 @@ impl fmt::Debug for TokenResponse {
             .field("token_type", &self.token_type)
             .field("expires_in", &self.expires_in)
             .field("has_refresh_token", &self.refresh_token.is_some())
+            .field("refresh_expires_in", &self.refresh_expires_in)
             .field("scope", &self.scope)
             .finish_non_exhaustive()
     }
@@ -291,6 +316,39 @@ mod tests {
         );
         assert_eq!(parse(&body).expires_at, Some(1_234_567));
         assert_eq!(parse(r#"{"access_token":"opaque"}"#).expires_at, None);
+    }
+
+    #[test]
+    fn refresh_expiry_from_keycloak_or_the_known_lifetime() {
+        let now = 1_000_000;
+        let parse = |body: &str| {
+            TokenSet::from_response(
+                TokenResponse::parse(body.as_bytes()).expect("parse"),
+                now,
+                &[],
+            )
+        };
+        let month = "30d".parse::<crate::config::Lifetime>().ok();
+        // Keycloak (NOMAD) says it; the provider's word wins over the known lifetime.
+        let keycloak = parse(
+            r#"{"access_token":"a","expires_in":300,"refresh_token":"r","refresh_expires_in":"1800"}"#,
+        );
+        assert_eq!(keycloak.refresh_expires_at, Some(now + 1800));
+        assert_eq!(
+            keycloak.with_refresh_lifetime(month).refresh_expires_at,
+            Some(now + 1800)
+        );
+        // An offline token (0) and a silent provider: unknown, unless the lifetime is.
+        let offline = parse(r#"{"access_token":"a","refresh_token":"r","refresh_expires_in":0}"#);
+        assert_eq!(offline.refresh_expires_at, None);
+        let silent = parse(r#"{"access_token":"a","refresh_token":"r"}"#);
+        assert_eq!(
+            silent.with_refresh_lifetime(month).refresh_expires_at,
+            Some(now + 30 * 86_400)
+        );
+        // No refresh token, no refresh expiry, whatever is said.
+        let none = parse(r#"{"access_token":"a","refresh_expires_in":1800}"#);
+        assert_eq!(none.with_refresh_lifetime(month).refresh_expires_at, None);
     }
 
     #[test]

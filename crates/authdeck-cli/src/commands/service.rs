@@ -60,6 +60,7 @@ fn service_from(args: &AddArgs) -> Result<Service> {
         docs_url: args.docs_url.clone(),
         api_base: args.api_base.clone(),
         username: args.credentials.username.clone(),
+        refresh_token_lifetime: args.refresh_token_lifetime.clone(),
     }
     .build()
     .map_err(|e| e.into_error(flag))
@@ -86,6 +87,7 @@ fn flag(field: Field) -> Option<&'static str> {
         Field::ApiBase => "--api-base",
         Field::Username => "--username",
         Field::Password => "--password-stdin",
+        Field::RefreshTokenLifetime => "--refresh-token-lifetime",
         Field::Settings => return None,
     })
 }
@@ -104,6 +106,7 @@ fn preset_service(name: &str, args: &AddArgs) -> Result<Service> {
     set("name", &args.name);
     set("docs_url", &args.docs_url);
     set("api_base", &args.api_base);
+    set("refresh_token_lifetime", &args.refresh_token_lifetime);
     let mut service = preset.build(&settings)?;
     if let Some(p) = &args.port {
         service.redirect.ports =

@@ -347,6 +347,7 @@ mod tests {
             token_type: "Bearer".into(),
             expires_at: Some(expires_at),
             obtained_at: NOW,
+            refresh_expires_at: None,
             refresh_token: None,
             id_token: None,
             scopes: vec![],

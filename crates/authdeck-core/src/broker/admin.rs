@@ -49,6 +49,9 @@ pub struct AccountStatus {
     /// Expiry of the account's app token (NOMAD), when one is stored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_token_expires_at: Option<i64>,
+    /// When the account must log in again, when that is foreseen (`relogin.rs`).
+    #[serde(skip)]
+    pub login_deadline: Option<crate::relogin::LoginDeadline>,
 }
 
 impl Broker {
@@ -274,6 +277,7 @@ impl Broker {
             token_type: state.token_type.unwrap_or_else(|| "Bearer".into()),
             scopes: state.scopes,
             expires_at: state.expires_at,
+            refresh_expires_at: state.refresh_expires_at,
             obtained_at: state.obtained_at.unwrap_or_default(),
         }))
     }
@@ -296,6 +300,7 @@ fn status_of(
     now: i64,
 ) -> AccountStatus {
     let state = state.unwrap_or_default();
+    let login_deadline = crate::relogin::login_deadline(&state, service.flow);
     let (status, reason) = if let Some(reason) = &state.login_required {
         (StatusKind::LoginRequired, Some(reason.clone()))
     } else if !state.has_access_token {
@@ -326,6 +331,7 @@ fn status_of(
         scopes: state.scopes,
         obtained_at: state.obtained_at,
         app_token_expires_at: state.app_token_expires_at,
+        login_deadline,
     }
 }
 

@@ -111,7 +111,11 @@ impl Broker {
             &client,
             user.as_ref(),
         );
-        login::run(&self.ctx, &req, self.browser.as_ref(), observer, cancel).await
+        Ok(
+            login::run(&self.ctx, &req, self.browser.as_ref(), observer, cancel)
+                .await?
+                .with_refresh_lifetime(service.refresh_token_lifetime),
+        )
     }
 
     /// Revokes the account's tokens at the provider (when it has a revocation endpoint)

@@ -95,6 +95,7 @@ impl Broker {
                 None
             },
             obtained_at: now,
+            refresh_expires_at: None,
         };
         if !crate::token::is_valid(tokens.expires_at, now, 0) {
             return Err(Error::Config(format!(

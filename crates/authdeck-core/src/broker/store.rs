@@ -231,6 +231,7 @@ mod tests {
             scopes: vec![],
             expires_at: Some(2_000),
             obtained_at: 1_000,
+            refresh_expires_at: None,
         }
     }
 

@@ -111,6 +111,7 @@ async fn cached_tokens_and_login_required_need_no_network() {
         scopes: vec![],
         expires_at: Some(1_000 + 600),
         obtained_at: 1_000,
+        refresh_expires_at: None,
     };
     broker
         .store_tokens("svc", "default", &tokens)
@@ -536,6 +537,7 @@ async fn a_remembering_broker_refreshes_without_reading_the_keyring() {
         scopes: vec![],
         expires_at: Some(1_000 + 600),
         obtained_at: 1_000,
+        refresh_expires_at: None,
     };
     broker
         .store_tokens("svc", "default", &login)
@@ -672,6 +674,7 @@ async fn a_failed_keyring_write_leaves_the_state_file_as_it_was() {
         scopes: vec![],
         expires_at: Some(expires_at),
         obtained_at: 1_000,
+        refresh_expires_at: None,
     };
     broker
         .store_tokens("svc", "default", &tokens("first", 2_000))
@@ -723,6 +726,51 @@ async fn a_missing_app_token_is_a_hint_not_a_cli_flag() {
         Some(crate::Hint::MintAppToken {
             service: "svc".into(),
             account: "default".into()
+        })
+    );
+}
+
+#[tokio::test]
+async fn the_status_says_when_a_login_will_be_needed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (broker, _) = broker(dir.path(), 1_000);
+    let id = crate::config::ServiceId::parse("kc").expect("id");
+    let mut svc = service(&[]);
+    svc.flow = Flow::AuthCode;
+    svc.endpoints.token =
+        Some(crate::config::HttpUrl::parse("http://127.0.0.1:9/token").expect("url"));
+    svc.endpoints.authorization =
+        Some(crate::config::HttpUrl::parse("http://127.0.0.1:9/authorize").expect("url"));
+    broker
+        .add_service(&id, &svc, false, None, None)
+        .await
+        .expect("add");
+    let tokens = TokenSet {
+        access_token: AccessToken::new("a"),
+        refresh_token: Some(RefreshToken::new("r")),
+        id_token: None,
+        token_type: "Bearer".into(),
+        scopes: vec![],
+        expires_at: Some(1_300),
+        obtained_at: 1_000,
+        refresh_expires_at: Some(2_800),
+    };
+    broker
+        .store_tokens("kc", "default", &tokens)
+        .await
+        .expect("store");
+    // The refresh token's end is kept in the state file (no secret there).
+    let state = broker
+        .account_state(&sid("kc"), &name("default"))
+        .expect("state")
+        .expect("some");
+    assert_eq!(state.refresh_expires_at, Some(2_800));
+    let status = broker.status().expect("status");
+    assert_eq!(
+        status[0].login_deadline,
+        Some(crate::relogin::LoginDeadline {
+            at: 2_800,
+            cause: crate::relogin::DeadlineCause::RefreshToken
         })
     );
 }

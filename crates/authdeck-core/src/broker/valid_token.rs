@@ -60,7 +60,8 @@ impl Broker {
             let tokens = self
                 .renew(&at, service)
                 .await
-                .map_err(|e| in_account(e, &at, service))?;
+                .map_err(|e| in_account(e, &at, service))?
+                .with_refresh_lifetime(service.refresh_token_lifetime);
             self.store.store(&at, &tokens, lock).await?;
             Ok::<_, Error>(ValidToken::from(&tokens))
         })
@@ -140,7 +141,15 @@ impl Broker {
             )
             .await;
             match result {
-                Ok(tokens) => return Ok(tokens),
+                Ok(mut tokens) => {
+                    // A refresh token that was not rotated keeps the end it had.
+                    if tokens.refresh_expires_at.is_none()
+                        && tokens.refresh_token.as_ref() == Some(&refresh_token)
+                    {
+                        tokens.refresh_expires_at = state.refresh_expires_at;
+                    }
+                    return Ok(tokens);
+                }
                 Err(TokenError::OAuth(o))
                     if client_remembered
                         && refusal::classify(Grant::Refresh, &o)

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::{
-    Account, AccountName, ClientAuth, Endpoints, Flow, HttpUrl, PortList, Redirect, RedirectHost,
-    Service,
+    Account, AccountName, ClientAuth, Endpoints, Flow, HttpUrl, Lifetime, PortList, Redirect,
+    RedirectHost, Service,
 };
 use crate::error::Error;
 
@@ -34,6 +34,8 @@ pub enum Field {
     ApiBase,
     Username,
     Password,
+    /// How long the provider's refresh tokens live (when it does not say).
+    RefreshTokenLifetime,
     /// The settings together (a rule no one field breaks, e.g. a device flow with
     /// neither an issuer nor a device endpoint).
     Settings,
@@ -94,6 +96,8 @@ pub struct ServiceDraft {
     pub docs_url: Option<String>,
     pub api_base: Option<String>,
     pub username: Option<String>,
+    /// How long the provider's refresh tokens live when its answers do not say (`30d`).
+    pub refresh_token_lifetime: Option<String>,
 }
 
 /// The settings an edit form shows of an existing service: the client authentication
@@ -122,6 +126,22 @@ fn optional_url(value: &Option<String>, field: Field) -> Result<Option<HttpUrl>,
         .filter(|v| !v.is_empty())
         .map(|v| HttpUrl::parse(v).map_err(|e| FieldError::new(field, e)))
         .transpose()
+}
+
+/// A refresh token's known lifetime: blank means unknown; only for flows that get one.
+fn refresh_lifetime(value: &Option<String>, flow: Flow) -> Result<Option<Lifetime>, FieldError> {
+    let Some(text) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if flow.is_pasted() || flow == Flow::ClientCredentials {
+        return Err(FieldError::new(
+            Field::RefreshTokenLifetime,
+            format!("the {flow} flow gets no refresh token, so it has no refresh-token lifetime"),
+        ));
+    }
+    text.parse::<Lifetime>()
+        .map(Some)
+        .map_err(|e| FieldError::new(Field::RefreshTokenLifetime, e))
 }
 
 /// The display name: blank means none (the id is shown).
@@ -217,8 +237,10 @@ impl ServiceDraft {
                 "the password flow needs a user name",
             ));
         }
+        let refresh_token_lifetime = refresh_lifetime(&self.refresh_token_lifetime, flow)?;
         validated(Service {
             name: name(&self.name),
+            refresh_token_lifetime,
             docs_url: optional_url(&self.docs_url, Field::DocsUrl)?,
             api_base: optional_url(&self.api_base, Field::ApiBase)?,
             flow,
@@ -400,6 +422,31 @@ mod tests {
             Field::RedirectPath
         );
         assert_eq!(field_of(with(|d| d.ports = Some("x".into()))), Field::Ports);
+        // A refresh-token lifetime: parsed, and only for flows with refresh tokens.
+        assert_eq!(
+            field_of(with(|d| d.refresh_token_lifetime = Some("30d".into()))),
+            Field::RefreshTokenLifetime
+        );
+        let device = |lifetime: &str| {
+            ServiceDraft {
+                flow: Flow::AuthCode,
+                auth_url: Some("https://id.test/authorize".into()),
+                client_auth: None,
+                refresh_token_lifetime: Some(lifetime.into()),
+                ..draft()
+            }
+            .build()
+        };
+        assert_eq!(
+            device(" 30d ")
+                .expect("valid")
+                .refresh_token_lifetime
+                .map(Lifetime::secs),
+            Some(30 * 86_400)
+        );
+        assert_eq!(device("").expect("blank").refresh_token_lifetime, None);
+        assert_eq!(field_of(device("0")), Field::RefreshTokenLifetime);
+        assert_eq!(field_of(device("3 weeks")), Field::RefreshTokenLifetime);
         // Pasted flows have no client and no endpoints.
         let pasted = ServiceDraft {
             flow: Flow::ApiKey,

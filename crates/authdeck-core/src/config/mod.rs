@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 pub use crate::ids::{AccountName, ServiceId, DEFAULT_ACCOUNT};
 pub use draft::{check_secrets, Field, FieldError, SecretsGiven, ServiceDraft, ServiceEdit};
 pub use types::{
-    AssertionAudience, ClientAuth, DeviceProtocol, Flow, HttpUrl, KeyLocation, ParMode, PortList,
-    RedirectHost, SwaggerKind, TokenPlacement,
+    AssertionAudience, ClientAuth, DeviceProtocol, Flow, HttpUrl, KeyLocation, Lifetime, ParMode,
+    PortList, RedirectHost, SwaggerKind, TokenPlacement,
 };
 
 use crate::error::{Error, Result};
@@ -99,6 +99,11 @@ pub struct Service {
     /// Where token request parameters travel: `form` (standard), `post-query`, `get-query`.
     #[serde(default, skip_serializing_if = "TokenPlacement::is_form")]
     pub token_request: TokenPlacement,
+    /// How long a refresh token lives, when the provider is known to end it (e.g. a
+    /// Keycloak realm's session length) but does not say so in its answer
+    /// (`refresh_expires_in`, which wins when given). Tells when a login will be needed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token_lifetime: Option<Lifetime>,
     /// Settings of a non-standard device login (Autolab).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<DeviceSettings>,
@@ -293,6 +298,14 @@ impl Service {
             if sw.scheme != SwaggerKind::ApiKey && (sw.param.is_some() || sw.location.is_some()) {
                 return Err("swagger.param and swagger.in are only for scheme 'api-key'".into());
             }
+        }
+        if self.refresh_token_lifetime.is_some()
+            && (self.flow.is_pasted() || self.flow == Flow::ClientCredentials)
+        {
+            return Err(format!(
+                "refresh_token_lifetime: the {} flow gets no refresh token",
+                self.flow
+            ));
         }
         if self.flow.is_pasted() {
             return self.validate_accounts();

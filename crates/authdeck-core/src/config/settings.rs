@@ -16,6 +16,8 @@ pub struct AppSettings {
     pub clipboard_clear_secs: u64,
     /// Refresh tokens that have less than this many seconds left.
     pub refresh_margin_secs: i64,
+    /// Warn this many minutes before an account must log in again (0: never warn).
+    pub warn_before_login_mins: u32,
     /// Closing the window keeps Authdeck running in the tray.
     pub keep_in_tray: bool,
     /// Light or dark colours, or those the desktop prefers.
@@ -38,6 +40,7 @@ impl Default for AppSettings {
         AppSettings {
             clipboard_clear_secs: 60,
             refresh_margin_secs: 60,
+            warn_before_login_mins: 10,
             keep_in_tray: true,
             theme: Theme::System,
         }
@@ -57,9 +60,22 @@ impl AppSettings {
                 "the refresh margin must be between 10 seconds and 1 hour".into(),
             ));
         }
+        if self.warn_before_login_mins > MAX_WARN_MINS {
+            return Err(Error::Config(
+                "the warning before a login must be between 0 (no warning) and 10080 minutes (a week)".into(),
+            ));
+        }
         Ok(())
     }
+
+    /// How many seconds before a login is needed the user is warned (0: never).
+    pub fn warn_before_login_secs(&self) -> i64 {
+        i64::from(self.warn_before_login_mins) * 60
+    }
 }
+
+/// The longest warning ahead of a login: a week.
+const MAX_WARN_MINS: u32 = 7 * 24 * 60;
 
 /// The settings file in `config_dir`.
 pub fn file(config_dir: &Path) -> PathBuf {
@@ -100,6 +116,7 @@ mod tests {
         let s = AppSettings {
             clipboard_clear_secs: 30,
             refresh_margin_secs: 120,
+            warn_before_login_mins: 30,
             keep_in_tray: false,
             theme: Theme::Dark,
         };
@@ -112,6 +129,19 @@ mod tests {
             ..s.clone()
         };
         assert!(save(dir.path(), &bad).is_err());
+        let too_early = AppSettings {
+            warn_before_login_mins: 10_081,
+            ..s.clone()
+        };
+        assert!(save(dir.path(), &too_early).is_err());
+        assert_eq!(s.warn_before_login_secs(), 1800);
+        // A file of an earlier version (no warning setting) gets the default, 10 minutes.
+        std::fs::write(file(dir.path()), "refresh_margin_secs = 90\n").expect("write");
+        assert_eq!(
+            load(dir.path()).expect("old file").warn_before_login_mins,
+            10
+        );
+        save(dir.path(), &s).expect("save again");
         assert_eq!(load(dir.path()).expect("unchanged"), s);
         std::fs::write(file(dir.path()), "clipboard_clear_secs = \"x\"\n").expect("write");
         let err = load(dir.path()).expect_err("typed").to_string();

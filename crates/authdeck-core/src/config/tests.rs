@@ -313,3 +313,36 @@ par = "always"
     let (_, _, message) = error_at("[services.x]\nflow = \"auth-code\"\nissuer = \"https://id.test\"\nclient_id = \"m\"\npar = \"sometimes\"\n");
     assert!(message.contains("use auto, always or never"), "{message}");
 }
+
+#[test]
+fn a_refresh_token_lifetime_is_a_setting_of_flows_with_refresh_tokens() {
+    let text = |lifetime: &str, flow: &str| {
+        format!(
+            "[services.kc]\nflow = \"{flow}\"\nclient_id = \"c\"\nissuer = \"https://id.example.test\"\nrefresh_token_lifetime = {lifetime}\n"
+        )
+    };
+    let config = parse(&p(), &text("\"30d\"", "device")).expect("parses");
+    let kc = config.service("kc").expect("kc");
+    assert_eq!(
+        kc.refresh_token_lifetime.map(Lifetime::secs),
+        Some(2_592_000)
+    );
+    let config = parse(&p(), &text("5400", "auth-code")).expect("seconds");
+    let kc = config.service("kc").expect("kc");
+    assert_eq!(
+        kc.refresh_token_lifetime.map(|l| l.to_string()),
+        Some("90m".into())
+    );
+    let (line, _, message) = error_at(&text("\"a while\"", "device"));
+    assert_eq!(line, 5, "{message}");
+    assert!(message.contains("not a duration"), "{message}");
+    let (_, _, message) = error_at(&text("0", "device"));
+    assert!(message.contains("0 seconds"), "{message}");
+    let err = parse(&p(), &text("\"30d\"", "client-credentials")).expect_err("no refresh token");
+    assert!(err.to_string().contains("gets no refresh token"), "{err}");
+    for (secs, written) in [(86_400, "1d"), (7_200, "2h"), (90, "90s")] {
+        let l = Lifetime::from_secs(secs).expect("valid");
+        assert_eq!(l.to_string(), written);
+        assert_eq!(written.parse::<Lifetime>(), Ok(l));
+    }
+}

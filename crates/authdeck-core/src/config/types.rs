@@ -597,3 +597,99 @@ impl fmt::Display for KeyLocation {
     }
 }
 string_serde!(KeyLocation);
+
+/// A length of time in whole seconds, written `"3600"`, `"90s"`, `"90m"`, `"12h"` or
+/// `"30d"` (a bare TOML integer is seconds too). Never zero. Written back in the largest
+/// unit that divides it (`"30d"`, `"90m"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Lifetime(u64);
+
+impl Lifetime {
+    /// At most about ten years: a longer "lifetime" is a typo.
+    const MAX_SECS: u64 = 10 * 366 * 86_400;
+
+    /// A lifetime of `secs` seconds (1 to about ten years).
+    pub fn from_secs(secs: u64) -> Result<Self, String> {
+        if secs == 0 {
+            return Err(
+                "a lifetime of 0 seconds is no lifetime: give e.g. 3600, 90m, 12h or 30d".into(),
+            );
+        }
+        if secs > Self::MAX_SECS {
+            return Err(format!(
+                "a lifetime of {secs} seconds is longer than ten years: give e.g. 30d"
+            ));
+        }
+        Ok(Lifetime(secs))
+    }
+
+    pub fn secs(self) -> u64 {
+        self.0
+    }
+
+    /// The lifetime in seconds as a signed count (for Unix-time arithmetic).
+    pub fn secs_i64(self) -> i64 {
+        i64::try_from(self.0).unwrap_or(i64::MAX)
+    }
+}
+
+impl FromStr for Lifetime {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+            Some(i) => (&s[..i], s[i..].trim()),
+            None => (s, ""),
+        };
+        let n: u64 = num
+            .parse()
+            .map_err(|_| format!("'{s}' is not a duration: write e.g. 3600, 90m, 12h or 30d"))?;
+        let factor = match unit {
+            "" | "s" => 1,
+            "m" | "min" => 60,
+            "h" => 3600,
+            "d" => 86_400,
+            _ => return Err(format!("'{s}': unknown unit '{unit}' (use s, m, h or d)")),
+        };
+        let secs = n
+            .checked_mul(factor)
+            .ok_or_else(|| format!("'{s}' is too long"))?;
+        Lifetime::from_secs(secs)
+    }
+}
+
+impl fmt::Display for Lifetime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0;
+        for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60)] {
+            if s % size == 0 {
+                return write!(f, "{}{unit}", s / size);
+            }
+        }
+        write!(f, "{s}s")
+    }
+}
+
+impl<'de> Deserialize<'de> for Lifetime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Secs(u64),
+            Text(String),
+        }
+        match Raw::deserialize(d) {
+            Ok(Raw::Secs(n)) => Lifetime::from_secs(n).map_err(serde::de::Error::custom),
+            Ok(Raw::Text(s)) => s.parse().map_err(serde::de::Error::custom),
+            Err(_) => Err(serde::de::Error::custom(
+                "a lifetime is a string such as \"30d\" or a number of seconds",
+            )),
+        }
+    }
+}
+
+impl Serialize for Lifetime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
