@@ -19,6 +19,8 @@ pub fn types_ts() -> String {
         StatusKind::decl(),
         Flow::decl(),
         ClientAuth::decl(),
+        DeadlineCause::decl(),
+        LoginDeadlineView::decl(),
         AccountView::decl(),
         TokenType::decl(),
         TokenSummary::decl(),

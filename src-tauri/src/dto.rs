@@ -18,7 +18,7 @@ mod activity;
 mod enums;
 mod paste;
 pub use activity::ActivityView;
-pub use enums::{ClientAuth, Flow, Need, PasteHintKind, TokenType};
+pub use enums::{ClientAuth, DeadlineCause, Flow, Need, PasteHintKind, TokenType};
 pub use paste::PasteHintView;
 /// Named only in the bindings (they are parts of [`ActivityView`]).
 #[cfg(test)]
@@ -76,11 +76,38 @@ pub struct AccountView {
     /// The header copy button; `null` when no header carries the token (an API key in
     /// the query string).
     pub header_copy: Option<HeaderCopyView>,
+    /// When the account must log in again, when that is foreseen (core's `relogin.rs`).
+    pub login_deadline: Option<LoginDeadlineView>,
+}
+
+/// "Log in again by …": when, why, and from when the user is warned (the setting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginDeadlineView {
+    /// Unix seconds.
+    #[ts(type = "number")]
+    pub by: i64,
+    /// Unix seconds: the badge (and the desktop notification) from then until `by`.
+    #[ts(type = "number")]
+    pub warn_from: i64,
+    pub cause: DeadlineCause,
+}
+
+impl LoginDeadlineView {
+    /// The view of `deadline`, warned of `warn_secs` ahead (0: never: `warn_from` is `by`).
+    pub fn new(deadline: &authdeck_core::relogin::LoginDeadline, warn_secs: i64) -> Self {
+        LoginDeadlineView {
+            by: deadline.at,
+            warn_from: deadline.warn_from(warn_secs),
+            cause: deadline.cause.into(),
+        }
+    }
 }
 
 impl AccountView {
-    /// The view of `status`, with what the service's config adds.
-    pub fn new(status: &AccountStatus, config: &Config) -> Self {
+    /// The view of `status`, with what the service's config adds; a login deadline is
+    /// warned of `warn_secs` ahead.
+    pub fn new(status: &AccountStatus, config: &Config, warn_secs: i64) -> Self {
         let service = config.service(&status.service).ok();
         AccountView {
             service: status.service.to_string(),
@@ -109,6 +136,10 @@ impl AccountView {
                 PasteHintView::of,
             ),
             header_copy: HeaderCopyView::of(service),
+            login_deadline: status
+                .login_deadline
+                .as_ref()
+                .map(|d| LoginDeadlineView::new(d, warn_secs)),
         }
     }
 }
@@ -282,6 +313,8 @@ pub struct Settings {
     pub clipboard_clear_secs: u64,
     #[ts(type = "number")]
     pub refresh_margin_secs: i64,
+    /// Minutes; 0: never warn.
+    pub warn_before_login_mins: u32,
     pub keep_in_tray: bool,
     pub theme: Theme,
 }
@@ -320,6 +353,7 @@ impl From<&AppSettings> for Settings {
         Settings {
             clipboard_clear_secs: s.clipboard_clear_secs,
             refresh_margin_secs: s.refresh_margin_secs,
+            warn_before_login_mins: s.warn_before_login_mins,
             keep_in_tray: s.keep_in_tray,
             theme: s.theme.into(),
         }
@@ -331,6 +365,7 @@ impl From<&Settings> for AppSettings {
         AppSettings {
             clipboard_clear_secs: s.clipboard_clear_secs,
             refresh_margin_secs: s.refresh_margin_secs,
+            warn_before_login_mins: s.warn_before_login_mins,
             keep_in_tray: s.keep_in_tray,
             theme: s.theme.into(),
         }

@@ -41,8 +41,9 @@ pub async fn login(app: &AppHandle, state: &AppState, target: &AccountRef) -> Re
         },
     };
     send(ending);
-    result?;
+    // Also after a failure: the account may now need a login (the list and tray follow).
     let _ = app.emit("accounts-changed", ());
+    result?;
     crate::views::account(state, target).await
 }
 

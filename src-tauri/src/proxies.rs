@@ -123,7 +123,7 @@ impl ProxyFront for DesktopFront {
 
     fn login_required(&self, service: &ServiceId, error: &Error) {
         let state = self.app.state::<AppState>();
-        if state.should_notify(&account_key(&self.account)) {
+        if state.should_notify(&account_key(&self.account), None) {
             let name = state
                 .broker
                 .load_config()

@@ -45,6 +45,7 @@ fn label(field: Field) -> Option<&'static str> {
         Field::ApiBase => "API base URL",
         Field::Username => "User name",
         Field::Password => "Password",
+        Field::RefreshTokenLifetime => "Refresh token lifetime",
         Field::Settings => return None,
     })
 }

@@ -37,7 +37,7 @@ pub struct AppState {
     /// Logins in progress, by `service/account`, to cancel them.
     logins: Mutex<HashMap<String, CancellationToken>>,
     /// Accounts the user was already told need a login (no repeated notifications).
-    notified: Mutex<HashSet<String>>,
+    told: Mutex<Told>,
     /// Bumped at every copy, so only the latest copy's timer clears the clipboard.
     pub clipboard_generation: AtomicU64,
     /// Keeps the in-process demo server alive (demo mode).
@@ -92,7 +92,7 @@ impl AppState {
             refreshes: TaskTracker::new(),
             settings: Mutex::new(settings),
             logins: Mutex::new(HashMap::new()),
-            notified: Mutex::new(HashSet::new()),
+            told: Mutex::new(Told::default()),
             clipboard_generation: AtomicU64::new(0),
             _demo_server: demo_server,
         })
@@ -142,7 +142,7 @@ impl AppState {
 
     pub fn end_login(&self, key: &str) {
         lock(&self.logins).remove(key);
-        lock(&self.notified).remove(key);
+        lock(&self.told).forget(key);
     }
 
     /// Cancels a running login (no-op when none runs).
@@ -152,8 +152,66 @@ impl AppState {
         }
     }
 
-    /// True the first time an account is reported as needing a login.
-    pub fn should_notify(&self, key: &str) -> bool {
-        lock(&self.notified).insert(key.to_owned())
+    /// True the first time the user is to be told that an account needs a login (see
+    /// [`Told::should_notify`]).
+    pub fn should_notify(&self, key: &str, deadline: Option<i64>) -> bool {
+        lock(&self.told).should_notify(key, deadline)
+    }
+}
+
+/// Which accounts the user was told need a login, so that each is told once.
+#[derive(Debug, Default)]
+pub struct Told {
+    accounts: HashSet<String>,
+    /// Per account, the login deadline (of its current token) the user was told of.
+    deadlines: HashMap<String, i64>,
+}
+
+impl Told {
+    /// True the first time the user is to be told that account `key` needs a login. With
+    /// the `deadline` of its current token (a warning ahead of time, or the login the
+    /// refresher found needed for that token): once per token, so a warning and the
+    /// "log in again" that follows for the same token are one notification, and a new
+    /// token (a login from the CLI, say) is warned of again. Without one: once until
+    /// [`Self::forget`].
+    pub fn should_notify(&mut self, key: &str, deadline: Option<i64>) -> bool {
+        let Some(at) = deadline else {
+            return self.accounts.insert(key.to_owned());
+        };
+        if self.deadlines.get(key) == Some(&at) {
+            return false;
+        }
+        self.deadlines.insert(key.to_owned(), at);
+        self.accounts.insert(key.to_owned());
+        true
+    }
+
+    /// The account logged in from the app: whatever it was told is past.
+    pub fn forget(&mut self, key: &str) {
+        self.accounts.remove(key);
+        self.deadlines.remove(key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Told;
+
+    #[test]
+    fn one_notification_per_account_and_token() {
+        let mut told = Told::default();
+        // A warning ahead of the token's end, then its "log in again": one notification.
+        assert!(told.should_notify("s/a", Some(100)));
+        assert!(!told.should_notify("s/a", Some(100)));
+        assert!(!told.should_notify("s/a", None));
+        // Another account is told on its own.
+        assert!(told.should_notify("s/b", Some(100)));
+        // A new token (logged in elsewhere) is warned of again.
+        assert!(told.should_notify("s/a", Some(200)));
+        // Without a deadline: once, until a login from the app.
+        assert!(told.should_notify("s/c", None));
+        assert!(!told.should_notify("s/c", None));
+        told.forget("s/c");
+        assert!(told.should_notify("s/c", None));
     }
 }

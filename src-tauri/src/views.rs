@@ -19,9 +19,10 @@ async fn status_and_config(broker: &Broker) -> Result<(Vec<AccountStatus>, Confi
 /// Every account of every service.
 pub async fn accounts(state: &AppState) -> Result<Vec<AccountView>> {
     let (statuses, config) = status_and_config(&state.broker).await?;
+    let warn_secs = state.settings().warn_before_login_secs();
     Ok(statuses
         .iter()
-        .map(|s| AccountView::new(s, &config))
+        .map(|s| AccountView::new(s, &config, warn_secs))
         .collect())
 }
 

@@ -11,6 +11,7 @@ import { accountKey, DEFAULT_ACCOUNT, displayName, visibleAccounts } from "./lib
 import { flowLabel } from "./lib/flows";
 import { keyCommand, moveSelection } from "./lib/keynav";
 import { lifetimeBand, lifetimeFraction } from "./lib/lifetime";
+import { loginWarning } from "./lib/relogin";
 import { chipFor, needsLogin } from "./lib/status";
 import { rowTestId } from "./lib/testid";
 import { formatRelative, nowSecs } from "./lib/time";
@@ -27,6 +28,10 @@ interface Row {
   sub: HTMLElement;
   reason: HTMLElement;
   login: HTMLButtonElement;
+  /** "Log in again by 14:05", while the account's login deadline is near. */
+  warning: HTMLElement;
+  /** A login of this account is running. */
+  pending: boolean;
   extra: HTMLElement;
   /** What `extra` currently shows, to rebuild it only when that changes. */
   extraSig: string;
@@ -177,6 +182,8 @@ function createRow(view: AccountView): Row {
   const expiry = h("span", { class: "expiry num", testid: rowTestId("expiry", service, account) });
   const barFill = h("div", { class: "bar-fill" });
   const login = h("button", { class: "button small login-button", testid: rowTestId("login", service, account), attrs: { type: "button" }, text: "Log in" });
+  const warning = h("span", { class: "login-warning", testid: rowTestId("login-warning", service, account) });
+  warning.hidden = true;
   const sub = h("span", { class: "row-flow" });
   const reason = h("span", { class: "row-reason" });
   const extra = h("div", { class: "row-extra" });
@@ -188,11 +195,12 @@ function createRow(view: AccountView): Row {
       h("div", { class: "row-sub" }, sub, reason)),
     h("div", { class: "row-status" },
       chip,
+      warning,
       h("div", { class: "row-expiry" }, expiry, h("div", { class: "bar", attrs: { "aria-hidden": "true" } }, barFill))),
     h("div", { class: "row-actions" }, login),
     extra,
   );
-  const row: Row = { el, view, chip, expiry, barFill, sub, reason, login, extra, extraSig: "" };
+  const row: Row = { el, view, chip, expiry, barFill, sub, reason, login, warning, pending: false, extra, extraSig: "" };
 
   el.addEventListener("click", (e) => {
     // Buttons and fields inside the row do their own thing.
@@ -225,10 +233,8 @@ function updateRow(row: Row, view: AccountView, s: AppState, now: number): void 
   setAttr(row.el, "aria-current", selected ? "true" : null);
 
   const pending = s.logins.get(key) ?? null;
+  row.pending = pending !== null;
   row.login.disabled = pending !== null;
-  setText(row.login, pending ? "Logging in…" : "Log in");
-  row.login.classList.toggle("primary", needsLogin(view.status) && !pending);
-  setAttr(row.login, "title", needsLogin(view.status) ? `Log in to ${displayName(view)}` : `Log in to ${displayName(view)} again`);
   updateExtra(row, pending, s.rowErrors.get(key) ?? null);
   tickRow(row, now);
 }
@@ -246,6 +252,16 @@ function tickRow(row: Row, now: number): void {
   // The bar width is a CSS custom property set through the CSSOM (allowed by the CSP).
   row.barFill.style.setProperty("--fraction", String(fraction ?? 0));
   row.barFill.dataset["band"] = lifetimeBand(fraction);
+  // The login deadline is near: the badge, and "Log in again" as the row's main action.
+  const warning = loginWarning(v, now);
+  row.warning.hidden = warning === null;
+  setText(row.warning, warning?.text ?? "");
+  setAttr(row.warning, "title", warning?.why ?? null);
+  setText(row.login, row.pending ? "Logging in…" : warning ? "Log in again" : "Log in");
+  row.login.classList.toggle("primary", (needsLogin(v.status) || warning !== null) && !row.pending);
+  const name = displayName(v);
+  setAttr(row.login, "title", needsLogin(v.status) ? `Log in to ${name}` : `Log in to ${name} again`);
+  setAttr(row.login, "aria-label", warning ? `Log in to ${name} again (${warning.text.replace(/^Log in again /, "needed ")})` : null);
 }
 
 function tick(now: number): void {

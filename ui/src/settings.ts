@@ -1,10 +1,12 @@
-// Settings: clipboard clear delay, refresh margin, keep running in the tray.
+// Settings: clipboard clear delay, refresh margin, the warning ahead of a login, keep
+// running in the tray, theme.
 
+import { refreshAccounts } from "./actions";
 import { commands } from "./bindings/commands";
 import type { Settings, Theme } from "./bindings/types";
 import { field, h, icon, replace, withBusy } from "./dom";
 import { errorMessage } from "./lib/errors";
-import { validateSeconds } from "./lib/validate";
+import { validateMinutes, validateSeconds } from "./lib/validate";
 import { getState, setState, subscribe } from "./store";
 import { setTheme } from "./theme";
 import { toast } from "./toasts";
@@ -14,6 +16,8 @@ const CLEAR_MIN = 5;
 const CLEAR_MAX = 3600;
 const MARGIN_MIN = 10;
 const MARGIN_MAX = 3600;
+const WARN_MIN = 0;
+const WARN_MAX = 7 * 24 * 60;
 
 let page: HTMLElement;
 
@@ -58,6 +62,8 @@ function open(): void {
     "A copied token is removed from the clipboard after this delay.");
   const margin = field("Refresh tokens this early (seconds)", h("input", { attrs: { type: "number", min: MARGIN_MIN, max: MARGIN_MAX, step: 1, inputmode: "numeric", "data-testid": "setting-margin" } }),
     "A token with less time left is refreshed before it is handed out.");
+  const warn = field("Warn before a login is needed (minutes)", h("input", { attrs: { type: "number", min: WARN_MIN, max: WARN_MAX, step: 1, inputmode: "numeric", "data-testid": "setting-warn" } }),
+    "An account that will need a login (its token cannot be renewed) gets a notification and a badge this long before; 0 turns the warning off.");
   const tray = h("input", { attrs: { type: "checkbox", id: "setting-tray", "data-testid": "setting-tray" } });
   const themeSelect = h("select", { attrs: { "data-testid": "setting-theme" } },
     h("option", { attrs: { value: "system" }, text: "Follow the system" }),
@@ -74,6 +80,7 @@ function open(): void {
   const fill = (s: Settings): void => {
     clear.control.value = String(s.clipboardClearSecs);
     margin.control.value = String(s.refreshMarginSecs);
+    warn.control.value = String(s.warnBeforeLoginMins);
     tray.checked = s.keepInTray;
     themeSelect.value = s.theme;
     savedTheme = s.theme;
@@ -83,6 +90,7 @@ function open(): void {
     h("div", { class: "fields" },
       clear.root,
       margin.root,
+      warn.root,
       h("div", { class: "check" }, tray, h("label", { attrs: { for: "setting-tray" } },
         h("span", { text: "Keep running in the tray" }),
         h("span", { class: "field-hint", text: "Closing the window keeps Authdeck refreshing tokens in the background." }))),
@@ -109,21 +117,27 @@ function open(): void {
     e.preventDefault();
     const clearErr = validateSeconds(clear.control.value, "clipboard delay", CLEAR_MIN, CLEAR_MAX);
     const marginErr = validateSeconds(margin.control.value, "refresh margin", MARGIN_MIN, MARGIN_MAX);
+    const warnErr = validateMinutes(warn.control.value, "warning before a login", WARN_MIN, WARN_MAX);
     clear.setError(clearErr);
     margin.setError(marginErr);
+    warn.setError(warnErr);
     if (clearErr) return clear.control.focus();
     if (marginErr) return margin.control.focus();
+    if (warnErr) return warn.control.focus();
     error.hidden = true;
     void withBusy([save], async () => {
       try {
         const saved = await commands.setSettings({
           clipboardClearSecs: Number(clear.control.value),
           refreshMarginSecs: Number(margin.control.value),
+          warnBeforeLoginMins: Number(warn.control.value),
           keepInTray: tray.checked,
           theme: themeSelect.value as Theme,
         });
         fill(saved);
         toast("Settings saved.", { level: "success" });
+        // The warnings ahead of a login follow the new lead time.
+        void refreshAccounts();
       } catch (err) {
         error.textContent = errorMessage(err);
         error.hidden = false;

@@ -25,6 +25,7 @@ import { panelHeader, type PanelHeader } from "./tokenPanel/header";
 import { loginCallout, type LoginCallout } from "./tokenPanel/loginCallout";
 import { focusPaste } from "./tokenPanel/paste";
 import { proxySection, type ProxySection } from "./tokenPanel/proxy";
+import { reloginWarning, type ReloginWarning } from "./tokenPanel/relogin";
 import { revealBox, type RevealBox } from "./tokenPanel/reveal";
 import { summarySection, type SummarySection } from "./tokenPanel/summary";
 
@@ -37,6 +38,7 @@ interface Panel {
   root: HTMLElement;
   header: PanelHeader;
   callout: LoginCallout;
+  relogin: ReloginWarning;
   copy: CopySection;
   expiry: ExpirySection;
   reveal: RevealBox;
@@ -100,6 +102,7 @@ function build(view: AccountView): Panel {
   const key = accountKey(view);
   const header = panelHeader(view);
   const callout = loginCallout(key, view);
+  const relogin = reloginWarning(key, view);
   const copy = copySection(view);
   const expiry = expirySection();
   const reveal = revealBox(view);
@@ -110,6 +113,7 @@ function build(view: AccountView): Panel {
   const root = h("div", { class: "panel", testid: "token-panel", attrs: { "data-key": key, tabindex: "-1" } },
     header.root,
     callout.root,
+    relogin.root,
     copy.root,
     expiry.root,
     reveal.root,
@@ -120,7 +124,7 @@ function build(view: AccountView): Panel {
     accountsSection(view),
     panelFooter(key, view, reveal.hide, copy.showError),
   );
-  return { key, view, root, header, callout, copy, expiry, reveal, appToken, proxy, summary, activity };
+  return { key, view, root, header, callout, relogin, copy, expiry, reveal, appToken, proxy, summary, activity };
 }
 
 function update(p: Panel, view: AccountView): void {
@@ -134,6 +138,7 @@ function update(p: Panel, view: AccountView): void {
 
 function tickPanel(p: Panel, now: number): void {
   p.header.tick(p.view, now);
+  p.relogin.tick(p.view, now);
   p.expiry.tick(p.view, now);
   p.appToken?.tick(p.view, now);
 }

@@ -29,7 +29,7 @@ async function boot(handler: Handler, accounts: AccountView[] = ACCOUNTS): Promi
     calls.push({ cmd, args });
     if (cmd === "list_accounts") return structuredClone(accounts);
     if (cmd === "app_info") return { demo: false, version: "0.0.0" };
-    if (cmd === "get_settings") return { clipboardClearSecs: 60, refreshMarginSecs: 60, keepInTray: true, theme: "system" };
+    if (cmd === "get_settings") return { clipboardClearSecs: 60, refreshMarginSecs: 60, warnBeforeLoginMins: 10, keepInTray: true, theme: "system" };
     const answer = handler(cmd, args);
     return answer === null && cmd === "list_presets" ? [] : answer;
   }, { shouldMockEvents: true });
@@ -62,6 +62,35 @@ describe("service list", () => {
     // Sorted by name.
     const order = [...document.querySelectorAll(".row")].map((r) => r.getAttribute("data-testid"));
     expect(order).toEqual(["service-autolab", "service-nomad-alice", "service-oqtant"]);
+  });
+
+  it("warns ahead of a login with a badge and a one-click Log in again, in the row and the panel", async () => {
+    const soon = view({
+      service: "oqtant", serviceName: "Oqtant", status: "logged_in", obtainedAt: NOW - 60, expiresAt: NOW + 240,
+      loginDeadline: { by: NOW + 240, warnFrom: NOW - 360, cause: "access_token" },
+    });
+    const later = view({
+      service: "autolab", serviceName: "Autolab", flow: "device", status: "logged_in", obtainedAt: NOW, expiresAt: NOW + 7200,
+      loginDeadline: { by: NOW + 7200, warnFrom: NOW + 6600, cause: "refresh_token" },
+    });
+    await boot((cmd) => (cmd === "login" ? { ...soon, loginDeadline: null } : null), [soon, later]);
+    const badge = byId("login-warning-oqtant")!;
+    expect(badge.hidden).toBe(false);
+    expect(badge.textContent).toMatch(/^Log in again by /);
+    expect(badge.title).toContain("cannot be renewed");
+    expect(byId("login-warning-autolab")!.hidden).toBe(true);
+    const rowButton = byId("login-oqtant") as HTMLButtonElement;
+    expect(rowButton.textContent).toBe("Log in again");
+    expect(rowButton.getAttribute("aria-label")).toMatch(/^Log in to Oqtant again \(needed by /);
+    expect(byId("login-autolab")!.textContent).toBe("Log in");
+    byId("service-oqtant")!.click();
+    await settle();
+    expect(byId("login-warning-oqtant-panel")!.textContent).toMatch(/^Log in again by .*\.$/);
+    const again = byId("relogin-oqtant") as HTMLButtonElement;
+    expect(again.closest("[hidden]")).toBeNull();
+    again.click();
+    await settle();
+    expect(calls.some((c) => c.cmd === "login" && c.args["service"] === "oqtant")).toBe(true);
   });
 
   it("filters by name and id", async () => {
@@ -104,7 +133,7 @@ describe("service list", () => {
     mockIPC((cmd) => {
       calls.push({ cmd, args: {} });
       if (cmd === "list_accounts") return new Promise((r) => (answer = r));
-      if (cmd === "get_settings") return { clipboardClearSecs: 60, refreshMarginSecs: 60, keepInTray: true, theme: "system" };
+      if (cmd === "get_settings") return { clipboardClearSecs: 60, refreshMarginSecs: 60, warnBeforeLoginMins: 10, keepInTray: true, theme: "system" };
       return cmd === "app_info" ? { demo: false, version: "0.0.0" } : null;
     }, { shouldMockEvents: true });
     Object.defineProperty(window, "__AUTHDECK_FIRST_LIST__", { value: structuredClone(ACCOUNTS.slice(0, 2)), configurable: true });

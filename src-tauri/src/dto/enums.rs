@@ -12,6 +12,7 @@
 use authdeck_core::activity::{ActivityKind as CoreActivityKind, HandOut as CoreHandOut};
 use authdeck_core::config::{ClientAuth as CoreClientAuth, Flow as CoreFlow};
 use authdeck_core::openapi::{Need as CoreNeed, PasteHint};
+use authdeck_core::relogin::DeadlineCause as CoreDeadlineCause;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -110,6 +111,15 @@ mirror! {
         Exec,
         Git,
         Kube,
+    }
+}
+
+mirror! {
+    /// What ends when an account must log in again.
+    #[serde(rename_all = "snake_case")]
+    pub enum DeadlineCause mirrors CoreDeadlineCause {
+        AccessToken,
+        RefreshToken,
     }
 }
 
@@ -236,6 +246,15 @@ mod tests {
         for core in CoreHandOut::ALL {
             assert_eq!(wire(HandOut::from(core)), core.as_str());
             assert_eq!(CoreHandOut::from(HandOut::from(core)), core);
+        }
+    }
+
+    #[test]
+    fn deadline_causes_are_written_as_core_writes_them() {
+        assert_eq!(DeadlineCause::ALL.len(), CoreDeadlineCause::ALL.len());
+        for core in CoreDeadlineCause::ALL {
+            assert_eq!(wire(DeadlineCause::from(core)), core.as_str());
+            assert_eq!(CoreDeadlineCause::from(DeadlineCause::from(core)), core);
         }
     }
 

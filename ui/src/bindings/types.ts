@@ -16,6 +16,18 @@ export type Flow = "auth-code" | "device" | "client-credentials" | "password" | 
 
 export type ClientAuth = "none" | "client_secret_basic" | "client_secret_post" | "client_secret_jwt" | "private_key_jwt";
 
+export type DeadlineCause = "access_token" | "refresh_token";
+
+export type LoginDeadlineView = { 
+/**
+ * Unix seconds.
+ */
+by: number, 
+/**
+ * Unix seconds: the badge (and the desktop notification) from then until `by`.
+ */
+warnFrom: number, cause: DeadlineCause, };
+
 export type AccountView = { service: string, serviceName: string, account: string, flow: Flow, status: StatusKind, 
 /**
  * Unix seconds.
@@ -34,7 +46,11 @@ pasteHint: PasteHintView,
  * The header copy button; `null` when no header carries the token (an API key in
  * the query string).
  */
-headerCopy: HeaderCopyView | null, };
+headerCopy: HeaderCopyView | null, 
+/**
+ * When the account must log in again, when that is foreseen (core's `relogin.rs`).
+ */
+loginDeadline: LoginDeadlineView | null, };
 
 export type TokenType = "bearer" | "api_key" | "other";
 
@@ -94,7 +110,11 @@ export type PresetView = { name: string, title: string, summary: string, inputs:
 
 export type Theme = "system" | "light" | "dark";
 
-export type Settings = { clipboardClearSecs: number, refreshMarginSecs: number, keepInTray: boolean, theme: Theme, };
+export type Settings = { clipboardClearSecs: number, refreshMarginSecs: number, 
+/**
+ * Minutes; 0: never warn.
+ */
+warnBeforeLoginMins: number, keepInTray: boolean, theme: Theme, };
 
 export type ServiceFields = { name: string | null, issuer: string | null, authorizationUrl: string | null, tokenUrl: string | null, deviceUrl: string | null, revocationUrl: string | null, clientId: string, clientAuth: ClientAuth, scopes: Array<string>, docsUrl: string | null, apiBase: string | null, };
 

@@ -16,6 +16,8 @@ export type RowTestId =
   | "copy-curl"
   | "expiry"
   | "state"
+  | "login-warning"
+  | "relogin"
   | "reveal"
   | "logout"
   | "remove-account"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { optional, parseScopes, suggestServiceId, validateHttpUrl, validateRequired, validateSeconds, validateServiceId } from "./validate";
+import { optional, parseScopes, suggestServiceId, validateHttpUrl, validateRequired, validateMinutes, validateSeconds, validateServiceId } from "./validate";
 
 describe("validateServiceId", () => {
   it.each(["a", "nomad", "my-idp_2", "9lab", "x".repeat(64)])("accepts %s", (id) => {
@@ -66,6 +66,12 @@ describe("other validators", () => {
     expect(validateSeconds("4", "delay", 5, 100)).toBe("The delay must be between 5 and 100 seconds.");
     expect(validateSeconds("1.5", "delay", 0, 100)).toBe("The delay must be a whole number of seconds.");
     expect(validateSeconds("", "delay", 0, 100)).toBe("The delay must be a whole number of seconds.");
+  });
+
+  it("validateMinutes", () => {
+    expect(validateMinutes("0", "warning", 0, 10080)).toBeNull();
+    expect(validateMinutes("10081", "warning", 0, 10080)).toBe("The warning must be between 0 and 10080 minutes.");
+    expect(validateMinutes("-1", "warning", 0, 10080)).toBe("The warning must be a whole number of minutes.");
   });
 
   it("parseScopes splits on spaces and commas and drops duplicates", () => {

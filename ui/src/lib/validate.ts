@@ -57,10 +57,18 @@ export function validateRequired(raw: string, label: string): string | null {
 
 /** A whole number of seconds within [min, max]. */
 export function validateSeconds(raw: string, label: string, min: number, max: number): string | null {
+  return validateWhole(raw, label, min, max, "seconds");
+}
+
+export function validateMinutes(raw: string, label: string, min: number, max: number): string | null {
+  return validateWhole(raw, label, min, max, "minutes");
+}
+
+function validateWhole(raw: string, label: string, min: number, max: number, unit: string): string | null {
   const s = raw.trim();
-  if (!/^\d+$/.test(s)) return `The ${label} must be a whole number of seconds.`;
+  if (!/^\d+$/.test(s)) return `The ${label} must be a whole number of ${unit}.`;
   const n = Number(s);
-  if (n < min || n > max) return `The ${label} must be between ${min} and ${max} seconds.`;
+  if (n < min || n > max) return `The ${label} must be between ${min} and ${max} ${unit}.`;
   return null;
 }
 

@@ -17,6 +17,7 @@ function account(p: Partial<AccountView> & Pick<AccountView, "service" | "servic
     pasted: false,
     pasteHint: { kind: "raw_token", message: "In the docs' Authorize dialog, paste the raw token into the (HTTP bearer) box, without a \"Bearer \" prefix: the \"Token\" button copies it." },
     headerCopy: { label: "Authorization header", sample: "Authorization: Bearer ‹token›" },
+    loginDeadline: null,
     ...p,
   };
 }
@@ -26,6 +27,8 @@ export function sampleAccounts(now: number): AccountView[] {
     account({
       service: "oqtant", serviceName: "Oqtant (Infleqtion)", flow: "auth-code",
       status: "logged_in", obtainedAt: now - 18 * 60, expiresAt: now + 42 * 60 + 17,
+      // No refresh token: the token's end is the login deadline, warned of an hour ahead.
+      loginDeadline: { by: now + 42 * 60 + 17, warnFrom: now - 18 * 60, cause: "access_token" },
       scopes: ["openid", "profile", "offline_access"],
       docsUrl: "http://127.0.0.1:47080/oqtant/docs", apiBase: "http://127.0.0.1:47080/oqtant/api",
     }),

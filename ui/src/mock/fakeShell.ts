@@ -16,7 +16,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const fail = (code: ErrorCode, message: string, hint: string | null = null): ErrorDto => ({ code, message, hint });
 
 let accounts: AccountView[] = params.get("scenario") === "empty" ? [] : sampleAccounts(now());
-let settings: Settings = { clipboardClearSecs: 60, refreshMarginSecs: 120, keepInTray: true, theme: "system" };
+let settings: Settings = { clipboardClearSecs: 60, refreshMarginSecs: 120, warnBeforeLoginMins: 10, keepInTray: true, theme: "system" };
 const pendingLogins = new Map<string, (e: ErrorDto) => void>();
 const proxies = new Map<string, ProxyView>();
 let nextProxyPort = 47500;
@@ -72,7 +72,7 @@ async function login(a: Args): Promise<AccountView> {
       await sleep(700);
       if (acc.service === "plantpredict") throw fail("bad_client_credentials", "plantpredict/default: the provider refused the client id or client secret (invalid_client)", "Enter the right client secret with \"Edit service…\" in the service's panel.");
     }
-    return patch(a, { status: "logged_in", obtainedAt: now(), expiresAt: now() + 3600, reason: null });
+    return patch(a, { status: "logged_in", obtainedAt: now(), expiresAt: now() + 3600, reason: null, loginDeadline: null });
   })();
   try {
     return await Promise.race([work, cancelled]);
@@ -88,7 +88,7 @@ function copy(a: Args): { clearsInSecs: number } {
     throw fail("other", `Log in to ${acc.serviceName} first: there is no token to copy.`);
   }
   if (acc.status !== "logged_in" || (acc.expiresAt ?? 0) < now()) {
-    patch(a, { status: "logged_in", obtainedAt: now(), expiresAt: now() + 3600, reason: null });
+    patch(a, { status: "logged_in", obtainedAt: now(), expiresAt: now() + 3600, reason: null, loginDeadline: null });
     void emit(events.accountsChanged, null);
   }
   const secs = settings.clipboardClearSecs;
@@ -98,7 +98,7 @@ function copy(a: Args): { clearsInSecs: number } {
 
 function addAccount(id: string, name: string, flow: Flow, p: Partial<AccountView> = {}): null {
   if (accounts.some((x) => x.service === id)) throw fail("other", `A service called '${id}' already exists in services.toml.`);
-  accounts = [...accounts, { service: id, serviceName: name, account: "default", flow, status: "not_logged_in", expiresAt: null, obtainedAt: null, reason: null, scopes: [], docsUrl: null, apiBase: null, supportsAppToken: false, appTokenExpiresAt: null, pasted: false, pasteHint: { kind: "unknown", message: "" }, headerCopy: { label: "Authorization header", sample: "Authorization: Bearer ‹token›" }, ...p }];
+  accounts = [...accounts, { service: id, serviceName: name, account: "default", flow, status: "not_logged_in", expiresAt: null, obtainedAt: null, reason: null, scopes: [], docsUrl: null, apiBase: null, supportsAppToken: false, appTokenExpiresAt: null, pasted: false, pasteHint: { kind: "unknown", message: "" }, headerCopy: { label: "Authorization header", sample: "Authorization: Bearer ‹token›" }, loginDeadline: null, ...p }];
   void emit(events.accountsChanged, null);
   return null;
 }
@@ -182,7 +182,7 @@ async function handle(cmd: string, a: Args): Promise<unknown> {
     }
     case "store_pasted":
       await sleep(200);
-      patch(a, { status: "logged_in", expiresAt: now() + 3600, obtainedAt: now(), reason: null });
+      patch(a, { status: "logged_in", expiresAt: now() + 3600, obtainedAt: now(), reason: null, loginDeadline: null });
       void emit(events.accountsChanged, null);
       return null;
     case "remove_service":
