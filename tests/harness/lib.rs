@@ -1,7 +1,8 @@
 //! Test harness for Authdeck's end-to-end tests: the real `oidc-provider` as a child
 //! process, an isolated Authdeck environment (its own directories and keyring
 //! namespace), the real `authdeck` binary, the real Secret Service through `secret-tool`,
-//! and a small fault server that misbehaves on purpose.
+//! a small fault server that misbehaves on purpose, and a recording desktop notification
+//! server (`notifications.rs`).
 //!
 //! Run the suite through the README's test command: it starts a private D-Bus session
 //! with an unlocked gnome-keyring. Without one, the tests fail with a clear message.
@@ -15,6 +16,7 @@ use std::time::Duration;
 
 pub mod auth_http;
 pub mod faults;
+pub mod notifications;
 pub mod swagger;
 pub mod upstream;
 
