@@ -232,6 +232,17 @@ fn nomad_current_legacy_refresh_and_app_tokens() {
     );
     login_use_expire_renew(&env, &d, "nomad", "/nomad/api/v1/uploads", TTL);
     assert!(env.keyring_lookup("nomad/default/refresh_token").is_some());
+    // Keycloak's refresh_expires_in (the realm's 2-hour session) is kept as an absolute
+    // end in the state file, beside the token's own.
+    let state: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(env.dir("state").join("accounts/nomad/default.json")).expect("state"),
+    )
+    .expect("state JSON");
+    assert_eq!(
+        state["refresh_expires_at"].as_i64(),
+        state["obtained_at"].as_i64().map(|at| at + 7_200),
+        "{state}"
+    );
 
     // An app token: its own token with its own expiry; it opens the API too.
     let app = env
