@@ -10,6 +10,7 @@ mod desktop_activity;
 mod desktop_agent;
 mod desktop_faults;
 mod desktop_proxy;
+mod dpop;
 mod faults;
 mod flows;
 mod hints;

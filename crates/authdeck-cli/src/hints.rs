@@ -126,6 +126,18 @@ pub fn wording(hint: &Hint) -> String {
         ),
         Hint::Supply { need: what } => format!("pass {}", need(*what)),
         Hint::SetPresetInput { key, .. } => format!("add --set {key}=…"),
+        Hint::UseDpopProof { service, account } => format!(
+            "reach its API through `{}`, which adds a fresh proof to each request, or print the header lines of one request with `{}`",
+            command(&format!("proxy {}", target(service, account))),
+            command(&format!(
+                "token {} --dpop-proof GET https://api.example.org/path",
+                target(service, account)
+            ))
+        ),
+        Hint::TurnOnDpop { service } => format!(
+            "set `dpop = \"auto\"` (or \"always\") in `[services.{service}]` of services.toml, then log in again with `{}`",
+            command(&format!("login {}", word(service)))
+        ),
     }
 }
 

@@ -49,6 +49,9 @@ pub struct AccountStatus {
     /// Expiry of the account's app token (NOMAD), when one is stored.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_token_expires_at: Option<i64>,
+    /// The account's token is DPoP-bound (RFC 9449): useless without a proof per request.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dpop_bound: bool,
 }
 
 impl Broker {
@@ -296,6 +299,11 @@ fn status_of(
     now: i64,
 ) -> AccountStatus {
     let state = state.unwrap_or_default();
+    let dpop_bound = state.has_access_token
+        && state
+            .token_type
+            .as_deref()
+            .is_some_and(crate::format::is_dpop);
     let (status, reason) = if let Some(reason) = &state.login_required {
         (StatusKind::LoginRequired, Some(reason.clone()))
     } else if !state.has_access_token {
@@ -326,6 +334,7 @@ fn status_of(
         scopes: state.scopes,
         obtained_at: state.obtained_at,
         app_token_expires_at: state.app_token_expires_at,
+        dpop_bound,
     }
 }
 
