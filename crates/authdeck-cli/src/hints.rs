@@ -252,6 +252,29 @@ mod tests {
     }
 
     #[test]
+    fn a_dpop_bound_token_points_at_the_proxy_and_at_proofs_for_the_account() {
+        let text = wording(&Hint::UseDpopProof {
+            service: "lab".into(),
+            account: "work".into(),
+        });
+        assert!(
+            text.contains("`authdeck proxy lab --account work`"),
+            "{text}"
+        );
+        assert!(
+            text.contains("`authdeck token lab --account work --dpop-proof GET "),
+            "{text}"
+        );
+        let text = wording(&Hint::TurnOnDpop {
+            service: "lab".into(),
+        });
+        assert!(
+            text.contains("dpop = \"auto\"") && text.contains("`authdeck login lab`"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn a_missing_app_token_names_the_command_that_mints_one() {
         let text = wording(&Hint::MintAppToken {
             service: "nomad".into(),

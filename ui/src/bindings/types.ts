@@ -34,9 +34,14 @@ pasteHint: PasteHintView,
  * The header copy button; `null` when no header carries the token (an API key in
  * the query string).
  */
-headerCopy: HeaderCopyView | null, };
+headerCopy: HeaderCopyView | null, 
+/**
+ * The token is DPoP-bound (RFC 9449): it cannot be copied or pasted on its own, only
+ * used through the API proxy.
+ */
+dpopBound: boolean, };
 
-export type TokenType = "bearer" | "api_key" | "other";
+export type TokenType = "bearer" | "api_key" | "dpop" | "other";
 
 export type TokenSummary = { tokenType: TokenType, expiresAt: number | null, obtainedAt: number | null, scopes: Array<string>, 
 /**

@@ -18,6 +18,7 @@ export function view(p: Partial<AccountView> & Pick<AccountView, "service">): Ac
     pasted: false,
     pasteHint: { kind: "raw_token", message: "Paste the raw token into the HTTP bearer box." },
     headerCopy: { label: "Authorization header", sample: "Authorization: Bearer ‹token›" },
+    dpopBound: false,
     ...p,
   };
 }
