@@ -49,6 +49,8 @@ pub async fn copy(
             settings.refresh_margin_secs,
         )
         .await?;
+    // A DPoP-bound token opens nothing alone: the error's hint points at the proxy.
+    token.usable_alone(&target.service, Some(&target.account))?;
     let service = &target.service;
     let config = state.broker.load_config()?;
     // The access token in the chosen format: still the token, kept as one.

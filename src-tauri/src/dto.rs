@@ -76,6 +76,9 @@ pub struct AccountView {
     /// The header copy button; `null` when no header carries the token (an API key in
     /// the query string).
     pub header_copy: Option<HeaderCopyView>,
+    /// The token is DPoP-bound (RFC 9449): it cannot be copied or pasted on its own, only
+    /// used through the API proxy.
+    pub dpop_bound: bool,
     /// When the account must log in again, when that is foreseen (core's `relogin.rs`).
     pub login_deadline: Option<LoginDeadlineView>,
 }
@@ -128,18 +131,23 @@ impl AccountView {
             supports_app_token: service.is_some_and(|s| s.endpoints.app_token.is_some()),
             app_token_expires_at: status.app_token_expires_at,
             pasted: service.is_some_and(|s| s.flow.is_pasted()),
-            paste_hint: service.map_or(
-                PasteHintView {
-                    kind: PasteHintKind::Unknown,
-                    message: String::new(),
-                },
-                PasteHintView::of,
-            ),
+            paste_hint: if status.dpop_bound {
+                PasteHintView::dpop_bound()
+            } else {
+                service.map_or(
+                    PasteHintView {
+                        kind: PasteHintKind::Unknown,
+                        message: String::new(),
+                    },
+                    PasteHintView::of,
+                )
+            },
             header_copy: HeaderCopyView::of(service),
             login_deadline: status
                 .login_deadline
                 .as_ref()
                 .map(|d| LoginDeadlineView::new(d, warn_secs)),
+            dpop_bound: status.dpop_bound,
         }
     }
 }

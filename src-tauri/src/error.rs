@@ -44,6 +44,8 @@ impl ErrorCode {
                 Refusal::ConsentDenied => ErrorCode::ConsentDenied,
                 Refusal::GrantExpired => ErrorCode::GrantExpired,
                 Refusal::ProviderBroken => ErrorCode::ProviderBroken,
+                // Nothing in the window branches on it: its hint says what to do.
+                Refusal::DpopRequired => ErrorCode::Other,
             };
         }
         match kind {
@@ -106,6 +108,12 @@ pub fn hint_text(hint: &Hint) -> String {
         Hint::AddServiceByHand => "Add the service by hand instead.".into(),
         Hint::Supply { need } => format!("Enter {}.", need_text(*need)),
         Hint::SetPresetInput { label, .. } => format!("Enter the {label} in the form."),
+        Hint::UseDpopProof { .. } => {
+            "This token is DPoP-bound: it cannot be copied or pasted on its own. Start the API proxy in the token panel and send your requests through it: it adds a fresh proof to each one.".into()
+        }
+        Hint::TurnOnDpop { .. } => {
+            "The provider wants DPoP-bound tokens: set dpop = \"auto\" for this service in services.toml, then log in again.".into()
+        }
     }
 }
 

@@ -292,6 +292,7 @@ mod tests {
                 at,
                 cause: DeadlineCause::AccessToken,
             }),
+            dpop_bound: false,
         };
         // Warned ten minutes ahead.
         AccountView::new(&status, &Config::default(), 600)

@@ -3,7 +3,8 @@
 //! wrote to stdout (except `authdeck token`'s, whose job it is) and stderr, and every file
 //! under the config, state and cache dirs (the accounts' activity too), is searched for
 //! every secret it handled — the private key of a `private_key_jwt` client (generated,
-//! used, shown) too.
+//! used, shown) and an account's DPoP key (made at login, signing the proofs of its token
+//! requests and of `token --dpop-proof`) too.
 
 use authdeck_e2e::{Env, Outcome, Provider};
 
@@ -165,6 +166,58 @@ fn no_secret_in_debug_logs_messages_or_files() {
         .collect();
     assert!(key_lines.len() >= 2, "{} key lines", key_lines.len());
     secrets.extend(key_lines);
+
+    // DPoP: the account's key is made at login and signs every proof.
+    s.run(
+        &[
+            "service",
+            "add",
+            "dp",
+            "--issuer",
+            &p.issuer,
+            "--client-id",
+            "dpop-app",
+            "--flow",
+            "auth-code",
+            "--scope",
+            "openid",
+            "--scope",
+            "offline_access",
+            "--dpop",
+            "auto",
+        ],
+        "",
+        false,
+    );
+    s.run(&["login", "dp"], "", false);
+    let api = format!("{}/test/api", p.issuer);
+    let dp_users = ["dp/default/access_token", "dp/default/refresh_token"];
+    secrets.extend(s.secrets(&dp_users));
+    s.run(
+        &[
+            "token",
+            "dp",
+            "--min-valid",
+            "999999",
+            "--dpop-proof",
+            "GET",
+            &api,
+        ],
+        "",
+        true,
+    );
+    secrets.extend(s.secrets(&dp_users));
+    s.run(&["status", "--json"], "", false);
+    let dpop_pem = env
+        .keyring_entry("dp/default/dpop_key")
+        .expect("the DPoP key is in the keyring");
+    let dpop_lines: Vec<String> = dpop_pem
+        .lines()
+        .filter(|l| !l.starts_with("-----") && l.len() >= 16)
+        .map(str::to_owned)
+        .collect();
+    assert!(dpop_lines.len() >= 2, "{} DPoP key lines", dpop_lines.len());
+    secrets.extend(dpop_lines);
 
     s.run(&["logout", "oidc"], "", false);
     s.run(&["status"], "", false);

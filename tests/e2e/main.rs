@@ -11,6 +11,7 @@ mod desktop_agent;
 mod desktop_faults;
 mod desktop_proxy;
 mod desktop_warning;
+mod dpop;
 mod faults;
 mod flows;
 mod hints;

@@ -17,6 +17,14 @@
 //   introspector   introspector-secret    client_secret_basic   client_credentials; may introspect any client's tokens
 //   jwt-secret     jwt-secret-…-32-bytes  client_secret_jwt     authorization_code, refresh_token, client_credentials
 //   key-jwt        -                      private_key_jwt       authorization_code, refresh_token, client_credentials
+//   dpop-app       -                      none (public)         authorization_code, refresh_token, device_code;
+//                                                               its access tokens must be DPoP-bound (RFC 9449:
+//                                                               `dpop_bound_access_tokens`), a token request
+//                                                               without a proof is refused: invalid_grant with
+//                                                               error_description "DPoP proof JWT not provided"
+//                                                               (oidc-provider keeps that text in its
+//                                                               error_detail; this server puts it in the answer,
+//                                                               as providers that name the missing proof do)
 // jwt-secret's secret is `jwt-secret-client-secret-of-32-bytes`. key-jwt's public keys are
 // the JWKS in the file CLIENT_JWKS_FILE, read at each fetch of its jwks_uri (GET /test/jwks,
 // fresh for 60 s), so a test can start the provider, make a key with Authdeck and register
@@ -45,10 +53,23 @@
 //   CLIENT_AUTH=lenient     accept a secret sent with basic for a *_post client and vice versa
 //                           (oidc-provider's own behaviour). Default: strict, the registered
 //                           token_endpoint_auth_method must be used, else 401 invalid_client.
+//   DPOP_NONCE=1            DPoP proofs must carry a server nonce: at the token endpoint
+//                           (oidc-provider's `features.dPoP.nonceSecret`/`requireNonce`: 400
+//                           use_dpop_nonce with a DPoP-Nonce header) and at GET /test/api (401
+//                           WWW-Authenticate: DPoP error="use_dpop_nonce" with DPoP-Nonce).
+//                           DPoP itself is always on (ES256 in dpop_signing_alg_values_supported).
 //
 // GET /test/grants answers the counts of token-endpoint successes by grant type and of
 // errors by code since start (tests check "zero invalid_grant" from the provider's side),
-// and `par`: the pushed authorization requests accepted.
+// `par`: the pushed authorization requests accepted, `dpop_jkt`: those that carried a
+// dpop_jkt, and `api`: GET /test/api's answers by outcome (`ok`, `nonce`, `refused`).
+//
+// GET /test/api is a small protected resource that takes only DPoP-bound access tokens of
+// this provider, checked as RFC 9449 §7 says: `Authorization: DPoP <token>` and one `DPoP`
+// proof, `typ` dpop+jwt, ES256 signature by the proof's `jwk`, `htm` GET, `htu` this URL
+// (no query), `iat` within 60 s, `ath` = SHA-256 of the token, a `jti` not seen before,
+// and the token's `cnf.jkt` (oidc-provider's AccessToken.find) = the RFC 7638 thumbprint of
+// the proof's key. 200 {"sub","client_id","jkt"}; else 401 with WWW-Authenticate: DPoP.
 
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -82,6 +103,7 @@ const LENIENT_CLIENT_AUTH = process.env.CLIENT_AUTH === 'lenient';
 const OAUTH_ONLY = process.env.DISCOVERY === 'oauth-only';
 const CLIENT_JWKS_FILE = process.env.CLIENT_JWKS_FILE || '';
 const REQUIRE_PAR = process.env.REQUIRE_PAR === '1';
+const DPOP_NONCE = process.env.DPOP_NONCE === '1';
 const PORT = process.env.PORT ? Number(process.env.PORT) : 0;
 // Holds back the answer to a refresh_token grant this long after the grant is done (the
 // old refresh token already spent): the window in which a client that stops loses the
@@ -163,6 +185,10 @@ const jwtClient = {
   grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
 };
 clients.push(
+  {
+    client_id: 'dpop-app', token_endpoint_auth_method: 'none', dpop_bound_access_tokens: true,
+    ...interactive, grant_types: ['authorization_code', 'refresh_token', DEVICE_GRANT],
+  },
   { client_id: 'jwt-secret', client_secret: 'jwt-secret-client-secret-of-32-bytes', token_endpoint_auth_method: 'client_secret_jwt', ...jwtClient },
   { client_id: 'key-jwt', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: `${issuer}/test/jwks`, ...jwtClient },
 );
@@ -221,6 +247,9 @@ const provider = new Provider(issuer, {
       },
     },
     revocation: { enabled: true },
+    dPoP: DPOP_NONCE
+      ? { enabled: true, nonceSecret: crypto.randomBytes(32), requireNonce: () => true }
+      : { enabled: true },
     clientCredentials: { enabled: true },
     pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: REQUIRE_PAR },
     introspection: {
@@ -422,6 +451,10 @@ provider.use(async (ctx, next) => {
     ctx.body = grantCounts;
     return;
   }
+  if (ctx.method === 'GET' && ctx.path === '/test/api') {
+    await protectedApi(ctx);
+    return;
+  }
   if (ctx.method === 'GET' && ctx.path === '/test/jwks') {
     let text;
     try {
@@ -451,6 +484,9 @@ provider.use(async (ctx, next) => {
     ctx.path = '/.well-known/openid-configuration';
   }
   await next();
+  if (dpopMissing.has(ctx) && ctx.body && typeof ctx.body === 'object') {
+    ctx.body.error_description = 'DPoP proof JWT not provided';
+  }
   if (REFRESH_ANSWER_DELAY_MS && ctx.oidc?.route === 'token'
       && ctx.oidc?.params?.grant_type === 'refresh_token') {
     await new Promise((resolve) => setTimeout(resolve, REFRESH_ANSWER_DELAY_MS));
@@ -463,13 +499,19 @@ provider.use(async (ctx, next) => {
 
 // What the token endpoint did, for tests that check a whole run from the provider's side:
 // GET /test/grants -> {"success":{"<grant_type>":n,…},"error":{"<error code>":n,…}}.
-const grantCounts = { success: {}, error: {}, par: 0 };
-provider.on('pushed_authorization_request.success', () => { grantCounts.par += 1; });
+const grantCounts = { success: {}, error: {}, par: 0, dpop_jkt: 0, api: {} };
+provider.on('pushed_authorization_request.success', (ctx) => {
+  grantCounts.par += 1;
+  if (ctx.oidc?.params?.dpop_jkt) grantCounts.dpop_jkt += 1;
+});
 provider.on('grant.success', (ctx) => {
   const type = String(ctx.oidc?.params?.grant_type ?? 'unknown');
   grantCounts.success[type] = (grantCounts.success[type] ?? 0) + 1;
 });
-provider.on('grant.error', (_ctx, err) => {
+// Token requests refused for want of a DPoP proof (their answer says so, see the header).
+const dpopMissing = new WeakSet();
+provider.on('grant.error', (ctx, err) => {
+  if (err.error_detail === 'DPoP proof JWT not provided') dpopMissing.add(ctx);
   const code = String(err.error ?? err.name ?? 'unknown');
   grantCounts.error[code] = (grantCounts.error[code] ?? 0) + 1;
 });
@@ -482,6 +524,85 @@ for (const event of [
   provider.on(event, (_ctx, err) => {
     console.error(`${event}: ${err.error ?? err.name}${err.error_description ? ` (${err.error_description})` : ''}${err.error_detail ? ` - ${err.error_detail}` : ''}`);
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET /test/api: a resource server that checks DPoP-bound tokens itself (see the header).
+const seenJti = new Set();
+// The resource server's own nonces (DPOP_NONCE=1): any it handed out is accepted.
+const apiNonces = new Set();
+
+function b64json(part) {
+  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+}
+
+function jwkThumbprint(jwk) {
+  const members = jwk.kty === 'EC'
+    ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }
+    : { e: jwk.e, kty: jwk.kty, n: jwk.n };
+  return crypto.createHash('sha256').update(JSON.stringify(members)).digest('base64url');
+}
+
+function apiOutcome(ctx, outcome, status, body, challenge) {
+  grantCounts.api[outcome] = (grantCounts.api[outcome] ?? 0) + 1;
+  ctx.status = status;
+  ctx.type = 'json';
+  ctx.body = body;
+  if (challenge) ctx.set('WWW-Authenticate', challenge);
+}
+
+async function protectedApi(ctx) {
+  const refuse = (why) => {
+    console.error(`GET /test/api refused: ${why}`);
+    apiOutcome(ctx, 'refused', 401, { error: 'invalid_token', error_description: why },
+      `DPoP algs="ES256", error="invalid_token", error_description="${why}"`);
+  };
+  const auth = ctx.get('authorization');
+  const proof = ctx.get('dpop');
+  if (!auth.startsWith('DPoP ')) return refuse('the token must be sent as Authorization: DPoP');
+  if (!proof || proof.includes(',')) return refuse('exactly one DPoP proof is required');
+  const token = auth.slice('DPoP '.length).trim();
+  const parts = proof.split('.');
+  if (parts.length !== 3) return refuse('the proof is not a compact JWS');
+  let header;
+  let claims;
+  try {
+    header = b64json(parts[0]);
+    claims = b64json(parts[1]);
+  } catch {
+    return refuse('the proof is not readable');
+  }
+  if (header.typ !== 'dpop+jwt' || header.alg !== 'ES256' || !header.jwk || header.jwk.d) {
+    return refuse('bad proof header');
+  }
+  let key;
+  try {
+    key = crypto.createPublicKey({ key: header.jwk, format: 'jwk' });
+  } catch {
+    return refuse('bad proof jwk');
+  }
+  const valid = crypto.verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), { key, dsaEncoding: 'ieee-p1363' },
+    Buffer.from(parts[2], 'base64url'));
+  if (!valid) return refuse('bad proof signature');
+  if (claims.htm !== 'GET') return refuse('htm mismatch');
+  if (claims.htu !== `${issuer}/test/api`) return refuse('htu mismatch');
+  if (typeof claims.iat !== 'number' || Math.abs(Date.now() / 1000 - claims.iat) > 60) return refuse('iat not recent');
+  const ath = crypto.createHash('sha256').update(token).digest('base64url');
+  if (claims.ath !== ath) return refuse('ath mismatch');
+  if (typeof claims.jti !== 'string' || !claims.jti || seenJti.has(claims.jti)) return refuse('jti missing or replayed');
+  seenJti.add(claims.jti);
+  if (DPOP_NONCE && !apiNonces.has(claims.nonce)) {
+    const nonce = crypto.randomBytes(16).toString('base64url');
+    apiNonces.add(nonce);
+    ctx.set('DPoP-Nonce', nonce);
+    return apiOutcome(ctx, 'nonce', 401, { error: 'use_dpop_nonce' },
+      'DPoP algs="ES256", error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"');
+  }
+  const at = await provider.AccessToken.find(token);
+  if (!at) return refuse('unknown or expired access token');
+  const jkt = jwkThumbprint(header.jwk);
+  if (at.jkt !== jkt) return refuse('the token is not bound to the proof key (cnf.jkt mismatch)');
+  return apiOutcome(ctx, 'ok', 200, { sub: at.accountId, client_id: at.clientId, jkt });
 }
 
 handler = provider.callback();

@@ -279,6 +279,20 @@ describe("token panel", () => {
     expect((byId("copy-header-queried") as HTMLButtonElement).hidden).toBe(true);
   });
 
+  it("shows a DPoP-bound token as such, with no copy to make and the proxy as the way", async () => {
+    await boot((cmd) => (cmd === "token_summary" ? { tokenType: "dpop", expiresAt: NOW + 3000, obtainedAt: NOW - 600, scopes: [], claims: null } : null), [
+      view({ service: "bound", status: "logged_in", obtainedAt: NOW - 600, expiresAt: NOW + 3000, dpopBound: true, pasteHint: { kind: "cannot_paste", message: "This token is DPoP-bound: pasted alone it opens nothing." } }),
+    ]);
+    byId("service-bound")!.click();
+    await settle();
+    expect(document.querySelector('[data-testid="dpop-bound"]')!.textContent).toContain("DPoP-bound");
+    expect(document.querySelector(".claims")!.textContent).toContain("An opaque DPoP-bound token");
+    for (const id of ["copy-raw-bound", "copy-bearer-bound", "copy-header-bound", "copy-curl-bound"]) {
+      expect((byId(id) as HTMLButtonElement).disabled, id).toBe(true);
+    }
+    expect(document.body.textContent).toContain("This token is DPoP-bound");
+  });
+
   it("reveals the token only on request and forgets it on Hide", async () => {
     await boot((cmd) => (cmd === "reveal_token" ? "secret-token-value" : null));
     byId("service-oqtant")!.click();

@@ -437,6 +437,10 @@ pub struct AddArgs {
     /// provider requires them; default), always or never.
     #[arg(long, value_name = "WHEN", value_parser = ["auto", "always", "never"])]
     pub par: Option<String>,
+    /// DPoP (RFC 9449): bind the accounts' tokens to a key of their own in the keyring:
+    /// never (default), auto (when the provider's metadata offers ES256) or always.
+    #[arg(long, value_name = "WHEN", value_parser = ["never", "auto", "always"])]
+    pub dpop: Option<String>,
     #[command(flatten)]
     pub credentials: CredentialArgs,
     /// The service's Swagger / OpenAPI documentation page.
@@ -566,6 +570,15 @@ pub struct TokenArgs {
     /// With --app-token: mint a new app token living this long (e.g. 3600, 90m, 12h, 7d).
     #[arg(long, value_name = "DURATION", requires = "app_token", value_parser = duration_secs)]
     pub expires_in: Option<u64>,
+    /// For one request to URL with METHOD: print its header lines, `Authorization: DPoP
+    /// <token>` and `DPoP: <proof>` for a DPoP-bound token (a proof is good for that one
+    /// request, shortly), or the token's one header line for any other token. For scripts:
+    /// `curl -H "$line1" -H "$line2" URL`.
+    #[arg(long, num_args = 2, value_names = ["METHOD", "URL"], conflicts_with_all = ["format", "app_token"])]
+    pub dpop_proof: Option<Vec<String>>,
+    /// With --dpop-proof: the nonce the API asked for (its `DPoP-Nonce` header).
+    #[arg(long, value_name = "NONCE", requires = "dpop_proof")]
+    pub dpop_nonce: Option<String>,
 }
 
 /// "3600", "90s", "90m", "12h", "7d" → seconds.

@@ -126,6 +126,18 @@ pub fn wording(hint: &Hint) -> String {
         ),
         Hint::Supply { need: what } => format!("pass {}", need(*what)),
         Hint::SetPresetInput { key, .. } => format!("add --set {key}=…"),
+        Hint::UseDpopProof { service, account } => format!(
+            "reach its API through `{}`, which adds a fresh proof to each request, or print the header lines of one request with `{}`",
+            command(&format!("proxy {}", target(service, account))),
+            command(&format!(
+                "token {} --dpop-proof GET https://api.example.org/path",
+                target(service, account)
+            ))
+        ),
+        Hint::TurnOnDpop { service } => format!(
+            "set `dpop = \"auto\"` (or \"always\") in `[services.{service}]` of services.toml, then log in again with `{}`",
+            command(&format!("login {}", word(service)))
+        ),
     }
 }
 
@@ -237,6 +249,29 @@ mod tests {
         );
         let text = describe(&e);
         assert!(text.ends_with(": choose one with --account"), "{text}");
+    }
+
+    #[test]
+    fn a_dpop_bound_token_points_at_the_proxy_and_at_proofs_for_the_account() {
+        let text = wording(&Hint::UseDpopProof {
+            service: "lab".into(),
+            account: "work".into(),
+        });
+        assert!(
+            text.contains("`authdeck proxy lab --account work`"),
+            "{text}"
+        );
+        assert!(
+            text.contains("`authdeck token lab --account work --dpop-proof GET "),
+            "{text}"
+        );
+        let text = wording(&Hint::TurnOnDpop {
+            service: "lab".into(),
+        });
+        assert!(
+            text.contains("dpop = \"auto\"") && text.contains("`authdeck login lab`"),
+            "{text}"
+        );
     }
 
     #[test]

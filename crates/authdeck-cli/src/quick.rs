@@ -103,7 +103,7 @@ mod tests {
         let Command::Token(a) = cli.command else {
             return None;
         };
-        if cli.demo || a.app_token || a.expires_in.is_some() {
+        if cli.demo || a.app_token || a.expires_in.is_some() || a.dpop_proof.is_some() {
             return None;
         }
         Some(QuickToken {
@@ -147,6 +147,7 @@ mod tests {
             "token pw --format curl",
             "token pw --format xml",
             "token pw --app-token",
+            "token pw --dpop-proof GET https://api.test/x",
             "token pw --min-valid -5",
             "token pw --min-valid 1h",
             "token pw --min-valid",

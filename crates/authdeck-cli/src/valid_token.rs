@@ -86,6 +86,12 @@ pub fn fetch_all(demo: bool, wanted: &[Wanted], via: HandOut) -> Result<(Vec<Val
             None => tokens.push(None),
         }
     }
+    // A DPoP-bound token opens nothing without a proof per request: not handed out.
+    for (w, token) in wanted.iter().zip(&tokens) {
+        if let Some(token) = token {
+            token.usable_alone(&w.service, w.account.as_ref())?;
+        }
+    }
     if tokens.iter().all(Option::is_some) {
         return Ok((tokens.into_iter().flatten().collect(), load_config(demo)?));
     }
@@ -105,6 +111,7 @@ pub fn fetch_all(demo: bool, wanted: &[Wanted], via: HandOut) -> Result<(Vec<Val
                 Some(t) => t,
                 None => {
                     let token = from_broker(&broker, w).await?;
+                    token.usable_alone(&w.service, w.account.as_ref())?;
                     broker
                         .record_hand_out(&w.service, w.account.as_ref(), via)
                         .await;

@@ -15,11 +15,13 @@
 //! - `broker/store.rs`: the one route by which new tokens are stored, and the account lock;
 //! - `broker/cache.rs` (with `broker/memory.rs`): what a long-running broker remembers
 //!   between renewals;
-//! - `broker/activity.rs`: the account's activity, one event per operation.
+//! - `broker/activity.rs`: the account's activity, one event per operation;
+//! - `broker/dpop.rs`: the account's DPoP key, and when its tokens are bound to it.
 
 mod activity;
 mod admin;
 mod cache;
+mod dpop;
 mod login;
 mod memory;
 mod pasted;
@@ -63,6 +65,29 @@ pub struct ValidToken {
     pub token_type: String,
     pub expires_at: Option<i64>,
     pub scopes: Vec<String>,
+}
+
+impl ValidToken {
+    /// Whether the token is DPoP-bound (RFC 9449): useless without a fresh proof of the
+    /// account's key for each request.
+    pub fn is_dpop(&self) -> bool {
+        crate::format::is_dpop(&self.token_type)
+    }
+
+    /// The token as text to hand out alone: refused ([`Error::DpopBound`]) when it is
+    /// DPoP-bound, since it would open nothing.
+    pub fn usable_alone(&self, service: &ServiceId, account: Option<&AccountName>) -> Result<()> {
+        if self.is_dpop() {
+            return Err(Error::DpopBound {
+                service: service.to_string(),
+                account: account.map_or_else(
+                    || crate::config::DEFAULT_ACCOUNT.to_owned(),
+                    ToString::to_string,
+                ),
+            });
+        }
+        Ok(())
+    }
 }
 
 impl From<&TokenSet> for ValidToken {
@@ -246,6 +271,7 @@ pub(crate) fn in_account(e: Error, at: &AccountRef, service: &Service) -> Error 
             account: a.clone(),
         }),
         Refusal::ProviderBroken => None,
+        Refusal::DpopRequired => Some(Hint::TurnOnDpop { service: s.clone() }),
     }
     .map(Box::new));
     Error::Refused {

@@ -9,6 +9,10 @@
 //! Accepted PEM: PKCS#8 (`PRIVATE KEY`, EC P-256 or RSA 2048–8192 bits) and PKCS#1
 //! (`RSA PRIVATE KEY`). Public keys are shown as JWK (RFC 7517) with the RFC 7638
 //! thumbprint as `kid`.
+//!
+//! The same signing serves the DPoP proofs of `dpop.rs` (RFC 9449): an account's
+//! [`DpopKey`] is generated here too, and a proof is a JWS whose header embeds the public
+//! key ([`sign_with_embedded_jwk`]).
 
 use std::fmt;
 
@@ -20,7 +24,7 @@ use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::secret::{ClientKey, ClientSecret};
+use crate::secret::{ClientKey, ClientSecret, DpopKey};
 
 /// The signature algorithm of a client key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,12 +59,38 @@ enum Signer {
 
 /// Generates a new ES256 key (P-256, PKCS#8), as PEM.
 pub fn generate_es256() -> Result<ClientKey> {
+    Ok(ClientKey::new(new_es256_pem()?))
+}
+
+/// Generates an account's new DPoP key (ES256, P-256, PKCS#8), as PEM.
+pub fn generate_dpop_key() -> Result<DpopKey> {
+    Ok(DpopKey::new(new_es256_pem()?))
+}
+
+fn new_es256_pem() -> Result<String> {
     let rng = SystemRandom::new();
     let doc = EcdsaKeyPair::generate_pkcs8(&signature::ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
         .map_err(|_| {
             Error::Local("the system's random generator failed: no key was made".into())
         })?;
-    Ok(ClientKey::new(pem("PRIVATE KEY", doc.as_ref())))
+    Ok(pem("PRIVATE KEY", doc.as_ref()))
+}
+
+/// A JWS over `payload` signed with the DPoP key, whose protected header carries `typ`
+/// and the public key as `jwk` (RFC 9449 §4.2), and the public key's RFC 7638
+/// thumbprint (the `jkt` a bound token names).
+pub fn sign_with_embedded_jwk(key: &DpopKey, typ: &str, payload: &Value) -> Result<String> {
+    let signer = signer_of_pem(key.expose())?;
+    let header = json!({"alg": signer.alg().as_str(), "typ": typ, "jwk": signer.public_members()});
+    let part = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
+    let input = format!("{}.{}", part(&header), part(payload));
+    let sig = signer.sign(input.as_bytes())?;
+    Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig)))
+}
+
+/// The RFC 7638 thumbprint of the DPoP key's public key (`dpop_jkt`, `cnf.jkt`).
+pub fn dpop_thumbprint(key: &DpopKey) -> Result<String> {
+    Ok(thumbprint(&signer_of_pem(key.expose())?.public_members()))
 }
 
 /// Checks an imported PEM key and returns it in the form it is kept in (the one PEM
@@ -166,7 +196,7 @@ impl Signer {
 
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
         let rng = SystemRandom::new();
-        let failed = || Error::Local("signing the client assertion failed".into());
+        let failed = || Error::Local("signing with the private key failed".into());
         match self {
             Signer::Es256(kp) => Ok(kp
                 .sign(&rng, message)
@@ -191,7 +221,11 @@ fn thumbprint(members: &Value) -> String {
 }
 
 fn signer(key: &ClientKey) -> Result<Signer> {
-    let (label, der) = parse_pem(key.expose())?;
+    signer_of_pem(key.expose())
+}
+
+fn signer_of_pem(text: &str) -> Result<Signer> {
+    let (label, der) = parse_pem(text)?;
     let unusable = |what: &str| {
         Error::Config(format!(
             "the private key is not {what}: Authdeck signs with EC P-256 (ES256) or RSA of 2048 to 8192 bits (RS256) keys"

@@ -42,6 +42,9 @@ pub struct ProviderMetadata {
     /// RFC 9207: the provider sends `iss` with every authorization response.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub authorization_response_iss_parameter_supported: bool,
+    /// RFC 9449: the algorithms the provider takes DPoP proofs in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dpop_signing_alg_values_supported: Vec<String>,
 }
 
 /// The endpoints of a service after merging explicit settings with discovery.
@@ -62,6 +65,8 @@ pub struct ResolvedEndpoints {
     pub par_required: bool,
     /// Whether the provider sends `iss` with authorization responses (RFC 9207).
     pub iss_in_response: bool,
+    /// The DPoP proof algorithms the provider takes (RFC 9449), from the metadata.
+    pub dpop_algs: Vec<String>,
 }
 
 impl ResolvedEndpoints {
@@ -103,7 +108,11 @@ pub async fn resolve(
         Flow::Device => explicit.device_authorization.is_none(),
         Flow::ClientCredentials | Flow::Password | Flow::Bearer | Flow::ApiKey => false,
     };
-    let missing = explicit.token.is_none() || flow_needs_more || explicit.revocation.is_none();
+    // `dpop = "auto"` decides from the metadata (`dpop.rs`).
+    let missing = explicit.token.is_none()
+        || flow_needs_more
+        || explicit.revocation.is_none()
+        || service.dpop == crate::config::DpopMode::Auto;
     let metadata = match (&service.issuer, missing) {
         (Some(issuer), true) => {
             Some(cached_metadata(http, cache_dir, service_id, issuer, now).await?)
@@ -147,6 +156,9 @@ pub async fn resolve(
         par: m.and_then(|m| m.pushed_authorization_request_endpoint.clone()),
         par_required: m.is_some_and(|m| m.require_pushed_authorization_requests),
         iss_in_response: m.is_some_and(|m| m.authorization_response_iss_parameter_supported),
+        dpop_algs: m
+            .map(|m| m.dpop_signing_alg_values_supported.clone())
+            .unwrap_or_default(),
     })
 }
 

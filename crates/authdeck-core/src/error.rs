@@ -83,16 +83,20 @@ pub enum Refusal {
     GrantExpired,
     /// The provider failed on its side (exit 4: try again later).
     ProviderBroken,
+    /// The provider wants DPoP-bound tokens (RFC 9449) for this client and the request
+    /// carried no proof (exit 2: the service's `dpop` setting).
+    DpopRequired,
 }
 
 impl Refusal {
     /// Every refusal, in declaration order.
-    pub const ALL: [Refusal; 5] = [
+    pub const ALL: [Refusal; 6] = [
         Refusal::BadUserCredentials,
         Refusal::BadClientCredentials,
         Refusal::ConsentDenied,
         Refusal::GrantExpired,
         Refusal::ProviderBroken,
+        Refusal::DpopRequired,
     ];
 
     /// A stable, machine-readable name (`--json` output, the UI's error code).
@@ -103,6 +107,7 @@ impl Refusal {
             Refusal::ConsentDenied => "consent_denied",
             Refusal::GrantExpired => "grant_expired",
             Refusal::ProviderBroken => "provider_broken",
+            Refusal::DpopRequired => "dpop_required",
         }
     }
 
@@ -112,7 +117,7 @@ impl Refusal {
             Refusal::BadUserCredentials | Refusal::ConsentDenied | Refusal::GrantExpired => {
                 ErrorKind::LoginRequired
             }
-            Refusal::BadClientCredentials => ErrorKind::Config,
+            Refusal::BadClientCredentials | Refusal::DpopRequired => ErrorKind::Config,
             Refusal::ProviderBroken => ErrorKind::Provider,
         }
     }
@@ -163,6 +168,10 @@ pub enum Error {
         expected: String,
         got: Option<String>,
     },
+    /// The account's access token is DPoP-bound (RFC 9449): alone it opens nothing, so it
+    /// is not handed out as text; each request needs a fresh proof of the account's key.
+    #[error("{service}/{account}: the access token is DPoP-bound: it works only with a fresh proof of this account's key for each request, so the token alone is useless and is not handed out")]
+    DpopBound { service: String, account: String },
     /// The network failed before the provider could answer.
     #[error("{0}")]
     Network(String),
@@ -220,9 +229,10 @@ impl Error {
     /// The kind of failure, for exit codes and the UI.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::ConfigSyntax { .. } | Error::Config(_) | Error::UnknownService(_) => {
-                ErrorKind::Config
-            }
+            Error::ConfigSyntax { .. }
+            | Error::Config(_)
+            | Error::UnknownService(_)
+            | Error::DpopBound { .. } => ErrorKind::Config,
             Error::LoginRequired { .. } => ErrorKind::LoginRequired,
             Error::Refused { refusal, .. } => refusal.kind(),
             Error::Provider(_)
@@ -251,6 +261,10 @@ impl Error {
     pub fn hint(&self) -> Option<Hint> {
         match self {
             Error::UnknownService(_) => Some(Hint::ListServices),
+            Error::DpopBound { service, account } => Some(Hint::UseDpopProof {
+                service: service.clone(),
+                account: account.clone(),
+            }),
             Error::LoginRequired { hint, .. } => Some(Hint::clone(hint)),
             Error::Refused { hint, .. } | Error::Agent { hint, .. } => hint.as_deref().cloned(),
             Error::Hinted { hint, .. } => Some(hint.clone()),

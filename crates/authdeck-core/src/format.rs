@@ -16,6 +16,16 @@ use crate::config::{Flow, KeyLocation, Service, SwaggerKind};
 /// The `token_type` the broker and the agent report for an API key.
 pub const API_KEY_TOKEN_TYPE: &str = "ApiKey";
 
+/// The `token_type` of a DPoP-bound access token (RFC 9449 §5).
+pub const DPOP_TOKEN_TYPE: &str = "DPoP";
+
+/// Whether a `token_type` (as the provider, the broker and the agent report it) says the
+/// access token is DPoP-bound: useless without a fresh proof of its key for each request,
+/// so it has no written form here (token types are case-insensitive, RFC 6749 §5.1).
+pub fn is_dpop(token_type: &str) -> bool {
+    token_type.eq_ignore_ascii_case(DPOP_TOKEN_TYPE)
+}
+
 /// The header of an API key whose service names none.
 pub const DEFAULT_API_KEY_HEADER: &str = "X-API-Key";
 
@@ -153,13 +163,17 @@ pub fn render(
 
 /// `token` in `format` when its `token_type` (as the broker and the agent report it) is
 /// all that is known of it: `None` when that is not enough — the header or curl form of
-/// an API key, named in its service's config (then [`TokenKind::of`] and [`render`]).
+/// an API key, named in its service's config (then [`TokenKind::of`] and [`render`]) —
+/// and for a DPoP-bound token, which has no form that works alone ([`is_dpop`]).
 pub fn render_by_type(
     format: TokenFormat,
     token: &str,
     token_type: &str,
     api_base: Option<&str>,
 ) -> Option<Result<String, FormatError>> {
+    if is_dpop(token_type) {
+        return None;
+    }
     if let Some(text) = render_plain(format, token) {
         return Some(Ok(text));
     }
@@ -240,6 +254,15 @@ mod tests {
 
     fn ok(text: &str) -> Result<String, FormatError> {
         Ok(text.to_owned())
+    }
+
+    #[test]
+    fn a_dpop_bound_token_has_no_form_by_its_type() {
+        for f in ALL {
+            assert_eq!(render_by_type(f, "at", "DPoP", None), None);
+            assert_eq!(render_by_type(f, "at", "dpop", None), None);
+        }
+        assert!(render_by_type(TokenFormat::Raw, "at", "Bearer", None).is_some());
     }
 
     #[test]

@@ -46,6 +46,12 @@ pub enum Hint {
     Supply { need: Need },
     /// Give a preset the input it needs (its `key`, shown as `label`).
     SetPresetInput { key: String, label: String },
+    /// The account's token is DPoP-bound: reach the API through Authdeck's proxy (which
+    /// adds a fresh proof to each request), or get a proof for each request.
+    UseDpopProof { service: String, account: String },
+    /// The provider wants DPoP-bound tokens: set the service's `dpop` setting (`auto` or
+    /// `always`), then log in again.
+    TurnOnDpop { service: String },
 }
 
 /// Something the user must supply before a service proposed from an OpenAPI document
@@ -89,6 +95,8 @@ impl Hint {
             | Hint::MintAppToken { service, .. }
             | Hint::SetUsername { service, .. }
             | Hint::LogOutAndIn { service, .. }
+            | Hint::UseDpopProof { service, .. }
+            | Hint::TurnOnDpop { service }
             | Hint::RemoveService { service }
             | Hint::ReplaceService { service } => Some(service),
             Hint::ListServices

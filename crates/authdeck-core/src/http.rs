@@ -21,6 +21,8 @@ pub struct HttpResponse {
     pub status: u16,
     pub content_type: Option<String>,
     pub body: Vec<u8>,
+    /// The `DPoP-Nonce` header (RFC 9449 §8): a server's nonce for the next DPoP proofs.
+    pub dpop_nonce: Option<String>,
 }
 
 impl HttpResponse {
@@ -110,6 +112,11 @@ impl HttpClient {
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        let dpop_nonce = resp
+            .headers()
+            .get(crate::dpop::NONCE_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         if resp.content_length().is_some_and(|n| n > cap as u64) {
             return Err(too_large(what, cap));
         }
@@ -124,6 +131,7 @@ impl HttpClient {
             status,
             content_type,
             body,
+            dpop_nonce,
         })
     }
 

@@ -31,6 +31,7 @@ pub mod broker;
 pub mod client_key;
 pub mod config;
 pub mod discovery;
+pub mod dpop;
 pub mod error;
 pub mod flows;
 pub mod format;

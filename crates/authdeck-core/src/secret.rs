@@ -1,5 +1,6 @@
 //! The secrets Authdeck handles, one type per kind: [`AccessToken`], [`RefreshToken`],
-//! [`IdToken`], [`ClientSecret`], [`ClientKey`], [`Password`], [`AppToken`], [`AuthCode`], and
+//! [`IdToken`], [`ClientSecret`], [`ClientKey`], [`DpopKey`], [`Password`], [`AppToken`],
+//! [`AuthCode`], and
 //! [`EntryText`] (the raw text of a keyring entry, below the vault's typed API).
 //!
 //! Every one of them has a redacted `Debug`, no `Display` and no `Serialize`, so a token
@@ -24,6 +25,14 @@
 //! fn authenticate(_secret: &ClientSecret) {}
 //! let _refresh = RefreshToken::new("rt");
 //! authenticate(&ClientSecret::new("cs"));
+//! ```
+//!
+//! An account's DPoP key is not a client key either:
+//!
+//! ```compile_fail
+//! use authdeck_core::secret::{ClientKey, DpopKey};
+//! fn sign_assertion(_key: &ClientKey) {}
+//! sign_assertion(&DpopKey::new("pem"));
 //! ```
 //!
 //! There is no conversion from one kind to another either:
@@ -132,6 +141,9 @@ secret_kinds! {
     /// A service's private signing key of `private_key_jwt` (shared by its accounts), as
     /// PEM text: PKCS#8 (EC P-256 or RSA) or PKCS#1 (RSA).
     ClientKey;
+    /// An account's private DPoP key (RFC 9449) as PKCS#8 PEM text (EC P-256): the key
+    /// the account's tokens are bound to, made at its first DPoP login.
+    DpopKey;
     /// An account's password (for the password grant).
     Password;
     /// A long-lived token minted with an access token (NOMAD app tokens).
@@ -162,6 +174,8 @@ mod tests {
     fn a_client_key_is_redacted_too() {
         let k = ClientKey::new("-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----");
         assert_eq!(format!("{k:?}"), "ClientKey(<redacted>)");
+        let d = DpopKey::new("-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----");
+        assert_eq!(format!("{d:?}"), "DpopKey(<redacted>)");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use crate::error::{Error, Result};
 use crate::ids::{AccountName, AccountRef, ServiceId};
 use crate::secret::{
-    AccessToken, AppToken, ClientKey, ClientSecret, EntryText, Password, RefreshToken,
+    AccessToken, AppToken, ClientKey, ClientSecret, DpopKey, EntryText, Password, RefreshToken,
 };
 
 #[cfg(target_os = "linux")]
@@ -39,6 +39,8 @@ pub enum SecretKind {
     Password,
     /// A long-lived token minted with an access token (NOMAD app tokens).
     AppToken,
+    /// An account's DPoP key (RFC 9449), as PEM.
+    DpopKey,
 }
 
 impl SecretKind {
@@ -52,6 +54,7 @@ impl SecretKind {
             SecretKind::ClientKey => "client_key",
             SecretKind::Password => "password",
             SecretKind::AppToken => "app_token",
+            SecretKind::DpopKey => "dpop_key",
         }
     }
 
@@ -64,13 +67,14 @@ impl SecretKind {
     ];
 
     /// Everything an account holds, in either layout.
-    pub const ACCOUNT: [SecretKind; 6] = [
+    pub const ACCOUNT: [SecretKind; 7] = [
         SecretKind::Tokens,
         SecretKind::AccessToken,
         SecretKind::RefreshToken,
         SecretKind::IdToken,
         SecretKind::AppToken,
         SecretKind::Password,
+        SecretKind::DpopKey,
     ];
 }
 
@@ -446,6 +450,19 @@ impl Vault {
     pub async fn set_password(&self, account: &AccountRef, password: Password) -> Result<()> {
         let key = SecretKey::account(account, SecretKind::Password);
         self.set_entry(key, EntryText::new(password.into_exposed()))
+            .await
+    }
+
+    /// The account's DPoP key (RFC 9449).
+    pub async fn dpop_key(&self, account: &AccountRef) -> Result<Option<DpopKey>> {
+        let key = SecretKey::account(account, SecretKind::DpopKey);
+        let text = self.entry(key).await?;
+        Ok(text.map(|t| DpopKey::new(t.into_exposed())))
+    }
+
+    pub async fn set_dpop_key(&self, account: &AccountRef, key: DpopKey) -> Result<()> {
+        let entry = SecretKey::account(account, SecretKind::DpopKey);
+        self.set_entry(entry, EntryText::new(key.into_exposed()))
             .await
     }
 

@@ -155,6 +155,8 @@ impl From<&PasteHint> for PasteHintKind {
 pub enum TokenType {
     Bearer,
     ApiKey,
+    /// A DPoP-bound access token (RFC 9449): useless without a proof per request.
+    Dpop,
     Other,
 }
 
@@ -164,6 +166,8 @@ impl From<&str> for TokenType {
             TokenType::Bearer
         } else if s.eq_ignore_ascii_case("apikey") {
             TokenType::ApiKey
+        } else if authdeck_core::format::is_dpop(s) {
+            TokenType::Dpop
         } else {
             TokenType::Other
         }
@@ -272,6 +276,7 @@ mod tests {
         assert_eq!(TokenType::from("Bearer"), TokenType::Bearer);
         assert_eq!(TokenType::from("bearer"), TokenType::Bearer);
         assert_eq!(TokenType::from("ApiKey"), TokenType::ApiKey);
-        assert_eq!(TokenType::from("DPoP"), TokenType::Other);
+        assert_eq!(TokenType::from("DPoP"), TokenType::Dpop);
+        assert_eq!(TokenType::from("MAC"), TokenType::Other);
     }
 }

@@ -27,6 +27,14 @@ pub struct PasteHintView {
 }
 
 impl PasteHintView {
+    /// The hint for a DPoP-bound token, whatever the docs take: it cannot be pasted.
+    pub fn dpop_bound() -> Self {
+        PasteHintView {
+            kind: PasteHintKind::CannotPaste,
+            message: "This token is DPoP-bound: pasted alone into the docs' Authorize dialog (or anywhere else) it opens nothing, because each request needs a fresh proof of this account's key. Start the API proxy below and use its docs page: the proxy adds the token and a proof to each request.".into(),
+        }
+    }
+
     /// The hint of `service`'s docs.
     pub fn of(service: &Service) -> Self {
         let hint = paste_hint(service);

@@ -48,11 +48,16 @@ pasteHint: PasteHintView,
  */
 headerCopy: HeaderCopyView | null, 
 /**
+ * The token is DPoP-bound (RFC 9449): it cannot be copied or pasted on its own, only
+ * used through the API proxy.
+ */
+dpopBound: boolean, 
+/**
  * When the account must log in again, when that is foreseen (core's `relogin.rs`).
  */
 loginDeadline: LoginDeadlineView | null, };
 
-export type TokenType = "bearer" | "api_key" | "other";
+export type TokenType = "bearer" | "api_key" | "dpop" | "other";
 
 export type TokenSummary = { tokenType: TokenType, expiresAt: number | null, obtainedAt: number | null, scopes: Array<string>, 
 /**

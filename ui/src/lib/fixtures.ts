@@ -19,6 +19,7 @@ export function view(p: Partial<AccountView> & Pick<AccountView, "service">): Ac
     pasteHint: { kind: "raw_token", message: "Paste the raw token into the HTTP bearer box." },
     headerCopy: { label: "Authorization header", sample: "Authorization: Bearer ‹token›" },
     loginDeadline: null,
+    dpopBound: false,
     ...p,
   };
 }

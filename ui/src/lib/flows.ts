@@ -68,6 +68,7 @@ export const CLIENT_AUTHS: readonly { id: ClientAuth; label: string }[] = (Objec
 const TOKEN_TYPE_LABELS: Record<TokenType, string> = {
   bearer: "bearer token",
   api_key: "API key",
+  dpop: "DPoP-bound token",
   other: "token",
 };
 

@@ -107,6 +107,7 @@ describe("flows", () => {
     expect(flowInfo("bearer").manual).toBeNull();
     expect(CLIENT_AUTHS.map((a) => a.id)).toEqual(["none", "client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt"]);
     expect(tokenTypeLabel("bearer")).toBe("bearer token");
+    expect(tokenTypeLabel("dpop")).toBe("DPoP-bound token");
   });
 });
 

@@ -18,6 +18,7 @@ function account(p: Partial<AccountView> & Pick<AccountView, "service" | "servic
     pasteHint: { kind: "raw_token", message: "In the docs' Authorize dialog, paste the raw token into the (HTTP bearer) box, without a \"Bearer \" prefix: the \"Token\" button copies it." },
     headerCopy: { label: "Authorization header", sample: "Authorization: Bearer ‹token›" },
     loginDeadline: null,
+    dpopBound: false,
     ...p,
   };
 }

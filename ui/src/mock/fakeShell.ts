@@ -98,7 +98,7 @@ function copy(a: Args): { clearsInSecs: number } {
 
 function addAccount(id: string, name: string, flow: Flow, p: Partial<AccountView> = {}): null {
   if (accounts.some((x) => x.service === id)) throw fail("other", `A service called '${id}' already exists in services.toml.`);
-  accounts = [...accounts, { service: id, serviceName: name, account: "default", flow, status: "not_logged_in", expiresAt: null, obtainedAt: null, reason: null, scopes: [], docsUrl: null, apiBase: null, supportsAppToken: false, appTokenExpiresAt: null, pasted: false, pasteHint: { kind: "unknown", message: "" }, headerCopy: { label: "Authorization header", sample: "Authorization: Bearer ‹token›" }, loginDeadline: null, ...p }];
+  accounts = [...accounts, { service: id, serviceName: name, account: "default", flow, status: "not_logged_in", expiresAt: null, obtainedAt: null, reason: null, scopes: [], docsUrl: null, apiBase: null, supportsAppToken: false, appTokenExpiresAt: null, pasted: false, pasteHint: { kind: "unknown", message: "" }, headerCopy: { label: "Authorization header", sample: "Authorization: Bearer ‹token›" }, loginDeadline: null, dpopBound: false, ...p }];
   void emit(events.accountsChanged, null);
   return null;
 }

@@ -48,6 +48,14 @@ export function copySection(view: AccountView): CopySection {
     docs = h("button", { class: "button docs-button", attrs: { type: "button", title: view.docsUrl } }, icon("external"), "Copy token & open API docs");
     copyButtons.push(docs);
   }
+  // A DPoP-bound token opens nothing on its own (each request needs a fresh proof of the
+  // account's key): nothing to copy or paste; the API proxy is the way (the paste hint says so).
+  if (view.dpopBound) {
+    for (const b of copyButtons) {
+      b.disabled = true;
+      b.title = "This token is DPoP-bound: it cannot be copied on its own. Use the API proxy.";
+    }
+  }
   const copy = async (format: CopyFormat, andDocs: boolean): Promise<void> => {
     const v = findAccount(key) ?? view;
     await withBusy(copyButtons, async () => {

@@ -47,6 +47,13 @@ export function summarySection(showScopes: (scopes: string[]) => void, isCurrent
   return { root, update };
 }
 
+/** What a DPoP-bound token means for the user: no copy, no paste, the proxy instead. */
+function dpopNote(): HTMLElement {
+  return h("p", { attrs: { "data-testid": "dpop-bound" } },
+    h("span", { class: "badge", text: "DPoP-bound" }), " ",
+    h("span", { class: "muted small", text: "Each request needs a fresh proof of this account's key, so the token cannot be copied or pasted on its own: use the API proxy." }));
+}
+
 function renderClaims(root: HTMLElement, summary: TokenSummary | null, failure: string | null): void {
   if (failure) {
     root.replaceChildren(section("Token contents", h("p", { class: "inline-error", text: failure })));
@@ -56,8 +63,9 @@ function renderClaims(root: HTMLElement, summary: TokenSummary | null, failure: 
     root.replaceChildren();
     return;
   }
+  const bound = summary.tokenType === "dpop" ? dpopNote() : null;
   if (!summary.claims) {
-    root.replaceChildren(section("Token contents", h("p", { class: "muted small", text: `An opaque ${tokenTypeLabel(summary.tokenType)}: it has no readable claims.` })));
+    root.replaceChildren(section("Token contents", bound, h("p", { class: "muted small", text: `An opaque ${tokenTypeLabel(summary.tokenType)}: it has no readable claims.` })));
     return;
   }
   const now = nowSecs();
@@ -67,6 +75,7 @@ function renderClaims(root: HTMLElement, summary: TokenSummary | null, failure: 
         h("th", { class: "mono", attrs: { scope: "row" }, text: r.name }),
         h("td", {}, h("span", { class: "mono claim-value", text: r.value }), r.hint ? h("span", { class: "muted small claim-hint", text: r.hint }) : null)))));
   root.replaceChildren(
+    ...(bound ? [section("Token binding", bound)] : []),
     h("section", { class: "panel-section" },
       h("h3", {}, "JWT claims ", h("span", { class: "badge badge-warn", text: "unverified — for display only" })),
       h("div", { class: "table-scroll" }, table)),

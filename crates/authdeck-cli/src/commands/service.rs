@@ -122,7 +122,7 @@ fn preset_service(name: &str, args: &AddArgs) -> Result<Service> {
     Ok(service)
 }
 
-/// The settings of client assertions and PAR, which only the CLI's flags set so far.
+/// The settings of client assertions, PAR and DPoP, which only the CLI's flags set so far.
 fn modern_settings(args: &AddArgs, service: &mut Service) -> Result<()> {
     if let Some(aud) = &args.assertion_audience {
         service.assertion_audience = aud
@@ -133,6 +133,11 @@ fn modern_settings(args: &AddArgs, service: &mut Service) -> Result<()> {
         service.par = par
             .parse()
             .map_err(|e: String| Error::Config(format!("--par: {e}")))?;
+    }
+    if let Some(dpop) = &args.dpop {
+        service.dpop = dpop
+            .parse()
+            .map_err(|e: String| Error::Config(format!("--dpop: {e}")))?;
     }
     service.validate().map_err(Error::Config)
 }

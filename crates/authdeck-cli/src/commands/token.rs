@@ -3,11 +3,18 @@
 //! A running agent (`authdeck agent`) answers first, before the CLI starts its async
 //! runtime or touches the keyring; without one, the broker reads the keyring (both
 //! through `valid_token.rs`).
+//!
+//! A DPoP-bound token (RFC 9449) is never printed alone: it would open nothing. Scripts
+//! ask for the header lines of one request instead (`--dpop-proof METHOD URL`), whose
+//! proof is made with the account's key from the keyring: the token and the proof
+//! belong together, and a proof is tied to its method and URL, so one option of
+//! `authdeck token` says so better than an environment variable of `exec` could.
 
 use std::process::ExitCode;
 
 use authdeck_core::activity::HandOut;
 use authdeck_core::broker::ValidToken;
+use authdeck_core::dpop::{self, ProofFor};
 use authdeck_core::format::{self, TokenKind};
 use authdeck_core::{Broker, Error, Result};
 
@@ -16,6 +23,9 @@ use crate::output;
 use crate::valid_token::{self, Wanted};
 
 pub async fn run(broker: &Broker, args: TokenArgs) -> Result<()> {
+    if let Some(request) = &args.dpop_proof {
+        return request_headers(broker, &args, request).await;
+    }
     let token = if args.app_token {
         broker
             .app_token(
@@ -42,8 +52,19 @@ fn print(
     args: &TokenArgs,
     config: impl FnOnce() -> Result<authdeck_core::config::Config>,
 ) -> Result<()> {
+    token.usable_alone(&args.service, args.account.as_ref())?;
+    print_as(token, args.format.written(), args, config)
+}
+
+/// [`print`] in `written` (`None`: JSON).
+fn print_as(
+    token: &ValidToken,
+    written: Option<format::TokenFormat>,
+    args: &TokenArgs,
+    config: impl FnOnce() -> Result<authdeck_core::config::Config>,
+) -> Result<()> {
     let raw = token.access_token.expose();
-    let Some(written) = args.format.written() else {
+    let Some(written) = written else {
         let now = output::now();
         output::json_line(&serde_json::json!({
             "access_token": raw,
@@ -84,10 +105,58 @@ fn print(
     Ok(())
 }
 
+/// `--dpop-proof METHOD URL`: the header lines of one request with the account's token:
+/// `Authorization: DPoP <token>` and a fresh `DPoP: <proof>` for a DPoP-bound token, else
+/// the token's own header line.
+async fn request_headers(broker: &Broker, args: &TokenArgs, request: &[String]) -> Result<()> {
+    let [method, url] = request else {
+        return Err(Error::Config(
+            "--dpop-proof takes two values: the request's METHOD and URL".into(),
+        ));
+    };
+    let method = method.to_ascii_uppercase();
+    if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(Error::Config(format!(
+            "--dpop-proof: '{method}' is not an HTTP method: give e.g. GET or POST, then the URL"
+        )));
+    }
+    let url = url::Url::parse(url)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "https" | "http") && u.has_host())
+        .ok_or_else(|| {
+            Error::Config(format!(
+                "--dpop-proof: '{url}' is not an http(s) URL: give the full URL of the request"
+            ))
+        })?;
+    let (account, token) = broker
+        .token_for_account(&args.service, args.account.as_ref(), args.min_valid.max(0))
+        .await?;
+    if token.is_dpop() {
+        let (_, key) = broker.dpop_key(&args.service, Some(&account)).await?;
+        let request = ProofFor {
+            method: &method,
+            url: &url,
+            access_token: Some(&token.access_token),
+            now: output::now(),
+        };
+        let proof = dpop::proof_with_nonce(&key, &request, args.dpop_nonce.as_deref())?;
+        println!("Authorization: DPoP {}", token.access_token.expose());
+        println!("{}: {proof}", dpop::DPOP_HEADER);
+    } else {
+        print_as(&token, Some(format::TokenFormat::Header), args, || {
+            broker.load_config()
+        })?;
+    }
+    broker
+        .record_hand_out(&args.service, Some(&account), HandOut::Cli)
+        .await;
+    Ok(())
+}
+
 /// The token from a running agent, printed; `None` when there is no usable agent (the
 /// caller then goes the usual way, through the keyring). Blocking, no async runtime.
 pub fn from_agent(args: &TokenArgs) -> Option<Result<()>> {
-    if args.app_token {
+    if args.app_token || args.dpop_proof.is_some() {
         return None;
     }
     let token = match valid_token::from_agent(&wanted(args))? {

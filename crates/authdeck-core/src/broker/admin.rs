@@ -52,6 +52,9 @@ pub struct AccountStatus {
     /// When the account must log in again, when that is foreseen (`relogin.rs`).
     #[serde(skip)]
     pub login_deadline: Option<crate::relogin::LoginDeadline>,
+    /// The account's token is DPoP-bound (RFC 9449): useless without a proof per request.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dpop_bound: bool,
 }
 
 impl Broker {
@@ -301,6 +304,11 @@ fn status_of(
 ) -> AccountStatus {
     let state = state.unwrap_or_default();
     let login_deadline = crate::relogin::login_deadline(&state, service.flow);
+    let dpop_bound = state.has_access_token
+        && state
+            .token_type
+            .as_deref()
+            .is_some_and(crate::format::is_dpop);
     let (status, reason) = if let Some(reason) = &state.login_required {
         (StatusKind::LoginRequired, Some(reason.clone()))
     } else if !state.has_access_token {
@@ -332,6 +340,7 @@ fn status_of(
         obtained_at: state.obtained_at,
         app_token_expires_at: state.app_token_expires_at,
         login_deadline,
+        dpop_bound,
     }
 }
 

@@ -100,9 +100,10 @@ impl Broker {
         cancel: &CancellationToken,
     ) -> Result<TokenSet> {
         let endpoints = self.endpoints(&at.service, service).await?;
-        let client = self
+        let mut client = self
             .client_identity(&at.service, service, &endpoints)
             .await?;
+        client.dpop = self.dpop_key_for(at, service, &endpoints, false).await?;
         let user = self.user_password(at, service).await?;
         let req = login::Request::new(
             at.service.as_str(),
@@ -157,6 +158,9 @@ impl Broker {
             }
         }
         self.store.clear(at, "logged out").await?;
+        // The next login binds its tokens to a new key.
+        let dpop_key = crate::vault::SecretKey::account(at, SecretKind::DpopKey);
+        self.store.vault.delete(dpop_key).await?;
         Ok(report)
     }
 

@@ -122,6 +122,12 @@ impl Broker {
         let (mut client, mut client_remembered) = self
             .renewal_client(&at.service, service, &endpoints)
             .await?;
+        let bound = state
+            .token_type
+            .as_deref()
+            .is_some_and(crate::format::is_dpop);
+        let dpop_key = self.dpop_key_for(at, service, &endpoints, bound).await?;
+        client.dpop.clone_from(&dpop_key);
         let mut refresh = if state.has_refresh_token {
             self.refresh_token(at, &state).await?
         } else {
@@ -160,6 +166,7 @@ impl Broker {
                     client = self
                         .client_identity(&at.service, service, &endpoints)
                         .await?;
+                    client.dpop.clone_from(&dpop_key);
                     client_remembered = false;
                     refresh = Some((refresh_token, remembered));
                 }
@@ -195,6 +202,7 @@ impl Broker {
             client = self
                 .client_identity(&at.service, service, &endpoints)
                 .await?;
+            client.dpop.clone_from(&dpop_key);
         }
         if !login::fetches_without_user(service.flow) {
             let reason = if state.has_access_token {

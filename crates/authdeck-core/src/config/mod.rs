@@ -23,7 +23,8 @@ use serde::{Deserialize, Serialize};
 pub use crate::ids::{AccountName, ServiceId, DEFAULT_ACCOUNT};
 pub use draft::{check_secrets, Field, FieldError, SecretsGiven, ServiceDraft, ServiceEdit};
 pub use types::{
-    AssertionAudience, ClientAuth, DeviceProtocol, Flow, HttpUrl, KeyLocation, Lifetime, ParMode,
+    AssertionAudience, ClientAuth, DeviceProtocol, DpopMode, Flow, HttpUrl, KeyLocation, Lifetime,
+    ParMode,
     PortList, RedirectHost, SwaggerKind, TokenPlacement,
 };
 
@@ -85,6 +86,10 @@ pub struct Service {
     /// when the provider requires them), `always` or `never`.
     #[serde(default, skip_serializing_if = "ParMode::is_default")]
     pub par: ParMode,
+    /// DPoP (RFC 9449): bind the account's tokens to a key of its own: `never`
+    /// (default), `auto` (when the provider's metadata offers ES256) or `always`.
+    #[serde(default, skip_serializing_if = "DpopMode::is_default")]
+    pub dpop: DpopMode,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes: Vec<String>,
     /// Extra parameters of the authorization request (e.g. `audience`).
@@ -308,7 +313,17 @@ impl Service {
             ));
         }
         if self.flow.is_pasted() {
+            if self.dpop != DpopMode::Never {
+                return Err(format!(
+                    "dpop = \"{}\" needs a login flow: a pasted {} is not bound to a key; remove the setting",
+                    self.dpop,
+                    if self.flow == Flow::ApiKey { "API key" } else { "token" }
+                ));
+            }
             return self.validate_accounts();
+        }
+        if self.dpop == DpopMode::Auto && self.issuer.is_none() {
+            return Err("dpop = \"auto\" decides from the issuer's metadata, and the service has no `issuer`: set it, or use dpop = \"always\"".into());
         }
         // A public client of a password grant may have no id (RFC 6749 §4.3.2).
         let public_password =

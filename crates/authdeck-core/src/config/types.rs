@@ -252,6 +252,50 @@ impl fmt::Display for ParMode {
 }
 string_serde!(ParMode);
 
+/// When an account's tokens are bound to its DPoP key (RFC 9449; see `dpop.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DpopMode {
+    /// Never: plain bearer tokens (the default, so a service that never asked keeps them
+    /// even with a provider that offers DPoP).
+    #[default]
+    Never,
+    /// When the provider's metadata lists ES256 in `dpop_signing_alg_values_supported`.
+    Auto,
+    /// Always (a provider that does not know DPoP ignores the proofs and answers bearer
+    /// tokens).
+    Always,
+}
+
+impl DpopMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DpopMode::Never => "never",
+            DpopMode::Auto => "auto",
+            DpopMode::Always => "always",
+        }
+    }
+    pub fn is_default(&self) -> bool {
+        *self == DpopMode::Never
+    }
+}
+
+impl FromStr for DpopMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        [DpopMode::Never, DpopMode::Auto, DpopMode::Always]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| format!("unknown dpop setting '{s}': use auto, always or never"))
+    }
+}
+
+impl fmt::Display for DpopMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+string_serde!(DpopMode);
+
 /// The host name written into a loopback redirect URI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RedirectHost {

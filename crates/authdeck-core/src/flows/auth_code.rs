@@ -165,11 +165,15 @@ async fn push(
     url: &Url,
 ) -> Result<Url> {
     // The client's authentication adds `client_id` itself.
-    let params: Vec<(String, String)> = url
+    let mut params: Vec<(String, String)> = url
         .query_pairs()
         .filter(|(k, _)| k != "client_id")
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
+    // RFC 9449 §10: the code is bound to the account's DPoP key from the start.
+    if let Some(key) = &req.client.dpop {
+        params.push(("dpop_jkt".into(), crate::dpop::thumbprint(key)?));
+    }
     let what = "the pushed authorization request";
     let resp = token_endpoint::send(
         &ctx.http,

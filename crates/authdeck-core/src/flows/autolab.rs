@@ -183,6 +183,7 @@ mod tests {
             status,
             content_type: Some("application/json".into()),
             body: body.as_bytes().to_vec(),
+            dpop_nonce: None,
         }
     }
 

@@ -32,6 +32,9 @@ pub enum ErrorCode {
     InteractionRequired,
     LoginRequired,
     ConsentRequired,
+    // RFC 9449 (DPoP).
+    InvalidDpopProof,
+    UseDpopNonce,
     // The seed services' own.
     /// Azure AD v1: a resource (audience) unknown in the tenant (AADSTS500011).
     InvalidResource,
@@ -71,6 +74,8 @@ const NAMED: &[(ErrorCode, &str)] = &[
     (ErrorCode::InteractionRequired, "interaction_required"),
     (ErrorCode::LoginRequired, "login_required"),
     (ErrorCode::ConsentRequired, "consent_required"),
+    (ErrorCode::InvalidDpopProof, "invalid_dpop_proof"),
+    (ErrorCode::UseDpopNonce, "use_dpop_nonce"),
     (ErrorCode::InvalidResource, "invalid_resource"),
     (
         ErrorCode::AuthorizationDeniedByUser,

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
-use crate::secret::{ClientKey, ClientSecret};
+use crate::secret::{ClientKey, ClientSecret, DpopKey};
 use crate::token::Clock;
 
 pub use error_code::ErrorCode;
@@ -139,6 +139,9 @@ pub struct ClientIdentity {
     pub key: Option<ClientKey>,
     /// The `aud` of client assertions; `None`: the URL of each endpoint called.
     pub audience: Option<String>,
+    /// The account's DPoP key, when its tokens are to be bound to it (RFC 9449): token
+    /// requests then carry a proof (`token_endpoint.rs`).
+    pub dpop: Option<DpopKey>,
 }
 
 impl ClientIdentity {
@@ -155,6 +158,7 @@ impl ClientIdentity {
             secret,
             key: None,
             audience: None,
+            dpop: None,
         }
     }
 
@@ -165,6 +169,7 @@ impl ClientIdentity {
             secret: self.secret.as_ref(),
             key: self.key.as_ref(),
             audience: self.audience.as_deref(),
+            dpop: self.dpop.as_ref(),
         }
     }
 }

@@ -22,6 +22,10 @@
 //! - Oqtant (Auth0): `access_denied` from the browser login → consent denied; its token
 //!   endpoint answers an unknown client with 401 `access_denied` "Unauthorized" → bad
 //!   client.
+//! - A provider that wants DPoP-bound tokens (RFC 9449) for the client, asked without a
+//!   proof: no code names this, so a refusal whose description names DPoP
+//!   ([`wants_dpop`]; oidc-provider: `invalid_grant` "DPoP proof JWT not provided") →
+//!   DPoP required.
 //! - Any provider: `access_denied` from a browser login or a device flow → consent denied;
 //!   `server_error`, `temporarily_unavailable`, or a non-OAuth HTTP 5xx → provider broken.
 
@@ -116,6 +120,30 @@ pub fn classify(grant: Grant, answer: &OAuthError) -> Option<Refusal> {
     }
 }
 
+/// Whether `answer` refuses a token request that carried no DPoP proof for carrying none.
+/// RFC 9449 names no error code for it: providers answer `invalid_request`,
+/// `invalid_grant` or `invalid_dpop_proof` with a description naming DPoP. Asked only of
+/// answers to requests without a proof (`token_endpoint.rs`).
+pub fn wants_dpop(answer: &OAuthError) -> bool {
+    let names_dpop = answer
+        .description
+        .as_deref()
+        .is_some_and(|d| d.to_ascii_lowercase().contains("dpop"));
+    match answer.code {
+        ErrorCode::InvalidDpopProof => true,
+        ErrorCode::InvalidRequest | ErrorCode::InvalidGrant | ErrorCode::InvalidClient => {
+            names_dpop
+        }
+        _ => false,
+    }
+}
+
+/// The refusal of a token request without a DPoP proof by a provider that wants one.
+pub fn dpop_required(answer: &OAuthError) -> Error {
+    let refusal = Refusal::DpopRequired;
+    Error::refused(refusal, reason(refusal, Grant::Other, &answer.summary()))
+}
+
 /// The error for a refused `grant` request: a [`Refusal`] when it is one, else a provider
 /// error naming `what` was refused.
 pub fn to_error(grant: Grant, answer: &OAuthError, what: &str) -> Error {
@@ -143,6 +171,9 @@ fn reason(refusal: Refusal, grant: Grant, summary: &str) -> String {
         Refusal::ProviderBroken => {
             format!("the provider failed on its side ({summary}); try again later")
         }
+        Refusal::DpopRequired => format!(
+            "the provider wants DPoP-bound tokens for this client, and the service does not use DPoP ({summary})"
+        ),
     }
 }
 
@@ -250,6 +281,27 @@ mod tests {
         for (grant, answer, expected) in cases {
             assert_eq!(classify(*grant, answer), *expected, "{grant:?} {answer:?}");
         }
+    }
+
+    #[test]
+    fn a_refusal_for_want_of_a_dpop_proof_is_recognised() {
+        let missing = answer(400, "invalid_grant", Some("DPoP proof JWT not provided"));
+        assert!(wants_dpop(&missing));
+        assert!(wants_dpop(&answer(400, "invalid_dpop_proof", None)));
+        assert!(!wants_dpop(&answer(
+            400,
+            "invalid_grant",
+            Some("grant expired")
+        )));
+        assert!(!wants_dpop(&answer(
+            400,
+            "invalid_scope",
+            Some("DPoP scope")
+        )));
+        let e = dpop_required(&missing);
+        assert_eq!(e.refusal(), Some(Refusal::DpopRequired));
+        assert_eq!(e.kind().exit_code(), 2);
+        assert!(e.to_string().contains("DPoP-bound"), "{e}");
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! One client for every token-endpoint request: client authentication, where the
 //! parameters travel, and turning every answer into a token response or a clear error.
+//! A token request of an account with a DPoP key carries a fresh proof (RFC 9449,
+//! `dpop.rs`), and is sent once more with the provider's nonce when it asks for one.
 
 use url::Url;
 
@@ -8,9 +10,10 @@ use super::refusal::{self, Grant};
 use crate::client_key::{self, AssertionClaims};
 use crate::config::ClientAuth;
 pub use crate::config::TokenPlacement as Placement;
+use crate::dpop::{self, ProofFor};
 use crate::error::{Error, Refusal};
 use crate::http::{HttpClient, HttpResponse};
-use crate::secret::{ClientKey, ClientSecret};
+use crate::secret::{ClientKey, ClientSecret, DpopKey};
 use crate::token::{Clock as _, SystemClock, TokenResponse};
 
 /// The client's credentials for one request.
@@ -23,6 +26,8 @@ pub struct ClientCreds<'a> {
     pub key: Option<&'a ClientKey>,
     /// The `aud` of client assertions; `None`: the URL of the endpoint called.
     pub audience: Option<&'a str>,
+    /// The account's DPoP key: token requests ([`request`]) carry a proof of it.
+    pub dpop: Option<&'a DpopKey>,
 }
 
 /// The `client_assertion_type` of RFC 7523 §2.2.
@@ -79,7 +84,9 @@ impl From<TokenError> for Error {
 }
 
 /// Sends a token request with `params` (grant parameters and extras) and parses the
-/// answer. The client's credentials are added as `creds.auth` says.
+/// answer. The client's credentials are added as `creds.auth` says; with a DPoP key, a
+/// fresh proof too, and the request is repeated once with the provider's nonce when it
+/// answers `use_dpop_nonce` (RFC 9449 §8).
 pub async fn request(
     http: &HttpClient,
     endpoint: &Url,
@@ -87,14 +94,62 @@ pub async fn request(
     params: &[(String, String)],
     placement: Placement,
 ) -> Result<TokenResponse, TokenError> {
-    let resp = send(http, endpoint, creds, params, placement).await?;
+    let resp = match creds.dpop {
+        None => send(http, endpoint, creds, params, placement).await?,
+        Some(key) => {
+            let proof_with = |nonce: Option<&str>| {
+                let method = match placement {
+                    Placement::GetQuery => "GET",
+                    Placement::Form | Placement::PostQuery => "POST",
+                };
+                let now = SystemClock.now();
+                let request = ProofFor {
+                    method,
+                    url: endpoint,
+                    access_token: None,
+                    now,
+                };
+                dpop::proof_with_nonce(key, &request, nonce)
+            };
+            let nonce = dpop::remembered_nonce(endpoint);
+            let proof = proof_with(nonce.as_deref())?;
+            let resp = send_inner(http, endpoint, creds, params, placement, Some(&proof)).await?;
+            let fresh = resp
+                .dpop_nonce
+                .clone()
+                .filter(|n| Some(n) != nonce.as_ref());
+            if let Some(n) = &resp.dpop_nonce {
+                dpop::remember_nonce(endpoint, n);
+            }
+            let asks_nonce = !resp.is_success()
+                && parse_oauth_error(&resp).is_some_and(|o| o.code == ErrorCode::UseDpopNonce);
+            match fresh {
+                Some(n) if asks_nonce => {
+                    tracing::debug!("the token endpoint asked for a DPoP nonce: sending again");
+                    let proof = proof_with(Some(&n))?;
+                    let resp =
+                        send_inner(http, endpoint, creds, params, placement, Some(&proof)).await?;
+                    if let Some(n) = &resp.dpop_nonce {
+                        dpop::remember_nonce(endpoint, n);
+                    }
+                    resp
+                }
+                _ => resp,
+            }
+        }
+    };
     if resp.is_success() {
         if !resp.looks_like_json() {
             return Err(not_oauth(endpoint, &resp).into());
         }
         return Ok(TokenResponse::parse(&resp.body)?);
     }
-    Err(error_from(endpoint, &resp))
+    match error_from(endpoint, &resp) {
+        TokenError::OAuth(o) if creds.dpop.is_none() && refusal::wants_dpop(&o) => {
+            Err(TokenError::Other(refusal::dpop_required(&o)))
+        }
+        other => Err(other),
+    }
 }
 
 /// Sends a request to an OAuth endpoint (token, revocation, device authorization) with
@@ -105,6 +160,18 @@ pub async fn send(
     creds: ClientCreds<'_>,
     params: &[(String, String)],
     placement: Placement,
+) -> Result<HttpResponse, TokenError> {
+    send_inner(http, endpoint, creds, params, placement, None).await
+}
+
+/// [`send`], with a DPoP proof in the `DPoP` header when one is given.
+async fn send_inner(
+    http: &HttpClient,
+    endpoint: &Url,
+    creds: ClientCreds<'_>,
+    params: &[(String, String)],
+    placement: Placement,
+    dpop_proof: Option<&str>,
 ) -> Result<HttpResponse, TokenError> {
     let mut all: Vec<(String, String)> = params.to_vec();
     let mut basic = None;
@@ -148,6 +215,9 @@ pub async fn send(
         .header(reqwest::header::ACCEPT, "application/json");
     if let Some((user, pass)) = basic {
         req = req.basic_auth(user, Some(pass));
+    }
+    if let Some(proof) = dpop_proof {
+        req = req.header(dpop::DPOP_HEADER, proof);
     }
     req = match placement {
         Placement::Form => req.form(&all),
@@ -367,6 +437,7 @@ mod tests {
             secret: Some(&secret),
             key: None,
             audience: None,
+            dpop: None,
         };
         let params = vec![
             ("grant_type".to_owned(), "refresh_token".to_owned()),
@@ -395,6 +466,7 @@ mod tests {
             secret: None,
             key: None,
             audience: None,
+            dpop: None,
         };
         let mut body = br#"{"error":"invalid_grant"}"#.to_vec();
         scrub(&mut body, &sent_secrets(creds, &params));
@@ -416,6 +488,7 @@ mod tests {
             secret: None,
             key: None,
             audience: None,
+            dpop: None,
         };
         let mut body =
             br#"{"error":"invalid_client","error_description":"bad eyJhbGciOi.eyJpc3Mi.c2lnbmF0dXJl"}"#
@@ -433,6 +506,7 @@ mod tests {
             secret: None,
             key: None,
             audience: None,
+            dpop: None,
         };
         let Err(TokenError::Other(e)) = client_assertion(creds, "https://id.test/token", 0) else {
             panic!("no key, no assertion");
@@ -445,6 +519,7 @@ mod tests {
             status,
             content_type: Some(ct.into()),
             body: body.as_bytes().to_vec(),
+            dpop_nonce: None,
         }
     }
 

@@ -6,6 +6,10 @@
 //!
 //! After the upstream refused a token (401) [`Credentials::after_rejection`] asks for one
 //! that outlives the refused one: a refresh, unless another process already made one.
+//!
+//! A DPoP-bound token goes with a proof of the account's key for each request: the key is
+//! read from the keyring with the first such token and kept in memory with it, read
+//! again when the token changes (a new login makes a new key).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -15,6 +19,7 @@ use tokio::sync::Mutex;
 use crate::broker::ValidToken;
 use crate::error::Result;
 use crate::ids::{AccountName, ServiceId};
+use crate::secret::DpopKey;
 use crate::state::{AccountState, FileStamp};
 use crate::token::is_valid;
 use crate::Broker;
@@ -29,6 +34,8 @@ pub struct Credentials {
     agent: Option<PathBuf>,
     min_valid: i64,
     kept: Mutex<Option<Kept>>,
+    /// The account's DPoP key, with the `ath` of the token it was read for.
+    dpop: Mutex<Option<(String, DpopKey)>>,
 }
 
 /// A token, the account state it was kept with, and the state file's identity then
@@ -55,7 +62,25 @@ impl Credentials {
             agent,
             min_valid,
             kept: Mutex::new(None),
+            dpop: Mutex::new(None),
         }
+    }
+
+    /// The DPoP key `token` is bound to: the one kept for it, else the keyring's.
+    pub async fn dpop_key(&self, token: &ValidToken) -> Result<DpopKey> {
+        let ath = crate::dpop::ath(&token.access_token);
+        let mut kept = self.dpop.lock().await;
+        if let Some((for_token, key)) = kept.as_ref() {
+            if *for_token == ath {
+                return Ok(key.clone());
+            }
+        }
+        let (_, key) = self
+            .broker
+            .dpop_key(&self.service, Some(&self.account))
+            .await?;
+        *kept = Some((ath, key.clone()));
+        Ok(key)
     }
 
     /// A token valid for at least `min_valid` seconds.

@@ -4,6 +4,11 @@
 //! body: GET, HEAD, OPTIONS, DELETE) is sent once more with a newer token. A redirect is
 //! passed to the client, never followed.
 //!
+//! A DPoP-bound token goes with a fresh proof for each try (RFC 9449 §7), with the nonce
+//! the API last gave (`dpop.rs` remembers it per origin); a 401 asking for a nonce
+//! (`WWW-Authenticate: DPoP error="use_dpop_nonce"` with `DPoP-Nonce`) is answered by one
+//! more try with it, for a request that can be sent again (the next ones carry it).
+//!
 //! Nothing here logs a URL's query or a header: the credential can be in either.
 
 use std::time::Duration;
@@ -16,7 +21,7 @@ use url::Url;
 
 use super::body::{self, BoxError, ProxyBody, Upload};
 use super::headers;
-use super::inject::{inject, InjectError};
+use super::inject::{inject, inject_dpop, InjectError};
 use super::server::Shared;
 use crate::broker::ValidToken;
 use crate::error::{Error, Result};
@@ -69,6 +74,14 @@ pub async fn forward(
         Ok(resp) => resp,
         Err(resp) => return *resp,
     };
+    if token.is_dpop() && dpop_nonce_asked(&url, &resp) && again {
+        tracing::info!("proxy: the API asked for a DPoP nonce: sent again with it");
+        resp = match send(shared, &method, &headers, &url, &token, None).await {
+            Ok(resp) => resp,
+            Err(resp) => return *resp,
+        };
+        dpop_nonce_asked(&url, &resp);
+    }
     if resp.status() == StatusCode::UNAUTHORIZED && again {
         match shared.credentials.after_rejection(&token).await {
             Ok(Some(newer)) => {
@@ -86,6 +99,26 @@ pub async fn forward(
     respond(shared, &url, resp, token.access_token.expose())
 }
 
+/// Remembers the `DPoP-Nonce` the upstream sent, if any, and says whether the answer is a
+/// 401 that asks for a nonce it gave (RFC 9449 §9).
+fn dpop_nonce_asked(url: &Url, resp: &reqwest::Response) -> bool {
+    let Some(nonce) = resp
+        .headers()
+        .get(crate::dpop::NONCE_HEADER)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    crate::dpop::remember_nonce(url, nonce);
+    resp.status() == StatusCode::UNAUTHORIZED
+        && resp
+            .headers()
+            .get_all(header::WWW_AUTHENTICATE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(crate::dpop::asks_for_nonce)
+}
+
 /// Sends one try. The error is the answer for the client.
 async fn send(
     shared: &Shared,
@@ -97,12 +130,21 @@ async fn send(
 ) -> std::result::Result<reqwest::Response, Box<Response<ProxyBody>>> {
     let mut headers = headers.clone();
     let mut url = url.clone();
-    if let Err(e) = inject(
-        &shared.kind,
-        token.access_token.expose(),
-        &mut headers,
-        &mut url,
-    ) {
+    let injected = if token.is_dpop() {
+        let proof = match dpop_proof(shared, method, &url, token).await {
+            Ok(proof) => proof,
+            Err(e) => return Err(Box::new(shared.error_response(&e))),
+        };
+        inject_dpop(token.access_token.expose(), &proof, &mut headers)
+    } else {
+        inject(
+            &shared.kind,
+            token.access_token.expose(),
+            &mut headers,
+            &mut url,
+        )
+    };
+    if let Err(e) = injected {
         let message = match e {
             InjectError::NotAHeaderValue => format!(
                 "the token of '{}' has characters an HTTP header cannot carry",
@@ -137,6 +179,24 @@ async fn send(
             None,
         ))
     })
+}
+
+/// A fresh DPoP proof of the account's key for one try of `method` to `url` with `token`.
+async fn dpop_proof(
+    shared: &Shared,
+    method: &Method,
+    url: &Url,
+    token: &ValidToken,
+) -> Result<String> {
+    use crate::token::Clock as _;
+    let key = shared.credentials.dpop_key(token).await?;
+    let request = crate::dpop::ProofFor {
+        method: method.as_str(),
+        url,
+        access_token: Some(&token.access_token),
+        now: crate::token::SystemClock.now(),
+    };
+    crate::dpop::proof(&key, &request)
 }
 
 /// The upstream's answer as the client gets it: hop-by-hop headers out, `Location`

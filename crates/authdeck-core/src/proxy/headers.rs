@@ -57,6 +57,8 @@ pub fn to_upstream(client: &HeaderMap) -> HeaderMap {
     for name in CLIENT_ONLY {
         out.remove(name);
     }
+    // A client's own DPoP proof is of its key, not the account's (RFC 9449).
+    out.remove(crate::dpop::DPOP_HEADER);
     out
 }
 

@@ -1,6 +1,8 @@
 //! The credential added to a request the way the service's API takes it
 //! ([`TokenKind`]): `Authorization: Bearer`, or an API key in its header, query parameter
-//! or cookie. Pure; the header values are marked sensitive (hyper never logs them).
+//! or cookie; a DPoP-bound token as `Authorization: DPoP` with its proof
+//! ([`inject_dpop`]). Pure; the header values are marked sensitive (hyper never logs
+//! them).
 
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use url::Url;
@@ -59,9 +61,35 @@ pub fn inject(
     Ok(())
 }
 
+/// Adds a DPoP-bound `token` with the request's `proof` (RFC 9449 §7.1):
+/// `Authorization: DPoP <token>` and `DPoP: <proof>`, replacing what the client sent.
+pub fn inject_dpop(token: &str, proof: &str, headers: &mut HeaderMap) -> Result<(), InjectError> {
+    let mut auth = HeaderValue::from_str(&format!("DPoP {token}"))
+        .map_err(|_| InjectError::NotAHeaderValue)?;
+    auth.set_sensitive(true);
+    let mut proof = HeaderValue::from_str(proof).map_err(|_| InjectError::NotAHeaderValue)?;
+    proof.set_sensitive(true);
+    headers.insert(header::AUTHORIZATION, auth);
+    headers.insert(crate::dpop::DPOP_HEADER, proof);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dpop_bound_token_goes_with_its_proof() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer mine"),
+        );
+        inject_dpop("tok", "a.b.c", &mut h).expect("valid");
+        assert_eq!(h.get(header::AUTHORIZATION).expect("auth"), "DPoP tok");
+        assert_eq!(h.get("dpop").expect("proof"), "a.b.c");
+        assert!(h.get("dpop").is_some_and(HeaderValue::is_sensitive));
+    }
 
     fn run(kind: TokenKind, url: &str) -> (HeaderMap, Url) {
         let mut headers = HeaderMap::new();
