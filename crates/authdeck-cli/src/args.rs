@@ -437,6 +437,11 @@ pub struct AddArgs {
     /// provider requires them; default), always or never.
     #[arg(long, value_name = "WHEN", value_parser = ["auto", "always", "never"])]
     pub par: Option<String>,
+    /// Signed request objects (JAR, RFC 9101) of the browser login: auto (when the
+    /// provider requires them; default), signed (with the client's private key, else
+    /// HS256 with its client secret) or plain.
+    #[arg(long, value_name = "WHEN", value_parser = ["auto", "signed", "plain"])]
+    pub request_object: Option<String>,
     #[command(flatten)]
     pub credentials: CredentialArgs,
     /// The service's Swagger / OpenAPI documentation page.
@@ -562,6 +567,14 @@ pub struct TokenArgs {
     /// With --app-token: mint a new app token living this long (e.g. 3600, 90m, 12h, 7d).
     #[arg(long, value_name = "DURATION", requires = "app_token", value_parser = duration_secs)]
     pub expires_in: Option<u64>,
+    /// Exchange the account's token (RFC 8693) for a token for TARGET: an exchange target
+    /// the service names in services.toml, else the audience itself.
+    #[arg(long, value_name = "TARGET", conflicts_with = "app_token")]
+    pub exchange_for: Option<String>,
+    /// With --exchange-for: a scope to ask for (repeat for several), instead of the
+    /// target's.
+    #[arg(long = "scope", value_name = "SCOPE", requires = "exchange_for")]
+    pub scopes: Vec<String>,
 }
 
 /// "3600", "90s", "90m", "12h", "7d" → seconds.

@@ -15,11 +15,13 @@
 //! - `broker/store.rs`: the one route by which new tokens are stored, and the account lock;
 //! - `broker/cache.rs` (with `broker/memory.rs`): what a long-running broker remembers
 //!   between renewals;
-//! - `broker/activity.rs`: the account's activity, one event per operation.
+//! - `broker/activity.rs`: the account's activity, one event per operation;
+//! - `broker/exchange.rs`: token exchange (RFC 8693) and the exchanged tokens kept.
 
 mod activity;
 mod admin;
 mod cache;
+mod exchange;
 mod login;
 mod memory;
 mod pasted;
@@ -48,6 +50,7 @@ use cache::SecretCache;
 use store::TokenStore;
 
 pub use admin::{AccountStatus, StatusKind};
+pub use exchange::Exchange;
 pub use login::LogoutReport;
 
 /// Refresh when a token has less than this many seconds left.

@@ -33,6 +33,9 @@ pub struct ProviderMetadata {
     pub introspection_endpoint: Option<Url>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes_supported: Vec<String>,
+    /// The client authentications the token endpoint accepts (`client_secret_basic`, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub token_endpoint_auth_methods_supported: Vec<String>,
     /// RFC 9126.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pushed_authorization_request_endpoint: Option<Url>,
@@ -42,6 +45,10 @@ pub struct ProviderMetadata {
     /// RFC 9207: the provider sends `iss` with every authorization response.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub authorization_response_iss_parameter_supported: bool,
+    /// RFC 9101 §10.5: the provider takes authorization requests only as signed
+    /// request objects.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub require_signed_request_object: bool,
 }
 
 /// The endpoints of a service after merging explicit settings with discovery.
@@ -62,6 +69,8 @@ pub struct ResolvedEndpoints {
     pub par_required: bool,
     /// Whether the provider sends `iss` with authorization responses (RFC 9207).
     pub iss_in_response: bool,
+    /// Whether the provider requires signed request objects (RFC 9101).
+    pub request_object_required: bool,
 }
 
 impl ResolvedEndpoints {
@@ -147,6 +156,7 @@ pub async fn resolve(
         par: m.and_then(|m| m.pushed_authorization_request_endpoint.clone()),
         par_required: m.is_some_and(|m| m.require_pushed_authorization_requests),
         iss_in_response: m.is_some_and(|m| m.authorization_response_iss_parameter_supported),
+        request_object_required: m.is_some_and(|m| m.require_signed_request_object),
     })
 }
 

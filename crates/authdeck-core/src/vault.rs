@@ -17,10 +17,12 @@ use crate::secret::{
     AccessToken, AppToken, ClientKey, ClientSecret, EntryText, Password, RefreshToken,
 };
 
+mod exchanged;
 #[cfg(target_os = "linux")]
 mod linux;
 mod tokens;
 
+pub use exchanged::{ExchangedToken, ExchangedTokens};
 pub use tokens::StoredTokens;
 
 /// What a stored secret is.
@@ -39,6 +41,8 @@ pub enum SecretKind {
     Password,
     /// A long-lived token minted with an access token (NOMAD app tokens).
     AppToken,
+    /// The tokens the account's token was exchanged for (RFC 8693), see [`exchanged`].
+    Exchanged,
 }
 
 impl SecretKind {
@@ -52,6 +56,7 @@ impl SecretKind {
             SecretKind::ClientKey => "client_key",
             SecretKind::Password => "password",
             SecretKind::AppToken => "app_token",
+            SecretKind::Exchanged => "exchanged",
         }
     }
 
@@ -64,13 +69,14 @@ impl SecretKind {
     ];
 
     /// Everything an account holds, in either layout.
-    pub const ACCOUNT: [SecretKind; 6] = [
+    pub const ACCOUNT: [SecretKind; 7] = [
         SecretKind::Tokens,
         SecretKind::AccessToken,
         SecretKind::RefreshToken,
         SecretKind::IdToken,
         SecretKind::AppToken,
         SecretKind::Password,
+        SecretKind::Exchanged,
     ];
 }
 
@@ -514,6 +520,19 @@ impl Vault {
     pub async fn delete_tokens(&self, account: &AccountRef) -> Result<()> {
         let account = account.clone();
         self.run(move |s| tokens::delete(s, &account)).await
+    }
+
+    /// The tokens the account's token was exchanged for.
+    pub async fn exchanged(&self, account: &AccountRef) -> Result<ExchangedTokens> {
+        let account = account.clone();
+        self.run(move |s| exchanged::read(s, &account)).await
+    }
+
+    /// Replaces the account's exchanged tokens (deletes the entry when there are none).
+    pub async fn set_exchanged(&self, account: &AccountRef, tokens: ExchangedTokens) -> Result<()> {
+        let account = account.clone();
+        self.run(move |s| exchanged::write(s, &account, &tokens))
+            .await
     }
 
     /// Deletes several entries, stopping at the first failure.

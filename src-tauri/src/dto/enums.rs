@@ -84,6 +84,7 @@ mirror! {
         Token,
         ApiKey,
         TokenUrl,
+        ClientKey,
     }
 }
 
@@ -97,6 +98,7 @@ mirror! {
         Refetch,
         HandOut,
         Logout,
+        Exchange,
     }
 }
 

@@ -119,7 +119,7 @@ fn preset_service(name: &str, args: &AddArgs) -> Result<Service> {
     Ok(service)
 }
 
-/// The settings of client assertions and PAR, which only the CLI's flags set so far.
+/// The settings of client assertions, PAR and JAR, which only the CLI's flags set so far.
 fn modern_settings(args: &AddArgs, service: &mut Service) -> Result<()> {
     if let Some(aud) = &args.assertion_audience {
         service.assertion_audience = aud
@@ -130,6 +130,11 @@ fn modern_settings(args: &AddArgs, service: &mut Service) -> Result<()> {
         service.par = par
             .parse()
             .map_err(|e: String| Error::Config(format!("--par: {e}")))?;
+    }
+    if let Some(mode) = &args.request_object {
+        service.request_object = mode
+            .parse()
+            .map_err(|e: String| Error::Config(format!("--request-object: {e}")))?;
     }
     service.validate().map_err(Error::Config)
 }

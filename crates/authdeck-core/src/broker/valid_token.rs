@@ -60,6 +60,7 @@ impl Broker {
             let tokens = self
                 .renew(&at, service)
                 .await
+                .and_then(|t| t.with_field(service.token_field))
                 .map_err(|e| in_account(e, &at, service))?;
             self.store.store(&at, &tokens, lock).await?;
             Ok::<_, Error>(ValidToken::from(&tokens))
