@@ -129,7 +129,12 @@ fn no_secret_in_debug_logs_messages_or_files() {
     secrets.extend(s.secrets(&["pw/default/access_token", "pw/default/refresh_token"]));
     // Token exchange: the exchanged token is kept in the keyring only.
     s.run(
-        &["token", "pw", "--exchange-for", "https://billing.example.test"],
+        &[
+            "token",
+            "pw",
+            "--exchange-for",
+            "https://billing.example.test",
+        ],
         "",
         true,
     );

@@ -415,13 +415,12 @@ fn documents_that_are_not_openapi_or_unreachable_are_clear() {
 fn oauth2_metadata_url_and_x_token_name_against_the_real_provider() {
     let dir = tempfile::tempdir().expect("tempdir");
     let jwks = dir.path().join("jwks.json");
-    let p = authdeck_e2e::Provider::start(&[(
-        "CLIENT_JWKS_FILE",
-        jwks.to_str().expect("utf-8 path"),
-    )]);
+    let p =
+        authdeck_e2e::Provider::start(&[("CLIENT_JWKS_FILE", jwks.to_str().expect("utf-8 path"))]);
     let env = Env::new();
     let doc = |metadata: &str| {
-        let mut scheme = serde_json::json!({"type": "oauth2", "x-tokenName": "id_token", "flows": {}});
+        let mut scheme =
+            serde_json::json!({"type": "oauth2", "x-tokenName": "id_token", "flows": {}});
         scheme[metadata] = format!("{}/.well-known/oauth-authorization-server", p.issuer).into();
         serde_json::json!({
             "openapi": "3.2.0",
@@ -448,7 +447,14 @@ fn oauth2_metadata_url_and_x_token_name_against_the_real_provider() {
     );
 
     let out = env.ok(
-        &["service", "import", source, "--client-id", "key-jwt", "--yes"],
+        &[
+            "service",
+            "import",
+            source,
+            "--client-id",
+            "key-jwt",
+            "--yes",
+        ],
         "",
     );
     assert!(out.contains("key generate ledger"), "{out}");

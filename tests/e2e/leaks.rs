@@ -476,7 +476,12 @@ fn an_exchange_refusal_echoing_the_subject_token_keeps_it_out_of_messages() {
         password_service(&env, "ex", "conf-post", "post", &server.url);
         let out = run(
             &env,
-            &["token", "ex", "--exchange-for", "https://billing.example.test"],
+            &[
+                "token",
+                "ex",
+                "--exchange-for",
+                "https://billing.example.test",
+            ],
             "",
         );
         let what = format!("exchange {mode:?}");
@@ -488,11 +493,18 @@ fn an_exchange_refusal_echoing_the_subject_token_keeps_it_out_of_messages() {
         );
         assert_clean(&what, &out, &secrets);
         let log = run(&env, &["log", "ex", "--json", "--limit", "1"], "");
-        assert!(log.stdout.contains(r#""kind":"exchange""#), "{what}: {log:?}");
+        assert!(
+            log.stdout.contains(r#""kind":"exchange""#),
+            "{what}: {log:?}"
+        );
         assert_clean(&format!("{what}: authdeck log"), &log, &secrets);
         for secret in secrets.iter().filter(|s| s.len() >= 8) {
             let hits = env.files_containing(secret);
-            assert!(hits.is_empty(), "{what}: a secret ({}…) in {hits:?}", &secret[..4]);
+            assert!(
+                hits.is_empty(),
+                "{what}: a secret ({}…) in {hits:?}",
+                &secret[..4]
+            );
         }
     }
 }
