@@ -138,6 +138,9 @@ pub fn need_text(need: Need) -> &'static str {
         Need::TokenUrl => {
             "the token URL, which the document does not give (in the form's Token URL field)"
         }
+        Need::ClientKey => {
+            "a key pair for the client (private_key_jwt), generated after adding the service, whose public key you register with the provider"
+        }
     }
 }
 

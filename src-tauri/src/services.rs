@@ -181,7 +181,8 @@ async fn fetch(state: &AppState, source: &str) -> Result<openapi::Fetched> {
 async fn proposals(state: &AppState, source: &str) -> Result<(openapi::ApiDoc, Vec<Proposal>)> {
     let fetched = fetch(state, source).await?;
     let doc = openapi::parse(&fetched.text, fetched.url.as_ref())?;
-    let proposals = openapi::propose(&doc);
+    let mut proposals = openapi::propose(&doc);
+    openapi::with_metadata(state.broker.http(), &mut proposals).await;
     Ok((doc, proposals))
 }
 
@@ -199,7 +200,8 @@ pub async fn read_openapi(state: &AppState, source: &str) -> Result<OpenApiView>
         });
     }
     let doc = openapi::parse(&fetched.text, fetched.url.as_ref())?;
-    let proposals = openapi::propose(&doc);
+    let mut proposals = openapi::propose(&doc);
+    openapi::with_metadata(state.broker.http(), &mut proposals).await;
     Ok(OpenApiView {
         title: doc.title.clone(),
         team_services: Vec::new(),

@@ -3,8 +3,8 @@
 //! wrote to stdout (except `authdeck token`'s, whose job it is) and stderr, and every file
 //! under the config, state and cache dirs (the accounts' activity too), is searched for
 //! every secret it handled — the private key of a `private_key_jwt` client (generated,
-//! used, shown) and an account's DPoP key (made at login, signing the proofs of its token
-//! requests and of `token --dpop-proof`) too.
+//! used, shown), an account's DPoP key (made at login, signing the proofs of its token
+//! requests and of `token --dpop-proof`) and a token got by token exchange too.
 
 use authdeck_e2e::{Env, Outcome, Provider};
 
@@ -118,6 +118,8 @@ fn no_secret_in_debug_logs_messages_or_files() {
             "--password-stdin",
             "--scope",
             "openid",
+            "--scope",
+            "api:read",
         ],
         "alice-password\n",
         false,
@@ -126,6 +128,28 @@ fn no_secret_in_debug_logs_messages_or_files() {
     secrets.extend(s.secrets(&["pw/default/access_token", "pw/default/refresh_token"]));
     s.run(&["token", "pw", "--min-valid", "999999"], "", true);
     secrets.extend(s.secrets(&["pw/default/access_token", "pw/default/refresh_token"]));
+    // Token exchange: the exchanged token is kept in the keyring only.
+    s.run(
+        &[
+            "token",
+            "pw",
+            "--exchange-for",
+            "https://billing.example.test",
+        ],
+        "",
+        true,
+    );
+    let exchanged = env
+        .keyring_entry("pw/default/exchanged")
+        .expect("the exchanged token is in the keyring");
+    let exchanged: serde_json::Value = serde_json::from_str(&exchanged).expect("JSON");
+    let tokens = exchanged["tokens"].as_object().expect("tokens");
+    assert_eq!(tokens.len(), 1, "{exchanged}");
+    secrets.extend(
+        tokens
+            .values()
+            .filter_map(|t| t["access_token"].as_str().map(str::to_owned)),
+    );
 
     // private_key_jwt: the key is generated into the keyring, its public part printed
     // (and registered), then it signs the client's assertions.

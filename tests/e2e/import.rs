@@ -405,3 +405,80 @@ fn documents_that_are_not_openapi_or_unreachable_are_clear() {
     );
     assert!(env.ok(&["service", "list", "--json"], "").trim() == "[]");
 }
+
+/// OpenAPI 3.2's `oauth2MetadataUrl` at the real oidc-provider: the import discovers the
+/// endpoints from it, proposes the strongest client authentication the provider lists
+/// (private_key_jwt: a key is generated and registered), and `x-tokenName: id_token`
+/// makes the ID token the token handed out. Without the metadata URL (the feature off on
+/// the document's side), the scheme has nothing to log in with and is not proposed.
+#[test]
+fn oauth2_metadata_url_and_x_token_name_against_the_real_provider() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let jwks = dir.path().join("jwks.json");
+    let p =
+        authdeck_e2e::Provider::start(&[("CLIENT_JWKS_FILE", jwks.to_str().expect("utf-8 path"))]);
+    let env = Env::new();
+    let doc = |metadata: &str| {
+        let mut scheme =
+            serde_json::json!({"type": "oauth2", "x-tokenName": "id_token", "flows": {}});
+        scheme[metadata] = format!("{}/.well-known/oauth-authorization-server", p.issuer).into();
+        serde_json::json!({
+            "openapi": "3.2.0",
+            "info": {"title": "Ledger", "version": "1"},
+            "servers": [{"url": "https://ledger.example.test/api"}],
+            "components": {"securitySchemes": {"ledger": scheme}}
+        })
+        .to_string()
+    };
+    let path = dir.path().join("openapi.json");
+    std::fs::write(&path, doc("oauth2MetadataUrl")).expect("write the document");
+    let source = path.to_str().expect("utf-8 path");
+
+    let proposed = json(&env.ok(&["service", "import", source, "--dry-run", "--json"], ""));
+    let service = &proposed[0]["service"];
+    assert_eq!(service["issuer"], format!("{}/", p.issuer), "{proposed}");
+    assert_eq!(service["client_auth"], "private_key_jwt", "{proposed}");
+    assert_eq!(service["token_field"], "id_token", "{proposed}");
+    assert!(
+        proposed[0]["needs"]
+            .as_array()
+            .is_some_and(|n| n.contains(&serde_json::json!("client_key"))),
+        "{proposed}"
+    );
+
+    let out = env.ok(
+        &[
+            "service",
+            "import",
+            source,
+            "--client-id",
+            "key-jwt",
+            "--yes",
+        ],
+        "",
+    );
+    assert!(out.contains("key generate ledger"), "{out}");
+    let jwk = json(&env.ok(&["key", "generate", "ledger", "--jwks"], ""));
+    std::fs::write(&jwks, jwk.to_string()).expect("register the JWKS");
+    env.ok(&["login", "ledger"], "");
+    let token = token(&env, "ledger");
+    // The ID token (a JWT for the client), not the provider's opaque access token.
+    let claims = token.split('.').nth(1).expect("a JWT");
+    let claims: serde_json::Value = serde_json::from_slice(
+        &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, claims)
+            .expect("base64url"),
+    )
+    .expect("claims");
+    assert_eq!(
+        (claims["aud"].as_str(), claims["iss"].as_str()),
+        (Some("key-jwt"), Some(p.issuer.as_str())),
+        "{claims}"
+    );
+    assert_eq!(p.grants()["success"]["authorization_code"], 1);
+
+    // Without the metadata URL, the scheme offers nothing to log in with.
+    std::fs::write(&path, doc("x-not-metadata")).expect("write the document");
+    let out = env.run(&["service", "import", source, "--dry-run", "--json"], "");
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("no security scheme"), "{out:?}");
+}

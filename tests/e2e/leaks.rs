@@ -454,3 +454,57 @@ fn echoed_client_assertions_and_private_keys_stay_out_of_messages() {
         }
     }
 }
+
+/// A token exchange whose provider echoes the request (the account's access token as
+/// `subject_token`, the client secret) in its refusal: the refusal is reported, typed,
+/// without either, and the activity keeps the scrubbed answer only.
+#[test]
+fn an_exchange_refusal_echoing_the_subject_token_keeps_it_out_of_messages() {
+    let p = Provider::start(&[]);
+    let env = Env::new();
+    let real = format!("{}/token", p.issuer);
+    password_service(&env, "ex", "conf-post", "post", &real);
+    let out = run(&env, &["login", "ex"], "");
+    assert_eq!(out.code, 0, "{out:?}");
+    let at = env
+        .keyring_lookup("ex/default/access_token")
+        .expect("access token");
+    let mut secrets = forms(&at, "conf-post");
+    secrets.extend(forms("conf-post-secret", "conf-post"));
+    for mode in [Echo::Description, Echo::Code, Echo::Html] {
+        let server = EchoServer::start(mode);
+        password_service(&env, "ex", "conf-post", "post", &server.url);
+        let out = run(
+            &env,
+            &[
+                "token",
+                "ex",
+                "--exchange-for",
+                "https://billing.example.test",
+            ],
+            "",
+        );
+        let what = format!("exchange {mode:?}");
+        assert_ne!(out.code, 0, "{what}: {out:?}");
+        assert!(!out.stderr.trim().is_empty(), "{what}: no message");
+        assert!(
+            server.seen().contains(&at),
+            "{what}: the subject token never reached the echo server"
+        );
+        assert_clean(&what, &out, &secrets);
+        let log = run(&env, &["log", "ex", "--json", "--limit", "1"], "");
+        assert!(
+            log.stdout.contains(r#""kind":"exchange""#),
+            "{what}: {log:?}"
+        );
+        assert_clean(&format!("{what}: authdeck log"), &log, &secrets);
+        for secret in secrets.iter().filter(|s| s.len() >= 8) {
+            let hits = env.files_containing(secret);
+            assert!(
+                hits.is_empty(),
+                "{what}: a secret ({}…) in {hits:?}",
+                &secret[..4]
+            );
+        }
+    }
+}

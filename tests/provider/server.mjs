@@ -25,7 +25,13 @@
 //                                                               (oidc-provider keeps that text in its
 //                                                               error_detail; this server puts it in the answer,
 //                                                               as providers that name the missing proof do)
-// jwt-secret's secret is `jwt-secret-client-secret-of-32-bytes`. key-jwt's public keys are
+//   jar-secret     jar-secret-…-32-bytes  client_secret_jwt     authorization_code, refresh_token; requires signed
+//                                                               request objects (JAR, RFC 9101; HS256 with its secret)
+//   exchanger      exchanger-secret       client_secret_basic   token exchange only (see below)
+// jwt-secret's secret is `jwt-secret-client-secret-of-32-bytes`, jar-secret's
+// `jar-secret-client-secret-of-32-bytes`. Request objects (`features.requestObjects`) are on
+// for every client; jar-secret takes no authorization request without one (in the browser's
+// URL or pushed), and the provider checks their `iss`, `aud`, `exp` and signature. key-jwt's public keys are
 // the JWKS in the file CLIENT_JWKS_FILE, read at each fetch of its jwks_uri (GET /test/jwks,
 // fresh for 60 s), so a test can start the provider, make a key with Authdeck and register
 // its printed JWKS by writing the file before the first request.
@@ -58,6 +64,19 @@
 //                           use_dpop_nonce with a DPoP-Nonce header) and at GET /test/api (401
 //                           WWW-Authenticate: DPoP error="use_dpop_nonce" with DPoP-Nonce).
 //                           DPoP itself is always on (ES256 in dpop_signing_alg_values_supported).
+//
+// Token exchange (RFC 8693; oidc-provider has none built in, registered below): the grant
+// `urn:ietf:params:oauth:grant-type:token-exchange` is allowed to native-app, conf-basic,
+// conf-post, jwt-secret and key-jwt. The subject_token must be an access token of this
+// provider (AccessToken.find: known, not expired, not revoked) issued to the same client
+// (or to any of those clients when the exchanging client is `exchanger`, a
+// client_secret_basic client with secret `exchanger-secret` that may only exchange).
+// The target is `audience` (else `resource`) and must be one of EXCHANGE_AUDIENCES, else
+// invalid_target; the scopes asked for must be granted to the subject token and offered by
+// the target, else invalid_scope (none asked: the subject's scopes the target offers). The
+// issued access token is opaque, has `aud` = the target, the subject's account and grant.
+//   https://billing.example.test   offers api:read
+//   https://reports.example.test   offers api:read api:write
 //
 // GET /test/grants answers the counts of token-endpoint successes by grant type and of
 // errors by code since start (tests check "zero invalid_grant" from the provider's side),
@@ -141,11 +160,12 @@ const loopbackRedirects = [
   'http://127.0.0.1/',
 ];
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const interactive = {
   application_type: 'native',
   redirect_uris: loopbackRedirects,
   response_types: ['code'],
-  grant_types: ['authorization_code', 'refresh_token', DEVICE_GRANT, 'password'],
+  grant_types: ['authorization_code', 'refresh_token', DEVICE_GRANT, 'password', TOKEN_EXCHANGE],
 };
 const machine = {
   redirect_uris: [],
@@ -161,6 +181,7 @@ const clients = [
   { client_id: 'machine-basic', client_secret: 'machine-basic-secret', token_endpoint_auth_method: 'client_secret_basic', ...machine },
   { client_id: 'machine-post', client_secret: 'machine-post-secret', token_endpoint_auth_method: 'client_secret_post', ...machine },
   { client_id: 'introspector', client_secret: 'introspector-secret', token_endpoint_auth_method: 'client_secret_basic', ...machine },
+  { client_id: 'exchanger', client_secret: 'exchanger-secret', token_endpoint_auth_method: 'client_secret_basic', redirect_uris: [], response_types: [], grant_types: [TOKEN_EXCHANGE] },
 ];
 
 // Bind first: with PORT=0 the issuer (which contains the port) is only known once listening.
@@ -182,7 +203,7 @@ const issuer = `http://127.0.0.1:${port}`;
 // refresh, and use client credentials.
 const jwtClient = {
   ...interactive,
-  grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+  grant_types: ['authorization_code', 'refresh_token', 'client_credentials', TOKEN_EXCHANGE],
 };
 clients.push(
   {
@@ -191,6 +212,14 @@ clients.push(
   },
   { client_id: 'jwt-secret', client_secret: 'jwt-secret-client-secret-of-32-bytes', token_endpoint_auth_method: 'client_secret_jwt', ...jwtClient },
   { client_id: 'key-jwt', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: `${issuer}/test/jwks`, ...jwtClient },
+  {
+    client_id: 'jar-secret',
+    client_secret: 'jar-secret-client-secret-of-32-bytes',
+    token_endpoint_auth_method: 'client_secret_jwt',
+    require_signed_request_object: true,
+    ...interactive,
+    grant_types: ['authorization_code', 'refresh_token'],
+  },
 );
 
 // Node 20 can deadlock when a key straight from generateKeyPairSync is exported: a
@@ -252,6 +281,7 @@ const provider = new Provider(issuer, {
       : { enabled: true },
     clientCredentials: { enabled: true },
     pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: REQUIRE_PAR },
+    requestObjects: { enabled: true },
     introspection: {
       enabled: true,
       // `introspector` may introspect anything; a public client only its own tokens; any other
@@ -400,6 +430,74 @@ async function passwordGrant(ctx) {
   ctx.body = body;
 }
 provider.registerGrantType('password', passwordGrant, ['username', 'password', 'scope']);
+
+// ---------------------------------------------------------------------------------------------
+// Token exchange (RFC 8693), as described in the header.
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+const EXCHANGE_AUDIENCES = {
+  'https://billing.example.test': ['api:read'],
+  'https://reports.example.test': ['api:read', 'api:write'],
+};
+async function tokenExchangeGrant(ctx) {
+  const { client, params } = ctx.oidc;
+  if (!params.subject_token || !params.subject_token_type) {
+    throw new errors.InvalidRequest('missing required parameter(s) (subject_token, subject_token_type)');
+  }
+  if (params.subject_token_type !== ACCESS_TOKEN_TYPE) {
+    throw new errors.InvalidRequest('only access tokens can be exchanged (subject_token_type)');
+  }
+  if (params.requested_token_type && params.requested_token_type !== ACCESS_TOKEN_TYPE) {
+    throw new errors.InvalidRequest('only access tokens are issued (requested_token_type)');
+  }
+  if (params.actor_token) {
+    throw new errors.InvalidRequest('delegation (actor_token) is not supported');
+  }
+  const subject = await provider.AccessToken.find(params.subject_token);
+  if (!subject || subject.isExpired) {
+    throw new errors.InvalidGrant('subject token is invalid, expired or revoked');
+  }
+  if (subject.clientId !== client.clientId && client.clientId !== 'exchanger') {
+    throw new errors.InvalidGrant('subject token was issued to another client');
+  }
+  const target = params.audience ?? params.resource;
+  if (!target) {
+    throw new errors.InvalidTarget('an audience or resource is required');
+  }
+  const offered = EXCHANGE_AUDIENCES[target];
+  if (!offered) {
+    throw new errors.InvalidTarget(`tokens are not issued for ${target}`);
+  }
+  const held = new Set(String(subject.scope ?? '').split(' ').filter(Boolean));
+  const allowed = offered.filter((scope) => held.has(scope));
+  const requested = params.scope ? params.scope.split(' ').filter(Boolean) : allowed;
+  for (const scope of requested) {
+    if (!allowed.includes(scope)) {
+      throw new errors.InvalidScope('requested scope is not allowed for this subject and audience', scope);
+    }
+  }
+  const scope = [...new Set(requested)].join(' ');
+  const at = new provider.AccessToken({
+    accountId: subject.accountId,
+    client,
+    grantId: subject.grantId,
+    gty: 'token_exchange',
+    scope,
+  });
+  at.setAudience(target);
+  ctx.oidc.entity('AccessToken', at);
+  const accessToken = await at.save();
+  ctx.body = {
+    access_token: accessToken,
+    issued_token_type: ACCESS_TOKEN_TYPE,
+    token_type: at.tokenType,
+    expires_in: at.expiration,
+    scope,
+  };
+}
+provider.registerGrantType(TOKEN_EXCHANGE, tokenExchangeGrant, [
+  'subject_token', 'subject_token_type', 'requested_token_type', 'audience', 'resource', 'scope',
+  'actor_token', 'actor_token_type',
+]);
 
 // ---------------------------------------------------------------------------------------------
 // Interactions finish without a person: log in as login_hint (default alice), grant everything.

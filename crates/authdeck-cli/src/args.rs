@@ -441,6 +441,11 @@ pub struct AddArgs {
     /// never (default), auto (when the provider's metadata offers ES256) or always.
     #[arg(long, value_name = "WHEN", value_parser = ["never", "auto", "always"])]
     pub dpop: Option<String>,
+    /// Signed request objects (JAR, RFC 9101) of the browser login: auto (when the
+    /// provider requires them; default), signed (with the client's private key, else
+    /// HS256 with its client secret) or plain.
+    #[arg(long, value_name = "WHEN", value_parser = ["auto", "signed", "plain"])]
+    pub request_object: Option<String>,
     #[command(flatten)]
     pub credentials: CredentialArgs,
     /// The service's Swagger / OpenAPI documentation page.
@@ -579,6 +584,14 @@ pub struct TokenArgs {
     /// With --dpop-proof: the nonce the API asked for (its `DPoP-Nonce` header).
     #[arg(long, value_name = "NONCE", requires = "dpop_proof")]
     pub dpop_nonce: Option<String>,
+    /// Exchange the account's token (RFC 8693) for a token for TARGET: an exchange target
+    /// the service names in services.toml, else the audience itself.
+    #[arg(long, value_name = "TARGET", conflicts_with_all = ["app_token", "dpop_proof"])]
+    pub exchange_for: Option<String>,
+    /// With --exchange-for: a scope to ask for (repeat for several), instead of the
+    /// target's.
+    #[arg(long = "scope", value_name = "SCOPE", requires = "exchange_for")]
+    pub scopes: Vec<String>,
 }
 
 /// "3600", "90s", "90m", "12h", "7d" → seconds.

@@ -155,6 +155,9 @@ pub fn need(need: Need) -> &'static str {
         Need::Token => "a token to paste (`authdeck login` reads it from stdin)",
         Need::ApiKey => "the API key to paste (`authdeck login` reads it from stdin)",
         Need::TokenUrl => "the token URL, which the document does not give (--token-url)",
+        Need::ClientKey => {
+            "a key pair, after the import: `authdeck key generate <id> --jwks`, then register the printed JWKS with the provider (or give --client-secret-stdin for a client with a secret)"
+        }
     }
 }
 

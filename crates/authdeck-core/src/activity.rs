@@ -59,17 +59,20 @@ pub enum ActivityKind {
     HandOut,
     /// A logout (with the revocation request, where the provider has one).
     Logout,
+    /// The account's token exchanged for another audience's (RFC 8693).
+    Exchange,
 }
 
 impl ActivityKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ActivityKind; 6] = [
+    pub const ALL: [ActivityKind; 7] = [
         ActivityKind::Login,
         ActivityKind::Paste,
         ActivityKind::Refresh,
         ActivityKind::Refetch,
         ActivityKind::HandOut,
         ActivityKind::Logout,
+        ActivityKind::Exchange,
     ];
 
     /// The word used on disk and in `--json` output.
@@ -81,6 +84,7 @@ impl ActivityKind {
             ActivityKind::Refetch => "refetch",
             ActivityKind::HandOut => "hand_out",
             ActivityKind::Logout => "logout",
+            ActivityKind::Exchange => "exchange",
         }
     }
 }

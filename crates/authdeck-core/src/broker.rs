@@ -17,11 +17,13 @@
 //!   between renewals;
 //! - `broker/activity.rs`: the account's activity, one event per operation;
 //! - `broker/dpop.rs`: the account's DPoP key, and when its tokens are bound to it.
+//! - `broker/exchange.rs`: token exchange (RFC 8693) and the exchanged tokens kept.
 
 mod activity;
 mod admin;
 mod cache;
 mod dpop;
+mod exchange;
 mod login;
 mod memory;
 mod pasted;
@@ -50,6 +52,7 @@ use cache::SecretCache;
 use store::TokenStore;
 
 pub use admin::{AccountStatus, StatusKind};
+pub use exchange::Exchange;
 pub use login::LogoutReport;
 
 /// Refresh when a token has less than this many seconds left.

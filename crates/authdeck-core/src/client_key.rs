@@ -1,5 +1,6 @@
 //! The private keys of `private_key_jwt` (RFC 7523, OIDC Core 9) and the JWS signatures
-//! of client assertions, on `ring` (already linked through rustls).
+//! of client assertions and request objects (RFC 9101), on `ring` (already linked
+//! through rustls).
 //!
 //! A key is kept in the keyring as PEM text ([`ClientKey`]) and parsed only for the
 //! moment it signs: what `ring` holds is dropped with the request. Authdeck generates
@@ -154,20 +155,56 @@ pub fn mac_assertion(secret: &ClientSecret, claims: &AssertionClaims<'_>) -> Res
 }
 
 fn signing_input(header: &Value, claims: &AssertionClaims<'_>) -> Result<String> {
-    let mut jti = [0_u8; 18];
-    SystemRandom::new()
-        .fill(&mut jti)
-        .map_err(|_| Error::Local("the system's random generator failed".into()))?;
     let payload = json!({
         "iss": claims.client_id,
         "sub": claims.client_id,
         "aud": claims.audience,
-        "jti": URL_SAFE_NO_PAD.encode(jti),
+        "jti": random_id()?,
         "iat": claims.now,
         "exp": claims.now + ASSERTION_LIFETIME_SECS,
     });
     let part = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
     Ok(format!("{}.{}", part(header), part(&payload)))
+}
+
+/// A fresh random identifier (144 bits, base64url) for a JWT's `jti`.
+pub fn random_id() -> Result<String> {
+    let mut id = [0_u8; 18];
+    SystemRandom::new()
+        .fill(&mut id)
+        .map_err(|_| Error::Local("the system's random generator failed".into()))?;
+    Ok(URL_SAFE_NO_PAD.encode(id))
+}
+
+/// What signs a JWT other than a client assertion (a request object, RFC 9101).
+#[derive(Debug, Clone, Copy)]
+pub enum JwtSigner<'a> {
+    /// The client's private key (ES256 or RS256, with its thumbprint as `kid`).
+    Key(&'a ClientKey),
+    /// HS256 keyed with the client secret.
+    Secret(&'a ClientSecret),
+}
+
+/// Signs `payload` as a JWS with header `typ`.
+pub fn sign_jwt(by: JwtSigner<'_>, typ: &str, payload: &Value) -> Result<String> {
+    let part = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
+    match by {
+        JwtSigner::Key(key) => {
+            let signer = signer(key)?;
+            let jwk = signer.public_members();
+            let header = json!({"alg": signer.alg().as_str(), "typ": typ, "kid": thumbprint(&jwk)});
+            let input = format!("{}.{}", part(&header), part(payload));
+            let sig = signer.sign(input.as_bytes())?;
+            Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig)))
+        }
+        JwtSigner::Secret(secret) => {
+            let header = json!({"alg": "HS256", "typ": typ});
+            let input = format!("{}.{}", part(&header), part(payload));
+            let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret.expose().as_bytes());
+            let tag = ring::hmac::sign(&key, input.as_bytes());
+            Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(tag.as_ref())))
+        }
+    }
 }
 
 impl Signer {

@@ -33,6 +33,9 @@ pub struct ProviderMetadata {
     pub introspection_endpoint: Option<Url>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes_supported: Vec<String>,
+    /// The client authentications the token endpoint accepts (`client_secret_basic`, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub token_endpoint_auth_methods_supported: Vec<String>,
     /// RFC 9126.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pushed_authorization_request_endpoint: Option<Url>,
@@ -45,6 +48,10 @@ pub struct ProviderMetadata {
     /// RFC 9449: the algorithms the provider takes DPoP proofs in.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dpop_signing_alg_values_supported: Vec<String>,
+    /// RFC 9101 §10.5: the provider takes authorization requests only as signed
+    /// request objects.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub require_signed_request_object: bool,
 }
 
 /// The endpoints of a service after merging explicit settings with discovery.
@@ -67,6 +74,8 @@ pub struct ResolvedEndpoints {
     pub iss_in_response: bool,
     /// The DPoP proof algorithms the provider takes (RFC 9449), from the metadata.
     pub dpop_algs: Vec<String>,
+    /// Whether the provider requires signed request objects (RFC 9101).
+    pub request_object_required: bool,
 }
 
 impl ResolvedEndpoints {
@@ -159,6 +168,7 @@ pub async fn resolve(
         dpop_algs: m
             .map(|m| m.dpop_signing_alg_values_supported.clone())
             .unwrap_or_default(),
+        request_object_required: m.is_some_and(|m| m.require_signed_request_object),
     })
 }
 

@@ -172,6 +172,14 @@ pub enum Error {
     /// is not handed out as text; each request needs a fresh proof of the account's key.
     #[error("{service}/{account}: the access token is DPoP-bound: it works only with a fresh proof of this account's key for each request, so the token alone is useless and is not handed out")]
     DpopBound { service: String, account: String },
+    /// The provider refused to exchange a token (RFC 8693) for `target` (an audience or
+    /// resource): the target, the scope or the exchange itself is not allowed.
+    #[error("{}", exchange_text(target, code, description.as_deref()))]
+    ExchangeRefused {
+        target: String,
+        code: crate::flows::ErrorCode,
+        description: Option<String>,
+    },
     /// The network failed before the provider could answer.
     #[error("{0}")]
     Network(String),
@@ -217,6 +225,25 @@ fn issuer_text(expected: &str, got: Option<&str>) -> String {
     )
 }
 
+fn exchange_text(
+    target: &str,
+    code: &crate::flows::ErrorCode,
+    description: Option<&str>,
+) -> String {
+    use crate::flows::ErrorCode as C;
+    let answer = match description {
+        Some(d) => format!("{code} ({d})"),
+        None => code.to_string(),
+    };
+    let what_to_do = match code {
+        C::InvalidTarget => "the provider does not issue tokens for this audience or resource to this client: check the exchange target's audience and resource",
+        C::InvalidScope => "ask for fewer scopes: an exchanged token may carry at most the scopes the provider allows for the target",
+        C::UnauthorizedClient | C::UnsupportedGrantType => "this client may not exchange tokens at this provider: ask its administrator to allow the token-exchange grant",
+        _ => "check the exchange target and the service's client settings",
+    };
+    format!("the provider refused to exchange the token for '{target}': {answer}; {what_to_do}")
+}
+
 fn refused_text(service: Option<&str>, account: Option<&str>, reason: &str) -> String {
     match (service, account) {
         (Some(s), Some(a)) => format!("{s}/{a}: {reason}"),
@@ -235,6 +262,13 @@ impl Error {
             | Error::DpopBound { .. } => ErrorKind::Config,
             Error::LoginRequired { .. } => ErrorKind::LoginRequired,
             Error::Refused { refusal, .. } => refusal.kind(),
+            Error::ExchangeRefused { code, .. } => match code {
+                crate::flows::ErrorCode::InvalidTarget
+                | crate::flows::ErrorCode::InvalidScope
+                | crate::flows::ErrorCode::UnauthorizedClient
+                | crate::flows::ErrorCode::UnsupportedGrantType => ErrorKind::Config,
+                _ => ErrorKind::Provider,
+            },
             Error::Provider(_)
             | Error::IssuerMismatch { .. }
             | Error::Network(_)

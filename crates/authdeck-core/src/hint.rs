@@ -79,6 +79,9 @@ pub enum Need {
     ApiKey,
     /// A token URL: the document's only flow (implicit) has none.
     TokenUrl,
+    /// A client key pair (`private_key_jwt`), generated after the service is added,
+    /// whose public key is registered with the provider.
+    ClientKey,
 }
 
 impl Hint {

@@ -89,6 +89,25 @@ impl TokenSet {
         self
     }
 
+    /// The token set whose handed-out token is the response field `field`: for
+    /// [`TokenField::IdToken`], the ID token (with its `exp` as the expiry), which the
+    /// answer must carry.
+    ///
+    /// [`TokenField::IdToken`]: crate::config::TokenField::IdToken
+    pub fn with_field(mut self, field: crate::config::TokenField) -> crate::error::Result<Self> {
+        if field == crate::config::TokenField::IdToken {
+            let id = self.id_token.as_ref().ok_or_else(|| {
+                crate::error::Error::Provider(
+                    "the provider's answer has no id_token, which this service hands out (token_field = \"id_token\"): ask for the openid scope, or hand out the access token".into(),
+                )
+            })?;
+            self.access_token = AccessToken::new(id.expose());
+            self.token_type = "Bearer".to_owned();
+            self.expires_at = jwt_exp(id.expose()).or(self.expires_at);
+        }
+        Ok(self)
+    }
+
     /// Whether the access token is still valid for at least `min_valid` seconds.
     pub fn valid_for(&self, now: i64, min_valid: i64) -> bool {
         is_valid(self.expires_at, now, min_valid)
@@ -122,6 +141,9 @@ pub struct TokenResponse {
     pub id_token: Option<IdToken>,
     #[serde(default)]
     pub scope: Option<String>,
+    /// Token exchange (RFC 8693 §2.2.1): the type of the issued token.
+    #[serde(default)]
+    pub issued_token_type: Option<String>,
 }
 
 impl fmt::Debug for TokenResponse {

@@ -17,10 +17,12 @@ use crate::secret::{
     AccessToken, AppToken, ClientKey, ClientSecret, DpopKey, EntryText, Password, RefreshToken,
 };
 
+mod exchanged;
 #[cfg(target_os = "linux")]
 mod linux;
 mod tokens;
 
+pub use exchanged::{ExchangedToken, ExchangedTokens};
 pub use tokens::StoredTokens;
 
 /// What a stored secret is.
@@ -41,6 +43,8 @@ pub enum SecretKind {
     AppToken,
     /// An account's DPoP key (RFC 9449), as PEM.
     DpopKey,
+    /// The tokens the account's token was exchanged for (RFC 8693), see [`exchanged`].
+    Exchanged,
 }
 
 impl SecretKind {
@@ -55,6 +59,7 @@ impl SecretKind {
             SecretKind::Password => "password",
             SecretKind::AppToken => "app_token",
             SecretKind::DpopKey => "dpop_key",
+            SecretKind::Exchanged => "exchanged",
         }
     }
 
@@ -67,7 +72,7 @@ impl SecretKind {
     ];
 
     /// Everything an account holds, in either layout.
-    pub const ACCOUNT: [SecretKind; 7] = [
+    pub const ACCOUNT: [SecretKind; 8] = [
         SecretKind::Tokens,
         SecretKind::AccessToken,
         SecretKind::RefreshToken,
@@ -75,6 +80,7 @@ impl SecretKind {
         SecretKind::AppToken,
         SecretKind::Password,
         SecretKind::DpopKey,
+        SecretKind::Exchanged,
     ];
 }
 
@@ -531,6 +537,19 @@ impl Vault {
     pub async fn delete_tokens(&self, account: &AccountRef) -> Result<()> {
         let account = account.clone();
         self.run(move |s| tokens::delete(s, &account)).await
+    }
+
+    /// The tokens the account's token was exchanged for.
+    pub async fn exchanged(&self, account: &AccountRef) -> Result<ExchangedTokens> {
+        let account = account.clone();
+        self.run(move |s| exchanged::read(s, &account)).await
+    }
+
+    /// Replaces the account's exchanged tokens (deletes the entry when there are none).
+    pub async fn set_exchanged(&self, account: &AccountRef, tokens: ExchangedTokens) -> Result<()> {
+        let account = account.clone();
+        self.run(move |s| exchanged::write(s, &account, &tokens))
+            .await
     }
 
     /// Deletes several entries, stopping at the first failure.

@@ -85,6 +85,7 @@ mirror! {
         Token,
         ApiKey,
         TokenUrl,
+        ClientKey,
     }
 }
 
@@ -98,6 +99,7 @@ mirror! {
         Refetch,
         HandOut,
         Logout,
+        Exchange,
     }
 }
 

@@ -65,7 +65,7 @@ export type TokenSummary = { tokenType: TokenType, expiresAt: number | null, obt
  */
 claims: Record<string, unknown> | null, };
 
-export type ActivityKind = "login" | "paste" | "refresh" | "refetch" | "hand_out" | "logout";
+export type ActivityKind = "login" | "paste" | "refresh" | "refetch" | "hand_out" | "logout" | "exchange";
 
 export type HandOut = "cli" | "agent" | "copy" | "exec" | "git" | "kube";
 
@@ -153,7 +153,7 @@ sample: string, };
 
 export type ScopeView = { name: string, description: string, };
 
-export type Need = "client_id" | "client_id_if_required" | "client_secret" | "client_secret_if_confidential" | "username" | "password" | "token" | "api_key" | "token_url";
+export type Need = "client_id" | "client_id_if_required" | "client_secret" | "client_secret_if_confidential" | "username" | "password" | "token" | "api_key" | "token_url" | "client_key";
 
 export type ProposalView = { 
 /**

@@ -10,6 +10,7 @@ const event = (p: Partial<ActivityView>): ActivityView => ({
 describe("activity", () => {
   it("names what happened, with the consumer of a hand-out", () => {
     expect(activityTitle(event({ kind: "refetch" }))).toBe("Re-fetch");
+    expect(activityTitle(event({ kind: "exchange" }))).toBe("Token exchange");
     expect(activityTitle(event({ kind: "hand_out", via: "copy" }))).toBe("Hand-out (copied)");
     expect(activityTitle(event({ kind: "hand_out", via: "agent" }))).toBe("Hand-out (token agent)");
   });

@@ -12,6 +12,7 @@ export const KIND_LABELS: Record<ActivityKind, string> = {
   refetch: "Re-fetch",
   hand_out: "Hand-out",
   logout: "Logout",
+  exchange: "Token exchange",
 };
 
 export const VIA_LABELS: Record<HandOut, string> = {

@@ -93,6 +93,7 @@ export function openApiForm(): HTMLElement {
       id.root, clientId?.root ?? null, secret?.root ?? null, username?.root ?? null, tokenUrl?.root ?? null,
       scopeBoxes.length ? h("fieldset", { class: "group" }, h("legend", { text: "Scopes to request" }), ...scopeBoxes.map((b) => b.root)) : null,
       needs("password") ? h("p", { class: "small muted", text: "The password is asked for when you log in." }) : null,
+      needs("client_key") ? h("p", { class: "small muted", text: "The client authenticates with a key pair (private_key_jwt): after adding it, generate the key and register its public key with the provider." }) : null,
       needs("token") || needs("api_key") ? h("p", { class: "small muted", text: `After adding it, paste the ${needs("api_key") ? "API key" : "token"} in the service's panel.` }) : null,
       h("p", { class: "small muted", text: p.pasteHint }),
       row);

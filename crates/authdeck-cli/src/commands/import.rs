@@ -17,7 +17,8 @@ pub async fn run(broker: &Broker, args: ImportArgs) -> Result<()> {
         return import_team(broker, &args, &fetched.text).await;
     }
     let doc = openapi::parse(&fetched.text, fetched.url.as_ref())?;
-    let proposals = openapi::propose(&doc);
+    let mut proposals = openapi::propose(&doc);
+    openapi::with_metadata(broker.http(), &mut proposals).await;
     for w in &doc.warnings {
         eprintln!("authdeck: note: {w}");
     }

@@ -38,6 +38,7 @@ pub fn what(event: &ActivityEvent) -> String {
         ActivityKind::Refetch => "re-fetch",
         ActivityKind::HandOut => "hand-out",
         ActivityKind::Logout => "logout",
+        ActivityKind::Exchange => "token exchange",
     };
     match event.via {
         Some(via) => format!("{word} ({})", via.as_str()),

@@ -122,7 +122,7 @@ fn preset_service(name: &str, args: &AddArgs) -> Result<Service> {
     Ok(service)
 }
 
-/// The settings of client assertions, PAR and DPoP, which only the CLI's flags set so far.
+/// The settings of client assertions, PAR, JAR and DPoP, which only the CLI's flags set so far.
 fn modern_settings(args: &AddArgs, service: &mut Service) -> Result<()> {
     if let Some(aud) = &args.assertion_audience {
         service.assertion_audience = aud
@@ -138,6 +138,11 @@ fn modern_settings(args: &AddArgs, service: &mut Service) -> Result<()> {
         service.dpop = dpop
             .parse()
             .map_err(|e: String| Error::Config(format!("--dpop: {e}")))?;
+    }
+    if let Some(mode) = &args.request_object {
+        service.request_object = mode
+            .parse()
+            .map_err(|e: String| Error::Config(format!("--request-object: {e}")))?;
     }
     service.validate().map_err(Error::Config)
 }

@@ -2,7 +2,8 @@
 //!
 //! A running agent (`authdeck agent`) answers first, before the CLI starts its async
 //! runtime or touches the keyring; without one, the broker reads the keyring (both
-//! through `valid_token.rs`).
+//! through `valid_token.rs`). App tokens and exchanged tokens (`--exchange-for`) come
+//! from the broker only.
 //!
 //! A DPoP-bound token (RFC 9449) is never printed alone: it would open nothing. Scripts
 //! ask for the header lines of one request instead (`--dpop-proof METHOD URL`), whose
@@ -26,7 +27,20 @@ pub async fn run(broker: &Broker, args: TokenArgs) -> Result<()> {
     if let Some(request) = &args.dpop_proof {
         return request_headers(broker, &args, request).await;
     }
-    let token = if args.app_token {
+    let token = if let Some(target) = &args.exchange_for {
+        let exchange = authdeck_core::broker::Exchange {
+            target: target.clone(),
+            scopes: args.scopes.clone(),
+        };
+        broker
+            .exchanged_token(
+                &args.service,
+                args.account.as_ref(),
+                &exchange,
+                args.min_valid.max(0),
+            )
+            .await?
+    } else if args.app_token {
         broker
             .app_token(
                 &args.service,
@@ -156,7 +170,7 @@ async fn request_headers(broker: &Broker, args: &TokenArgs, request: &[String]) 
 /// The token from a running agent, printed; `None` when there is no usable agent (the
 /// caller then goes the usual way, through the keyring). Blocking, no async runtime.
 pub fn from_agent(args: &TokenArgs) -> Option<Result<()>> {
-    if args.app_token || args.dpop_proof.is_some() {
+    if args.app_token || args.dpop_proof.is_some() || args.exchange_for.is_some() {
         return None;
     }
     let token = match valid_token::from_agent(&wanted(args))? {

@@ -71,6 +71,7 @@ impl Broker {
             let tokens = self
                 .run_login(&at, service, observer, cancel)
                 .await
+                .and_then(|t| t.with_field(service.token_field))
                 .map_err(|e| in_account(e, &at, service))?;
             self.ensure_account(&at, service)?;
             let lock = self.store.lock(&at).await?;

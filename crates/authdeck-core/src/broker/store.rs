@@ -27,7 +27,7 @@ use crate::paths;
 use crate::secret::AppToken;
 use crate::state::{AccountState, StateStore};
 use crate::token::TokenSet;
-use crate::vault::{StoredTokens, Vault};
+use crate::vault::{SecretKey, SecretKind, StoredTokens, Vault};
 
 /// An account's cross-process lock (a lock file in the state directory), held while it
 /// lives. Renewals, logins and logouts of an account hold it, so two processes never
@@ -126,10 +126,14 @@ impl TokenStore {
         Ok(())
     }
 
-    /// Deletes the account's tokens from the keyring (not its password) and marks it as
-    /// needing a login, for `reason`.
+    /// Deletes the account's tokens (and what they were exchanged for) from the keyring
+    /// (not its password) and marks it as needing a login, for `reason`.
     pub(crate) async fn clear(&self, account: &AccountRef, reason: &str) -> Result<()> {
         self.vault.delete_tokens(account).await?;
+        // What the account's token was exchanged for goes with it.
+        self.vault
+            .delete(SecretKey::account(account, SecretKind::Exchanged))
+            .await?;
         self.state
             .save(account, &AccountState::login_required(reason))
     }

@@ -60,6 +60,7 @@ impl Broker {
             let tokens = self
                 .renew(&at, service)
                 .await
+                .and_then(|t| t.with_field(service.token_field))
                 .map_err(|e| in_account(e, &at, service))?
                 .with_refresh_lifetime(service.refresh_token_lifetime);
             self.store.store(&at, &tokens, lock).await?;

@@ -24,8 +24,7 @@ pub use crate::ids::{AccountName, ServiceId, DEFAULT_ACCOUNT};
 pub use draft::{check_secrets, Field, FieldError, SecretsGiven, ServiceDraft, ServiceEdit};
 pub use types::{
     AssertionAudience, ClientAuth, DeviceProtocol, DpopMode, Flow, HttpUrl, KeyLocation, Lifetime,
-    ParMode,
-    PortList, RedirectHost, SwaggerKind, TokenPlacement,
+    ParMode, PortList, RedirectHost, RequestObjectMode, SwaggerKind, TokenField, TokenPlacement,
 };
 
 use crate::error::{Error, Result};
@@ -90,6 +89,10 @@ pub struct Service {
     /// (default), `auto` (when the provider's metadata offers ES256) or `always`.
     #[serde(default, skip_serializing_if = "DpopMode::is_default")]
     pub dpop: DpopMode,
+    /// Signed request objects (JAR, RFC 9101) of the browser login: `auto` (default:
+    /// when the provider requires them), `signed` or `plain`.
+    #[serde(default, skip_serializing_if = "RequestObjectMode::is_default")]
+    pub request_object: RequestObjectMode,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes: Vec<String>,
     /// Extra parameters of the authorization request (e.g. `audience`).
@@ -101,6 +104,11 @@ pub struct Service {
     /// Extra parameters of refresh requests only (e.g. `scope=offline_access`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub refresh_params: BTreeMap<String, String>,
+    /// Which field of the token response is the token handed out: `access_token`
+    /// (default) or `id_token` (an API that takes the ID token; Swagger UI's
+    /// `x-tokenName`).
+    #[serde(default, skip_serializing_if = "TokenField::is_default")]
+    pub token_field: TokenField,
     /// Where token request parameters travel: `form` (standard), `post-query`, `get-query`.
     #[serde(default, skip_serializing_if = "TokenPlacement::is_form")]
     pub token_request: TokenPlacement,
@@ -122,9 +130,84 @@ pub struct Service {
     /// to paste into its "Authorize" dialog.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swagger: Option<SwaggerScheme>,
+    /// Named token-exchange targets (RFC 8693): `[services.<id>.exchange.<name>]`, each
+    /// an audience and/or resource with the scopes to ask for, for which an account's
+    /// token is exchanged.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub exchange: BTreeMap<String, ExchangeTarget>,
     /// The accounts of this service; `default` is implied when the list is empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub accounts: Vec<Account>,
+}
+
+/// What an account's token is exchanged for (RFC 8693 §2.1): the `audience` (a logical
+/// name of the target service) and/or the `resource` (its absolute URI, sent as written:
+/// `https://x` and `https://x/` are different resources), and the `scopes` wanted (none:
+/// the provider's default for the target).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExchangeTarget {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
+}
+
+impl ExchangeTarget {
+    /// What the target must have: an audience or a resource, no blank scope.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        let audience = self.audience.as_deref().map(str::trim);
+        if audience.is_none_or(str::is_empty) && self.resource.is_none() {
+            return Err("needs an `audience` or a `resource` to exchange the token for".into());
+        }
+        if audience.is_some_and(str::is_empty) {
+            return Err("`audience` is empty".into());
+        }
+        if let Some(resource) = &self.resource {
+            // RFC 8707 §2: an absolute URI without a fragment.
+            match url::Url::parse(resource) {
+                Ok(u) if u.fragment().is_none() && !u.cannot_be_a_base() => {}
+                _ => {
+                    return Err(
+                        "`resource` must be an absolute URI without a fragment (https://…)".into(),
+                    )
+                }
+            }
+        }
+        if self
+            .scopes
+            .iter()
+            .any(|s| s.trim().is_empty() || s.contains(' '))
+        {
+            return Err("`scopes` must be single words, none blank".into());
+        }
+        Ok(())
+    }
+
+    /// The cache key of tokens got for this target: audience, resource and the sorted
+    /// scopes (the same request gives the same key).
+    pub fn cache_key(&self) -> String {
+        let mut scopes = self.scopes.clone();
+        scopes.sort();
+        scopes.dedup();
+        format!(
+            "aud={}\nres={}\nscope={}",
+            self.audience.as_deref().unwrap_or(""),
+            self.resource.as_deref().unwrap_or(""),
+            scopes.join(" ")
+        )
+    }
+
+    /// How the target is named in messages: its audience, else its resource.
+    pub fn label(&self) -> String {
+        match (&self.audience, &self.resource) {
+            (Some(a), _) => a.clone(),
+            (None, Some(r)) => r.clone(),
+            (None, None) => String::new(),
+        }
+    }
 }
 
 /// The security scheme of the service's Swagger / OpenAPI page.
@@ -320,10 +403,36 @@ impl Service {
                     if self.flow == Flow::ApiKey { "API key" } else { "token" }
                 ));
             }
+            if !self.token_field.is_default() {
+                return Err(format!(
+                    "token_field applies to a provider's token responses; flow '{}' takes a pasted token",
+                    self.flow
+                ));
+            }
+            if !self.exchange.is_empty() {
+                return Err(format!(
+                    "exchange targets need an OAuth client at a token endpoint; flow '{}' has none",
+                    self.flow
+                ));
+            }
             return self.validate_accounts();
         }
         if self.dpop == DpopMode::Auto && self.issuer.is_none() {
             return Err("dpop = \"auto\" decides from the issuer's metadata, and the service has no `issuer`: set it, or use dpop = \"always\"".into());
+        }
+        for (name, target) in &self.exchange {
+            if name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            {
+                return Err(format!(
+                    "exchange target name '{name}' may only hold letters, digits, '-', '_' and '.'"
+                ));
+            }
+            target
+                .check()
+                .map_err(|m| format!("exchange target '{name}' {m}"))?;
         }
         // A public client of a password grant may have no id (RFC 6749 §4.3.2).
         let public_password =

@@ -346,3 +346,48 @@ fn a_refresh_token_lifetime_is_a_setting_of_flows_with_refresh_tokens() {
         assert_eq!(written.parse::<Lifetime>(), Ok(l));
     }
 }
+
+#[test]
+fn exchange_targets_and_request_objects_are_settings_checked_like_the_rest() {
+    let text = "[services.corp]\nflow = \"password\"\nclient_id = \"c\"\nissuer = \"https://id.test\"\nrequest_object = \"signed\"\n\n[services.corp.exchange.billing]\naudience = \"https://billing.test\"\nscopes = [\"read\"]\n\n[services.corp.exchange.reports]\nresource = \"https://reports.test/api\"\n";
+    let config = parse(&p(), text).expect("parses");
+    let corp = config.service("corp").expect("corp");
+    assert_eq!(corp.request_object, RequestObjectMode::Signed);
+    assert_eq!(
+        corp.exchange["billing"].audience.as_deref(),
+        Some("https://billing.test")
+    );
+    assert_eq!(
+        corp.exchange["reports"].resource.as_deref(),
+        Some("https://reports.test/api")
+    );
+    // Written back as it was read.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = ConfigFile::new(dir.path().join("services.toml"));
+    file.upsert_service(&ServiceId::parse("copy").expect("id"), corp)
+        .expect("upsert");
+    let again = file.load().expect("load");
+    assert_eq!(again.service("copy").expect("copy"), corp);
+
+    // A target with nothing to exchange for, an unknown key, a pasted flow, a bad mode.
+    let (line, _, msg) = error_at("[services.a]\nflow = \"device\"\nclient_id = \"x\"\nissuer = \"https://x.test\"\n[services.a.exchange.t]\nscopes = [\"s\"]\n");
+    assert_eq!(line, 1, "{msg}");
+    assert!(
+        msg.contains("exchange target 't'") && msg.contains("audience"),
+        "{msg}"
+    );
+    let (line, _, msg) = error_at("[services.a]\nflow = \"device\"\nclient_id = \"x\"\nissuer = \"https://x.test\"\n[services.a.exchange.t]\naudiance = \"x\"\n");
+    assert_eq!(line, 6, "{msg}");
+    assert!(msg.contains("audiance"), "{msg}");
+    let (_, _, msg) = error_at("[services.a]\nflow = \"device\"\nclient_id = \"x\"\nissuer = \"https://x.test\"\n[services.a.exchange.t]\nresource = \"https://x.test/#f\"\n");
+    assert!(msg.contains("without a fragment"), "{msg}");
+    let (_, _, msg) =
+        error_at("[services.a]\nflow = \"bearer\"\n[services.a.exchange.t]\naudience = \"x\"\n");
+    assert!(
+        msg.contains("exchange targets need an OAuth client"),
+        "{msg}"
+    );
+    let (line, _, msg) = error_at("[services.a]\nflow = \"device\"\nclient_id = \"x\"\nissuer = \"https://x.test\"\nrequest_object = \"always\"\n");
+    assert_eq!(line, 5, "{msg}");
+    assert!(msg.contains("auto, signed or plain"), "{msg}");
+}

@@ -296,6 +296,102 @@ impl fmt::Display for DpopMode {
 }
 string_serde!(DpopMode);
 
+/// Whether the browser login's authorization request travels as a signed request object
+/// (JAR, RFC 9101).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RequestObjectMode {
+    /// Signed when the provider's metadata says `require_signed_request_object`.
+    #[default]
+    Auto,
+    /// Always signed: with the client's private key (`private_key_jwt`), else HS256
+    /// with the client secret.
+    Signed,
+    /// Never: plain query parameters (a provider that requires request objects refuses).
+    Plain,
+}
+
+impl RequestObjectMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestObjectMode::Auto => "auto",
+            RequestObjectMode::Signed => "signed",
+            RequestObjectMode::Plain => "plain",
+        }
+    }
+    pub fn is_default(&self) -> bool {
+        *self == RequestObjectMode::Auto
+    }
+    /// Whether to sign, given what the provider requires.
+    pub fn sign(self, provider_requires: bool) -> bool {
+        match self {
+            RequestObjectMode::Auto => provider_requires,
+            RequestObjectMode::Signed => true,
+            RequestObjectMode::Plain => false,
+        }
+    }
+}
+
+impl FromStr for RequestObjectMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        [
+            RequestObjectMode::Auto,
+            RequestObjectMode::Signed,
+            RequestObjectMode::Plain,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == s)
+        .ok_or_else(|| format!("unknown request_object setting '{s}': use auto, signed or plain"))
+    }
+}
+
+impl fmt::Display for RequestObjectMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+string_serde!(RequestObjectMode);
+
+/// Which field of a token response is the token Authdeck hands out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TokenField {
+    /// `access_token` (OAuth 2.0).
+    #[default]
+    AccessToken,
+    /// `id_token` (OpenID Connect), for APIs that take the ID token as their bearer
+    /// token (what Swagger UI's `x-tokenName: id_token` says).
+    IdToken,
+}
+
+impl TokenField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenField::AccessToken => "access_token",
+            TokenField::IdToken => "id_token",
+        }
+    }
+    pub fn is_default(&self) -> bool {
+        *self == TokenField::AccessToken
+    }
+}
+
+impl FromStr for TokenField {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        [TokenField::AccessToken, TokenField::IdToken]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| format!("unknown token_field '{s}': use access_token or id_token"))
+    }
+}
+
+impl fmt::Display for TokenField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+string_serde!(TokenField);
+
 /// The host name written into a loopback redirect URI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RedirectHost {

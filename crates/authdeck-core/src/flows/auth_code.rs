@@ -8,6 +8,10 @@
 //! `iss` (RFC 9207) must name the provider's issuer whenever it is present, and must be
 //! present when the provider says it always sends it: otherwise the answer may come from
 //! another provider the user also logs in to (a mix-up attack) and the login is refused.
+//!
+//! When asked (the provider requires it, or the service says so), the parameters travel
+//! as one signed request object (JAR, RFC 9101, `request_object.rs`): in the browser's
+//! URL, or in the pushed request when both are on.
 
 use std::collections::BTreeMap;
 
@@ -17,6 +21,7 @@ use url::Url;
 
 use super::client_credentials::push_extra;
 use super::refusal::Grant;
+use super::request_object;
 use super::token_endpoint::{self, Placement};
 use super::{BrowserOpener, ClientIdentity, FlowContext, LoginEvent, LoginObserver};
 use crate::config::Redirect;
@@ -53,6 +58,9 @@ pub struct AuthCodeLogin<'a> {
     pub iss_required: bool,
     /// Push the request to this endpoint first (PAR, RFC 9126).
     pub par_endpoint: Option<&'a Url>,
+    /// Send the request as a signed request object for this audience (the provider's
+    /// issuer; JAR, RFC 9101).
+    pub request_object_audience: Option<&'a str>,
 }
 
 /// Runs the browser login: listener, browser, callback, code exchange.
@@ -97,9 +105,36 @@ pub async fn login(
     }
     let (url, state) = auth.url();
 
-    let url = match req.par_endpoint {
-        Some(endpoint) => push(ctx, req, endpoint, &url).await?.to_string(),
-        None => url.to_string(),
+    let url = match (req.request_object_audience, req.par_endpoint) {
+        (None, None) => url.to_string(),
+        (audience, par) => {
+            // The request's own parameters (the endpoint's own query stays in the URL).
+            let own: Vec<(String, String)> = req
+                .authorization_url
+                .query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            let mut params: Vec<(String, String)> = url
+                .query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .filter(|p| !own.contains(p))
+                .collect();
+            if let Some(audience) = audience {
+                let jwt = request_object::sign(req.client, audience, &params, ctx.clock.now())?;
+                params = vec![
+                    ("client_id".to_owned(), req.client.client_id.clone()),
+                    ("request".to_owned(), jwt),
+                ];
+            }
+            match par {
+                Some(endpoint) => push(ctx, req, endpoint, &params).await?.to_string(),
+                None => {
+                    let mut browser = req.authorization_url.clone();
+                    browser.query_pairs_mut().extend_pairs(params.iter());
+                    browser.to_string()
+                }
+            }
+        }
     };
     observer.on_event(LoginEvent::OpenBrowser { url: url.clone() });
     if let Err(e) = browser.open(&url) {
@@ -155,20 +190,20 @@ pub async fn login(
     result
 }
 
-/// Pushes the authorization request of `url` (its query) to `endpoint` with the client's
+/// Pushes the authorization request's `params` to `endpoint` with the client's
 /// authentication, and returns the URL for the browser: the authorization endpoint with
 /// `client_id` and the `request_uri` the provider answered.
 async fn push(
     ctx: &FlowContext,
     req: &AuthCodeLogin<'_>,
     endpoint: &Url,
-    url: &Url,
+    params: &[(String, String)],
 ) -> Result<Url> {
     // The client's authentication adds `client_id` itself.
-    let mut params: Vec<(String, String)> = url
-        .query_pairs()
+    let mut params: Vec<(String, String)> = params
+        .iter()
         .filter(|(k, _)| k != "client_id")
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .cloned()
         .collect();
     // RFC 9449 §10: the code is bound to the account's DPoP key from the start.
     if let Some(key) = &req.client.dpop {

@@ -1,5 +1,6 @@
 //! OAuth error codes as a type: the `error` of an OAuth error answer (RFC 6749 §5.2 and
-//! §4.1.2.1, RFC 6750 §3.1, RFC 7009 §2.2.1, RFC 8628 §3.5, OpenID Connect Core §3.1.2.6)
+//! §4.1.2.1, RFC 6750 §3.1, RFC 7009 §2.2.1, RFC 8628 §3.5, RFC 8707 §2, RFC 9101 §6.3,
+//! OpenID Connect Core §3.1.2.6)
 //! and the seed services' own, with [`ErrorCode::Other`] for anything else. Code that
 //! branches on a provider's answer matches on this, never on strings.
 
@@ -24,6 +25,12 @@ pub enum ErrorCode {
     InsufficientScope,
     // RFC 7009.
     UnsupportedTokenType,
+    // RFC 8707 (resource indicators) and RFC 8693 (token exchange).
+    /// The requested audience or resource is unknown or not allowed for this client.
+    InvalidTarget,
+    // RFC 9101 (JAR).
+    /// The signed request object is invalid (signature, claims, algorithm).
+    InvalidRequestObject,
     // RFC 8628.
     AuthorizationPending,
     SlowDown,
@@ -68,6 +75,8 @@ const NAMED: &[(ErrorCode, &str)] = &[
     (ErrorCode::InvalidToken, "invalid_token"),
     (ErrorCode::InsufficientScope, "insufficient_scope"),
     (ErrorCode::UnsupportedTokenType, "unsupported_token_type"),
+    (ErrorCode::InvalidTarget, "invalid_target"),
+    (ErrorCode::InvalidRequestObject, "invalid_request_object"),
     (ErrorCode::AuthorizationPending, "authorization_pending"),
     (ErrorCode::SlowDown, "slow_down"),
     (ErrorCode::ExpiredToken, "expired_token"),

@@ -86,6 +86,7 @@ pub async fn run(
                 issuer: endpoints.issuer.as_deref(),
                 iss_required: endpoints.iss_in_response,
                 par_endpoint: par_endpoint(service, endpoints)?,
+                request_object_audience: request_object_audience(service, endpoints)?,
             };
             auth_code::login(ctx, &login, browser, observer, cancel).await
         }
@@ -175,6 +176,27 @@ pub async fn without_user(ctx: &FlowContext, req: &Request<'_>) -> Result<TokenS
             "'{service_id}' logs in with the {flow} flow, which needs the user"
         ))),
     }
+}
+
+/// The audience of the browser login's signed request object (JAR, RFC 9101), if it is
+/// signed: when the provider requires it and the service leaves it to the provider
+/// (`request_object = "auto"`), or always (`"signed"`), never with `"plain"`. The
+/// audience is the provider's issuer, which must be known.
+fn request_object_audience<'a>(
+    service: &Service,
+    endpoints: &'a crate::discovery::ResolvedEndpoints,
+) -> Result<Option<&'a str>> {
+    if !service
+        .request_object
+        .sign(endpoints.request_object_required)
+    {
+        return Ok(None);
+    }
+    endpoints.issuer.as_deref().map(Some).ok_or_else(|| {
+        Error::Config(
+            "signed request objects name the provider's issuer as their audience: set the service's `issuer`".into(),
+        )
+    })
 }
 
 /// The PAR endpoint to push the browser login's request to, if it is pushed: when the

@@ -12,10 +12,12 @@ pub mod autolab;
 pub mod client_credentials;
 pub mod device;
 pub mod error_code;
+pub mod exchange;
 pub mod login;
 pub mod password;
 pub mod refresh;
 pub mod refusal;
+pub mod request_object;
 pub mod revoke;
 pub mod token_endpoint;
 

@@ -48,6 +48,8 @@ pub enum Grant {
     DevicePoll,
     /// The browser's redirect back from the authorization endpoint.
     Authorization,
+    /// A token exchange (RFC 8693) with the account's access token as subject.
+    Exchange,
     /// Any other request (revocation, device authorization, app tokens).
     Other,
 }
@@ -57,7 +59,11 @@ impl Grant {
     fn at_token_endpoint(self) -> bool {
         matches!(
             self,
-            Grant::Password | Grant::Refresh | Grant::ClientCredentials | Grant::AuthorizationCode
+            Grant::Password
+                | Grant::Refresh
+                | Grant::ClientCredentials
+                | Grant::AuthorizationCode
+                | Grant::Exchange
         )
     }
 
@@ -67,6 +73,7 @@ impl Grant {
             Grant::Refresh => "the refresh token",
             Grant::AuthorizationCode => "the login's authorization code",
             Grant::DevicePoll => "the device login",
+            Grant::Exchange => "the account's token",
             _ => "the login",
         }
     }
@@ -102,7 +109,8 @@ pub fn classify(grant: Grant, answer: &OAuthError) -> Option<Refusal> {
         ErrorCode::InvalidClient => Some(Refusal::BadClientCredentials),
         ErrorCode::InvalidGrant => match grant {
             Grant::Password => Some(Refusal::BadUserCredentials),
-            Grant::Refresh | Grant::AuthorizationCode | Grant::DevicePoll => {
+            // For an exchange: the subject token (the account's) was refused.
+            Grant::Refresh | Grant::AuthorizationCode | Grant::DevicePoll | Grant::Exchange => {
                 Some(Refusal::GrantExpired)
             }
             _ => None,

@@ -247,8 +247,10 @@ async fn send_inner(
     Ok(resp)
 }
 
-/// Parameters whose values are secrets (RFC 6749, 7009, 7636, 8628, 7523).
+/// Parameters whose values are secrets (RFC 6749, 7009, 7636, 8628, 7523, 8693).
 const SECRET_PARAMS: &[&str] = &[
+    "subject_token",
+    "actor_token",
     "refresh_token",
     "code",
     "code_verifier",

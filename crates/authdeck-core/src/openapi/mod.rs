@@ -15,6 +15,9 @@
 //!   deployment is given the preset's login (Autolab's own device flow, say): the
 //!   document cannot express such quirks.
 //! - [`paste_hint`] says what a service's Swagger "Authorize" dialog wants.
+//! - [`with_metadata`] reads the provider metadata of `openIdConnect` schemes and
+//!   `oauth2MetadataUrl`s (I/O, through the one client) and proposes the strongest client
+//!   authentication the provider lists ([`Proposal::prefer_auth_methods`], pure).
 //!
 //! Relative URLs follow the specification: a relative server URL is resolved against the
 //! document's URL; relative OAuth URLs against the first server's URL (taken as a
@@ -23,12 +26,14 @@
 
 mod fetch;
 mod hint;
+mod metadata;
 mod parse;
 mod preset_match;
 mod propose;
 
 pub use fetch::{fetch, Fetched, Source};
 pub use hint::{paste_hint, PasteHint};
+pub use metadata::with_metadata;
 pub use parse::parse;
 pub use preset_match::PresetMatch;
 pub use propose::{propose, slug, Completion, Need, Proposal};
@@ -70,6 +75,9 @@ pub struct SecurityScheme {
     pub name: String,
     pub description: Option<String>,
     pub kind: SchemeKind,
+    /// Swagger UI's `x-tokenName` (on the scheme, or on one of its flows): the field of
+    /// the token response to use as the token, e.g. `id_token`.
+    pub token_name: Option<String>,
 }
 
 /// The kinds of scheme Authdeck can make a service of.
@@ -82,8 +90,12 @@ pub enum SchemeKind {
         param: String,
         location: KeyLocation,
     },
-    /// `type: oauth2`, with the flows Authdeck understood.
-    OAuth2 { flows: Vec<OAuthFlow> },
+    /// `type: oauth2`, with the flows Authdeck understood, and OpenAPI 3.2's
+    /// `oauth2MetadataUrl` (the provider's RFC 8414 metadata).
+    OAuth2 {
+        flows: Vec<OAuthFlow>,
+        metadata_url: Option<HttpUrl>,
+    },
     /// `type: openIdConnect`.
     OpenIdConnect { url: HttpUrl },
 }

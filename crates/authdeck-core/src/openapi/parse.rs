@@ -411,11 +411,22 @@ fn scheme(
             }
         }
         "oauth2" => {
+            let metadata_url = str_of("oauth2MetadataUrl")
+                .filter(|u| !u.trim().is_empty())
+                .map(|u| resolve(u, base).map_err(|e| format!("oauth2MetadataUrl: {e}")))
+                .transpose()?;
             let flows = match version {
                 SpecVersion::Swagger2 => vec![swagger2_flow(def, base)?],
-                SpecVersion::OpenApi3(_) => openapi3_flows(def, base)?,
+                // With the provider's metadata, the flows may all be left to discovery.
+                SpecVersion::OpenApi3(_) => match openapi3_flows(def, base) {
+                    Err(_) if metadata_url.is_some() && !has_flows(def) => Vec::new(),
+                    other => other?,
+                },
             };
-            SchemeKind::OAuth2 { flows }
+            SchemeKind::OAuth2 {
+                flows,
+                metadata_url,
+            }
         }
         "openIdConnect" => {
             let url =
@@ -430,7 +441,32 @@ fn scheme(
     Ok(SecurityScheme {
         name: truncate(name, 200),
         description: str_of("description").map(|d| truncate(d.trim(), 500)),
+        token_name: token_name(def),
         kind,
+    })
+}
+
+/// Whether an oauth2 scheme lists any flow at all.
+fn has_flows(def: &Map<String, Value>) -> bool {
+    def.get("flows")
+        .and_then(Value::as_object)
+        .is_some_and(|f| !f.is_empty())
+}
+
+/// Swagger UI's `x-tokenName`: on the scheme, else on the first flow that has one.
+fn token_name(def: &Map<String, Value>) -> Option<String> {
+    let text = |m: &Map<String, Value>| {
+        m.get("x-tokenName")
+            .and_then(Value::as_str)
+            .map(|t| truncate(t.trim(), 100))
+            .filter(|t| !t.is_empty())
+    };
+    text(def).or_else(|| {
+        def.get("flows")
+            .and_then(Value::as_object)?
+            .values()
+            .filter_map(Value::as_object)
+            .find_map(text)
     })
 }
 

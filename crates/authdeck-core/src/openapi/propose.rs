@@ -37,6 +37,14 @@ pub struct Proposal {
     /// The built-in preset whose login the service uses, if the document matches one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preset: Option<super::PresetMatch>,
+    /// Where the provider's metadata is (an `openIdConnect` scheme's URL or an
+    /// `oauth2MetadataUrl`), read by [`super::with_metadata`].
+    #[serde(skip)]
+    pub metadata_url: Option<HttpUrl>,
+    /// The strongest secret-based client authentication the provider lists, used
+    /// instead of a key when the user brings a client secret.
+    #[serde(skip)]
+    pub secret_auth: Option<ClientAuth>,
 }
 
 /// What the user supplies to turn a [`Proposal`] into a service.
@@ -152,43 +160,64 @@ fn proposal(
     let mut notes = Vec::new();
     let mut grant = None;
     let mut preset = None;
-    let own_box =
-        match &scheme.kind {
-            SchemeKind::HttpBearer { bearer_format } => {
-                service.flow = Flow::Bearer;
-                needs.push(Need::Token);
-                notes.push(format!(
+    let mut metadata_url = None;
+    let own_box = match &scheme.kind {
+        SchemeKind::HttpBearer { bearer_format } => {
+            service.flow = Flow::Bearer;
+            needs.push(Need::Token);
+            notes.push(format!(
                 "the document gives no login for this scheme: paste a {}token obtained elsewhere",
-                bearer_format.as_deref().map(|f| format!("{f} ")).unwrap_or_default()
+                bearer_format
+                    .as_deref()
+                    .map(|f| format!("{f} "))
+                    .unwrap_or_default()
             ));
-                true
+            true
+        }
+        SchemeKind::ApiKey { .. } => {
+            service.flow = Flow::ApiKey;
+            needs.push(Need::ApiKey);
+            true
+        }
+        SchemeKind::OpenIdConnect { url } => {
+            metadata_url = Some(url.clone());
+            service.flow = Flow::AuthCode;
+            service.issuer = Some(issuer_of(url, &mut notes));
+            service.scopes = vec!["openid".to_owned()];
+            scopes.push(Scope {
+                name: "openid".into(),
+                description: "OpenID Connect".into(),
+            });
+            needs.extend([Need::ClientId, Need::ClientSecretIfConfidential]);
+            false
+        }
+        SchemeKind::OAuth2 {
+            flows,
+            metadata_url: from_doc,
+        } => {
+            if let Some(url) = from_doc {
+                service.issuer = Some(issuer_of_metadata(url, &mut notes));
+                metadata_url = Some(url.clone());
+                notes.push(format!(
+                        "endpoints the document does not give are discovered from its oauth2MetadataUrl {url}"
+                    ));
             }
-            SchemeKind::ApiKey { .. } => {
-                service.flow = Flow::ApiKey;
-                needs.push(Need::ApiKey);
-                true
-            }
-            SchemeKind::OpenIdConnect { url } => {
+            if let Some(chosen) = flows.first() {
+                grant = Some(chosen.grant.as_str());
+                oauth(&mut service, chosen, flows, &mut needs, &mut notes);
+                scopes = chosen.scopes.clone();
+                preset = use_preset(&mut service, chosen, &mut needs, &mut notes);
+            } else {
+                // Only the metadata: a browser login at the discovered endpoints.
                 service.flow = Flow::AuthCode;
-                service.issuer = Some(issuer_of(url, &mut notes));
-                service.scopes = vec!["openid".to_owned()];
-                scopes.push(Scope {
-                    name: "openid".into(),
-                    description: "OpenID Connect".into(),
-                });
                 needs.extend([Need::ClientId, Need::ClientSecretIfConfidential]);
-                false
             }
-            SchemeKind::OAuth2 { flows } => {
-                if let Some(chosen) = flows.first() {
-                    grant = Some(chosen.grant.as_str());
-                    oauth(&mut service, chosen, flows, &mut needs, &mut notes);
-                    scopes = chosen.scopes.clone();
-                    preset = use_preset(&mut service, chosen, &mut needs, &mut notes);
-                }
-                false
-            }
-        };
+            false
+        }
+    };
+    if preset.is_none() && !service.flow.is_pasted() {
+        token_field(&mut service, scheme.token_name.as_deref(), &mut notes);
+    }
     let swagger_from = if own_box {
         Some(scheme)
     } else {
@@ -207,7 +236,46 @@ fn proposal(
         paste_hint,
         notes,
         preset,
+        metadata_url,
+        secret_auth: None,
     }
+}
+
+/// Swagger UI's `x-tokenName` as the service's [`crate::config::TokenField`].
+fn token_field(service: &mut Service, name: Option<&str>, notes: &mut Vec<String>) {
+    let Some(name) = name else { return };
+    match name.parse::<crate::config::TokenField>() {
+        Ok(field) => {
+            service.token_field = field;
+            if field == crate::config::TokenField::IdToken {
+                if !service.scopes.iter().any(|s| s == "openid") {
+                    service.scopes.insert(0, "openid".to_owned());
+                }
+                notes.push(
+                    "the document's x-tokenName says the API takes the ID token: Authdeck hands out the id_token of each token response (scope openid)".into(),
+                );
+            }
+        }
+        Err(_) => notes.push(format!(
+            "x-tokenName '{name}' is not a token Authdeck can hand out (access_token or id_token): the access token is used"
+        )),
+    }
+}
+
+/// The issuer of an RFC 8414 metadata URL (`<origin>/.well-known/oauth-authorization-server[/<path>]`
+/// is the issuer `<origin>[/<path>]`) or of an OpenID one (`<issuer>/.well-known/openid-configuration`).
+fn issuer_of_metadata(url: &HttpUrl, notes: &mut Vec<String>) -> HttpUrl {
+    const OAUTH: &str = "/.well-known/oauth-authorization-server";
+    let u = url.url();
+    if let Some(rest) = u.path().strip_prefix(OAUTH) {
+        if rest.is_empty() || rest.starts_with('/') {
+            let issuer = format!("{}{rest}", u.origin().ascii_serialization());
+            if let Ok(issuer) = HttpUrl::parse(&issuer) {
+                return issuer;
+            }
+        }
+    }
+    issuer_of(url, notes)
 }
 
 /// Switches the service to a built-in preset's login when the flow's token URL is the
@@ -313,7 +381,69 @@ fn oauth(
     }
 }
 
+/// Client authentications from strongest to weakest: a key never sent, a secret never
+/// sent, a secret sent (in a header, then in the body), none.
+const AUTH_STRENGTH: [ClientAuth; 5] = [
+    ClientAuth::PrivateKeyJwt,
+    ClientAuth::ClientSecretJwt,
+    ClientAuth::ClientSecretBasic,
+    ClientAuth::ClientSecretPost,
+    ClientAuth::None,
+];
+
 impl Proposal {
+    /// Proposes the strongest client authentication among the provider's
+    /// `token_endpoint_auth_methods_supported` (`methods`, as the metadata names them):
+    /// `private_key_jwt` > `client_secret_jwt` > `client_secret_basic` >
+    /// `client_secret_post` > `none`. With a key, the proposal needs one
+    /// ([`Need::ClientKey`]) and no secret; a user who brings a client secret gets the
+    /// strongest secret-based method instead ([`Proposal::complete`]). Services from a
+    /// preset and pasted-token services are left as they are.
+    pub fn prefer_auth_methods(&mut self, methods: &[String]) {
+        if self.preset.is_some() || self.service.flow.is_pasted() {
+            return;
+        }
+        let listed = |a: &ClientAuth| methods.iter().any(|m| m == a.as_str());
+        let usable: Vec<ClientAuth> = AUTH_STRENGTH
+            .into_iter()
+            .filter(listed)
+            // A client of its own (client credentials) always authenticates.
+            .filter(|a| *a != ClientAuth::None || self.service.flow != Flow::ClientCredentials)
+            .collect();
+        let Some(&strongest) = usable.first() else {
+            return;
+        };
+        self.secret_auth = usable.iter().copied().find(|a| a.needs_secret());
+        let names: Vec<&str> = usable.iter().map(|a| a.as_str()).collect();
+        self.service.client_auth = Some(strongest);
+        let secret_needs = [Need::ClientSecret, Need::ClientSecretIfConfidential];
+        match strongest {
+            ClientAuth::PrivateKeyJwt => {
+                self.needs.retain(|n| !secret_needs.contains(n));
+                self.needs.push(Need::ClientKey);
+                self.notes.push(format!(
+                    "the provider accepts {}: the client authenticates with a key pair (private_key_jwt, the strongest); generate its key after adding the service and register the public key with the provider (with a client secret instead, {} is used)",
+                    names.join(", "),
+                    self.secret_auth.map_or("no other method", |a| a.as_str())
+                ));
+            }
+            ClientAuth::None => {
+                self.needs.retain(|n| !secret_needs.contains(n));
+                self.notes.push(
+                    "the provider accepts public clients only (no client authentication)".into(),
+                );
+            }
+            secret => {
+                self.needs.retain(|n| !secret_needs.contains(n));
+                self.needs.push(Need::ClientSecret);
+                self.notes.push(format!(
+                    "the provider accepts {}: the client authenticates with its secret ({secret})",
+                    names.join(", ")
+                ));
+            }
+        }
+    }
+
     /// The service, completed with what the user supplied, and its id; validated.
     /// Errors name the missing input.
     pub fn complete(&self, input: &Completion) -> Result<(ServiceId, Service)> {
@@ -354,6 +484,15 @@ impl Proposal {
         }
         if need(Need::ClientSecretIfConfidential) && input.client_secret {
             service.client_auth = Some(ClientAuth::ClientSecretBasic);
+        }
+        if need(Need::ClientKey) && input.client_secret {
+            // The user's client has a secret, not a key: the strongest way to use it.
+            service.client_auth = Some(self.secret_auth.ok_or_else(|| {
+                Error::Config(format!(
+                    "the provider of '{}' lists no client authentication with a secret: leave the client secret out and use a key pair (private_key_jwt)",
+                    self.scheme
+                ))
+            })?);
         }
         if need(Need::TokenUrl) {
             let url = input.token_url.as_deref().ok_or_else(|| {

@@ -46,13 +46,13 @@ fn swagger2_schemes_base_and_relative_token_url() {
         "{:?}",
         doc.warnings
     );
-    let SchemeKind::OAuth2 { flows } = &doc.schemes[0].kind else {
+    let SchemeKind::OAuth2 { flows, .. } = &doc.schemes[0].kind else {
         panic!("oauth2 expected: {:?}", doc.schemes[0]);
     };
     assert_eq!(flows[0].grant, Grant::AuthorizationCode);
     assert_eq!(flows[0].scopes.len(), 2);
     // Relative to the API server (as a directory), not the document.
-    let SchemeKind::OAuth2 { flows } = &doc.schemes[1].kind else {
+    let SchemeKind::OAuth2 { flows, .. } = &doc.schemes[1].kind else {
         panic!("oauth2 expected");
     };
     assert_eq!(
@@ -162,7 +162,7 @@ const OPENAPI31_JSON: &str = r#"{
 #[test]
 fn openapi31_json_password_relative_to_server_directory_and_oidc() {
     let doc = parse(OPENAPI31_JSON, None).expect("parses");
-    let SchemeKind::OAuth2 { flows } = &doc.schemes[0].kind else {
+    let SchemeKind::OAuth2 { flows, .. } = &doc.schemes[0].kind else {
         panic!("oauth2");
     };
     assert_eq!(
@@ -464,4 +464,178 @@ fn a_document_of_a_preset_deployment_gets_the_presets_login() {
     let p = &propose(&parse(&other, None).expect("parses"))[0];
     assert_eq!(p.service.flow, Flow::AuthCode);
     assert!(p.preset.is_none());
+}
+
+const OPENAPI32_METADATA: &str = r#"{
+  "openapi": "3.2.0",
+  "info": {"title": "Ledger", "version": "1"},
+  "servers": [{"url": "https://ledger.example.org/api"}],
+  "components": {"securitySchemes": {
+    "discovered": {
+      "type": "oauth2",
+      "oauth2MetadataUrl": "https://id.example.org/.well-known/oauth-authorization-server/tenant-a",
+      "x-tokenName": "id_token",
+      "flows": {}
+    },
+    "both": {
+      "type": "oauth2",
+      "oauth2MetadataUrl": "https://id.example.org/tenant-b/.well-known/openid-configuration",
+      "flows": {"authorizationCode": {
+        "authorizationUrl": "https://id.example.org/tenant-b/authorize",
+        "tokenUrl": "https://id.example.org/tenant-b/token",
+        "x-tokenName": "weird_token",
+        "scopes": {"read": "read"}
+      }}
+    },
+    "oidc": {"type": "openIdConnect", "openIdConnectUrl": "https://id.example.org/.well-known/openid-configuration"}
+  }}
+}"#;
+
+#[test]
+fn oauth2_metadata_url_is_the_discovery_and_x_token_name_picks_the_token() {
+    let doc = parse(OPENAPI32_METADATA, None).expect("parses");
+    let SchemeKind::OAuth2 {
+        flows,
+        metadata_url,
+    } = &doc.schemes[0].kind
+    else {
+        panic!("oauth2: {:?}", doc.schemes[0]);
+    };
+    assert!(flows.is_empty(), "all left to the metadata");
+    assert_eq!(
+        metadata_url.as_ref().map(|u| u.as_str()),
+        Some("https://id.example.org/.well-known/oauth-authorization-server/tenant-a")
+    );
+    assert_eq!(doc.schemes[0].token_name.as_deref(), Some("id_token"));
+    // On a flow too.
+    assert_eq!(doc.schemes[1].token_name.as_deref(), Some("weird_token"));
+
+    let proposals = propose(&doc);
+    let discovered = &proposals[0];
+    assert_eq!(discovered.service.flow, Flow::AuthCode);
+    // RFC 8414: the well-known part sits between the origin and the issuer's path.
+    assert_eq!(
+        discovered.service.issuer.as_ref().map(|u| u.as_str()),
+        Some("https://id.example.org/tenant-a")
+    );
+    assert_eq!(
+        discovered.service.endpoints,
+        crate::config::Endpoints::default()
+    );
+    assert_eq!(
+        discovered.service.token_field,
+        crate::config::TokenField::IdToken
+    );
+    assert_eq!(discovered.service.scopes, vec!["openid".to_owned()]);
+    assert!(
+        discovered.needs.contains(&Need::ClientId),
+        "{:?}",
+        discovered.needs
+    );
+    let (_, service) = discovered
+        .complete(&Completion {
+            client_id: Some("c".into()),
+            ..Completion::default()
+        })
+        .expect("a service that discovers its endpoints");
+    assert_eq!(service.token_field, crate::config::TokenField::IdToken);
+
+    let both = &proposals[1];
+    assert_eq!(
+        both.service.issuer.as_ref().map(|u| u.as_str()),
+        Some("https://id.example.org/tenant-b")
+    );
+    assert!(
+        both.service.endpoints.token.is_some(),
+        "the document's own URLs stay"
+    );
+    assert_eq!(
+        both.service.token_field,
+        crate::config::TokenField::AccessToken
+    );
+    assert!(
+        both.notes.iter().any(|n| n.contains("weird_token")),
+        "{:?}",
+        both.notes
+    );
+    // Without the metadata URL (the feature off), nothing is discovered.
+    let plain = OPENAPI32_METADATA.replace("oauth2MetadataUrl", "x-other");
+    let doc = parse(&plain, None).expect("parses");
+    assert!(propose(&doc)
+        .iter()
+        .all(|p| p.scheme == "oidc" || p.service.issuer.is_none()));
+}
+
+#[test]
+fn the_strongest_client_authentication_the_provider_lists_is_proposed() {
+    let doc = parse(OPENAPI32_METADATA, None).expect("parses");
+    let proposals = propose(&doc);
+    let oidc = proposals.iter().find(|p| p.scheme == "oidc").expect("oidc");
+    assert!(oidc.metadata_url.is_some());
+    let methods = |list: &[&str]| list.iter().map(|m| (*m).to_owned()).collect::<Vec<_>>();
+
+    let mut keyed = oidc.clone();
+    keyed.prefer_auth_methods(&methods(&[
+        "none",
+        "client_secret_basic",
+        "client_secret_post",
+        "client_secret_jwt",
+        "private_key_jwt",
+    ]));
+    assert_eq!(keyed.service.client_auth, Some(ClientAuth::PrivateKeyJwt));
+    assert!(keyed.needs.contains(&Need::ClientKey), "{:?}", keyed.needs);
+    assert!(!keyed.needs.contains(&Need::ClientSecretIfConfidential));
+    assert!(
+        keyed
+            .notes
+            .iter()
+            .any(|n| n.contains("private_key_jwt") && n.contains("key")),
+        "{:?}",
+        keyed.notes
+    );
+    assert!(
+        keyed.notes.iter().all(|n| !n.contains("authdeck ")),
+        "a note names no command: {:?}",
+        keyed.notes
+    );
+    let input = Completion {
+        client_id: Some("c".into()),
+        ..Completion::default()
+    };
+    let (_, service) = keyed.complete(&input).expect("with a key");
+    assert_eq!(service.client_auth, Some(ClientAuth::PrivateKeyJwt));
+    // A user with a client secret gets the strongest secret-based method instead.
+    let (_, service) = keyed
+        .complete(&Completion {
+            client_secret: true,
+            ..input.clone()
+        })
+        .expect("with a secret");
+    assert_eq!(service.client_auth, Some(ClientAuth::ClientSecretJwt));
+
+    for (listed, expected) in [
+        (
+            &["client_secret_post", "client_secret_basic"][..],
+            ClientAuth::ClientSecretBasic,
+        ),
+        (
+            &["client_secret_post", "none"][..],
+            ClientAuth::ClientSecretPost,
+        ),
+        (&["none"][..], ClientAuth::None),
+    ] {
+        let mut p = oidc.clone();
+        p.prefer_auth_methods(&methods(listed));
+        assert_eq!(p.service.client_auth, Some(expected), "{listed:?}");
+        assert_eq!(
+            p.needs.contains(&Need::ClientSecret),
+            expected.needs_secret(),
+            "{listed:?}: {:?}",
+            p.needs
+        );
+    }
+    // Nothing the provider lists that Authdeck knows: left as proposed.
+    let mut p = oidc.clone();
+    p.prefer_auth_methods(&methods(&["tls_client_auth"]));
+    assert_eq!(p, *oidc);
 }
