@@ -16,9 +16,11 @@ use ts_rs::TS;
 
 mod activity;
 mod enums;
+mod inspect;
 mod paste;
 pub use activity::ActivityView;
 pub use enums::{ClientAuth, Flow, Need, PasteHintKind, TokenType};
+pub use inspect::{IntrospectionView, ProviderChecksView, RevokeOutcome, TokenChoice};
 pub use paste::PasteHintView;
 /// Named only in the bindings (they are parts of [`ActivityView`]).
 #[cfg(test)]

@@ -16,6 +16,7 @@ mod hints;
 mod hooks;
 mod hygiene;
 mod import;
+mod inspect;
 mod keyring_compat;
 mod leaks;
 mod modern;

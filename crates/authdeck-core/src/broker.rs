@@ -15,11 +15,13 @@
 //! - `broker/store.rs`: the one route by which new tokens are stored, and the account lock;
 //! - `broker/cache.rs` (with `broker/memory.rs`): what a long-running broker remembers
 //!   between renewals;
-//! - `broker/activity.rs`: the account's activity, one event per operation.
+//! - `broker/activity.rs`: the account's activity, one event per operation;
+//! - `broker/inspect.rs`: asking the provider about a token, revoking one token alone.
 
 mod activity;
 mod admin;
 mod cache;
+mod inspect;
 mod login;
 mod memory;
 mod pasted;
@@ -48,6 +50,7 @@ use cache::SecretCache;
 use store::TokenStore;
 
 pub use admin::{AccountStatus, StatusKind};
+pub use inspect::{ProviderChecks, RevokeReport};
 pub use login::LogoutReport;
 
 /// Refresh when a token has less than this many seconds left.

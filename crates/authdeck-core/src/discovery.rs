@@ -51,6 +51,8 @@ pub struct ResolvedEndpoints {
     pub token: Url,
     pub device_authorization: Option<Url>,
     pub revocation: Option<Url>,
+    /// Token introspection (RFC 7662).
+    pub introspection: Option<Url>,
     /// Where refresh requests go (the token endpoint unless configured otherwise).
     pub refresh: Url,
     pub app_token: Option<Url>,
@@ -103,7 +105,10 @@ pub async fn resolve(
         Flow::Device => explicit.device_authorization.is_none(),
         Flow::ClientCredentials | Flow::Password | Flow::Bearer | Flow::ApiKey => false,
     };
-    let missing = explicit.token.is_none() || flow_needs_more || explicit.revocation.is_none();
+    let missing = explicit.token.is_none()
+        || flow_needs_more
+        || explicit.revocation.is_none()
+        || explicit.introspection.is_none();
     let metadata = match (&service.issuer, missing) {
         (Some(issuer), true) => {
             Some(cached_metadata(http, cache_dir, service_id, issuer, now).await?)
@@ -134,6 +139,10 @@ pub async fn resolve(
         revocation: pick(
             &explicit.revocation,
             m.and_then(|m| m.revocation_endpoint.as_ref()),
+        ),
+        introspection: pick(
+            &explicit.introspection,
+            m.and_then(|m| m.introspection_endpoint.as_ref()),
         ),
         refresh: explicit
             .refresh

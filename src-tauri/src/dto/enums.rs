@@ -97,6 +97,10 @@ mirror! {
         Refetch,
         HandOut,
         Logout,
+        Introspect,
+        RevokeAccess,
+        RevokeRefresh,
+        AppToken,
     }
 }
 
@@ -110,6 +114,7 @@ mirror! {
         Exec,
         Git,
         Kube,
+        Reveal,
     }
 }
 

@@ -44,9 +44,9 @@ export type TokenSummary = { tokenType: TokenType, expiresAt: number | null, obt
  */
 claims: Record<string, unknown> | null, };
 
-export type ActivityKind = "login" | "paste" | "refresh" | "refetch" | "hand_out" | "logout";
+export type ActivityKind = "login" | "paste" | "refresh" | "refetch" | "hand_out" | "logout" | "introspect" | "revoke_access" | "revoke_refresh" | "app_token";
 
-export type HandOut = "cli" | "agent" | "copy" | "exec" | "git" | "kube";
+export type HandOut = "cli" | "agent" | "copy" | "exec" | "git" | "kube" | "reveal";
 
 export type ActivityErrorView = { code: ErrorCode, message: string, };
 
@@ -75,6 +75,18 @@ answer: string | null,
  * `null` when it succeeded.
  */
 error: ActivityErrorView | null, };
+
+export type TokenChoice = "access" | "refresh";
+
+export type ProviderChecksView = { introspection: boolean, revocation: boolean, 
+/**
+ * The token is pasted: there is no provider to ask.
+ */
+pasted: boolean, hasAccessToken: boolean, hasRefreshToken: boolean, };
+
+export type IntrospectionView = { active: boolean, expiresAt: number | null, issuedAt: number | null, scopes: Array<string>, clientId: string | null, tokenType: string | null, username: string | null, };
+
+export type RevokeOutcome = { account: AccountView, alsoRevoked: TokenChoice | null, };
 
 export type CopyFormat = "raw" | "bearer" | "header" | "curl";
 

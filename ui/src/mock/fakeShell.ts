@@ -225,6 +225,28 @@ async function handle(cmd: string, a: Args): Promise<unknown> {
         },
       };
     }
+    case "provider_checks": {
+      await sleep(60);
+      const acc = find(a);
+      const held = acc.status === "logged_in" || acc.status === "expired";
+      return {
+        introspection: acc.service !== "nomad", revocation: true, pasted: acc.pasted,
+        hasAccessToken: held, hasRefreshToken: held && acc.flow !== "client-credentials",
+      };
+    }
+    case "introspect_token": {
+      await sleep(200);
+      const acc = find(a);
+      return acc.status === "logged_in"
+        ? { active: true, expiresAt: acc.expiresAt, issuedAt: acc.obtainedAt, scopes: acc.scopes, clientId: "demo-client", tokenType: "Bearer", username: "demo" }
+        : { active: false, expiresAt: null, issuedAt: null, scopes: [], clientId: null, tokenType: null, username: null };
+    }
+    case "revoke_token": {
+      await sleep(250);
+      if (a["which"] === "access") patch(a, { status: "expired" });
+      void emit(events.accountsChanged, null);
+      return { account: find(a), alsoRevoked: null };
+    }
     case "copy_token":
       await sleep(250);
       return copy(a);

@@ -12,6 +12,7 @@ pub mod autolab;
 pub mod client_credentials;
 pub mod device;
 pub mod error_code;
+pub mod introspect;
 pub mod login;
 pub mod password;
 pub mod refresh;
