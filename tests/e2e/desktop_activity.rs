@@ -3,7 +3,9 @@
 //! the section lists the refresh (the token endpoint, HTTP 200) above the login, with the
 //! copy as a hand-out; after the refresh token was spent elsewhere, the next Copy's
 //! refused refresh is listed first, marked failed, with the typed error's message and the
-//! provider's answer. Events are told apart by their sequence numbers, never by time.
+//! provider's answer. Before that, "Ask the provider" shows the provider's answer
+//! inline (RFC 7662) and lists the introspection. Events are told apart by their
+//! sequence numbers, never by time.
 //! Screenshot: `artifacts/desktop-activity.png`.
 
 use crate::desktop::shot;
@@ -68,6 +70,25 @@ fn the_token_panel_shows_a_refresh_and_a_refused_refresh() {
         // The CLI's login is there before anything happens in the window.
         let (login, text) = newest(&c, "login", "ok", 0).await;
         assert!(text.contains(&token_url) && text.contains("HTTP 200"), "{text}");
+
+        // Ask the provider: the answer inline, and an introspection in the activity.
+        click(&c, "introspect-rot").await;
+        let answer = eventually_text(
+            &c,
+            "const a = document.querySelector(\"[data-testid='introspection-rot']\"); return a && a.querySelector('.badge') ? a.textContent : '';",
+            "the provider's answer",
+        )
+        .await;
+        assert!(
+            answer.contains("Active") && answer.contains("native-app") && answer.contains("expires"),
+            "{answer}"
+        );
+        let (login, text) = newest(&c, "introspect", "ok", login).await;
+        assert!(
+            text.contains(&format!("{}/token/introspection", p.issuer))
+                && text.contains("The provider answered: active"),
+            "{text}"
+        );
 
         // A Copy that refreshes: the refresh, then the copy's hand-out.
         copy(&c, "rot").await.expect("copy");

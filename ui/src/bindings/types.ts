@@ -42,7 +42,12 @@ export type TokenSummary = { tokenType: TokenType, expiresAt: number | null, obt
 /**
  * Decoded JWT claims: NOT verified, for display only. Null for opaque tokens.
  */
-claims: Record<string, unknown> | null, };
+claims: Record<string, unknown> | null, 
+/**
+ * How many seconds the token's `iat` was ahead of (positive) or behind (negative)
+ * the local clock when it was received, when they disagree; null when they agree.
+ */
+clockSkewSecs: number | null, };
 
 export type ActivityKind = "login" | "paste" | "refresh" | "refetch" | "hand_out" | "logout" | "introspect" | "revoke_access" | "revoke_refresh" | "app_token";
 

@@ -215,9 +215,10 @@ async function handle(cmd: string, a: Args): Promise<unknown> {
     case "token_summary": {
       const acc = find(a);
       if (acc.status === "not_logged_in" || acc.expiresAt === null) return null;
-      if (acc.service === "quamotion") return { tokenType: "Bearer", expiresAt: acc.expiresAt, obtainedAt: acc.obtainedAt, scopes: [], claims: null };
+      if (acc.service === "quamotion") return { tokenType: "Bearer", expiresAt: acc.expiresAt, obtainedAt: acc.obtainedAt, scopes: [], claims: null, clockSkewSecs: null };
       return {
         tokenType: "Bearer", expiresAt: acc.expiresAt, obtainedAt: acc.obtainedAt, scopes: acc.scopes,
+        clockSkewSecs: acc.service === "oqtant" ? 300 : null,
         claims: {
           iss: `http://127.0.0.1:47080/${acc.service}/`, sub: "auth0|6543a1f0c2", aud: ["https://api.example.org", `${acc.service}-api`],
           exp: acc.expiresAt, iat: acc.obtainedAt, scope: acc.scopes.join(" "), azp: "demo-client",

@@ -5,6 +5,7 @@
 // provider offers is loaded when the panel opens and again after each revocation and
 // whenever the token changed.
 
+import { refreshAccounts } from "../actions";
 import { commands } from "../bindings/commands";
 import type { AccountView, IntrospectionView, ProviderChecksView, TokenChoice } from "../bindings/types";
 import { h, replace, withBusy } from "../dom";
@@ -62,6 +63,8 @@ export function providerSection(view: AccountView, isCurrent: () => boolean): Pr
         } catch (e) {
           answer.replaceChildren(h("p", { class: "inline-error", text: errorMessage(e) }));
         }
+        // The question is in the account's activity now: reload it.
+        await refreshAccounts();
       });
     });
     const buttons = h("div", { class: "provider-actions" },

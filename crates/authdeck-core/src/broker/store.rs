@@ -150,6 +150,8 @@ impl TokenStore {
             WhichToken::Access => {
                 stored.access_token = None;
                 state.has_access_token = false;
+                // No token, no expiry: nothing shows a time the account no longer has.
+                state.expires_at = None;
             }
             WhichToken::Refresh => {
                 self.cache.forget_refresh_token(account);
