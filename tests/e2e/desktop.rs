@@ -162,6 +162,20 @@ async fn revoke_in_window(c: &Client, base: &str) {
     )
     .await;
     assert!(limits.contains("no introspection endpoint"), "{limits}");
+    // The token's claims in words, with the activity below (the README's picture).
+    let drawn = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             const t = document.querySelector('.claims-table'); \
+             if (!t) { done(false); return; } \
+             t.closest('section').scrollIntoView({block: 'start'}); \
+             requestAnimationFrame(() => requestAnimationFrame(() => done(t.textContent.includes('meant for'))));",
+            vec![],
+        )
+        .await
+        .expect("scroll to the claims");
+    assert_eq!(drawn, serde_json::Value::Bool(true), "the claims in words");
+    shot(c, "token-details").await;
     assert!(
         !shows(c, "introspect-nomad").await,
         "no Ask button without the endpoint"
