@@ -213,7 +213,7 @@ pub const SKEW_BEHIND_SECS: i64 = 600;
 /// unverified: this is only shown, never acted on.
 pub fn clock_skew_at_receipt(iat: Option<i64>, received_at: i64) -> Option<i64> {
     let skew = iat?.checked_sub(received_at)?;
-    (skew > SKEW_AHEAD_SECS || skew < -SKEW_BEHIND_SECS).then_some(skew)
+    (!(-SKEW_BEHIND_SECS..=SKEW_AHEAD_SECS).contains(&skew)).then_some(skew)
 }
 
 /// Decodes the payload of a compact JWS (`header.payload.signature`); `None` for an
