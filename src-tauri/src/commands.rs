@@ -16,8 +16,9 @@ use tauri::{AppHandle, State};
 
 use crate::dto::{
     AccountView, ActivityView, AppInfo, CopyFormat, CopyOutcome, DiscoveredEndpoints,
-    ExportOutcome, ImportRequest, NewAccount, NewServiceFromPreset, NewServiceManual, OpenApiView,
-    PresetView, ProxyView, ServiceSettings, ServiceUpdate, Settings, TokenSummary,
+    ExportOutcome, ImportRequest, IntrospectionView, NewAccount, NewServiceFromPreset,
+    NewServiceManual, OpenApiView, PresetView, ProviderChecksView, ProxyView, RevokeOutcome,
+    ServiceSettings, ServiceUpdate, Settings, TokenChoice, TokenSummary,
 };
 use crate::error::CmdResult;
 use crate::state::{account_key, account_ref, service_id, AppState};
@@ -243,14 +244,32 @@ command_table! {
 
     /// The one command that sends a token to the webview: only on the user's explicit request.
     async fn reveal_token(state: State<'_, AppState>; service: String, account: String) -> String {
-        let target = account_ref(&service, &account)?;
-        Ok(state
-            .broker
-            .token(&target.service, Some(&target.account), 0)
-            .await?
-            .access_token
-            .expose()
-            .to_owned())
+        Ok(views::reveal(&state, &account_ref(&service, &account)?).await?)
+    }
+
+    /// Whether the account's provider can be asked about a token and revoke one.
+    async fn provider_checks(state: State<'_, AppState>; service: String, account: String) -> ProviderChecksView {
+        Ok(views::provider_checks(&state, &account_ref(&service, &account)?).await?)
+    }
+
+    /// Asks the provider whether the account's token is active (RFC 7662).
+    async fn introspect_token(
+        state: State<'_, AppState>;
+        service: String,
+        account: String,
+        which: TokenChoice
+    ) -> IntrospectionView {
+        Ok(views::introspect(&state, &account_ref(&service, &account)?, which).await?)
+    }
+
+    /// Revokes one of the account's tokens alone (RFC 7009), without logging out.
+    async fn revoke_token(
+        state: State<'_, AppState>;
+        service: String,
+        account: String,
+        which: TokenChoice
+    ) -> RevokeOutcome {
+        Ok(views::revoke(&state, &account_ref(&service, &account)?, which).await?)
     }
 
     async fn create_app_token(

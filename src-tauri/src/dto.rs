@@ -10,15 +10,17 @@ use authdeck_core::config::settings::{AppSettings, Theme as CoreTheme};
 use authdeck_core::config::{Config, ServiceEdit};
 use authdeck_core::discovery::ProviderMetadata;
 use authdeck_core::openapi::Proposal;
-use authdeck_core::token::{decode_jwt_claims, TokenSet};
+use authdeck_core::token::{clock_skew_at_receipt, decode_jwt_claims, TokenSet};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 mod activity;
 mod enums;
+mod inspect;
 mod paste;
 pub use activity::ActivityView;
 pub use enums::{ClientAuth, DeadlineCause, Flow, Need, PasteHintKind, TokenType};
+pub use inspect::{IntrospectionView, ProviderChecksView, RevokeOutcome, TokenChoice};
 pub use paste::PasteHintView;
 /// Named only in the bindings (they are parts of [`ActivityView`]).
 #[cfg(test)]
@@ -165,16 +167,27 @@ pub struct TokenSummary {
     /// Decoded JWT claims: NOT verified, for display only. Null for opaque tokens.
     #[ts(type = "Record<string, unknown> | null")]
     pub claims: Option<BTreeMap<String, serde_json::Value>>,
+    /// How many seconds the token's `iat` was ahead of (positive) or behind (negative)
+    /// the local clock when it was received, when they disagree; null when they agree.
+    #[ts(type = "number | null")]
+    pub clock_skew_secs: Option<i64>,
 }
 
 impl From<&TokenSet> for TokenSummary {
     fn from(t: &TokenSet) -> Self {
+        let claims = decode_jwt_claims(t.access_token.expose());
+        let iat = claims
+            .as_ref()
+            .and_then(|c| c.0.get("iat").and_then(serde_json::Value::as_i64));
+        // Judged against the local clock when the token was received, not now.
+        let clock_skew_secs = clock_skew_at_receipt(iat, t.obtained_at);
         TokenSummary {
             token_type: TokenType::from(t.token_type.as_str()),
             expires_at: t.expires_at,
             obtained_at: Some(t.obtained_at),
             scopes: t.scopes.clone(),
-            claims: decode_jwt_claims(t.access_token.expose()).map(|c| c.0.into_iter().collect()),
+            claims: claims.map(|c| c.0.into_iter().collect()),
+            clock_skew_secs,
         }
     }
 }

@@ -1,12 +1,16 @@
 //! Reading what the UI shows: account views and token summaries. Config and state files
 //! are read on the blocking pool, never on the async runtime.
 
+use authdeck_core::activity::HandOut;
 use authdeck_core::broker::AccountStatus;
 use authdeck_core::config::Config;
 use authdeck_core::ids::AccountRef;
 use authdeck_core::{Broker, Error, Result};
 
-use crate::dto::{AccountView, ActivityView, TokenSummary};
+use crate::dto::{
+    AccountView, ActivityView, IntrospectionView, ProviderChecksView, RevokeOutcome, TokenChoice,
+    TokenSummary,
+};
 use crate::state::AppState;
 
 async fn status_and_config(broker: &Broker) -> Result<(Vec<AccountStatus>, Config)> {
@@ -75,4 +79,56 @@ pub async fn create_app_token(
         )
         .await?;
     self::account(state, target).await
+}
+
+/// Which of introspection and revocation the account's provider offers.
+pub async fn provider_checks(state: &AppState, target: &AccountRef) -> Result<ProviderChecksView> {
+    Ok(state
+        .broker
+        .provider_checks(&target.service, Some(&target.account))
+        .await?
+        .into())
+}
+
+/// Asks the provider whether the account's `which` token is active.
+pub async fn introspect(
+    state: &AppState,
+    target: &AccountRef,
+    which: TokenChoice,
+) -> Result<IntrospectionView> {
+    let (_, answer) = state
+        .broker
+        .introspect(&target.service, Some(&target.account), which.into())
+        .await?;
+    Ok(answer.into())
+}
+
+/// Revokes the account's `which` token alone and returns the account's new view.
+pub async fn revoke(
+    state: &AppState,
+    target: &AccountRef,
+    which: TokenChoice,
+) -> Result<RevokeOutcome> {
+    let report = state
+        .broker
+        .revoke(&target.service, Some(&target.account), which.into())
+        .await?;
+    Ok(RevokeOutcome {
+        account: self::account(state, target).await?,
+        also_revoked: report.also_revoked.map(TokenChoice::from),
+    })
+}
+
+/// The account's valid access token for the user to see ("Reveal"), recorded as a
+/// hand-out: the one way a token reaches the webview.
+pub async fn reveal(state: &AppState, target: &AccountRef) -> Result<String> {
+    let token = state
+        .broker
+        .token(&target.service, Some(&target.account), 0)
+        .await?;
+    state
+        .broker
+        .record_hand_out(&target.service, Some(&target.account), HandOut::Reveal)
+        .await;
+    Ok(token.access_token.expose().to_owned())
 }

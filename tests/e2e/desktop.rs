@@ -126,6 +126,94 @@ fn desktop_demo_journey() {
     });
 }
 
+/// NOMAD's Keycloak revokes tokens but answers no public client's introspection: the
+/// panel says so, revokes the access token after a confirmation, and the demo API then
+/// refuses the revoked token (401), while the next copy is a new token it accepts.
+async fn revoke_in_window(c: &Client, base: &str) {
+    click(c, "login-nomad").await;
+    wait_state(c, "nomad", "logged_in").await;
+    crate::desktop_faults::copy(c, "nomad").await.expect("copy");
+    let old = eventually(Duration::from_secs(5), || {
+        Some(clipboard()).filter(|t| !t.is_empty())
+    })
+    .expect("clipboard");
+    let uploads = |token: String| {
+        let url = format!("{base}/nomad/api/v1/uploads");
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .bearer_auth(token.trim())
+                .send()
+                .await
+                .expect("api")
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(
+        uploads(old.clone()).await,
+        200,
+        "the copied token opens the API"
+    );
+    let limits = crate::desktop_faults::eventually_text(
+        c,
+        "const s = document.querySelector(\"[data-testid='introspection-nomad']\"); const l = s && s.closest('section').querySelector('.provider-limit'); return l ? l.textContent : '';",
+        "why there is no introspection",
+    )
+    .await;
+    assert!(limits.contains("no introspection endpoint"), "{limits}");
+    // The token's claims in words, with the activity below (the README's picture).
+    let drawn = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             const t = document.querySelector('.claims-table'); \
+             if (!t) { done(false); return; } \
+             t.closest('section').scrollIntoView({block: 'start'}); \
+             requestAnimationFrame(() => requestAnimationFrame(() => done(t.textContent.includes('meant for'))));",
+            vec![],
+        )
+        .await
+        .expect("scroll to the claims");
+    assert_eq!(drawn, serde_json::Value::Bool(true), "the claims in words");
+    shot(c, "token-details").await;
+    assert!(
+        !shows(c, "introspect-nomad").await,
+        "no Ask button without the endpoint"
+    );
+    click(c, "revoke-access-nomad").await;
+    click(c, "revoke-access-confirm").await;
+    for _ in 0..100 {
+        if uploads(old.clone()).await == 401 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        uploads(old.clone()).await,
+        401,
+        "the revoked token is refused"
+    );
+    crate::desktop_faults::eventually_text(
+        c,
+        "const li = document.querySelector(\"[data-testid='activity-nomad'] .activity-item\"); return li && li.dataset.kind === 'revoke_access' && li.dataset.outcome === 'ok' ? 'yes' : '';",
+        "the revocation in the activity",
+    )
+    .await;
+    shot(c, "5-revoked").await;
+    crate::desktop_faults::copy(c, "nomad")
+        .await
+        .expect("copy after revoking");
+    let new = eventually(Duration::from_secs(5), || {
+        Some(clipboard()).filter(|t| !t.is_empty() && t.trim() != old.trim())
+    })
+    .expect("a new token");
+    assert_eq!(
+        uploads(new).await,
+        200,
+        "the next use is a new, valid token"
+    );
+}
+
 async fn journey(c: &Client, env: &Env, demo_port: u16) {
     let base = format!("http://127.0.0.1:{demo_port}");
     for id in ["oqtant", "quamotion", "autolab", "plantpredict", "nomad"] {
@@ -254,6 +342,14 @@ async fn journey(c: &Client, env: &Env, demo_port: u16) {
 
     // No secret in any file.
     assert!(env.files_containing(token.trim()).is_empty());
+    // The Reveal is a hand-out in the account's activity.
+    crate::desktop_faults::eventually_text(
+        c,
+        "const li = [...document.querySelectorAll(\"[data-testid='activity-quamotion'] .activity-item\")].find(li => li.dataset.kind === 'hand_out' && li.textContent.includes('revealed in the window')); return li ? 'yes' : '';",
+        "the Reveal in the activity",
+    )
+    .await;
+    revoke_in_window(c, &base).await;
 
     settings_and_clipboard_clearing(c).await;
     edit_service_and_accounts(c, env).await;

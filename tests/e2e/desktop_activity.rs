@@ -3,7 +3,9 @@
 //! the section lists the refresh (the token endpoint, HTTP 200) above the login, with the
 //! copy as a hand-out; after the refresh token was spent elsewhere, the next Copy's
 //! refused refresh is listed first, marked failed, with the typed error's message and the
-//! provider's answer. Events are told apart by their sequence numbers, never by time.
+//! provider's answer. Before that, "Ask the provider" shows the provider's answer
+//! inline (RFC 7662) and lists the introspection. Events are told apart by their
+//! sequence numbers, never by time.
 //! Screenshot: `artifacts/desktop-activity.png`.
 
 use crate::desktop::shot;
@@ -28,6 +30,40 @@ async fn newest(c: &Client, kind: &str, outcome: &str, after: u64) -> (u64, Stri
     let found = eventually_text(c, &script, &format!("a newest {kind} {outcome} event")).await;
     let (seq, text) = found.split_once('\n').unwrap_or((&found, ""));
     (seq.parse().unwrap_or(0), text.to_owned())
+}
+
+/// The serious and critical colour-contrast violations axe-core finds in the window as
+/// drawn, in `theme` ("light" or "dark"), as readable lines. axe-core (ui's dev
+/// dependency) is injected into the page for the test only.
+async fn contrast_violations(c: &Client, theme: &str) -> Vec<String> {
+    let axe = std::fs::read_to_string(
+        authdeck_e2e::tests_dir().join("../ui/node_modules/axe-core/axe.min.js"),
+    )
+    .expect("axe-core in ui/node_modules (npm ci in ui/)");
+    c.execute(&format!("{axe}\n;return typeof axe;"), vec![])
+        .await
+        .expect("inject axe-core");
+    let script = format!(
+        "const done = arguments[arguments.length - 1]; \
+         document.documentElement.dataset.theme = '{theme}'; \
+         requestAnimationFrame(() => requestAnimationFrame(() => \
+           axe.run(document, {{ runOnly: ['color-contrast'], resultTypes: ['violations'] }}) \
+             .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical') \
+               .flatMap(v => v.nodes.map(n => v.id + ': ' + n.target.join(' ') + ' — ' + n.failureSummary.replace(/\\s+/g, ' '))))) \
+             .catch(e => done(['axe failed: ' + e]))));"
+    );
+    let found = c
+        .execute_async(&script, vec![])
+        .await
+        .expect("run axe-core");
+    found
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 async fn items(c: &Client) -> Vec<String> {
@@ -68,6 +104,25 @@ fn the_token_panel_shows_a_refresh_and_a_refused_refresh() {
         // The CLI's login is there before anything happens in the window.
         let (login, text) = newest(&c, "login", "ok", 0).await;
         assert!(text.contains(&token_url) && text.contains("HTTP 200"), "{text}");
+
+        // Ask the provider: the answer inline, and an introspection in the activity.
+        click(&c, "introspect-rot").await;
+        let answer = eventually_text(
+            &c,
+            "const a = document.querySelector(\"[data-testid='introspection-rot']\"); return a && a.querySelector('.badge') ? a.textContent : '';",
+            "the provider's answer",
+        )
+        .await;
+        assert!(
+            answer.contains("Active") && answer.contains("native-app") && answer.contains("expires"),
+            "{answer}"
+        );
+        let (login, text) = newest(&c, "introspect", "ok", login).await;
+        assert!(
+            text.contains(&format!("{}/token/introspection", p.issuer))
+                && text.contains("The provider answered: active"),
+            "{text}"
+        );
 
         // A Copy that refreshes: the refresh, then the copy's hand-out.
         copy(&c, "rot").await.expect("copy");
@@ -120,6 +175,12 @@ fn the_token_panel_shows_a_refresh_and_a_refused_refresh() {
             .ok()
             .and_then(|v| v.as_bool());
         assert_eq!(failed_marked, Some(true), "the failure is not marked");
+        // Colour contrast in both themes, with the panel's badges, failure, the
+        // provider's answer and the claims on screen.
+        for theme in ["dark", "light"] {
+            let found = contrast_violations(&c, theme).await;
+            assert!(found.is_empty(), "{theme} theme: {found:#?}");
+        }
         // The section in view, once the page has drawn it, for the screenshot.
         let drawn = c
             .execute_async(

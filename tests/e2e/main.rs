@@ -20,6 +20,7 @@ mod hooks;
 mod hygiene;
 mod import;
 mod jar;
+mod inspect;
 mod keyring_compat;
 mod leaks;
 mod modern;

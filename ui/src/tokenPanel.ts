@@ -1,6 +1,7 @@
 // The token panel for the selected account: built from its sections (tokenPanel/), one
 // module each — header, login callout (or paste field), copy buttons, expiry, reveal,
-// app tokens, the proxy, the token's summary (claims), activity, accounts, footer. This module mounts the
+// app tokens, the proxy, asking and revoking at the provider, the token's summary
+// (claims), activity, accounts, footer. This module mounts the
 // panel, rebuilds it when another account is selected, and passes each state change and
 // ticker second on to the sections.
 //
@@ -24,6 +25,7 @@ import { panelFooter } from "./tokenPanel/footer";
 import { panelHeader, type PanelHeader } from "./tokenPanel/header";
 import { loginCallout, type LoginCallout } from "./tokenPanel/loginCallout";
 import { focusPaste } from "./tokenPanel/paste";
+import { providerSection, type ProviderSection } from "./tokenPanel/provider";
 import { proxySection, type ProxySection } from "./tokenPanel/proxy";
 import { reloginWarning, type ReloginWarning } from "./tokenPanel/relogin";
 import { revealBox, type RevealBox } from "./tokenPanel/reveal";
@@ -44,6 +46,7 @@ interface Panel {
   reveal: RevealBox;
   appToken: AppTokenSection | null;
   proxy: ProxySection | null;
+  provider: ProviderSection;
   summary: SummarySection;
   activity: ActivitySection;
 }
@@ -108,6 +111,7 @@ function build(view: AccountView): Panel {
   const reveal = revealBox(view);
   const appToken = view.supportsAppToken ? appTokenSection(key, view) : null;
   const proxy = canProxy(view) ? proxySection(view) : null;
+  const provider = providerSection(view, () => panel?.key === key && panel.provider === provider);
   const summary = summarySection(expiry.showScopes, () => panel?.key === key && panel.summary === summary);
   const activity = activitySection(view, () => panel?.key === key && panel.activity === activity);
   const root = h("div", { class: "panel", testid: "token-panel", attrs: { "data-key": key, tabindex: "-1" } },
@@ -119,12 +123,13 @@ function build(view: AccountView): Panel {
     reveal.root,
     appToken?.root ?? null,
     proxy?.root ?? null,
+    provider.root,
     summary.root,
     activity.root,
     accountsSection(view),
     panelFooter(key, view, reveal.hide, copy.showError),
   );
-  return { key, view, root, header, callout, relogin, copy, expiry, reveal, appToken, proxy, summary, activity };
+  return { key, view, root, header, callout, relogin, copy, expiry, reveal, appToken, proxy, provider, summary, activity };
 }
 
 function update(p: Panel, view: AccountView): void {
@@ -133,6 +138,7 @@ function update(p: Panel, view: AccountView): void {
   if (view.status !== "logged_in" && view.status !== "expired") p.reveal.hide();
   tickPanel(p, nowSecs());
   p.summary.update(view);
+  p.provider.update(view);
   p.proxy?.update(view);
 }
 

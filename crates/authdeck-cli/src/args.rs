@@ -38,6 +38,13 @@ pub enum Command {
     /// Show what happened to an account: logins, refreshes, re-fetches, hand-outs and
     /// failures, newest first.
     Log(LogArgs),
+    /// Ask the provider whether an account's token is still active (RFC 7662
+    /// introspection), and what it says the token is for.
+    Introspect(IntrospectArgs),
+    /// Revoke one of an account's tokens at the provider (RFC 7009) and forget it,
+    /// without logging out: a revoked access token is renewed at the next use; without
+    /// its refresh token the account cannot refresh.
+    Revoke(RevokeArgs),
     /// Generate, import or show a service's private key for `private_key_jwt` (kept in
     /// the keyring; only the public key is ever printed).
     #[command(subcommand)]
@@ -657,6 +664,35 @@ pub struct LogArgs {
     /// One JSON object per event and line, newest first.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IntrospectArgs {
+    pub service: ServiceId,
+    /// The account (default: the service's default account).
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<AccountName>,
+    /// Ask about the refresh token instead of the access token.
+    #[arg(long)]
+    pub refresh: bool,
+    /// One JSON object: what the provider said.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("which").required(true).args(["access", "refresh"]))]
+pub struct RevokeArgs {
+    pub service: ServiceId,
+    /// The account (default: the service's default account).
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<AccountName>,
+    /// Revoke the access token (the next use renews it).
+    #[arg(long)]
+    pub access: bool,
+    /// Revoke the refresh token (the account can no longer refresh).
+    #[arg(long)]
+    pub refresh: bool,
 }
 
 #[derive(Debug, Args)]

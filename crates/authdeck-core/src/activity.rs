@@ -61,11 +61,19 @@ pub enum ActivityKind {
     Logout,
     /// The account's token exchanged for another audience's (RFC 8693).
     Exchange,
+    /// The provider was asked whether a token is active (RFC 7662).
+    Introspect,
+    /// The access token alone was revoked at the provider (RFC 7009).
+    RevokeAccess,
+    /// The refresh token alone was revoked at the provider (RFC 7009).
+    RevokeRefresh,
+    /// A NOMAD app token was minted (and handed to whoever asked for it).
+    AppToken,
 }
 
 impl ActivityKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ActivityKind; 7] = [
+    pub const ALL: [ActivityKind; 11] = [
         ActivityKind::Login,
         ActivityKind::Paste,
         ActivityKind::Refresh,
@@ -73,6 +81,10 @@ impl ActivityKind {
         ActivityKind::HandOut,
         ActivityKind::Logout,
         ActivityKind::Exchange,
+        ActivityKind::Introspect,
+        ActivityKind::RevokeAccess,
+        ActivityKind::RevokeRefresh,
+        ActivityKind::AppToken,
     ];
 
     /// The word used on disk and in `--json` output.
@@ -85,6 +97,10 @@ impl ActivityKind {
             ActivityKind::HandOut => "hand_out",
             ActivityKind::Logout => "logout",
             ActivityKind::Exchange => "exchange",
+            ActivityKind::Introspect => "introspect",
+            ActivityKind::RevokeAccess => "revoke_access",
+            ActivityKind::RevokeRefresh => "revoke_refresh",
+            ActivityKind::AppToken => "app_token",
         }
     }
 }
@@ -106,17 +122,20 @@ pub enum HandOut {
     Git,
     /// `authdeck kube-credential` (to kubectl).
     Kube,
+    /// "Reveal" in the desktop window (the token shown on screen).
+    Reveal,
 }
 
 impl HandOut {
     /// Every channel, in declaration order.
-    pub const ALL: [HandOut; 6] = [
+    pub const ALL: [HandOut; 7] = [
         HandOut::Cli,
         HandOut::Agent,
         HandOut::Copy,
         HandOut::Exec,
         HandOut::Git,
         HandOut::Kube,
+        HandOut::Reveal,
     ];
 
     /// The word used on disk and in `--json` output.
@@ -128,6 +147,7 @@ impl HandOut {
             HandOut::Exec => "exec",
             HandOut::Git => "git",
             HandOut::Kube => "kube",
+            HandOut::Reveal => "reveal",
         }
     }
 }
@@ -184,7 +204,8 @@ pub struct ActivityEvent {
     /// How long it took, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<u64>,
-    /// The provider's OAuth error answer, "code (description)", already scrubbed.
+    /// The provider's OAuth error answer, "code (description)", already scrubbed; for
+    /// an introspection, its verdict ("active", "not active").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer: Option<String>,
     /// `None` when it succeeded.
@@ -275,6 +296,13 @@ pub fn note_request(
         o.duration = Some(took);
         o.answer = answer.map(|a| shortened(&a));
     });
+}
+
+/// Notes the provider's verdict for the observed operation's event (an introspection's
+/// "active"): it replaces the answer of the last request. Outside [`observe`] it does
+/// nothing.
+pub fn note_answer(answer: &str) {
+    let _ = OBSERVED.try_with(|o| o.borrow_mut().answer = Some(shortened(answer)));
 }
 
 /// Tells the observed operation what kind it turned out to be (a renewal that had to

@@ -18,12 +18,14 @@
 //! - `broker/activity.rs`: the account's activity, one event per operation;
 //! - `broker/dpop.rs`: the account's DPoP key, and when its tokens are bound to it.
 //! - `broker/exchange.rs`: token exchange (RFC 8693) and the exchanged tokens kept.
+//! - `broker/inspect.rs`: asking the provider about a token, revoking one token alone.
 
 mod activity;
 mod admin;
 mod cache;
 mod dpop;
 mod exchange;
+mod inspect;
 mod login;
 mod memory;
 mod pasted;
@@ -53,6 +55,7 @@ use store::TokenStore;
 
 pub use admin::{AccountStatus, StatusKind};
 pub use exchange::Exchange;
+pub use inspect::{ProviderChecks, RevokeReport};
 pub use login::LogoutReport;
 
 /// Refresh when a token has less than this many seconds left.

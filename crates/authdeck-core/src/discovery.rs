@@ -61,6 +61,8 @@ pub struct ResolvedEndpoints {
     pub token: Url,
     pub device_authorization: Option<Url>,
     pub revocation: Option<Url>,
+    /// Token introspection (RFC 7662).
+    pub introspection: Option<Url>,
     /// Where refresh requests go (the token endpoint unless configured otherwise).
     pub refresh: Url,
     pub app_token: Option<Url>,
@@ -121,6 +123,7 @@ pub async fn resolve(
     let missing = explicit.token.is_none()
         || flow_needs_more
         || explicit.revocation.is_none()
+        || explicit.introspection.is_none()
         || service.dpop == crate::config::DpopMode::Auto;
     let metadata = match (&service.issuer, missing) {
         (Some(issuer), true) => {
@@ -152,6 +155,10 @@ pub async fn resolve(
         revocation: pick(
             &explicit.revocation,
             m.and_then(|m| m.revocation_endpoint.as_ref()),
+        ),
+        introspection: pick(
+            &explicit.introspection,
+            m.and_then(|m| m.introspection_endpoint.as_ref()),
         ),
         refresh: explicit
             .refresh

@@ -243,6 +243,26 @@ pub(crate) fn loose_number<'de, D: Deserializer<'de>>(
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnverifiedClaims(pub serde_json::Map<String, serde_json::Value>);
 
+/// How far a token's `iat` may be ahead of the local clock when it is received before
+/// the clocks are said to disagree (providers stamp tokens the moment they issue them).
+pub const SKEW_AHEAD_SECS: i64 = 120;
+
+/// How far a token's `iat` may be behind the local clock when it is received. Larger
+/// than [`SKEW_AHEAD_SECS`]: some providers hand out a token they issued a little
+/// earlier (Azure AD reuses a client-credentials token for a while).
+pub const SKEW_BEHIND_SECS: i64 = 600;
+
+/// How far the provider's clock (a token's `iat`) was from the local clock at the moment
+/// the token was received (`received_at`, the local clock then): the seconds `iat` was
+/// ahead (positive) or behind (negative), when beyond [`SKEW_AHEAD_SECS`] /
+/// [`SKEW_BEHIND_SECS`]; `None` when they agree or there is no `iat`. Both times are
+/// fixed at receipt, so the answer does not change as the token ages. `iat` is
+/// unverified: this is only shown, never acted on.
+pub fn clock_skew_at_receipt(iat: Option<i64>, received_at: i64) -> Option<i64> {
+    let skew = iat?.checked_sub(received_at)?;
+    (!(-SKEW_BEHIND_SECS..=SKEW_AHEAD_SECS).contains(&skew)).then_some(skew)
+}
+
 /// Decodes the payload of a compact JWS (`header.payload.signature`); `None` for an
 /// opaque token or anything that does not decode to a JSON object.
 pub fn decode_jwt_claims(token: &str) -> Option<UnverifiedClaims> {
@@ -299,6 +319,19 @@ pub fn rfc3339(at: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn clock_skew_is_judged_at_receipt_with_fixed_clocks() {
+        use super::clock_skew_at_receipt as skew;
+        let received = 1_700_000_000;
+        assert_eq!(skew(None, received), None);
+        assert_eq!(skew(Some(received), received), None);
+        assert_eq!(skew(Some(received + 120), received), None);
+        assert_eq!(skew(Some(received + 121), received), Some(121));
+        assert_eq!(skew(Some(received - 600), received), None);
+        assert_eq!(skew(Some(received - 3_600), received), Some(-3_600));
+        assert_eq!(skew(Some(i64::MIN), received), None);
+    }
+
     use super::*;
 
     fn jwt(payload: &str) -> String {

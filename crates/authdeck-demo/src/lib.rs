@@ -139,6 +139,10 @@ fn demo_services(base: &str) -> Vec<DemoService> {
                     "endpoints.refresh",
                     format!("{base}/nomad/keycloak/auth/realms/fairdi_nomad_prod/protocol/openid-connect/token"),
                 ),
+                (
+                    "endpoints.revocation",
+                    format!("{base}/nomad/keycloak/auth/realms/fairdi_nomad_prod/protocol/openid-connect/revoke"),
+                ),
                 ("docs_url", format!("{base}/nomad/docs")),
             ]),
             client_secret: None,

@@ -16,6 +16,9 @@
 //!
 //! Routes (below `/nomad`): `POST|GET /api/v1/auth/token`, `GET /api/v1/auth/app_token`,
 //! `GET /api/v1/uploads`, `POST /keycloak/auth/realms/fairdi_nomad_prod/protocol/openid-connect/token`,
+//! `…/openid-connect/revoke` (RFC 7009: Keycloak revokes a public client's access or
+//! refresh token; the API then refuses a revoked access token), `…/token/introspect`
+//! (RFC 7662: Keycloak refuses public clients there, 403 "Client not allowed."),
 //! `GET /openapi.json` (also at `/api/v1/openapi.json`, where NOMAD serves it), `GET /docs`.
 
 use std::sync::Arc;
@@ -54,6 +57,14 @@ pub(crate) fn routes() -> Router<Arc<Ctx>> {
         .route(
             "/keycloak/auth/realms/fairdi_nomad_prod/protocol/openid-connect/token",
             post(keycloak_token),
+        )
+        .route(
+            "/keycloak/auth/realms/fairdi_nomad_prod/protocol/openid-connect/revoke",
+            post(keycloak_revoke),
+        )
+        .route(
+            "/keycloak/auth/realms/fairdi_nomad_prod/protocol/openid-connect/token/introspect",
+            post(keycloak_introspect),
         )
         .route("/openapi.json", get(openapi))
         .route("/api/v1/openapi.json", get(openapi))
@@ -502,6 +513,66 @@ async fn keycloak_token(State(ctx): State<Arc<Ctx>>, headers: HeaderMap, body: B
             "Unsupported grant_type",
         ),
     }
+}
+
+/// The client of a Keycloak request: HTTP Basic, else the form's `client_id`.
+fn keycloak_client(headers: &HeaderMap, p: &Params) -> Option<String> {
+    http::basic_auth(headers)
+        .map(|(id, _)| id)
+        .or_else(|| p.get("client_id").map(str::to_owned))
+}
+
+/// `POST …/protocol/openid-connect/revoke`: Keycloak's RFC 7009 endpoint. A token of
+/// `nomad_public` is revoked (an access token is then refused by the API); an unknown,
+/// expired or already revoked token is answered 200 too, as RFC 7009 says.
+async fn keycloak_revoke(State(ctx): State<Arc<Ctx>>, headers: HeaderMap, body: Bytes) -> Response {
+    let p = Params::from_form(&headers, &body);
+    if keycloak_client(&headers, &p).as_deref() != Some(NOMAD_CLIENT_ID) {
+        return keycloak_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Invalid client or Invalid client credentials",
+        );
+    }
+    let Some(token) = p.get("token") else {
+        return keycloak_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Token not provided",
+        );
+    };
+    if let Ok(issued) = ctx
+        .tokens
+        .check(token, Service::Nomad, &[Kind::Access, Kind::Refresh])
+    {
+        if issued.client_id != NOMAD_CLIENT_ID {
+            return keycloak_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "Unmatching clients",
+            );
+        }
+        ctx.tokens.revoke(token);
+    }
+    Response::new(axum::body::Body::empty())
+}
+
+/// `POST …/protocol/openid-connect/token/introspect`: Keycloak answers a public client
+/// 403 "Client not allowed." (only confidential clients may introspect).
+async fn keycloak_introspect(headers: HeaderMap, body: Bytes) -> Response {
+    let p = Params::from_form(&headers, &body);
+    if keycloak_client(&headers, &p).as_deref() != Some(NOMAD_CLIENT_ID) {
+        return keycloak_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Invalid client or Invalid client credentials",
+        );
+    }
+    keycloak_error(
+        StatusCode::FORBIDDEN,
+        "invalid_request",
+        "Client not allowed.",
+    )
 }
 
 async fn openapi(State(ctx): State<Arc<Ctx>>) -> Response {

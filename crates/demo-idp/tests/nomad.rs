@@ -335,3 +335,66 @@ async fn uploads_refuses_missing_foreign_and_expired_tokens() {
     // The app token keeps its own, user-chosen lifetime.
     assert_eq!(get_status(&c, &uploads, Some(&long_app)).await, 200);
 }
+
+#[tokio::test]
+async fn keycloak_revokes_a_public_clients_token_and_refuses_it_introspection() {
+    let idp = start(config()).await;
+    let base = idp.base_url();
+    let c = client();
+    let body = nomad_tokens(&c, &base).await;
+    let access = body["access_token"].as_str().unwrap();
+    let uploads = |token: String| {
+        let (c, url) = (c.clone(), format!("{base}/nomad/api/v1/uploads"));
+        async move {
+            c.get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(uploads(access.to_owned()).await, 200);
+    let realm = KEYCLOAK.trim_end_matches("/token");
+    let introspect = c
+        .post(format!("{base}{realm}/token/introspect"))
+        .form(&[("client_id", NOMAD_CLIENT_ID), ("token", access)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(introspect.status().as_u16(), 403);
+    let answer: Value = introspect.json().await.unwrap();
+    assert_eq!(answer["error_description"], "Client not allowed.");
+    let revoke = |token: String, client_id: &'static str| {
+        let (c, url) = (c.clone(), format!("{base}{realm}/revoke"));
+        async move {
+            c.post(url)
+                .form(&[
+                    ("client_id", client_id),
+                    ("token", token.as_str()),
+                    ("token_type_hint", "access_token"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(revoke(access.to_owned(), "someone-else").await, 401);
+    assert_eq!(
+        uploads(access.to_owned()).await,
+        200,
+        "a refused revocation changes nothing"
+    );
+    assert_eq!(revoke(access.to_owned(), NOMAD_CLIENT_ID).await, 200);
+    assert_eq!(
+        uploads(access.to_owned()).await,
+        401,
+        "the revoked token is refused"
+    );
+    // Again, or an unknown token: 200 as RFC 7009 says.
+    assert_eq!(revoke(access.to_owned(), NOMAD_CLIENT_ID).await, 200);
+    assert_eq!(revoke("unknown".to_owned(), NOMAD_CLIENT_ID).await, 200);
+}

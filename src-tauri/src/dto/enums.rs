@@ -100,6 +100,10 @@ mirror! {
         HandOut,
         Logout,
         Exchange,
+        Introspect,
+        RevokeAccess,
+        RevokeRefresh,
+        AppToken,
     }
 }
 
@@ -113,6 +117,7 @@ mirror! {
         Exec,
         Git,
         Kube,
+        Reveal,
     }
 }
 

@@ -63,11 +63,16 @@ export type TokenSummary = { tokenType: TokenType, expiresAt: number | null, obt
 /**
  * Decoded JWT claims: NOT verified, for display only. Null for opaque tokens.
  */
-claims: Record<string, unknown> | null, };
+claims: Record<string, unknown> | null, 
+/**
+ * How many seconds the token's `iat` was ahead of (positive) or behind (negative)
+ * the local clock when it was received, when they disagree; null when they agree.
+ */
+clockSkewSecs: number | null, };
 
-export type ActivityKind = "login" | "paste" | "refresh" | "refetch" | "hand_out" | "logout" | "exchange";
+export type ActivityKind = "login" | "paste" | "refresh" | "refetch" | "hand_out" | "logout" | "exchange" | "introspect" | "revoke_access" | "revoke_refresh" | "app_token";
 
-export type HandOut = "cli" | "agent" | "copy" | "exec" | "git" | "kube";
+export type HandOut = "cli" | "agent" | "copy" | "exec" | "git" | "kube" | "reveal";
 
 export type ActivityErrorView = { code: ErrorCode, message: string, };
 
@@ -96,6 +101,18 @@ answer: string | null,
  * `null` when it succeeded.
  */
 error: ActivityErrorView | null, };
+
+export type TokenChoice = "access" | "refresh";
+
+export type ProviderChecksView = { introspection: boolean, revocation: boolean, 
+/**
+ * The token is pasted: there is no provider to ask.
+ */
+pasted: boolean, hasAccessToken: boolean, hasRefreshToken: boolean, };
+
+export type IntrospectionView = { active: boolean, expiresAt: number | null, issuedAt: number | null, scopes: Array<string>, clientId: string | null, tokenType: string | null, username: string | null, };
+
+export type RevokeOutcome = { account: AccountView, alsoRevoked: TokenChoice | null, };
 
 export type CopyFormat = "raw" | "bearer" | "header" | "curl";
 

@@ -13,6 +13,10 @@ export const KIND_LABELS: Record<ActivityKind, string> = {
   hand_out: "Hand-out",
   logout: "Logout",
   exchange: "Token exchange",
+  introspect: "Asked the provider",
+  revoke_access: "Revoked the access token",
+  revoke_refresh: "Revoked the refresh token",
+  app_token: "App token created",
 };
 
 export const VIA_LABELS: Record<HandOut, string> = {
@@ -22,6 +26,7 @@ export const VIA_LABELS: Record<HandOut, string> = {
   exec: "authdeck exec",
   git: "git credential helper",
   kube: "kubectl credential",
+  reveal: "revealed in the window",
 };
 
 /** "Refresh", "Hand-out (copied)". */
@@ -61,7 +66,8 @@ export interface Outcome {
 }
 
 export function activityOutcome(e: ActivityView): Outcome {
-  if (!e.error) return { failed: false, text: "OK", answer: null };
+  // A success may carry the provider's verdict (an introspection's "active").
+  if (!e.error) return { failed: false, text: "OK", answer: e.answer };
   const answer = e.answer && !e.error.message.includes(e.answer) ? e.answer : null;
   return { failed: true, text: e.error.message, answer };
 }

@@ -215,15 +215,38 @@ async function handle(cmd: string, a: Args): Promise<unknown> {
     case "token_summary": {
       const acc = find(a);
       if (acc.status === "not_logged_in" || acc.expiresAt === null) return null;
-      if (acc.service === "quamotion") return { tokenType: "Bearer", expiresAt: acc.expiresAt, obtainedAt: acc.obtainedAt, scopes: [], claims: null };
+      if (acc.service === "quamotion") return { tokenType: "Bearer", expiresAt: acc.expiresAt, obtainedAt: acc.obtainedAt, scopes: [], claims: null, clockSkewSecs: null };
       return {
         tokenType: "Bearer", expiresAt: acc.expiresAt, obtainedAt: acc.obtainedAt, scopes: acc.scopes,
+        clockSkewSecs: acc.service === "oqtant" ? 300 : null,
         claims: {
           iss: `http://127.0.0.1:47080/${acc.service}/`, sub: "auth0|6543a1f0c2", aud: ["https://api.example.org", `${acc.service}-api`],
           exp: acc.expiresAt, iat: acc.obtainedAt, scope: acc.scopes.join(" "), azp: "demo-client",
           "https://example.org/roles": ["researcher"], email_verified: true,
         },
       };
+    }
+    case "provider_checks": {
+      await sleep(60);
+      const acc = find(a);
+      const held = acc.status === "logged_in" || acc.status === "expired";
+      return {
+        introspection: acc.service !== "nomad", revocation: true, pasted: acc.pasted,
+        hasAccessToken: held, hasRefreshToken: held && acc.flow !== "client-credentials",
+      };
+    }
+    case "introspect_token": {
+      await sleep(200);
+      const acc = find(a);
+      return acc.status === "logged_in"
+        ? { active: true, expiresAt: acc.expiresAt, issuedAt: acc.obtainedAt, scopes: acc.scopes, clientId: "demo-client", tokenType: "Bearer", username: "demo" }
+        : { active: false, expiresAt: null, issuedAt: null, scopes: [], clientId: null, tokenType: null, username: null };
+    }
+    case "revoke_token": {
+      await sleep(250);
+      if (a["which"] === "access") patch(a, { status: "expired" });
+      void emit(events.accountsChanged, null);
+      return { account: find(a), alsoRevoked: null };
     }
     case "copy_token":
       await sleep(250);

@@ -1,6 +1,7 @@
 // Reveal: the one place the token enters the page, on the user's request; the text is
 // dropped on Hide, on another selection and on logout.
 
+import { refreshAccounts } from "../actions";
 import { commands } from "../bindings/commands";
 import type { AccountView } from "../bindings/types";
 import { h, icon, withBusy } from "../dom";
@@ -39,6 +40,8 @@ export function revealBox(view: AccountView): RevealBox {
         box.hidden = false;
         button.hidden = true;
         hideButton.focus();
+        // The Reveal is a hand-out in the account's activity: reload it.
+        void refreshAccounts();
       } catch (e) {
         box.replaceChildren(h("p", { class: "inline-error", text: errorMessage(e) }));
         box.hidden = false;

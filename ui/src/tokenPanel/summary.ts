@@ -5,7 +5,7 @@
 import { commands } from "../bindings/commands";
 import type { AccountView, TokenSummary } from "../bindings/types";
 import { h } from "../dom";
-import { claimRows } from "../lib/claims";
+import { claimRows, clockSkewWarning } from "../lib/claims";
 import { errorMessage } from "../lib/errors";
 import { tokenTypeLabel } from "../lib/flows";
 import { nowSecs } from "../lib/time";
@@ -35,7 +35,7 @@ export function summarySection(showScopes: (scopes: string[]) => void, isCurrent
     }
     if (mine !== seq || !isCurrent()) return;
     showScopes(summary?.scopes.length ? summary.scopes : view.scopes);
-    renderClaims(root, summary, failure);
+    renderClaims(root, summary, failure, view.pasted);
   };
 
   const update = (view: AccountView): void => {
@@ -54,7 +54,7 @@ function dpopNote(): HTMLElement {
     h("span", { class: "muted small", text: "Each request needs a fresh proof of this account's key, so the token cannot be copied or pasted on its own: use the API proxy." }));
 }
 
-function renderClaims(root: HTMLElement, summary: TokenSummary | null, failure: string | null): void {
+function renderClaims(root: HTMLElement, summary: TokenSummary | null, failure: string | null, pasted: boolean): void {
   if (failure) {
     root.replaceChildren(section("Token contents", h("p", { class: "inline-error", text: failure })));
     return;
@@ -72,12 +72,16 @@ function renderClaims(root: HTMLElement, summary: TokenSummary | null, failure: 
   const table = h("table", { class: "claims-table" },
     h("tbody", {}, ...claimRows(summary.claims, now).map((r) =>
       h("tr", {},
-        h("th", { class: "mono", attrs: { scope: "row" }, text: r.name }),
+        h("th", { attrs: { scope: "row" } },
+          h("span", { class: "mono", text: r.name }),
+          r.meaning ? h("span", { class: "claim-meaning small", text: r.meaning }) : null),
         h("td", {}, h("span", { class: "mono claim-value", text: r.value }), r.hint ? h("span", { class: "muted small claim-hint", text: r.hint }) : null)))));
+  const skew = clockSkewWarning(summary.clockSkewSecs, pasted);
   root.replaceChildren(
     ...(bound ? [section("Token binding", bound)] : []),
     h("section", { class: "panel-section" },
       h("h3", {}, "JWT claims ", h("span", { class: "badge badge-warn", text: "unverified — for display only" })),
+      skew ? h("p", { class: "clock-skew", testid: "clock-skew", attrs: { role: "note" } }, h("span", { class: "badge badge-warn", text: "Clock skew" }), " ", skew) : null,
       h("div", { class: "table-scroll" }, table)),
   );
 }

@@ -39,6 +39,10 @@ pub fn what(event: &ActivityEvent) -> String {
         ActivityKind::HandOut => "hand-out",
         ActivityKind::Logout => "logout",
         ActivityKind::Exchange => "token exchange",
+        ActivityKind::Introspect => "introspection",
+        ActivityKind::RevokeAccess => "revoked access token",
+        ActivityKind::RevokeRefresh => "revoked refresh token",
+        ActivityKind::AppToken => "app token minted",
     };
     match event.via {
         Some(via) => format!("{word} ({})", via.as_str()),
@@ -46,10 +50,14 @@ pub fn what(event: &ActivityEvent) -> String {
     }
 }
 
-/// "ok", or "failed (grant_expired): <message>; provider: <answer>".
+/// "ok", or "failed (grant_expired): <message>; provider: <answer>"; an
+/// introspection's verdict: "ok: active".
 pub fn outcome(event: &ActivityEvent) -> String {
     let Some(error) = &event.error else {
-        return "ok".to_owned();
+        return match &event.answer {
+            Some(answer) => format!("ok: {answer}"),
+            None => "ok".to_owned(),
+        };
     };
     let mut text = format!("failed ({}): {}", error.code(), error.message);
     if let Some(answer) = &event.answer {

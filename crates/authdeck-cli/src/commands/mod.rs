@@ -4,6 +4,7 @@ mod agent;
 mod exec;
 mod git;
 mod import;
+mod inspect;
 mod key;
 mod kube;
 mod log;
@@ -122,6 +123,8 @@ async fn run(cli: Cli) -> authdeck_core::Result<()> {
         Command::Status(args) => status::run(&broker, &args),
         Command::Logout(args) => login::logout(&broker, args).await,
         Command::Log(args) => log::run(&broker, &args),
+        Command::Introspect(args) => inspect::introspect(&broker, &args).await,
+        Command::Revoke(args) => inspect::revoke(&broker, &args).await,
         Command::Key(cmd) => key::run(&broker, cmd).await,
         Command::Preset(cmd) => preset::run(&cmd),
         Command::Agent(args) => agent::run(broker, &args).await,

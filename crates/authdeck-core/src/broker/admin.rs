@@ -311,6 +311,12 @@ fn status_of(
             .is_some_and(crate::format::is_dpop);
     let (status, reason) = if let Some(reason) = &state.login_required {
         (StatusKind::LoginRequired, Some(reason.clone()))
+    } else if !state.has_access_token
+        && (state.has_refresh_token
+            || (state.obtained_at.is_some() && login::fetches_without_user(service.flow)))
+    {
+        // Its access token was revoked alone: the next use renews it.
+        (StatusKind::Expired, None)
     } else if !state.has_access_token {
         (StatusKind::NotLoggedIn, None)
     } else if crate::token::is_valid(state.expires_at, now, 0) {

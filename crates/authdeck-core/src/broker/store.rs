@@ -22,6 +22,7 @@ use tokio_util::task::TaskTracker;
 
 use super::cache::SecretCache;
 use crate::error::{Error, Result};
+use crate::flows::revoke::WhichToken;
 use crate::ids::AccountRef;
 use crate::paths;
 use crate::secret::AppToken;
@@ -121,6 +122,49 @@ impl TokenStore {
         self.vault.set_app_token(account, token).await?;
         let mut state = self.state.load(account)?.unwrap_or_default();
         state.app_token_expires_at = Some(expires_at);
+        self.state.save(account, &state)?;
+        drop(lock);
+        Ok(())
+    }
+
+    /// Drops one token of the account whose lock is `lock` (it was revoked at the
+    /// provider): the keyring keeps the others, in one write, then the state file says
+    /// the token is gone — no access token: the next request renews; no refresh token:
+    /// the account cannot refresh. `login_required`: the reason to mark the account as
+    /// needing a login (nothing is left to get a token without the user).
+    pub(crate) async fn drop_token(
+        &self,
+        account: &AccountRef,
+        which: WhichToken,
+        login_required: Option<&str>,
+        lock: AccountLock,
+    ) -> Result<()> {
+        let kinds = [
+            SecretKind::AccessToken,
+            SecretKind::RefreshToken,
+            SecretKind::IdToken,
+        ];
+        let mut stored = self.vault.get_tokens(account, &kinds).await?;
+        let mut state = self.state.load(account)?.unwrap_or_default();
+        match which {
+            WhichToken::Access => {
+                stored.access_token = None;
+                state.has_access_token = false;
+                // No token, no expiry: nothing shows a time the account no longer has.
+                state.expires_at = None;
+            }
+            WhichToken::Refresh => {
+                self.cache.forget_refresh_token(account);
+                stored.refresh_token = None;
+                state.has_refresh_token = false;
+            }
+        }
+        if let Some(reason) = login_required {
+            state.login_required = Some(reason.to_owned());
+        }
+        let remove_old = !state.tokens_in_one_entry;
+        self.vault.set_tokens(account, stored, remove_old).await?;
+        state.tokens_in_one_entry = true;
         self.state.save(account, &state)?;
         drop(lock);
         Ok(())

@@ -413,11 +413,16 @@ impl Broker {
         let access = self
             .token(&key.service, Some(&key.account), DEFAULT_MIN_VALID)
             .await?;
-        let minted =
-            flows::app_token::mint(&self.ctx, &url, &access.access_token, lifetime).await?;
-        let lock = self.store.lock(&key).await?;
-        self.store
-            .store_app_token(&key, minted.token.clone(), minted.expires_at, lock)
+        let minted = self
+            .recorded(&key, ActivityKind::AppToken, async {
+                let minted =
+                    flows::app_token::mint(&self.ctx, &url, &access.access_token, lifetime).await?;
+                let lock = self.store.lock(&key).await?;
+                self.store
+                    .store_app_token(&key, minted.token.clone(), minted.expires_at, lock)
+                    .await?;
+                Ok(minted)
+            })
             .await?;
         Ok(ValidToken {
             access_token: AccessToken::new(minted.token.into_exposed()),

@@ -239,6 +239,9 @@ pub struct Endpoints {
     pub device_authorization: Option<HttpUrl>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revocation: Option<HttpUrl>,
+    /// Token introspection (RFC 7662).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub introspection: Option<HttpUrl>,
     /// A separate endpoint for refresh requests (NOMAD refreshes at its Keycloak).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh: Option<HttpUrl>,

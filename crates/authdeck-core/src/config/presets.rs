@@ -374,6 +374,11 @@ fn nomad(v: &Values) -> Result<Service> {
     s.endpoints.refresh = Some(url(
         "https://nomad-lab.eu/fairdi/keycloak/auth/realms/fairdi_nomad_prod/protocol/openid-connect/token",
     )?);
+    // Keycloak revokes a public client's tokens (RFC 7009); its introspection endpoint
+    // refuses public clients such as `nomad_public`, so none is set.
+    s.endpoints.revocation = Some(url(
+        "https://nomad-lab.eu/fairdi/keycloak/auth/realms/fairdi_nomad_prod/protocol/openid-connect/revoke",
+    )?);
     Ok(s)
 }
 

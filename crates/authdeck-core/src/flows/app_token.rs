@@ -43,7 +43,16 @@ pub async fn mint(
         .request(reqwest::Method::GET, &target)
         .bearer_auth(access_token.expose())
         .header(reqwest::header::ACCEPT, "application/json");
-    let resp = ctx.http.send(req, "NOMAD's app token endpoint").await?;
+    let started = std::time::Instant::now();
+    let sent = ctx.http.send(req, "NOMAD's app token endpoint").await;
+    // Noted for the account's activity like a token request (origin and path only).
+    crate::activity::note_request(
+        url,
+        sent.as_ref().ok().map(|r| r.status),
+        started.elapsed(),
+        None,
+    );
+    let resp = sent?;
     match resp.status {
         200 => {
             let parsed: Response = serde_json::from_slice(&resp.body).map_err(|_| {

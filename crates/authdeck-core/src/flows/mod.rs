@@ -13,6 +13,7 @@ pub mod client_credentials;
 pub mod device;
 pub mod error_code;
 pub mod exchange;
+pub mod introspect;
 pub mod login;
 pub mod password;
 pub mod refresh;

@@ -1,4 +1,4 @@
-//! Token revocation (RFC 7009), used on logout.
+//! Token revocation (RFC 7009): on logout, and of one token alone (`broker/inspect.rs`).
 
 use url::Url;
 
@@ -8,6 +8,31 @@ use crate::error::{Error, Result};
 use crate::http::HttpClient;
 use crate::secret::{AccessToken, RefreshToken};
 
+/// Which of an account's tokens a request is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WhichToken {
+    Access,
+    Refresh,
+}
+
+impl WhichToken {
+    /// The RFC 7009 / RFC 7662 `token_type_hint`.
+    pub fn hint(self) -> &'static str {
+        match self {
+            WhichToken::Access => "access_token",
+            WhichToken::Refresh => "refresh_token",
+        }
+    }
+
+    /// "access token", "refresh token".
+    pub fn noun(self) -> &'static str {
+        match self {
+            WhichToken::Access => "access token",
+            WhichToken::Refresh => "refresh token",
+        }
+    }
+}
+
 /// A token that can be revoked, which also says its `token_type_hint`.
 #[derive(Debug, Clone, Copy)]
 pub enum Revocable<'a> {
@@ -16,15 +41,20 @@ pub enum Revocable<'a> {
 }
 
 impl Revocable<'_> {
-    /// The RFC 7009 `token_type_hint`.
-    pub fn hint(self) -> &'static str {
+    /// Which token it is.
+    pub fn which(self) -> WhichToken {
         match self {
-            Revocable::Access(_) => "access_token",
-            Revocable::Refresh(_) => "refresh_token",
+            Revocable::Access(_) => WhichToken::Access,
+            Revocable::Refresh(_) => WhichToken::Refresh,
         }
     }
 
-    fn expose(self) -> String {
+    /// The RFC 7009 `token_type_hint`.
+    pub fn hint(self) -> &'static str {
+        self.which().hint()
+    }
+
+    pub(super) fn expose(self) -> String {
         match self {
             Revocable::Access(t) => t.expose().to_owned(),
             Revocable::Refresh(t) => t.expose().to_owned(),
@@ -58,7 +88,7 @@ pub async fn revoke(
     Err(match token_endpoint::error_from(revocation_url, &resp) {
         token_endpoint::TokenError::OAuth(o) => Error::Provider(format!(
             "the provider refused to revoke the {}: {}",
-            hint.replace('_', " "),
+            token.which().noun(),
             o.summary()
         )),
         token_endpoint::TokenError::Other(e) => e,
