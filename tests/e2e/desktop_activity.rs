@@ -34,7 +34,9 @@ async fn newest(c: &Client, kind: &str, outcome: &str, after: u64) -> (u64, Stri
 
 /// The serious and critical colour-contrast violations axe-core finds in the window as
 /// drawn, in `theme` ("light" or "dark"), as readable lines. axe-core (ui's dev
-/// dependency) is injected into the page for the test only.
+/// dependency) is injected into the page for the test only. Transitions are switched off
+/// first (through the CSSOM: the CSP takes no inline style), so the colours axe reads are
+/// the theme's final ones, never a frame of a fade between the two themes.
 async fn contrast_violations(c: &Client, theme: &str) -> Vec<String> {
     let axe = std::fs::read_to_string(
         authdeck_e2e::tests_dir().join("../ui/node_modules/axe-core/axe.min.js"),
@@ -45,6 +47,9 @@ async fn contrast_violations(c: &Client, theme: &str) -> Vec<String> {
         .expect("inject axe-core");
     let script = format!(
         "const done = arguments[arguments.length - 1]; \
+         if (!window.__axeNoTransitions) {{ \
+           document.styleSheets[0].insertRule('*, *::before, *::after {{ transition: none !important; }}', 0); \
+           window.__axeNoTransitions = true; }} \
          document.documentElement.dataset.theme = '{theme}'; \
          requestAnimationFrame(() => requestAnimationFrame(() => \
            axe.run(document, {{ runOnly: ['color-contrast'], resultTypes: ['violations'] }}) \
