@@ -102,7 +102,10 @@ pub async fn handle(
                 .await,
         )
     } else {
-        shared.docs.ui(&rest, &shared.base_path).await
+        shared
+            .docs
+            .ui(&rest, &shared.base_path, req.headers())
+            .await
     };
     let mut resp = match own {
         Some(resp) => resp,
