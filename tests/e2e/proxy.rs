@@ -5,9 +5,10 @@
 //! without the files `/docs` is a page saying so, CORS answers loopback origins only.
 //! Against a loopback API that shows what reached it: the client's credentials are
 //! stripped and the account's token injected, bodies over 1 MiB stream both ways, an
-//! upstream 401 leads to one refresh and one retry, other names under `docs/` (and `..`
-//! out of it) are the proxy's 404s, never sent upstream, redirects are passed (rewritten
-//! to the proxy under the API base), a Unix socket works (0600 in a 0700 directory) and Ctrl-C stops it cleanly, and
+//! upstream 401 leads to one refresh and one retry (for a GET, and a PUT whose small body
+//! is sent again; a 1 MiB PUT is sent once), other names under `docs/` (and `..` out of
+//! it) are the proxy's 404s, never sent upstream, redirects are passed (rewritten to the
+//! proxy under the API base), a Unix socket works (0600 in a 0700 directory) and Ctrl-C stops it cleanly, and
 //! after a logout requests get a 401 that says what to do. And the real Swagger UI in
 //! headless Chromium through the proxy's docs page, for Autolab (OAuth2 only) and NOMAD:
 //! Execute works with no Authorize step, still after the token expired, and shows what
@@ -370,6 +371,36 @@ fn proxy_injects_streams_retries_redirects_and_asks_for_login() {
     assert_ne!(t2, t1, "the account's token was refreshed");
     assert_eq!(sent["authorization"], format!("Bearer {t2}"));
 
+    // A PUT with a small body (a known length up to 64 KiB) is kept and sent again: the
+    // API refuses the token once and gets the same body with a newer one.
+    let small = "{\"name\": \"sample 7\", \"tags\": [\"a\", \"b\"]}";
+    let put = http
+        .put(format!("{base}once401/small"))
+        .header("content-type", "application/json")
+        .body(small)
+        .send()
+        .expect("PUT small");
+    let status = put.status();
+    let echoed = put.text().expect("body");
+    assert_eq!(
+        status, 200,
+        "the PUT was retried with a newer token: {echoed}"
+    );
+    assert_eq!(echoed, small, "the API got the same body the second time");
+    assert_eq!(up.requests("/api/once401/small"), 2, "two tries");
+    let t3 = token(&env, "up");
+    assert_ne!(t3, t2, "the account's token was refreshed");
+    // A 1 MiB PUT streams through and is sent once: the API's 401 reaches the client.
+    let large: Vec<u8> = (0..1024 * 1024).map(pattern).collect();
+    let put = http
+        .put(format!("{base}once401/large"))
+        .body(large)
+        .send()
+        .expect("PUT large");
+    assert_eq!(put.status(), 401, "not retried");
+    assert_eq!(up.requests("/api/once401/large"), 1, "one try");
+    assert_eq!(token(&env, "up"), t3, "no refresh for it");
+
     // Under `docs/` only Swagger UI's own file names are answered, by the proxy: any
     // other name, or a path that climbs out with `..`, is a 404 and never reaches the API.
     for name in [
@@ -445,7 +476,7 @@ fn proxy_injects_streams_retries_redirects_and_asks_for_login() {
     let mut answer = String::new();
     stream.read_to_string(&mut answer).expect("read");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-    assert!(answer.contains(&format!("Bearer {t2}")), "{answer}");
+    assert!(answer.contains(&format!("Bearer {t3}")), "{answer}");
     // Ctrl-C: a clean stop that removes the socket.
     interrupt(child.id());
     let start = Instant::now();
@@ -481,7 +512,7 @@ fn proxy_injects_streams_retries_redirects_and_asks_for_login() {
     );
 
     let log = proxy.stderr.lock().expect("lock").clone();
-    for t in [&t1, &t2] {
+    for t in [&t1, &t2, &t3] {
         assert!(
             !log.contains(t.as_str()),
             "a token in the proxy's log: {log}"
