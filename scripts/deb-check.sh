@@ -8,6 +8,8 @@
 #   the package really unpacks and configures;
 # - the installed `authdeck-desktop --version`, `authdeck --version` (the front, which
 #   hands `--version` to `authdeck-full` beside it) and `authdeck-full --version` run;
+# - Swagger UI's files are in /usr/share/authdeck/swagger-ui, gzip-compressed and whole
+#   (where the proxy beside /usr/bin looks for them);
 # - the desktop entry and the icons are where the desktop looks for them.
 # Usage: scripts/deb-check.sh path/to/authdeck.deb
 set -euo pipefail
@@ -39,6 +41,17 @@ for b in authdeck-desktop authdeck authdeck-full; do
   echo "   /usr/bin/$b --version: $out"
   case "$out" in *"$version"*) ;; *) fail "/usr/bin/$b --version does not print $version" ;; esac
 done
+
+ui=$root/tree/usr/share/authdeck/swagger-ui
+for f in swagger-ui-bundle.js.gz swagger-ui.css.gz LICENSE; do
+  [ -s "$ui/$f" ] || fail "the package has no /usr/share/authdeck/swagger-ui/$f (the proxy's docs page needs it)"
+done
+for f in swagger-ui-bundle.js.gz swagger-ui.css.gz; do
+  gzip -t "$ui/$f" || fail "/usr/share/authdeck/swagger-ui/$f is not a whole gzip file"
+done
+grep -q 'SwaggerUIBundle' <(gzip -dc "$ui/swagger-ui-bundle.js.gz") \
+  || fail "/usr/share/authdeck/swagger-ui/swagger-ui-bundle.js.gz is not Swagger UI's bundle"
+echo "   /usr/share/authdeck/swagger-ui: $(cd "$ui" && ls | tr '\n' ' ')"
 
 entry=$(dpkg-query --admindir="$root/dpkg" -L "$name" | grep '^/usr/share/applications/.*\.desktop$' | head -1)
 [ -n "$entry" ] || fail "no desktop entry in /usr/share/applications"

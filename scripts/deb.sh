@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds Authdeck's Debian package: the desktop app with the CLI (`authdeck` and
-# `authdeck-full`) beside it in /usr/bin, the desktop entry and the icons. It lands in
+# `authdeck-full`) beside it in /usr/bin, Swagger UI's files for the proxy's docs page
+# (gzip-compressed, in /usr/share/authdeck/swagger-ui), the desktop entry and the icons. It lands in
 # target/release/bundle/deb/ (--from-debug: target/deb-from-debug/debug/bundle/deb/).
 #
 #   scripts/deb.sh               the shipped package: release profile (fat LTO, one
@@ -9,7 +10,7 @@
 #                                after its test build: the package's layout and install
 #                                are tested without a second, slow build)
 #
-# The Tauri CLI is the one pinned in packaging/package.json (prebuilt, from npm).
+# The Tauri CLI and swagger-ui-dist are the ones pinned in packaging/package.json (npm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -26,17 +27,25 @@ need_rust
 need_node
 npm_ci packaging
 target=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+swagger_ui=$target/swagger-ui-package
+scripts/swagger-ui-files.sh packaging/node_modules/swagger-ui-dist "$swagger_ui"
 
 # The CLI's binaries come from the same profile as the app's; the main binary is Tauri's.
-config=$(python3 - "$target/$mode" <<'PY'
+config=$(python3 - "$target/$mode" "$swagger_ui" <<'PY'
 import json, sys
-out = sys.argv[1]
+out, ui = sys.argv[1], sys.argv[2]
+# Where the proxy looks for them: <dir of the executable>/../share/authdeck/swagger-ui.
+share = "/usr/share/authdeck/swagger-ui"
 print(json.dumps({
     # ui/dist is built below (or was, for --from-debug): do not let Tauri rebuild it.
     "build": {"beforeBuildCommand": None},
     "bundle": {"linux": {"deb": {"files": {
         "/usr/bin/authdeck": f"{out}/authdeck",
         "/usr/bin/authdeck-full": f"{out}/authdeck-full",
+        f"{share}/swagger-ui-bundle.js.gz": f"{ui}/swagger-ui-bundle.js.gz",
+        f"{share}/swagger-ui.css.gz": f"{ui}/swagger-ui.css.gz",
+        f"{share}/LICENSE": f"{ui}/LICENSE",
+        f"{share}/NOTICE": f"{ui}/NOTICE",
     }}}},
 }))
 PY

@@ -15,7 +15,12 @@ build_ui
 # with nothing changed rebuilds nothing (build_ui leaves an unchanged ui/dist alone).
 cargo build --release --locked -p authdeck-cli -p authdeck-desktop \
   --features authdeck-desktop/custom-protocol,authdeck-desktop/demo,authdeck-cli/demo >&2
-echo "Built target/release/authdeck-desktop, target/release/authdeck and target/release/authdeck-full, with demo mode (copy all three onto your PATH, or install the package scripts/deb.sh builds)." >&2
+# Swagger UI's files for the proxy's docs page, in the form the package installs them
+# (the binaries do not contain them): from the version the tests pin.
+npm_ci tests >&2
+scripts/swagger-ui-files.sh tests/node_modules/swagger-ui-dist target/swagger-ui
+export AUTHDECK_SWAGGER_UI_DIR=$PWD/target/swagger-ui
+echo "Built target/release/authdeck-desktop, target/release/authdeck and target/release/authdeck-full, with demo mode (copy all three onto your PATH and target/swagger-ui to <that PATH directory>/../share/authdeck/swagger-ui, or install the package scripts/deb.sh builds)." >&2
 if [ "${1:-}" = "--no-demo" ]; then
   shift
   exec target/release/authdeck-desktop "$@"

@@ -143,8 +143,7 @@ command_table! {
     }
 
     async fn remove_account(state: State<'_, AppState>; service: String, account: String) -> () {
-        let target = account_ref(&service, &account)?;
-        Ok(state.broker.remove_account(&target.service, &target.account).await?)
+        Ok(proxies::remove_account(&state, &account_ref(&service, &account)?).await?)
     }
 
     async fn read_openapi(state: State<'_, AppState>; source: String) -> OpenApiView {
@@ -178,7 +177,7 @@ command_table! {
     }
 
     async fn remove_service(state: State<'_, AppState>; service: String) -> () {
-        Ok(state.broker.remove_service(&service_id(&service)?).await?)
+        Ok(proxies::remove_service(&state, &service_id(&service)?).await?)
     }
 
     async fn login(

@@ -1,6 +1,7 @@
 //! The injecting proxies the app runs for its accounts (see `authdeck_core::proxy`): at
-//! most one per account, started and stopped from the token panel, all stopped on quit
-//! (`AppState::finish`).
+//! most one per account, started and stopped from the token panel, stopped when their
+//! account or service is removed ([`remove_account`], [`remove_service`]), all stopped on
+//! quit (`AppState::finish`).
 //!
 //! A proxy's URL holds its access key: it is a capability, like a token. It goes to the
 //! webview (the user started the proxy to use that URL) and to the clipboard on request,
@@ -89,6 +90,19 @@ impl Proxies {
         self.lock().remove(&account_key(account)).map(|e| e.proxy)
     }
 
+    fn take_service(&self, service: &ServiceId) -> Vec<RunningProxy> {
+        let mut running = self.lock();
+        let keys: Vec<String> = running
+            .iter()
+            .filter(|(_, e)| &e.account.service == service)
+            .map(|(k, _)| k.clone())
+            .collect();
+        keys.iter()
+            .filter_map(|k| running.remove(k))
+            .map(|e| e.proxy)
+            .collect()
+    }
+
     fn take_all(&self) -> Vec<RunningProxy> {
         std::mem::take(&mut *self.lock())
             .into_values()
@@ -99,12 +113,17 @@ impl Proxies {
     /// Stops every proxy (on quit): each lets its answers under way finish, at most
     /// `proxy::STOP_TIMEOUT`, all at the same time.
     pub async fn stop_all(&self) {
-        let mut stopping = tokio::task::JoinSet::new();
-        for proxy in self.take_all() {
-            stopping.spawn(proxy.stop());
-        }
-        while stopping.join_next().await.is_some() {}
+        stop_together(self.take_all()).await;
     }
+}
+
+/// Stops `proxies`, all at the same time.
+async fn stop_together(proxies: Vec<RunningProxy>) {
+    let mut stopping = tokio::task::JoinSet::new();
+    for proxy in proxies {
+        stopping.spawn(proxy.stop());
+    }
+    while stopping.join_next().await.is_some() {}
 }
 
 /// The desktop as a proxy's front: hints in the window's words; a login required is
@@ -173,6 +192,26 @@ pub async fn stop(state: &AppState, account: &AccountRef) {
         proxy.stop().await;
         tracing::info!("proxy for {account} stopped");
     }
+}
+
+/// Removes `account` (keyring entries, state, configuration), its proxy stopped first so
+/// that nothing serves a removed account (the proxy stays stopped if the removal fails).
+pub async fn remove_account(state: &AppState, account: &AccountRef) -> Result<()> {
+    stop(state, account).await;
+    state
+        .broker
+        .remove_account(&account.service, &account.account)
+        .await
+}
+
+/// Removes `service` with its accounts, their proxies stopped first.
+pub async fn remove_service(state: &AppState, service: &ServiceId) -> Result<()> {
+    let proxies = state.proxies.take_service(service);
+    if !proxies.is_empty() {
+        stop_together(proxies).await;
+        tracing::info!("the proxies of '{service}' stopped (the service is being removed)");
+    }
+    state.broker.remove_service(service).await
 }
 
 fn running_url(state: &AppState, account: &AccountRef) -> Result<String> {

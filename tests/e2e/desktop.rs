@@ -438,7 +438,7 @@ async fn import_from_openapi_and_paste(c: &Client, base: &str, token: &str) {
 
 /// Sets an input's value as typing would (WebDriver typing into number fields is
 /// unreliable in WebKitWebDriver).
-async fn set_value(c: &Client, id: &str, value: &str) {
+pub(crate) async fn set_value(c: &Client, id: &str, value: &str) {
     let script = "const e = document.querySelector(`[data-testid='${arguments[0]}']`); \
         e.value = arguments[1]; e.dispatchEvent(new Event('input', {bubbles: true})); \
         e.dispatchEvent(new Event('change', {bubbles: true})); return e.value;";

@@ -1,11 +1,14 @@
 //! Issue 14: `authdeck proxy`, the real binary between a client and an API. Against
 //! demo-idp's NOMAD: the API answers 200 through the proxy, a URL without the key gets a
 //! bare 404, the OpenAPI document points at the proxy without security schemes, the docs
-//! page and Swagger UI's files are served, CORS answers loopback origins only. Against a
-//! loopback API that shows what reached it: the client's credentials are stripped and the
-//! account's token injected, bodies over 1 MiB stream both ways, an upstream 401 leads to
-//! one refresh and one retry, redirects are passed (rewritten to the proxy under the API
-//! base), a Unix socket works (0600 in a 0700 directory) and Ctrl-C stops it cleanly, and
+//! page and Swagger UI's files are served (gzip to a client that takes it, else plain),
+//! without the files `/docs` is a page saying so, CORS answers loopback origins only.
+//! Against a loopback API that shows what reached it: the client's credentials are
+//! stripped and the account's token injected, bodies over 1 MiB stream both ways, an
+//! upstream 401 leads to one refresh and one retry (for a GET, and a PUT whose small body
+//! is sent again; a 1 MiB PUT is sent once), other names under `docs/` (and `..` out of
+//! it) are the proxy's 404s, never sent upstream, redirects are passed (rewritten to the
+//! proxy under the API base), a Unix socket works (0600 in a 0700 directory) and Ctrl-C stops it cleanly, and
 //! after a logout requests get a 401 that says what to do. And the real Swagger UI in
 //! headless Chromium through the proxy's docs page, for Autolab (OAuth2 only) and NOMAD:
 //! Execute works with no Authorize step, still after the token expired, and shows what
@@ -13,7 +16,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::fs::PermissionsExt;
-use std::process::{Child, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -31,8 +34,12 @@ struct Proxy {
 }
 
 pub(crate) fn start_proxy(env: &Env, args: &[&str]) -> (Child, String, Arc<Mutex<String>>) {
-    let mut child = env
-        .authdeck()
+    start_proxy_with(env.authdeck(), args)
+}
+
+/// Like [`start_proxy`], with a prepared command (extra environment).
+fn start_proxy_with(mut cmd: Command, args: &[&str]) -> (Child, String, Arc<Mutex<String>>) {
+    let mut child = cmd
         .arg("proxy")
         .args(args)
         .stdout(Stdio::piped())
@@ -168,7 +175,8 @@ fn proxy_serves_the_demo_api_its_docs_and_only_with_the_key() {
     assert!(doc["paths"]["/uploads"]["get"].get("security").is_none());
     assert!(doc.get("security").is_none());
 
-    // The docs page and Swagger UI's own files, from the binary.
+    // The docs page and Swagger UI's files, from the directory the harness prepared
+    // (gzip-compressed, as the package installs them).
     let page = http.get(format!("{base}docs")).send().expect("GET docs");
     assert_eq!(page.status(), 200);
     assert!(page.headers()["content-security-policy"]
@@ -178,12 +186,80 @@ fn proxy_serves_the_demo_api_its_docs_and_only_with_the_key() {
     let page = page.text().expect("page");
     let bundle_path = format!("/{key}/docs/swagger-ui-bundle.js");
     assert!(page.contains(&bundle_path), "{page}");
-    let bundle = http
-        .get(format!("http://127.0.0.1:{port}{bundle_path}"))
+    let bundle_url = format!("http://127.0.0.1:{port}{bundle_path}");
+    // A client that takes no gzip (this one sends no Accept-Encoding) gets it plain…
+    let plain = http.get(&bundle_url).send().expect("GET bundle");
+    assert_eq!(plain.status(), 200);
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = plain.bytes().expect("bundle");
+    assert!(plain.len() > 500_000, "{} bytes", plain.len());
+    assert!(String::from_utf8_lossy(&plain).contains("SwaggerUIBundle"));
+    // …a browser gets the compressed file as it is.
+    let packed = http
+        .get(&bundle_url)
+        .header("accept-encoding", "gzip, deflate, br, zstd")
+        .send()
+        .expect("GET bundle, gzip");
+    assert_eq!(packed.status(), 200);
+    assert_eq!(packed.headers()["content-encoding"], "gzip");
+    assert!(packed.headers()["content-type"]
+        .to_str()
+        .expect("type")
+        .starts_with("text/javascript"));
+    let packed = packed.bytes().expect("bundle.gz");
+    assert!(packed.starts_with(&[0x1f, 0x8b]), "gzip data");
+    assert!(packed.len() < plain.len() / 2, "{} bytes", packed.len());
+    let css = http
+        .get(format!("{base}docs/swagger-ui.css"))
+        .send()
+        .expect("GET css");
+    assert_eq!(css.status(), 200);
+    assert!(css.headers()["content-type"]
+        .to_str()
+        .expect("type")
+        .starts_with("text/css"));
+
+    // Without Swagger UI's files: a page that says so, where they were looked for, and
+    // links the document (404: there is no Swagger UI here).
+    let missing = env.dir("no-swagger-ui");
+    let mut cmd = env.authdeck();
+    cmd.env("AUTHDECK_SWAGGER_UI_DIR", &missing);
+    let (child, bare, _) = start_proxy_with(cmd, &["nomad"]);
+    let _bare_proxy = StopOnDrop::new(child);
+    let page = http.get(format!("{bare}docs")).send().expect("GET docs");
+    assert_eq!(page.status(), 404);
+    assert!(page.headers()["content-type"]
+        .to_str()
+        .expect("type")
+        .starts_with("text/html"));
+    assert!(page.headers()["content-security-policy"]
+        .to_str()
+        .expect("csp")
+        .contains("default-src 'none'"));
+    let page = page.text().expect("page");
+    assert!(page.contains("Swagger UI is not installed"), "{page}");
+    assert!(page.contains(missing.to_str().expect("utf-8")), "{page}");
+    assert!(page.contains("AUTHDECK_SWAGGER_UI_DIR"), "{page}");
+    let bare_path = bare
+        .trim_start_matches("http://")
+        .split_once('/')
+        .expect("path")
+        .1;
+    assert!(
+        page.contains(&format!("href=\"/{bare_path}openapi.json\"")),
+        "{page}"
+    );
+    assert!(!page.contains("<script"), "no script: {page}");
+    let none = http
+        .get(format!("{bare}docs/swagger-ui-bundle.js"))
         .send()
         .expect("GET bundle");
-    assert_eq!(bundle.status(), 200);
-    assert!(bundle.bytes().expect("bundle").len() > 500_000);
+    assert_eq!(none.status(), 404);
+    let doc = http
+        .get(format!("{bare}openapi.json"))
+        .send()
+        .expect("GET openapi.json");
+    assert_eq!(doc.status(), 200, "the document is served all the same");
 
     // CORS: a page on another loopback origin may call; another origin gets nothing.
     let preflight = |origin: &str| {
@@ -295,6 +371,82 @@ fn proxy_injects_streams_retries_redirects_and_asks_for_login() {
     assert_ne!(t2, t1, "the account's token was refreshed");
     assert_eq!(sent["authorization"], format!("Bearer {t2}"));
 
+    // A PUT with a small body (a known length up to 64 KiB) is kept and sent again: the
+    // API refuses the token once and gets the same body with a newer one.
+    let small = "{\"name\": \"sample 7\", \"tags\": [\"a\", \"b\"]}";
+    let put = http
+        .put(format!("{base}once401/small"))
+        .header("content-type", "application/json")
+        .body(small)
+        .send()
+        .expect("PUT small");
+    let status = put.status();
+    let echoed = put.text().expect("body");
+    assert_eq!(
+        status, 200,
+        "the PUT was retried with a newer token: {echoed}"
+    );
+    assert_eq!(echoed, small, "the API got the same body the second time");
+    assert_eq!(up.requests("/api/once401/small"), 2, "two tries");
+    let t3 = token(&env, "up");
+    assert_ne!(t3, t2, "the account's token was refreshed");
+    // A 1 MiB PUT streams through and is sent once: the API's 401 reaches the client.
+    let large: Vec<u8> = (0..1024 * 1024).map(pattern).collect();
+    let put = http
+        .put(format!("{base}once401/large"))
+        .body(large)
+        .send()
+        .expect("PUT large");
+    assert_eq!(put.status(), 401, "not retried");
+    assert_eq!(up.requests("/api/once401/large"), 1, "one try");
+    assert_eq!(token(&env, "up"), t3, "no refresh for it");
+
+    // Under `docs/` only Swagger UI's own file names are answered, by the proxy: any
+    // other name, or a path that climbs out with `..`, is a 404 and never reaches the API.
+    for name in [
+        "index.html",
+        "swagger-ui-bundle.js.map",
+        "swagger-ui.css.gz",
+        "VERSION",
+        "LICENSE",
+    ] {
+        let r = http.get(format!("{base}docs/{name}")).send().expect("GET");
+        assert_eq!(r.status(), 404, "docs/{name}");
+        assert_eq!(
+            up.requests(&format!("/api/docs/{name}")),
+            0,
+            "docs/{name} went upstream"
+        );
+    }
+    let key_path = base
+        .trim_start_matches("http://")
+        .split_once('/')
+        .expect("path")
+        .1;
+    let whoami = up.requests("/api/whoami");
+    for path in [
+        "docs/../../etc/passwd",
+        "../../etc/passwd",
+        "%2E%2e/whoami",
+        "docs/%2e%2e/%2e%2e/etc/passwd",
+        "docs/../whoami",
+    ] {
+        let status = raw_get(base, &format!("/{key_path}{path}"));
+        assert!(status.starts_with("HTTP/1.1 404"), "{path}: {status}");
+    }
+    for outside in ["/etc/passwd", "/whoami"] {
+        assert_eq!(
+            up.requests(outside),
+            0,
+            "a path out of the API base reached it"
+        );
+    }
+    assert_eq!(
+        up.requests("/api/whoami"),
+        whoami,
+        "docs/../whoami reached the API"
+    );
+
     // Redirects are passed on, never followed: under the API base to the proxy, else as is.
     let to_api = format!("{}/api/whoami?x=1", up.origin);
     let r = http
@@ -328,7 +480,7 @@ fn proxy_injects_streams_retries_redirects_and_asks_for_login() {
     let mut answer = String::new();
     stream.read_to_string(&mut answer).expect("read");
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-    assert!(answer.contains(&format!("Bearer {t2}")), "{answer}");
+    assert!(answer.contains(&format!("Bearer {t3}")), "{answer}");
     // Ctrl-C: a clean stop that removes the socket.
     interrupt(child.id());
     let start = Instant::now();
@@ -364,13 +516,32 @@ fn proxy_injects_streams_retries_redirects_and_asks_for_login() {
     );
 
     let log = proxy.stderr.lock().expect("lock").clone();
-    for t in [&t1, &t2] {
+    for t in [&t1, &t2, &t3] {
         assert!(
             !log.contains(t.as_str()),
             "a token in the proxy's log: {log}"
         );
     }
     drop(proxy.process);
+}
+
+/// The status line of `GET <path>` sent as is (no client normalising `..`) to the proxy at
+/// `base` (`http://127.0.0.1:<port>/<key>/`).
+fn raw_get(base: &str, path: &str) -> String {
+    let authority = base
+        .trim_start_matches("http://")
+        .split_once('/')
+        .expect("authority")
+        .0;
+    let mut stream = std::net::TcpStream::connect(authority).expect("connect");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read");
+    answer.lines().next().unwrap_or_default().to_owned()
 }
 
 /// Short, so that the expiry is reached within the test (the proxy fetches the token at

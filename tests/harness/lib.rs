@@ -38,6 +38,30 @@ pub fn authdeck_bin() -> PathBuf {
     bin
 }
 
+/// The directory of Swagger UI's files the proxies of the tests serve (through
+/// `AUTHDECK_SWAGGER_UI_DIR`, in [`Env::app_env`]): prepared once per run from
+/// `tests/node_modules/swagger-ui-dist` by `scripts/swagger-ui-files.sh`, gzip-compressed
+/// as the Debian package installs them.
+pub fn swagger_ui_dir() -> PathBuf {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let out = authdeck_bin()
+            .parent()
+            .expect("target dir")
+            .join("swagger-ui-e2e");
+        let script = tests_dir().join("../scripts/swagger-ui-files.sh");
+        let status = Command::new("bash")
+            .arg(&script)
+            .arg(tests_dir().join("node_modules/swagger-ui-dist"))
+            .arg(&out)
+            .status()
+            .expect("run scripts/swagger-ui-files.sh");
+        assert!(status.success(), "scripts/swagger-ui-files.sh failed");
+        out
+    })
+    .clone()
+}
+
 /// Fails the test with a clear message when there is no Secret Service to test against.
 pub fn require_keyring() {
     let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default();
@@ -244,8 +268,10 @@ impl Env {
 
     /// The variables that point an Authdeck process (CLI or app) at this environment's
     /// directories and keyring namespace.
-    pub fn app_env(&self) -> [(&'static str, std::ffi::OsString); 4] {
+    /// (And Swagger UI's files, [`swagger_ui_dir`].)
+    pub fn app_env(&self) -> [(&'static str, std::ffi::OsString); 5] {
         [
+            ("AUTHDECK_SWAGGER_UI_DIR", swagger_ui_dir().into_os_string()),
             ("AUTHDECK_CONFIG_DIR", self.dir("config").into_os_string()),
             ("AUTHDECK_STATE_DIR", self.dir("state").into_os_string()),
             ("AUTHDECK_CACHE_DIR", self.dir("cache").into_os_string()),

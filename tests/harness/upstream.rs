@@ -1,15 +1,19 @@
 //! A loopback API for the proxy tests that shows what reached it: the headers the proxy
 //! sent (`/api/whoami`), bodies larger than core's 1 MiB cap both ways (`/api/echo`,
-//! `/api/big`), a 401 to the token of its first request (`/api/once401`), and
-//! redirects (`/api/redirect?to=`). Served in-process on its own runtime, stopped on drop.
+//! `/api/big`), a 401 to the token of its first request (`GET /api/once401`, and
+//! `PUT /api/once401/<slot>`, one first token per slot, echoing the body it accepts),
+//! redirects (`/api/redirect?to=`), and a 200 naming any other path it was asked for (so
+//! a request the proxy should have kept to itself shows). [`Upstream::requests`] counts
+//! what reached each path. Served in-process on its own runtime, stopped on drop.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::body::{to_bytes, Body};
-use axum::extract::{Query, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 
 /// The running API; its base is `http://127.0.0.1:<port>/api`.
@@ -18,12 +22,16 @@ pub struct Upstream {
     pub origin: String,
     runtime: Option<tokio::runtime::Runtime>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    seen: Arc<Seen>,
 }
 
 #[derive(Debug, Default)]
 struct Seen {
-    /// The `Authorization` of the first request to `/api/once401`, refused ever after.
-    refused: Mutex<Option<String>>,
+    /// The `Authorization` of the first request to `/api/once401` (`""`) or to
+    /// `/api/once401/<slot>` (`slot`), refused ever after.
+    refused: Mutex<HashMap<String, String>>,
+    /// How many requests reached each path.
+    requests: Mutex<HashMap<String, usize>>,
 }
 
 /// The byte at position `i` of `/api/big`'s body (and of the tests' uploads).
@@ -44,8 +52,14 @@ impl Upstream {
             .route("/api/echo", post(echo))
             .route("/api/big", get(big))
             .route("/api/once401", get(once401))
+            .route("/api/once401/{slot}", put(once401_put))
             .route("/api/redirect", get(redirect))
-            .with_state(seen);
+            .fallback(elsewhere)
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::clone(&seen),
+                count,
+            ))
+            .with_state(Arc::clone(&seen));
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .expect("bind the upstream");
@@ -62,7 +76,19 @@ impl Upstream {
             origin: format!("http://127.0.0.1:{port}"),
             runtime: Some(runtime),
             stop: Some(stop),
+            seen,
         }
+    }
+
+    /// How many requests reached `path` (`/api/…`) so far.
+    pub fn requests(&self, path: &str) -> usize {
+        self.seen
+            .requests
+            .lock()
+            .expect("lock")
+            .get(path)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// The API base to configure: `<origin>/api`.
@@ -125,23 +151,59 @@ async fn big(Query(q): Query<Big>) -> Response {
     ([(header::CONTENT_TYPE, "application/octet-stream")], body).into_response()
 }
 
-async fn once401(State(seen): State<Arc<Seen>>, headers: HeaderMap) -> Response {
-    let Some(auth) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return StatusCode::UNAUTHORIZED.into_response();
-    };
-    let refused = seen
-        .refused
+async fn count(
+    State(seen): State<Arc<Seen>>,
+    req: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    *seen
+        .requests
         .lock()
         .expect("lock")
-        .get_or_insert_with(|| auth.to_owned())
-        .clone();
-    if refused == auth {
-        return StatusCode::UNAUTHORIZED.into_response();
+        .entry(req.uri().path().to_owned())
+        .or_default() += 1;
+    next.run(req).await
+}
+
+/// The `Authorization` of `headers` when `slot` accepts it: any but the first one seen
+/// in `slot` (and none at all is refused).
+fn accepted(seen: &Seen, slot: &str, headers: &HeaderMap) -> Option<String> {
+    let auth = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())?;
+    let mut refused = seen.refused.lock().expect("lock");
+    let first = refused
+        .entry(slot.to_owned())
+        .or_insert_with(|| auth.to_owned());
+    (first != auth).then(|| auth.to_owned())
+}
+
+async fn once401(State(seen): State<Arc<Seen>>, headers: HeaderMap) -> Response {
+    match accepted(&seen, "", &headers) {
+        Some(auth) => axum::Json(serde_json::json!({ "authorization": auth })).into_response(),
+        None => StatusCode::UNAUTHORIZED.into_response(),
     }
-    axum::Json(serde_json::json!({ "authorization": auth })).into_response()
+}
+
+/// Reads the whole body first (so a refusal never cuts an upload off), then refuses the
+/// slot's first token or echoes the body.
+async fn once401_put(
+    State(seen): State<Arc<Seen>>,
+    Path(slot): Path<String>,
+    req: Request,
+) -> Response {
+    let headers = req.headers().clone();
+    let Ok(body) = to_bytes(req.into_body(), 64 * 1024 * 1024).await else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    match accepted(&seen, &slot, &headers) {
+        Some(_) => ([(header::CONTENT_TYPE, "application/octet-stream")], body).into_response(),
+        None => StatusCode::UNAUTHORIZED.into_response(),
+    }
+}
+
+async fn elsewhere(req: Request) -> Response {
+    axum::Json(serde_json::json!({ "upstream_path": req.uri().path() })).into_response()
 }
 
 #[derive(serde::Deserialize)]

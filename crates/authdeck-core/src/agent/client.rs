@@ -32,13 +32,13 @@ pub fn ask(socket: &Path, request: &Request) -> AgentAnswer {
     let Some(dir) = socket.parent() else {
         return AgentAnswer::NoAgent;
     };
-    match std::fs::symlink_metadata(dir) {
-        Ok(_) => {}
+    let meta = match std::fs::symlink_metadata(dir) {
+        Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return AgentAnswer::NoAgent,
         Err(e) => return AgentAnswer::Unusable(format!("cannot inspect {}: {e}", dir.display())),
-    }
-    if let Err(e) = super::server::check_private_dir(dir) {
-        return AgentAnswer::Unusable(e.to_string());
+    };
+    if let Some(problem) = super::server::not_private(dir, &meta) {
+        return AgentAnswer::Unusable(problem);
     }
     let mut stream = match UnixStream::connect(socket) {
         Ok(s) => s,

@@ -30,7 +30,7 @@ use std::path::PathBuf;
 use crate::paths::Dirs;
 
 pub use client::{ask, AgentAnswer};
-pub use protocol::{Reply, Request, MAX_LINE};
+pub use protocol::{Reply, Request, WireHint, MAX_LINE};
 pub use server::{serve, Agent};
 
 /// Overrides the socket path (tests, or an agent shared on purpose).

@@ -7,7 +7,9 @@
 //! ```
 //!
 //! The hint (`hint.rs`) travels as data, so the CLI words it for the mode it runs in;
-//! a reply without one (an older agent) is still read.
+//! a reply without one (an older agent) is still read. It stays JSON text ([`WireHint`])
+//! until someone words it: the `authdeck` front, which only prints tokens, then links
+//! no JSON reader (its size: BENCHMARKS.md).
 //!
 //! Tiny on purpose: the CLI's side parses it with no allocation beyond the fields, and the
 //! whole exchange fits one read. A field cannot hold a tab or a line break; requests that
@@ -43,8 +45,25 @@ pub enum Reply {
     Error {
         kind: ErrorKind,
         message: String,
-        hint: Option<Hint>,
+        hint: Option<WireHint>,
     },
+}
+
+/// A hint as it crosses the wire: its JSON text, read into a [`Hint`] only where it is
+/// worded ([`Reply::into_token`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireHint(String);
+
+impl WireHint {
+    /// `hint` as JSON (which escapes every control character: no tab or line break).
+    pub fn of(hint: &Hint) -> Option<WireHint> {
+        serde_json::to_string(hint).ok().map(WireHint)
+    }
+
+    /// The hint; `None` when this build cannot read it (a newer agent's).
+    pub fn read(&self) -> Option<Hint> {
+        serde_json::from_str(&self.0).ok()
+    }
 }
 
 impl Reply {
@@ -69,7 +88,7 @@ impl Reply {
             } => Err(crate::error::Error::Agent {
                 kind,
                 message,
-                hint: hint.map(Box::new),
+                hint: hint.and_then(|h| h.read()).map(Box::new),
             }),
         }
     }
@@ -163,11 +182,10 @@ impl Reply {
                         }
                     })
                     .collect();
-                // JSON escapes every control character: the field holds no tab or break.
                 let hint = hint
                     .as_ref()
-                    .and_then(|h| serde_json::to_string(h).ok())
-                    .map_or(String::new(), |json| format!("\t{json}"));
+                    .filter(|h| field_ok(&h.0))
+                    .map_or(String::new(), |h| format!("\t{}", h.0));
                 format!("err\t{}\t{message}{hint}\n", kind.as_str())
             }
         }
@@ -212,8 +230,11 @@ impl Reply {
                 return Err("malformed error reply".to_owned());
             };
             let kind = kind_from_str(kind).ok_or_else(|| format!("unknown error kind '{kind}'"))?;
-            // A hint this build cannot read is left out: the message still stands.
-            let hint = fields.next().and_then(|h| serde_json::from_str(h).ok());
+            // Read when worded: one this build cannot read is left out then.
+            let hint = fields
+                .next()
+                .filter(|h| !h.is_empty())
+                .map(|h| WireHint(h.to_owned()));
             return Ok(Reply::Error {
                 kind,
                 message: message.to_owned(),
@@ -299,12 +320,29 @@ mod tests {
         let err = Reply::Error {
             kind: ErrorKind::LoginRequired,
             message: "s/default: not logged in".into(),
-            hint: Some(Hint::LogIn {
+            hint: WireHint::of(&Hint::LogIn {
                 service: "s".into(),
                 account: "default".into(),
             }),
         };
-        assert_eq!(Reply::decode(&err.encode()), Ok(err));
+        assert_eq!(Reply::decode(&err.encode()), Ok(err.clone()));
+        let Err(crate::error::Error::Agent { hint, .. }) = err.into_token() else {
+            panic!("an error reply is an error");
+        };
+        assert_eq!(
+            hint.as_deref(),
+            Some(&Hint::LogIn {
+                service: "s".into(),
+                account: "default".into(),
+            })
+        );
+        // A hint this build cannot read is left out; the error stands.
+        let newer = Reply::decode("err\tprovider\tboom\t{\"kind\":\"from_the_future\"}\n")
+            .expect("an error reply");
+        let Err(crate::error::Error::Agent { hint, message, .. }) = newer.into_token() else {
+            panic!("an error reply is an error");
+        };
+        assert_eq!((hint, message.as_str()), (None, "boom"));
         // An older agent's reply, without a hint.
         assert_eq!(
             Reply::decode("err\tprovider\tboom\n"),

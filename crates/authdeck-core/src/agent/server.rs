@@ -18,7 +18,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
 use tokio_util::task::TaskTracker;
 
-use super::protocol::{Reply, Request, MAX_LINE};
+use super::protocol::{Reply, Request, WireHint, MAX_LINE};
 use crate::activity::HandOut;
 use crate::broker::{Broker, ValidToken};
 use crate::error::{Error, ErrorKind, Result};
@@ -89,7 +89,7 @@ impl Agent {
                 let reply = Reply::Error {
                     kind: e.kind(),
                     message: e.to_string(),
-                    hint: e.hint(),
+                    hint: e.hint().as_ref().and_then(WireHint::of),
                 };
                 (reply, None)
             }
@@ -292,14 +292,22 @@ fn bind(socket: &Path) -> Result<UnixListener> {
 /// Fails unless `dir` is a real directory owned by this user that no one else can enter.
 pub(super) fn check_private_dir(dir: &Path) -> Result<()> {
     let meta = std::fs::symlink_metadata(dir).map_err(|e| Error::io("inspect", dir, e))?;
+    match not_private(dir, &meta) {
+        Some(problem) => Err(Error::Local(problem)),
+        None => Ok(()),
+    }
+}
+
+/// What is wrong with `dir` (of metadata `meta`) as the agent's directory, if anything.
+/// (Text, not an `Error`: the `authdeck` front checks it too and links no `Error` text.)
+pub(super) fn not_private(dir: &Path, meta: &std::fs::Metadata) -> Option<String> {
     let uid = rustix::process::getuid().as_raw();
-    if !meta.is_dir() || meta.uid() != uid || meta.mode() & 0o077 != 0 {
-        return Err(Error::Local(format!(
+    (!meta.is_dir() || meta.uid() != uid || meta.mode() & 0o077 != 0).then(|| {
+        format!(
             "{} must be a directory owned by you with mode 0700 (it holds the agent's socket)",
             dir.display()
-        )));
-    }
-    Ok(())
+        )
+    })
 }
 
 #[cfg(test)]

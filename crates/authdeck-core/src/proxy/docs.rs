@@ -1,20 +1,23 @@
 //! `<base>/openapi.json` and `<base>/docs`: the service's OpenAPI document rewritten for
 //! the proxy (`spec.rs`) and a Swagger UI page for it, so "Try it out" works without an
-//! "Authorize" step. Swagger UI's files come from the `swagger-ui-dist` crate, inside the
-//! binary: the page works offline. The page sets no online validator (Swagger UI would
-//! otherwise call one) and runs no inline script (its CSP says so).
+//! "Authorize" step. Swagger UI's files are read from a directory (`swagger_ui.rs`): the
+//! page works offline. Without them `/docs` is a short page that says so, where they were
+//! looked for, and links the document (which any Swagger UI on a loopback origin can
+//! load: `cors.rs`). Neither page sets an online validator (Swagger UI would otherwise
+//! call one) nor runs an inline script (their CSP says so).
 
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::{header, HeaderValue, Response, StatusCode};
-use http_body_util::BodyExt;
+use http::header::{self, HeaderMap, HeaderValue};
+use http::{Response, StatusCode};
 use serde_json::Value;
 use tokio::sync::Mutex;
 use url::Url;
 
 use super::body::{self, ProxyBody};
 use super::spec;
+use super::swagger_ui::UiDir;
 use crate::http::HttpClient;
 use crate::openapi::{self, Source};
 
@@ -29,7 +32,7 @@ pub struct Docs {
     candidates: Vec<Url>,
     service: String,
     found: Mutex<Option<(Url, Arc<Value>)>>,
-    ui: swagger_ui_dist_router::Assets,
+    ui: UiDir,
 }
 
 impl Docs {
@@ -38,7 +41,7 @@ impl Docs {
             candidates,
             service,
             found: Mutex::new(None),
-            ui: swagger_ui_dist_router::Assets::new(),
+            ui: UiDir::locate(),
         }
     }
 
@@ -95,24 +98,41 @@ impl Docs {
         None
     }
 
-    /// The Swagger UI page (`<base>/docs`), its start script and Swagger UI's files.
-    /// `rest` is the path after the base; `None` when it is none of these.
-    pub async fn ui(&self, rest: &str, base_path: &str) -> Option<Response<ProxyBody>> {
-        let (content_type, body) = match rest {
-            "/docs" => (
-                "text/html; charset=utf-8",
-                body::full(page(&self.service, base_path)),
-            ),
+    /// The Swagger UI page (`<base>/docs`), its start script and Swagger UI's files
+    /// (`<base>/docs/<name>`); any other path under `<base>/docs/` is a bare 404.
+    /// `rest` is the path after the base; `None` when it is not under `/docs`.
+    pub async fn ui(
+        &self,
+        rest: &str,
+        base_path: &str,
+        request: &HeaderMap,
+    ) -> Option<Response<ProxyBody>> {
+        let (content_type, body, status) = match rest {
+            "/docs" => {
+                if self.ui.complete().await {
+                    let page = page(&self.service, base_path);
+                    ("text/html; charset=utf-8", body::full(page), StatusCode::OK)
+                } else {
+                    let page = missing_page(&self.ui.describe(), base_path);
+                    (
+                        "text/html; charset=utf-8",
+                        body::full(page),
+                        StatusCode::NOT_FOUND,
+                    )
+                }
+            }
             "/docs/start.js" => (
                 "text/javascript; charset=utf-8",
                 body::full(Bytes::from_static(START_JS.as_bytes())),
+                StatusCode::OK,
             ),
-            "/docs/swagger-ui.css" | "/docs/swagger-ui-bundle.js" => {
-                return self.ui.get(rest).await;
+            _ => {
+                let name = rest.strip_prefix("/docs/")?;
+                return Some(self.ui.serve(name, request).await);
             }
-            _ => return None,
         };
         let mut resp = Response::new(body);
+        *resp.status_mut() = status;
         let h = resp.headers_mut();
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         h.insert(
@@ -153,49 +173,53 @@ fn page(service: &str, base_path: &str) -> Bytes {
     ))
 }
 
-/// Swagger UI's files as the `swagger-ui-dist` crate hands them out (as axum routes,
-/// under `/docs`).
-mod swagger_ui_dist_router {
-    use super::*;
+/// The page when Swagger UI's files are missing: what is missing, where it was looked
+/// for, and the document's link.
+fn missing_page(looked_in: &str, base_path: &str) -> Bytes {
+    let looked_in = escape_html(looked_in);
+    let env = super::swagger_ui::DIR_ENV;
+    Bytes::from(format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<title>Swagger UI is not installed — Authdeck proxy</title></head><body>\
+<h1>Swagger UI is not installed</h1>\
+<p>The proxy serves Swagger UI from its files <code>swagger-ui-bundle.js</code> and \
+<code>swagger-ui.css</code> (or the same with <code>.gz</code>), which are not in \
+<code>{looked_in}</code>.</p>\
+<p>Install Authdeck's package (it puts them in <code>/usr/share/authdeck/swagger-ui</code>), \
+or set <code>{env}</code> to a directory that holds them, such as the \
+<code>swagger-ui-dist</code> npm package's, and reload this page.</p>\
+<p>The API's OpenAPI document is at <a href=\"{base_path}openapi.json\">openapi.json</a>: \
+any Swagger UI served from <code>http://localhost</code> or <code>http://127.0.0.1</code> \
+can load it from this proxy.</p></body></html>\n"
+    ))
+}
 
-    pub struct Assets(axum::Router);
-
-    impl std::fmt::Debug for Assets {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("Assets")
+/// `text` safe inside HTML text.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
         }
     }
+    out
+}
 
-    impl Assets {
-        pub fn new() -> Self {
-            Assets(swagger_ui_dist::generate_routes(
-                swagger_ui_dist::ApiDefinition {
-                    uri_prefix: "/docs",
-                    api_definition: swagger_ui_dist::OpenApiSource::Uri("openapi.json"),
-                    title: None,
-                },
-            ))
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-        /// The file at `path` (`/docs/swagger-ui.css`, …).
-        pub async fn get(&self, path: &str) -> Option<Response<ProxyBody>> {
-            let req = http::Request::get(path)
-                .body(http_body_util::Empty::<Bytes>::new())
-                .ok()?;
-            let mut router = self.0.clone();
-            let resp = tower_service::Service::call(&mut router, req).await.ok()?;
-            if resp.status() != StatusCode::OK {
-                return None;
-            }
-            let (mut parts, body) = resp.into_parts();
-            parts.headers.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("max-age=3600"),
-            );
-            let body = body
-                .map_err(|e| Box::new(e) as body::BoxError)
-                .boxed_unsync();
-            Some(Response::from_parts(parts, body))
-        }
+    #[test]
+    fn the_missing_page_escapes_the_directory_and_links_the_document() {
+        let page = missing_page("/tmp/<x>&\"y\"", "/KEY/");
+        let text = String::from_utf8_lossy(&page);
+        assert!(text.contains("/tmp/&lt;x&gt;&amp;&quot;y&quot;"), "{text}");
+        assert!(text.contains("href=\"/KEY/openapi.json\""), "{text}");
+        assert!(!text.contains("<script"), "{text}");
     }
 }

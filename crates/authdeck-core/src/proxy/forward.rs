@@ -1,8 +1,10 @@
 //! One request to the upstream: the client's request with its credentials and hop-by-hop
 //! headers taken out and the service's credential put in, the body streamed both ways.
-//! An upstream 401 to a request that can be sent again (an idempotent method without a
-//! body: GET, HEAD, OPTIONS, DELETE) is sent once more with a newer token. A redirect is
-//! passed to the client, never followed.
+//! An upstream 401 to a request that can be sent again is sent once more with a newer
+//! token: an idempotent method (GET, HEAD, OPTIONS, DELETE, PUT) without a body, or with
+//! one of a known length up to [`REPLAY_LIMIT`], which is then kept to be sent twice;
+//! any other body streams through and the 401 goes to the client. A redirect is passed
+//! to the client, never followed.
 //!
 //! A DPoP-bound token goes with a fresh proof for each try (RFC 9449 §7), with the nonce
 //! the API last gave (`dpop.rs` remembers it per origin); a 401 asking for a nonce
@@ -13,6 +15,7 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, Response, StatusCode};
 use http_body_util::BodyExt;
@@ -42,14 +45,54 @@ pub fn upstream_client() -> Result<reqwest::Client> {
 /// How long the upstream may stay silent in the middle of an answer.
 const READ_TIMEOUT: Duration = Duration::from_secs(300);
 
-/// Whether a request can be sent again after a 401: an idempotent method whose body is
-/// empty (so nothing of it was consumed by the first try).
-pub fn replayable(method: &Method, body_is_empty: bool) -> bool {
-    body_is_empty
-        && matches!(
-            *method,
-            Method::GET | Method::HEAD | Method::OPTIONS | Method::DELETE
-        )
+/// The largest request body kept in memory so that the request can be sent again.
+pub const REPLAY_LIMIT: u64 = 64 * 1024;
+
+/// How a request's body goes upstream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replay {
+    /// No body: the request can be sent again as it is.
+    Bodiless,
+    /// A small body of an idempotent request: read whole first, sent on each try.
+    Buffered,
+    /// Streamed through as it comes; the request is sent once.
+    Streamed,
+}
+
+/// How the body of a `method` request goes upstream, given whether it is empty and its
+/// exact length when known (a `Content-Length`; not for a chunked body).
+pub fn replay(method: &Method, body_is_empty: bool, exact_len: Option<u64>) -> Replay {
+    let idempotent = matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::DELETE | Method::PUT
+    );
+    if !idempotent {
+        Replay::Streamed
+    } else if body_is_empty {
+        Replay::Bodiless
+    } else if exact_len.is_some_and(|n| n <= REPLAY_LIMIT) {
+        Replay::Buffered
+    } else {
+        Replay::Streamed
+    }
+}
+
+/// A request body as one try sends it.
+enum Outgoing {
+    Empty,
+    Whole(Bytes),
+    Stream(Upload),
+}
+
+impl Outgoing {
+    /// The same body for another try; `None` for a stream, which can be sent only once.
+    fn replay(&self) -> Option<Outgoing> {
+        match self {
+            Outgoing::Empty => Some(Outgoing::Empty),
+            Outgoing::Whole(body) => Some(Outgoing::Whole(body.clone())),
+            Outgoing::Stream(_) => None,
+        }
+    }
 }
 
 /// Forwards the request for `rest` (the path after the key) upstream and streams the
@@ -61,7 +104,11 @@ pub async fn forward(
     rest: &str,
 ) -> Response<ProxyBody> {
     let method = parts.method;
-    let again = replayable(&method, incoming.is_end_stream());
+    let plan = replay(
+        &method,
+        incoming.is_end_stream(),
+        incoming.size_hint().exact(),
+    );
     let headers = headers::to_upstream(&parts.headers);
     let url = headers::upstream_url(shared.api_base.url(), rest, parts.uri.query());
     let mut token = match shared.credentials.current().await {
@@ -69,25 +116,45 @@ pub async fn forward(
         Err(e) => return shared.error_response(&e),
     };
     shared.token_ok();
-    let upload = (!again).then(|| Upload::new(incoming));
-    let mut resp = match send(shared, &method, &headers, &url, &token, upload).await {
+    let (first, again) = match plan {
+        Replay::Bodiless => (Outgoing::Empty, Some(Outgoing::Empty)),
+        Replay::Buffered => match incoming.collect().await {
+            Ok(body) => {
+                let body = body.to_bytes();
+                (Outgoing::Whole(body.clone()), Some(Outgoing::Whole(body)))
+            }
+            Err(e) => {
+                tracing::debug!("proxy: could not read a request's body: {e}");
+                return body::json_error(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    "the proxy could not read the request's body: the client ended it early; send the request again",
+                    None,
+                );
+            }
+        },
+        Replay::Streamed => (Outgoing::Stream(Upload::new(incoming)), None),
+    };
+    let mut resp = match send(shared, &method, &headers, &url, &token, first).await {
         Ok(resp) => resp,
         Err(resp) => return *resp,
     };
-    if token.is_dpop() && dpop_nonce_asked(&url, &resp) && again {
-        tracing::info!("proxy: the API asked for a DPoP nonce: sent again with it");
-        resp = match send(shared, &method, &headers, &url, &token, None).await {
-            Ok(resp) => resp,
-            Err(resp) => return *resp,
-        };
-        dpop_nonce_asked(&url, &resp);
+    if token.is_dpop() && dpop_nonce_asked(&url, &resp) {
+        if let Some(body) = again.as_ref().and_then(Outgoing::replay) {
+            tracing::info!("proxy: the API asked for a DPoP nonce: sent again with it");
+            resp = match send(shared, &method, &headers, &url, &token, body).await {
+                Ok(resp) => resp,
+                Err(resp) => return *resp,
+            };
+            dpop_nonce_asked(&url, &resp);
+        }
     }
-    if resp.status() == StatusCode::UNAUTHORIZED && again {
+    if let (StatusCode::UNAUTHORIZED, Some(again)) = (resp.status(), again) {
         match shared.credentials.after_rejection(&token).await {
             Ok(Some(newer)) => {
                 tracing::info!("proxy: the API refused the token: sent again with a newer one");
                 token = newer;
-                resp = match send(shared, &method, &headers, &url, &token, None).await {
+                resp = match send(shared, &method, &headers, &url, &token, again).await {
                     Ok(resp) => resp,
                     Err(resp) => return *resp,
                 };
@@ -126,7 +193,7 @@ async fn send(
     headers: &HeaderMap,
     url: &Url,
     token: &ValidToken,
-    upload: Option<Upload>,
+    body: Outgoing,
 ) -> std::result::Result<reqwest::Response, Box<Response<ProxyBody>>> {
     let mut headers = headers.clone();
     let mut url = url.clone();
@@ -163,8 +230,10 @@ async fn send(
         )));
     }
     let mut req = shared.client.request(method.clone(), url).headers(headers);
-    if let Some(upload) = upload {
-        req = req.body(reqwest::Body::wrap(upload));
+    match body {
+        Outgoing::Empty => {}
+        Outgoing::Whole(bytes) => req = req.body(bytes),
+        Outgoing::Stream(upload) => req = req.body(reqwest::Body::wrap(upload)),
     }
     req.send().await.map_err(|e| {
         let e = e.without_url();
@@ -240,13 +309,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_bodiless_idempotent_requests_are_sent_twice() {
-        for m in [Method::GET, Method::HEAD, Method::OPTIONS, Method::DELETE] {
-            assert!(replayable(&m, true), "{m}");
-            assert!(!replayable(&m, false), "{m} with a body");
+    fn idempotent_requests_with_no_or_a_small_known_body_are_sent_twice() {
+        for m in [
+            Method::GET,
+            Method::HEAD,
+            Method::OPTIONS,
+            Method::DELETE,
+            Method::PUT,
+        ] {
+            assert_eq!(replay(&m, true, Some(0)), Replay::Bodiless, "{m}");
+            assert_eq!(replay(&m, false, Some(5)), Replay::Buffered, "{m}");
+            assert_eq!(
+                replay(&m, false, Some(REPLAY_LIMIT)),
+                Replay::Buffered,
+                "{m} at the limit"
+            );
+            assert_eq!(
+                replay(&m, false, Some(REPLAY_LIMIT + 1)),
+                Replay::Streamed,
+                "{m} over the limit"
+            );
+            assert_eq!(replay(&m, false, None), Replay::Streamed, "{m} chunked");
         }
-        for m in [Method::POST, Method::PATCH, Method::PUT] {
-            assert!(!replayable(&m, true), "{m}");
+        for m in [Method::POST, Method::PATCH] {
+            assert_eq!(replay(&m, true, Some(0)), Replay::Streamed, "{m}");
+            assert_eq!(replay(&m, false, Some(5)), Replay::Streamed, "{m}");
         }
     }
 }

@@ -11,7 +11,8 @@
 //! Split by job: `server.rs` accepts and routes; `forward.rs` sends upstream and streams
 //! back; `inject.rs` puts the credential in; `headers.rs` what crosses; `credential.rs`
 //! where tokens come from (agent, else broker); `docs.rs` and `spec.rs` the docs page and
-//! the rewritten OpenAPI document; `cors.rs` which pages may call it; `body.rs` bodies.
+//! the rewritten OpenAPI document, `swagger_ui.rs` Swagger UI's files (from a directory);
+//! `cors.rs` which pages may call it; `body.rs` bodies.
 //!
 //! For a front end: [`start`] gives a [`RunningProxy`] (its [`RunningProxy::url`], and
 //! [`RunningProxy::stop`]); the [`ProxyFront`] words hints and hears of a login required.
@@ -26,6 +27,7 @@ mod inject;
 mod key;
 mod server;
 mod spec;
+mod swagger_ui;
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;

@@ -85,6 +85,10 @@ pub async fn handle(
         },
         None => req.uri().path().to_owned(),
     };
+    // `..` would climb out of the API base once the upstream URL is normalised.
+    if has_dot_segment(&rest) {
+        return Ok(body::empty(StatusCode::NOT_FOUND));
+    }
     if cors::is_preflight(req.method(), req.headers()) {
         let mut resp = body::empty(StatusCode::NO_CONTENT);
         *resp.headers_mut() = cors::preflight(req.headers());
@@ -102,7 +106,10 @@ pub async fn handle(
                 .await,
         )
     } else {
-        shared.docs.ui(&rest, &shared.base_path).await
+        shared
+            .docs
+            .ui(&rest, &shared.base_path, req.headers())
+            .await
     };
     let mut resp = match own {
         Some(resp) => resp,
@@ -113,6 +120,14 @@ pub async fn handle(
     };
     cors::decorate(origin, resp.headers_mut());
     Ok(resp)
+}
+
+/// Whether `path` has a `.` or `..` segment (also written `%2e`, as URLs allow).
+pub fn has_dot_segment(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        let segment = segment.to_ascii_lowercase().replace("%2e", ".");
+        segment == "." || segment == ".."
+    })
 }
 
 /// Serves one connection until it closes or `stop` is cancelled (then answers under way
@@ -143,3 +158,25 @@ where
 
 /// Pause after a failed `accept` (out of file descriptors, say) before the next.
 pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dot_segments_are_found_however_written() {
+        for path in ["/../x", "/a/..", "/a/./b", "/%2e%2e/x", "/a/.%2E/b", "/%2e"] {
+            assert!(has_dot_segment(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/a/b",
+            "/a..b/c",
+            "/.well-known/x",
+            "/a/%2e%2ex",
+            "/v1.2/...",
+        ] {
+            assert!(!has_dot_segment(path), "{path}");
+        }
+    }
+}
