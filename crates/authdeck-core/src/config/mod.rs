@@ -23,8 +23,9 @@ use serde::{Deserialize, Serialize};
 pub use crate::ids::{AccountName, ServiceId, DEFAULT_ACCOUNT};
 pub use draft::{check_secrets, Field, FieldError, SecretsGiven, ServiceDraft, ServiceEdit};
 pub use types::{
-    AssertionAudience, ClientAuth, DeviceProtocol, DpopMode, Flow, HttpUrl, KeyLocation, Lifetime,
-    ParMode, PortList, RedirectHost, RequestObjectMode, SwaggerKind, TokenField, TokenPlacement,
+    duration_secs, AssertionAudience, ClientAuth, DeviceProtocol, DpopMode, Flow, HttpUrl,
+    KeyLocation, Lifetime, ParMode, PortList, RedirectHost, RequestObjectMode, SwaggerKind,
+    TokenField, TokenPlacement,
 };
 
 use crate::error::{Error, Result};

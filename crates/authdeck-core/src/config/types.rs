@@ -773,28 +773,32 @@ impl Lifetime {
     }
 }
 
+/// "3600", "90s", "90m", "12h", "7d" → seconds (the durations the config and the CLI
+/// take).
+pub fn duration_secs(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => (&s[..i], s[i..].trim()),
+        None => (s, ""),
+    };
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("'{s}' is not a duration: write e.g. 3600, 90m, 12h or 7d"))?;
+    let factor = match unit {
+        "" | "s" => 1,
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("'{s}': unknown unit '{unit}' (use s, m, h or d)")),
+    };
+    n.checked_mul(factor)
+        .ok_or_else(|| format!("'{s}' is too long"))
+}
+
 impl FromStr for Lifetime {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        let s = s.trim();
-        let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
-            Some(i) => (&s[..i], s[i..].trim()),
-            None => (s, ""),
-        };
-        let n: u64 = num
-            .parse()
-            .map_err(|_| format!("'{s}' is not a duration: write e.g. 3600, 90m, 12h or 30d"))?;
-        let factor = match unit {
-            "" | "s" => 1,
-            "m" | "min" => 60,
-            "h" => 3600,
-            "d" => 86_400,
-            _ => return Err(format!("'{s}': unknown unit '{unit}' (use s, m, h or d)")),
-        };
-        let secs = n
-            .checked_mul(factor)
-            .ok_or_else(|| format!("'{s}' is too long"))?;
-        Lifetime::from_secs(secs)
+        Lifetime::from_secs(duration_secs(s)?)
     }
 }
 

@@ -20,6 +20,7 @@
 //! - the code is an [`AuthCode`] and neither it nor the query string is ever logged.
 
 mod page;
+pub(crate) use page::escape as escape_html;
 mod request;
 #[cfg(test)]
 mod tests;

@@ -73,7 +73,7 @@ background:rgba(127,127,127,.15);padding:1px 5px;border-radius:4px}\
 .brand{margin-top:24px;font-size:.8rem;letter-spacing:.04em}";
 
 /// Escapes `text` for use in HTML text and attribute values.
-pub(super) fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -19,6 +19,7 @@ use super::body::{self, ProxyBody};
 use super::spec;
 use super::swagger_ui::UiDir;
 use crate::http::HttpClient;
+use crate::loopback::escape_html;
 use crate::openapi::{self, Source};
 
 /// The page's policy: our files only; Swagger UI styles elements inline.
@@ -192,22 +193,6 @@ or set <code>{env}</code> to a directory that holds them, such as the \
 any Swagger UI served from <code>http://localhost</code> or <code>http://127.0.0.1</code> \
 can load it from this proxy.</p></body></html>\n"
     ))
-}
-
-/// `text` safe inside HTML text.
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
